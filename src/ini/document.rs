@@ -1,0 +1,499 @@
+//! A parsed file: its lines, each with its own line ending and kind, and line-level edits.
+//!
+//! Invariant: until edited, [`Document::render`] returns the input byte for byte. An edit
+//! replaces, inserts or removes whole lines; every other line keeps its bytes and its ending.
+//! Whether the file ends with a line ending is kept too, unless new lines are added at its end
+//! (they always end with one).
+
+use super::line::{classify, LineKind, WHITESPACE};
+use std::fmt;
+use std::ops::Range;
+
+/// A line ending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eol {
+    /// No line ending: the last line of a file that does not end with one.
+    None,
+    /// `\n`
+    Lf,
+    /// `\r\n`
+    CrLf,
+}
+
+impl Eol {
+    /// The bytes of this line ending.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Eol::None => "",
+            Eol::Lf => "\n",
+            Eol::CrLf => "\r\n",
+        }
+    }
+}
+
+/// Why a file was not accepted, and on which line (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong there.
+    pub kind: ParseErrorKind,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.kind)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// The kinds of input the editor does not accept. The first five are input the AWS CLI and the
+/// SDKs read differently or not at all; the rest are errors of the SDKs' parser, which would
+/// make every profile of the file unusable to them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseErrorKind {
+    /// A UTF-8 byte-order mark.
+    #[error("the file starts with a UTF-8 byte-order mark, which the AWS CLI and the SDKs cannot read; remove it")]
+    ByteOrderMark,
+    /// Bytes that are not UTF-8.
+    #[error("the file is not valid UTF-8 (the AWS CLI rejects it, the SDKs read it as empty)")]
+    NotUtf8,
+    /// A NUL byte.
+    #[error("the file contains a NUL byte; it looks damaged")]
+    NulByte,
+    /// A `\r` not followed by `\n`.
+    #[error("a carriage return that is not part of a \\r\\n line ending (the AWS CLI takes it for a line break, the SDKs do not)")]
+    LoneCarriageReturn,
+    /// A line longer than the editor accepts.
+    #[error("a line longer than {} bytes", super::document::MAX_LINE)]
+    LineTooLong,
+    /// `[name` without `]`, or text other than a comment after `]`.
+    #[error("a section header must be `[name]`, optionally followed by a comment")]
+    UnclosedHeader,
+    /// `key = value` before the first header.
+    #[error("a property before the first [section] header")]
+    PropertyOutsideSection,
+    /// A column-0 line without `=`.
+    #[error("expected `key = value`, found no '=' sign")]
+    MissingEquals,
+    /// `= value`.
+    #[error("a property with no name before its '='")]
+    EmptyKey,
+    /// An indented line right after a header or at the start of the file.
+    #[error("an indented line with no property before it to continue (indented keys are read differently by the AWS CLI and the SDKs)")]
+    OrphanContinuation,
+    /// An indented line without `=` under `key =` (a sub-property block).
+    #[error("an indented line without '=' inside the sub-property block of an empty `key =`")]
+    BadSubProperty,
+}
+
+/// The longest line accepted (1 MiB): far beyond any real key or token.
+pub(super) const MAX_LINE: usize = 1 << 20;
+
+#[derive(Clone, Debug)]
+enum Text {
+    /// A byte range of the input.
+    Source(Range<usize>),
+    /// Text written by an edit.
+    Owned(String),
+}
+
+#[derive(Clone, Debug)]
+struct Line {
+    text: Text,
+    eol: Eol,
+    kind: LineKind,
+    /// 1-based line number in the input; 0 for a line an edit added.
+    number: usize,
+}
+
+/// A profile file, parsed into lines, ready for in-place edits.
+#[derive(Clone, Debug)]
+pub struct Document {
+    source: String,
+    lines: Vec<Line>,
+    /// The ending new lines get: the file's first line ending, `\n` when it has none.
+    eol: Eol,
+    /// Whether the input ended with a line ending (an empty input counts as ending with one).
+    ends_with_eol: bool,
+}
+
+impl Document {
+    /// Parses a file. Accepts exactly the files the SDKs' parser reads without error, less
+    /// those with a BOM, invalid UTF-8, NUL bytes or lone `\r`.
+    pub fn parse(bytes: &[u8]) -> Result<Document, ParseError> {
+        let source = decode(bytes)?;
+        let mut lines = Vec::with_capacity(source.len() / 32 + 1);
+        let mut start = 0;
+        while start < source.len() {
+            let (end, next, eol) = match source[start..].find('\n') {
+                Some(at) if at > 0 && source.as_bytes()[start + at - 1] == b'\r' => {
+                    (start + at - 1, start + at + 1, Eol::CrLf)
+                }
+                Some(at) => (start + at, start + at + 1, Eol::Lf),
+                None => (source.len(), source.len(), Eol::None),
+            };
+            let number = lines.len() + 1;
+            let text = &source[start..end];
+            if text.len() > MAX_LINE {
+                return Err(ParseError {
+                    line: number,
+                    kind: ParseErrorKind::LineTooLong,
+                });
+            }
+            if text.contains('\r') {
+                return Err(ParseError {
+                    line: number,
+                    kind: ParseErrorKind::LoneCarriageReturn,
+                });
+            }
+            lines.push(Line {
+                kind: classify(text),
+                text: Text::Source(start..end),
+                eol,
+                number,
+            });
+            start = next;
+        }
+        let eol = lines
+            .iter()
+            .map(|l| l.eol)
+            .find(|e| *e != Eol::None)
+            .unwrap_or(Eol::Lf);
+        let ends_with_eol = lines.last().is_none_or(|l| l.eol != Eol::None);
+        let doc = Document {
+            source,
+            lines,
+            eol,
+            ends_with_eol,
+        };
+        doc.check_structure()?;
+        Ok(doc)
+    }
+
+    /// The SDK parser's state machine, run only for its errors.
+    fn check_structure(&self) -> Result<(), ParseError> {
+        #[derive(PartialEq)]
+        enum State {
+            Start,
+            AfterHeader,
+            InProperty { sub_block: bool },
+        }
+        let mut state = State::Start;
+        for (index, line) in self.lines.iter().enumerate() {
+            let fail = |kind| {
+                Err(ParseError {
+                    line: line.number,
+                    kind,
+                })
+            };
+            let text = self.text(index);
+            match &line.kind {
+                LineKind::Blank | LineKind::Comment => {}
+                LineKind::Header(h) => {
+                    if h.inner.is_none() {
+                        return fail(ParseErrorKind::UnclosedHeader);
+                    }
+                    state = State::AfterHeader;
+                }
+                LineKind::Property(p) => {
+                    if state == State::Start {
+                        return fail(ParseErrorKind::PropertyOutsideSection);
+                    }
+                    match &p.key {
+                        None if text[..p.value.start].contains('=') => {
+                            return fail(ParseErrorKind::EmptyKey)
+                        }
+                        None => return fail(ParseErrorKind::MissingEquals),
+                        Some(_) => {}
+                    }
+                    state = State::InProperty {
+                        sub_block: p.value.is_empty(),
+                    };
+                }
+                LineKind::Continuation => match state {
+                    State::Start | State::AfterHeader => {
+                        return fail(ParseErrorKind::OrphanContinuation)
+                    }
+                    State::InProperty { sub_block: true } => {
+                        if let LineKind::Property(p) = classify(text.trim_matches(WHITESPACE)) {
+                            if p.key.is_none() {
+                                return fail(ParseErrorKind::BadSubProperty);
+                            }
+                        }
+                    }
+                    State::InProperty { sub_block: false } => {}
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True for an empty file.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The text of line `index` (0-based), without its line ending.
+    pub fn text(&self, index: usize) -> &str {
+        match &self.lines[index].text {
+            Text::Source(range) => &self.source[range.clone()],
+            Text::Owned(text) => text,
+        }
+    }
+
+    /// The kind of line `index`.
+    pub fn kind(&self, index: usize) -> &LineKind {
+        &self.lines[index].kind
+    }
+
+    /// The 1-based input line number of line `index`; 0 for a line an edit added.
+    pub fn line_number(&self, index: usize) -> usize {
+        self.lines[index].number
+    }
+
+    /// The line ending new lines get.
+    pub fn eol(&self) -> Eol {
+        self.eol
+    }
+
+    /// Index of the first header at or after `from`, or `len()` when there is none: the end of
+    /// the section that `from` lies in.
+    pub fn section_end(&self, from: usize) -> usize {
+        (from..self.lines.len())
+            .find(|&i| matches!(self.lines[i].kind, LineKind::Header(_)))
+            .unwrap_or(self.lines.len())
+    }
+
+    /// The property lines (column 0, with a key) in `range`, as indices.
+    pub fn properties(&self, range: Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        range.filter(|&i| matches!(&self.lines[i].kind, LineKind::Property(p) if p.key.is_some()))
+    }
+
+    /// The key of property line `index` (as written, not lower-cased).
+    pub fn key(&self, index: usize) -> Option<&str> {
+        match &self.lines[index].kind {
+            LineKind::Property(p) => p.key.clone().map(|k| &self.text(index)[k]),
+            _ => None,
+        }
+    }
+
+    /// The continuation lines of property line `index`: the indented lines after it, across
+    /// blank and comment lines, up to the next line of another kind.
+    pub fn continuation(&self, index: usize) -> Vec<usize> {
+        let mut found = Vec::new();
+        for i in index + 1..self.lines.len() {
+            match self.lines[i].kind {
+                LineKind::Continuation => found.push(i),
+                LineKind::Blank | LineKind::Comment => {}
+                _ => break,
+            }
+        }
+        found
+    }
+
+    /// Replaces the value of property line `index`, keeping its key, spacing and ending.
+    ///
+    /// # Panics
+    /// When line `index` is not a property with a key, or `value` holds a line break.
+    pub fn set_value(&mut self, index: usize, value: &str) {
+        assert!(!value.contains(['\n', '\r']), "a value holds a line break");
+        let text = self.text(index);
+        let LineKind::Property(p) = &self.lines[index].kind else {
+            panic!("set_value on a line that is not a property");
+        };
+        let key = p.key.clone().expect("set_value on a property without a key");
+        let mut new = String::with_capacity(text.len() + value.len());
+        if p.value.is_empty() {
+            // `key =`: keep what follows the key up to and with `=`, then the file's spacing.
+            let eq = key.end + text[key.end..].find('=').expect("a keyed property has '='");
+            new.push_str(&text[..=eq]);
+            new.push(' ');
+            new.push_str(value);
+        } else {
+            new.push_str(&text[..p.value.start]);
+            new.push_str(value);
+            new.push_str(&text[p.value.end..]);
+        }
+        self.replace_text(index, new);
+    }
+
+    /// Inserts a new line after line `index` (before line 0 when `index` is `None`).
+    pub fn insert_line(&mut self, after: Option<usize>, text: String) {
+        assert!(!text.contains(['\n', '\r']), "a line holds a line break");
+        let at = after.map_or(0, |i| i + 1);
+        self.lines.insert(
+            at,
+            Line {
+                kind: classify(&text),
+                text: Text::Owned(text),
+                eol: self.eol,
+                number: 0,
+            },
+        );
+    }
+
+    /// Appends a new line at the end of the file.
+    pub fn push_line(&mut self, text: String) {
+        self.insert_line(self.lines.len().checked_sub(1), text);
+    }
+
+    /// Removes line `index`.
+    pub fn remove_line(&mut self, index: usize) {
+        self.lines.remove(index);
+    }
+
+    fn replace_text(&mut self, index: usize, text: String) {
+        let line = &mut self.lines[index];
+        line.kind = classify(&text);
+        line.text = Text::Owned(text);
+    }
+
+    /// The file's bytes with every edit applied.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(self.source.len() + 512);
+        let last = self.lines.len().saturating_sub(1);
+        for (index, line) in self.lines.iter().enumerate() {
+            out.push_str(self.text(index));
+            let eol = if index < last {
+                // An old last line that lines were added after needs an ending now.
+                if line.eol == Eol::None {
+                    self.eol
+                } else {
+                    line.eol
+                }
+            } else if line.number == 0 {
+                self.eol
+            } else if !self.ends_with_eol {
+                Eol::None
+            } else if line.eol == Eol::None {
+                self.eol
+            } else {
+                line.eol
+            };
+            out.push_str(eol.as_str());
+        }
+        out
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<String, ParseError> {
+    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(ParseError {
+            line: 1,
+            kind: ParseErrorKind::ByteOrderMark,
+        });
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(ParseError {
+            line: line_of(at),
+            kind: ParseErrorKind::NulByte,
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => Err(ParseError {
+            line: line_of(e.valid_up_to()),
+            kind: ParseErrorKind::NotUtf8,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(input: &str) {
+        let doc = Document::parse(input.as_bytes()).expect("parses");
+        assert_eq!(doc.render(), input);
+    }
+
+    fn error(input: &[u8]) -> ParseError {
+        Document::parse(input).expect_err("must be refused")
+    }
+
+    #[test]
+    fn renders_input_unchanged() {
+        for input in [
+            "",
+            "\n",
+            "[a]",
+            "[a]\n",
+            "[a]\r\nk = v\r\n",
+            "[a]\r\nk = v",
+            "# c\n\n[a]\nk=v\n  more\n; x\n[b]\n",
+            "[a]\nk = v\r\nj = w\n",
+        ] {
+            roundtrip(input);
+        }
+    }
+
+    #[test]
+    fn refuses_what_readers_disagree_on() {
+        assert_eq!(error(b"\xEF\xBB\xBF[a]\n").kind, ParseErrorKind::ByteOrderMark);
+        assert_eq!(error(b"[a]\nk = \xff\n").kind, ParseErrorKind::NotUtf8);
+        assert_eq!(error(b"[a]\nk = \xff\n").line, 2);
+        assert_eq!(error(b"[a]\n\nk = \0\n").line, 3);
+        assert_eq!(error(b"[a]\rk = v\n").kind, ParseErrorKind::LoneCarriageReturn);
+        assert_eq!(error(b"[a]\nk = v\r").kind, ParseErrorKind::LoneCarriageReturn);
+    }
+
+    #[test]
+    fn refuses_what_the_sdk_rejects() {
+        let kind = |s: &str| error(s.as_bytes()).kind;
+        assert_eq!(kind("[a] junk\n"), ParseErrorKind::UnclosedHeader);
+        assert_eq!(kind("k = v\n[a]\n"), ParseErrorKind::PropertyOutsideSection);
+        assert_eq!(kind("[a]\nnovalue\n"), ParseErrorKind::MissingEquals);
+        assert_eq!(kind("[a]\n= v\n"), ParseErrorKind::EmptyKey);
+        assert_eq!(kind("[a]\n  k = v\n"), ParseErrorKind::OrphanContinuation);
+        assert_eq!(kind("  [a]\n"), ParseErrorKind::OrphanContinuation);
+        assert_eq!(kind("[a]\ns3 =\n  nokey\n"), ParseErrorKind::BadSubProperty);
+        assert!(Document::parse(b"[a]\ns3 =\n  k = v\n").is_ok());
+        assert!(Document::parse(b"[a]\nk = v\n  more\n").is_ok());
+    }
+
+    #[test]
+    fn set_value_keeps_key_spacing_and_ending() {
+        let mut doc = Document::parse(b"[a]\r\nKey\t=  old  \r\nz=1").unwrap();
+        doc.set_value(1, "new");
+        assert_eq!(doc.render(), "[a]\r\nKey\t=  new  \r\nz=1");
+        doc.set_value(2, "2");
+        assert_eq!(doc.render(), "[a]\r\nKey\t=  new  \r\nz=2");
+    }
+
+    #[test]
+    fn set_empty_value() {
+        let mut doc = Document::parse(b"[a]\nk =\n").unwrap();
+        doc.set_value(1, "v");
+        assert_eq!(doc.render(), "[a]\nk = v\n");
+    }
+
+    #[test]
+    fn appended_lines_end_with_the_files_ending() {
+        let mut doc = Document::parse(b"[a]\r\nk = v").unwrap();
+        doc.push_line("[b]".into());
+        assert_eq!(doc.render(), "[a]\r\nk = v\r\n[b]\r\n");
+    }
+
+    #[test]
+    fn removing_the_last_line_keeps_the_missing_final_newline() {
+        let mut doc = Document::parse(b"[a]\nk = v\nj = w").unwrap();
+        doc.remove_line(2);
+        assert_eq!(doc.render(), "[a]\nk = v");
+    }
+
+    #[test]
+    fn continuation_spans_blank_and_comment_lines() {
+        let doc = Document::parse(b"[a]\nk = v\n  x\n\n# c\n  y\nj = 1\n  z\n").unwrap();
+        assert_eq!(doc.continuation(1), vec![2, 5]);
+        assert_eq!(doc.continuation(6), vec![7]);
+        assert_eq!(doc.section_end(1), 8);
+    }
+}
