@@ -1,1 +1,15 @@
-fn main() {}
+//! The `mfa-profile` binary: parse the command line, run, print the error once.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = mfa_profile::cli::Cli::parse();
+    match mfa_profile::app::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("mfa-profile: error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -61,7 +61,9 @@ impl ProfileName {
         if name.is_empty() {
             Err(NameError::Empty)
         } else if name.len() > 128 {
-            Err(NameError::TooLong(name.chars().take(40).collect::<String>() + "..."))
+            Err(NameError::TooLong(
+                name.chars().take(40).collect::<String>() + "...",
+            ))
         } else if !name.chars().all(allowed) {
             Err(NameError::BadChar(name.escape_debug().to_string()))
         } else if name == "DEFAULT" {
@@ -139,7 +141,10 @@ pub fn find_credentials_section(
             continue;
         };
         let text = doc.text(index);
-        let sdk = header.inner.clone().map(|r| text[r].trim_matches([' ', '\t']));
+        let sdk = header
+            .inner
+            .clone()
+            .map(|r| text[r].trim_matches([' ', '\t']));
         let sdk_match = sdk == Some(name);
         let boto_match = botocore_section(text) == Some(name);
         let line = doc.line_number(index);
@@ -247,10 +252,10 @@ pub fn check_leaking_defaults(doc: &Document) -> Result<(), Refusal> {
             continue;
         }
         let end = doc.section_end(index + 1);
-        if let Some(i) = doc
-            .properties(index + 1..end)
-            .find(|&i| doc.key(i).is_some_and(|k| k.eq_ignore_ascii_case(SECURITY_TOKEN)))
-        {
+        if let Some(i) = doc.properties(index + 1..end).find(|&i| {
+            doc.key(i)
+                .is_some_and(|k| k.eq_ignore_ascii_case(SECURITY_TOKEN))
+        }) {
             return Err(Refusal {
                 line: doc.line_number(i),
                 reason: "[DEFAULT] holds aws_security_token, which the AWS CLI copies into every profile and prefers to aws_session_token; remove it".into(),
@@ -296,10 +301,7 @@ pub fn upsert_section(
                     .rev()
                     .find(|&i| {
                         i == at.header
-                            || matches!(
-                                doc.kind(i),
-                                LineKind::Property(_) | LineKind::Continuation
-                            )
+                            || matches!(doc.kind(i), LineKind::Property(_) | LineKind::Continuation)
                     })
                     .unwrap_or(at.header);
                 doc.insert_line(Some(last), format!("{key}{separator}{value}"));
@@ -385,17 +387,35 @@ mod tests {
         assert!(ProfileName::new("work-mfa").is_ok());
         assert!(ProfileName::new("a/b.c%d@e:f+g_h").is_ok());
         assert_eq!(ProfileName::new(""), Err(NameError::Empty));
-        assert!(matches!(ProfileName::new("my profile"), Err(NameError::BadChar(_))));
-        assert!(matches!(ProfileName::new("a]b"), Err(NameError::BadChar(_))));
-        assert!(matches!(ProfileName::new("prodé"), Err(NameError::BadChar(_))));
+        assert!(matches!(
+            ProfileName::new("my profile"),
+            Err(NameError::BadChar(_))
+        ));
+        assert!(matches!(
+            ProfileName::new("a]b"),
+            Err(NameError::BadChar(_))
+        ));
+        assert!(matches!(
+            ProfileName::new("prodé"),
+            Err(NameError::BadChar(_))
+        ));
         assert_eq!(ProfileName::new("DEFAULT"), Err(NameError::UpperDefault));
-        assert!(matches!(ProfileName::new(&"a".repeat(129)), Err(NameError::TooLong(_))));
+        assert!(matches!(
+            ProfileName::new(&"a".repeat(129)),
+            Err(NameError::TooLong(_))
+        ));
     }
 
     #[test]
     fn replaces_in_place_and_inserts_after_last_property() {
-        let input = "# top\n[default]\nk=1\n\n[mfa]\naws_access_key_id=OLD\nregion=eu\n\n# tail\n[z]\n";
-        let out = upsert(input, "mfa", &[("aws_access_key_id", "NEW"), ("aws_session_token", "T")]).unwrap();
+        let input =
+            "# top\n[default]\nk=1\n\n[mfa]\naws_access_key_id=OLD\nregion=eu\n\n# tail\n[z]\n";
+        let out = upsert(
+            input,
+            "mfa",
+            &[("aws_access_key_id", "NEW"), ("aws_session_token", "T")],
+        )
+        .unwrap();
         assert_eq!(
             out,
             "# top\n[default]\nk=1\n\n[mfa]\naws_access_key_id=NEW\nregion=eu\naws_session_token=T\n\n# tail\n[z]\n"
@@ -405,7 +425,10 @@ mod tests {
     #[test]
     fn appends_missing_section_with_one_blank_line() {
         assert_eq!(upsert("", "mfa", &[("k", "v")]).unwrap(), "[mfa]\nk = v\n");
-        assert_eq!(upsert("\n", "mfa", &[("k", "v")]).unwrap(), "\n[mfa]\nk = v\n");
+        assert_eq!(
+            upsert("\n", "mfa", &[("k", "v")]).unwrap(),
+            "\n[mfa]\nk = v\n"
+        );
         assert_eq!(
             upsert("[a]\r\nx = 1", "mfa", &[("k", "v")]).unwrap(),
             "[a]\r\nx = 1\r\n\r\n[mfa]\r\nk = v\r\n"
@@ -414,13 +437,23 @@ mod tests {
 
     #[test]
     fn key_match_is_case_insensitive_and_keeps_spelling() {
-        let out = upsert("[mfa]\nAWS_SESSION_TOKEN = a\n", "mfa", &[("aws_session_token", "b")]).unwrap();
+        let out = upsert(
+            "[mfa]\nAWS_SESSION_TOKEN = a\n",
+            "mfa",
+            &[("aws_session_token", "b")],
+        )
+        .unwrap();
         assert_eq!(out, "[mfa]\nAWS_SESSION_TOKEN = b\n");
     }
 
     #[test]
     fn continuation_of_a_rewritten_key_goes() {
-        let out = upsert("[mfa]\naws_session_token = a\n  b\nx = 1\n  y\n", "mfa", &[("aws_session_token", "c")]).unwrap();
+        let out = upsert(
+            "[mfa]\naws_session_token = a\n  b\nx = 1\n  y\n",
+            "mfa",
+            &[("aws_session_token", "c")],
+        )
+        .unwrap();
         assert_eq!(out, "[mfa]\naws_session_token = c\nx = 1\n  y\n");
     }
 
@@ -438,7 +471,8 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let refused = |input: &str| upsert(input, "mfa", &[("aws_session_token", "x")]).unwrap_err();
+        let refused =
+            |input: &str| upsert(input, "mfa", &[("aws_session_token", "x")]).unwrap_err();
         assert_eq!(refused("[mfa]\n[a]\n[mfa]\n").line, 3);
         assert_eq!(refused("[ mfa ]\n").line, 1);
         assert_eq!(refused("[mfa]\nx = 1\nX = 2\n").line, 3);
@@ -463,13 +497,27 @@ mod tests {
     fn long_term_keys_are_detected() {
         let summary = |input: &str| {
             let doc = Document::parse(input.as_bytes()).unwrap();
-            let at = find_credentials_section(&doc, &name("mfa")).unwrap().unwrap();
+            let at = find_credentials_section(&doc, &name("mfa"))
+                .unwrap()
+                .unwrap();
             inspect_target(&doc, at).unwrap()
         };
-        assert!(summary("[mfa]\naws_access_key_id = A\naws_secret_access_key = S\n").holds_long_term_keys());
-        assert!(!summary("[mfa]\naws_access_key_id = A\naws_session_token = T\n").holds_long_term_keys());
-        assert!(!summary("[mfa]\naws_access_key_id = A\naws_security_token = T\n").holds_long_term_keys());
-        assert!(!summary("[mfa]\naws_access_key_id = A\nmfa_source_profile = d\n").holds_long_term_keys());
+        assert!(
+            summary("[mfa]\naws_access_key_id = A\naws_secret_access_key = S\n")
+                .holds_long_term_keys()
+        );
+        assert!(
+            !summary("[mfa]\naws_access_key_id = A\naws_session_token = T\n")
+                .holds_long_term_keys()
+        );
+        assert!(
+            !summary("[mfa]\naws_access_key_id = A\naws_security_token = T\n")
+                .holds_long_term_keys()
+        );
+        assert!(
+            !summary("[mfa]\naws_access_key_id = A\nmfa_source_profile = d\n")
+                .holds_long_term_keys()
+        );
         assert!(!summary("[mfa]\nregion = x\n").holds_long_term_keys());
     }
 }

@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn keys() {
-        assert_eq!(botocore_key("AWS_Access_Key_Id = x").as_deref(), Some("aws_access_key_id"));
+        assert_eq!(
+            botocore_key("AWS_Access_Key_Id = x").as_deref(),
+            Some("aws_access_key_id")
+        );
         assert_eq!(botocore_key("a:b = c").as_deref(), Some("a"));
         assert_eq!(botocore_key("key\u{a0}= v").as_deref(), Some("key"));
         assert_eq!(botocore_key("novalue"), None);

@@ -308,7 +308,10 @@ impl Document {
         let LineKind::Property(p) = &self.lines[index].kind else {
             panic!("set_value on a line that is not a property");
         };
-        let key = p.key.clone().expect("set_value on a property without a key");
+        let key = p
+            .key
+            .clone()
+            .expect("set_value on a property without a key");
         let mut new = String::with_capacity(text.len() + value.len());
         if p.value.is_empty() {
             // `key =`: keep what follows the key up to and with `=`, then the file's spacing.
@@ -437,12 +440,21 @@ mod tests {
 
     #[test]
     fn refuses_what_readers_disagree_on() {
-        assert_eq!(error(b"\xEF\xBB\xBF[a]\n").kind, ParseErrorKind::ByteOrderMark);
+        assert_eq!(
+            error(b"\xEF\xBB\xBF[a]\n").kind,
+            ParseErrorKind::ByteOrderMark
+        );
         assert_eq!(error(b"[a]\nk = \xff\n").kind, ParseErrorKind::NotUtf8);
         assert_eq!(error(b"[a]\nk = \xff\n").line, 2);
         assert_eq!(error(b"[a]\n\nk = \0\n").line, 3);
-        assert_eq!(error(b"[a]\rk = v\n").kind, ParseErrorKind::LoneCarriageReturn);
-        assert_eq!(error(b"[a]\nk = v\r").kind, ParseErrorKind::LoneCarriageReturn);
+        assert_eq!(
+            error(b"[a]\rk = v\n").kind,
+            ParseErrorKind::LoneCarriageReturn
+        );
+        assert_eq!(
+            error(b"[a]\nk = v\r").kind,
+            ParseErrorKind::LoneCarriageReturn
+        );
     }
 
     #[test]

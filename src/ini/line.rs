@@ -118,11 +118,7 @@ mod tests {
 
     fn prop(line: &str) -> (Option<&str>, &str, bool) {
         match classify(line) {
-            LineKind::Property(p) => (
-                p.key.map(|k| &line[k]),
-                &line[p.value],
-                p.inline_comment,
-            ),
+            LineKind::Property(p) => (p.key.map(|k| &line[k]), &line[p.value], p.inline_comment),
             other => panic!("{line:?} is {other:?}"),
         }
     }

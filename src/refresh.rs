@@ -1,0 +1,265 @@
+//! The refresh: from the source profile's long-term keys and an MFA code to a session written
+//! into the target profile.
+//!
+//! Invariant: every check that can fail without STS runs before the code is asked for and
+//! before STS is called; the file is written only after STS answered, under the lock, from a
+//! fresh read; on any failure the file is untouched.
+
+use crate::code::{check_code, check_serial};
+use crate::error::Error;
+use crate::fsio;
+use crate::ini::Document;
+use crate::paths::{self, FileLocations};
+use crate::profile::{
+    self, ProfileName, SectionAt, ACCESS_KEY_ID, EXPIRATION, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY,
+    SECURITY_TOKEN, SESSION_TOKEN,
+};
+use crate::source::{source_profile, SharedFiles};
+use crate::sts::{SessionRequest, Sts};
+use crate::units;
+use std::path::PathBuf;
+
+/// Default session length: 12 hours, as STS's own default.
+pub const DEFAULT_DURATION: u32 = 43_200;
+/// Region used when neither `--region` nor the source profile names one.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// What a refresh was asked to do, every flag already in plain form.
+#[derive(Clone, Debug)]
+pub struct RefreshSettings {
+    /// `--source`; `default` when absent.
+    pub source: Option<String>,
+    /// `--target`; derived from the source when absent.
+    pub target: Option<String>,
+    /// `--serial-number`.
+    pub serial: Option<String>,
+    /// `--duration`, unparsed.
+    pub duration: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// The code given on the command line.
+    pub code: Option<String>,
+    /// The shared files.
+    pub files: FileLocations,
+    /// The home directory, to show paths as `~/...`.
+    pub home: Option<PathBuf>,
+}
+
+/// What a refresh did.
+#[derive(Clone, Debug)]
+pub struct Refreshed {
+    /// Target profile written.
+    pub target: ProfileName,
+    /// Source profile read.
+    pub source: ProfileName,
+    /// MFA device used.
+    pub serial: String,
+    /// When the session expires (epoch seconds).
+    pub expires_at: i64,
+    /// The credentials file written.
+    pub file: PathBuf,
+}
+
+/// The target for a source: `mfa` for `default`, `SOURCE-mfa` otherwise.
+pub fn default_target(source: &ProfileName) -> Result<ProfileName, Error> {
+    if source.as_str() == "default" {
+        Ok(ProfileName::new("mfa")?)
+    } else {
+        Ok(ProfileName::new(&format!("{source}-mfa"))?)
+    }
+}
+
+/// Runs a refresh. `ask_code` is called (with the device serial) only when no code was given
+/// and every local check passed; `notice` receives progress messages for stderr.
+pub fn refresh(
+    settings: &RefreshSettings,
+    sts: &dyn Sts,
+    ask_code: &mut dyn FnMut(&str) -> Result<Option<String>, String>,
+    notice: &mut dyn FnMut(&str),
+) -> Result<Refreshed, Error> {
+    let source = ProfileName::new(settings.source.as_deref().unwrap_or("default"))?;
+    let target = match &settings.target {
+        Some(name) => ProfileName::new(name)?,
+        None => default_target(&source)?,
+    };
+    if source == target {
+        return Err(Error::SameProfile(source.to_string()));
+    }
+    let credentials_path = &settings.files.credentials;
+    let shown = paths::display(credentials_path, settings.home.as_deref());
+
+    let (doc, config) = read_shared(settings)?;
+    check_target(&doc, &target, &shown)?;
+    if let Some(mode) = fsio::loose_mode(credentials_path) {
+        notice(&format!(
+            "warning: {shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`"
+        ));
+    }
+    let shared = SharedFiles {
+        credentials: doc.render(),
+        config,
+    };
+    let source_settings = source_profile(&shared.profiles()?, &source)?;
+
+    let serial = settings
+        .serial
+        .clone()
+        .or(source_settings.mfa_serial.clone())
+        .ok_or_else(|| Error::NoSerial {
+            profile: source.to_string(),
+        })?;
+    check_serial(&serial).map_err(Error::BadInput)?;
+    let duration = match settings
+        .duration
+        .as_deref()
+        .or(source_settings.duration_seconds.as_deref())
+    {
+        Some(text) => units::parse_duration(text).map_err(Error::BadInput)?,
+        None => DEFAULT_DURATION,
+    };
+    let duration = units::check_duration(duration).map_err(Error::BadInput)?;
+    let region = settings
+        .region
+        .clone()
+        .or(source_settings.region.clone())
+        .unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    check_region(&region)?;
+    if let Some(url) = &settings.endpoint_url {
+        check_endpoint(url)?;
+    }
+    let code = match &settings.code {
+        Some(code) => code.clone(),
+        None => ask_code(&serial)
+            .map_err(Error::BadInput)?
+            .ok_or(Error::NoCode)?,
+    };
+    check_code(&code).map_err(Error::BadInput)?;
+
+    let request = SessionRequest {
+        serial: serial.clone(),
+        code,
+        duration_seconds: duration,
+        region,
+        endpoint_url: settings.endpoint_url.clone(),
+        profile: source.to_string(),
+    };
+    let session = sts.get_session_token(&source_settings.keys, &request)?;
+
+    let real = fsio::real_path(credentials_path)?;
+    let lock = fsio::lock_dir_of(&real, |dir| {
+        notice(&format!(
+            "waiting for another mfa-profile to finish writing in {}",
+            paths::display(dir, settings.home.as_deref())
+        ))
+    })?;
+    // Another writer may have changed the file since the first read: start again from it.
+    let (mut doc, _) = read_shared(settings)?;
+    let at = check_target(&doc, &target, &shown)?;
+    let expiration = units::rfc3339(session.expires_at);
+    let mut entries = vec![
+        (ACCESS_KEY_ID, session.access_key_id.as_str()),
+        (SECRET_ACCESS_KEY, session.secret_access_key.expose()),
+        (SESSION_TOKEN, session.session_token.expose()),
+    ];
+    let has_security_token = at.is_some_and(|at| {
+        profile::section_values(&doc, at)
+            .iter()
+            .any(|(key, _)| key == SECURITY_TOKEN)
+    });
+    if has_security_token {
+        // botocore prefers this older key: keep it, with the new token.
+        entries.push((SECURITY_TOKEN, session.session_token.expose()));
+    }
+    entries.push((EXPIRATION, &expiration));
+    entries.push((MFA_SOURCE_PROFILE, source.as_str()));
+    profile::upsert_section(&mut doc, at, &target, &entries, &[]);
+    fsio::replace(credentials_path, doc.render().as_bytes(), &lock)?;
+    drop(lock);
+
+    Ok(Refreshed {
+        target,
+        source,
+        serial,
+        expires_at: session.expires_at,
+        file: credentials_path.clone(),
+    })
+}
+
+/// Reads and parses the credentials file, and reads the config file as text.
+fn read_shared(settings: &RefreshSettings) -> Result<(Document, String), Error> {
+    let home = settings.home.as_deref();
+    let credentials = fsio::read_optional(&settings.files.credentials)?.unwrap_or_default();
+    let doc = Document::parse(&credentials).map_err(|error| Error::Parse {
+        path: paths::display(&settings.files.credentials, home),
+        error,
+    })?;
+    let config = fsio::read_optional(&settings.files.config)?.unwrap_or_default();
+    // The config file is only read here; it must still be one both readers agree on.
+    let config_doc = Document::parse(&config).map_err(|error| Error::Parse {
+        path: paths::display(&settings.files.config, home),
+        error,
+    })?;
+    Ok((doc, config_doc.render()))
+}
+
+/// Locates the target section and refuses what must not be edited.
+fn check_target(
+    doc: &Document,
+    target: &ProfileName,
+    shown: &str,
+) -> Result<Option<SectionAt>, Error> {
+    let refused = |refusal| Error::Refused {
+        path: shown.to_owned(),
+        refusal,
+    };
+    profile::check_leaking_defaults(doc).map_err(refused)?;
+    let at = profile::find_credentials_section(doc, target).map_err(refused)?;
+    if let Some(at) = at {
+        let summary = profile::inspect_target(doc, at).map_err(refused)?;
+        if summary.holds_long_term_keys() {
+            return Err(Error::LongTermTarget {
+                target: target.to_string(),
+                path: shown.to_owned(),
+            });
+        }
+    }
+    Ok(at)
+}
+
+fn check_region(region: &str) -> Result<(), Error> {
+    let ok = !region.is_empty()
+        && region.len() <= 64
+        && region.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadInput(format!(
+            "region `{}` is not a region name like us-east-1",
+            region.escape_debug()
+        )))
+    }
+}
+
+fn check_endpoint(url: &str) -> Result<(), Error> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host)
+            if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(Error::BadInput(format!(
+            "endpoint URL `{}` is not an http:// or https:// URL",
+            url.escape_debug()
+        ))),
+    }
+}

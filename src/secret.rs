@@ -1,0 +1,74 @@
+//! Secret strings: long-term secret keys and session tokens.
+//!
+//! Invariant: a [`Secret`] never shows its value through `Debug` or `Display`; the only way to
+//! the value is [`Secret::expose`], called where the value is sent to STS or written to a file.
+
+use std::fmt;
+
+/// A string that must not appear in output, logs or errors.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value, for the few places that must send or store it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Long-term keys read from the source profile.
+#[derive(Clone, Debug)]
+pub struct LongTermKeys {
+    /// Access key id (not secret, but shown only by its last four characters).
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: Secret,
+}
+
+/// Temporary credentials returned by STS.
+#[derive(Clone, Debug)]
+pub struct SessionCredentials {
+    /// Access key id of the session.
+    pub access_key_id: String,
+    /// Secret access key of the session.
+    pub secret_access_key: Secret,
+    /// Session token.
+    pub session_token: Secret,
+    /// Expiration, seconds since the Unix epoch.
+    pub expires_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        let creds = SessionCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("wJalrXUtnFEMI"),
+            session_token: Secret::new("FwoGZXIvYXdzEXAMPLETOKEN"),
+            expires_at: 0,
+        };
+        let shown = format!(
+            "{creds:?} {:?}",
+            LongTermKeys {
+                access_key_id: "AKIA".into(),
+                secret_access_key: Secret::new("wJalrXUtnFEMI"),
+            }
+        );
+        assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
+        assert!(!shown.contains("EXAMPLETOKEN"), "{shown}");
+    }
+}

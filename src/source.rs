@@ -1,0 +1,223 @@
+//! The source profile: its long-term keys and the settings a refresh takes from it, read with
+//! the AWS SDK's own profile parser (`aws-config`) from the very bytes mfa-profile edits.
+//!
+//! Invariant: nothing here reads the process environment or the disk; the caller hands over the
+//! file contents, so what was checked is what is used.
+
+use crate::profile::{ProfileName, MFA_SOURCE_PROFILE, SESSION_TOKEN};
+use crate::secret::{LongTermKeys, Secret};
+use aws_config::profile::ProfileSet;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::os_shim_internal::{Env, Fs};
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// The contents of the two shared files, as read.
+#[derive(Clone, Debug, Default)]
+pub struct SharedFiles {
+    /// The credentials file (empty when missing).
+    pub credentials: String,
+    /// The config file (empty when missing).
+    pub config: String,
+}
+
+impl SharedFiles {
+    /// The same contents in the form the SDK's profile loader takes.
+    pub fn to_env_config_files(&self) -> EnvConfigFiles {
+        EnvConfigFiles::builder()
+            .with_contents(EnvConfigFileKind::Config, self.config.clone())
+            .with_contents(EnvConfigFileKind::Credentials, self.credentials.clone())
+            .build()
+    }
+
+    /// Parses both files as the SDK does: profiles merged across them, the credentials file
+    /// winning key by key.
+    pub fn profiles(&self) -> Result<ProfileSet, SourceError> {
+        let files = self.to_env_config_files();
+        let fs = Fs::from_slice(&[]);
+        let env = Env::from_slice(&[]);
+        // With in-memory contents the loader never waits on I/O: one poll completes it.
+        ready(aws_config::profile::load(&fs, &env, &files, None))
+            .map_err(|e| SourceError::Unparsable(e.to_string()))
+    }
+}
+
+/// What a refresh takes from the source profile.
+#[derive(Clone, Debug)]
+pub struct SourceProfile {
+    /// The long-term keys.
+    pub keys: LongTermKeys,
+    /// `mfa_serial`, from either file.
+    pub mfa_serial: Option<String>,
+    /// `duration_seconds`, unparsed.
+    pub duration_seconds: Option<String>,
+    /// `region`.
+    pub region: Option<String>,
+}
+
+/// Why the source profile cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// The SDK's parser rejected a file.
+    #[error("the AWS SDK cannot parse the shared files: {0}")]
+    Unparsable(String),
+    /// No such profile in either file.
+    #[error("source profile [{0}] is in neither the credentials nor the config file")]
+    Missing(String),
+    /// The profile has no access key.
+    #[error("source profile [{0}] has no aws_access_key_id; mfa-profile needs an IAM user's long-term access keys there")]
+    NoKeys(String),
+    /// Access key without secret.
+    #[error("source profile [{0}] has aws_access_key_id but no aws_secret_access_key")]
+    NoSecret(String),
+    /// The profile resolves to temporary credentials.
+    #[error("source profile [{0}] {1}; GetSessionToken needs an IAM user's long-term access keys (AKIA...), so use the profile that holds them as --source")]
+    Temporary(String, &'static str),
+}
+
+/// Reads the source profile from the parsed files.
+pub fn source_profile(
+    profiles: &ProfileSet,
+    name: &ProfileName,
+) -> Result<SourceProfile, SourceError> {
+    let owned = || name.as_str().to_owned();
+    let profile = profiles
+        .get_profile(name.as_str())
+        .ok_or_else(|| SourceError::Missing(owned()))?;
+    if profile.get(MFA_SOURCE_PROFILE).is_some() {
+        return Err(SourceError::Temporary(
+            owned(),
+            "is itself a session written by mfa-profile",
+        ));
+    }
+    if profile.get(SESSION_TOKEN).is_some() {
+        return Err(SourceError::Temporary(
+            owned(),
+            "holds temporary credentials (it has aws_session_token)",
+        ));
+    }
+    let Some(access_key_id) = profile.get("aws_access_key_id") else {
+        let indirect = [
+            ("role_arn", "assumes a role (role_arn)"),
+            (
+                "credential_process",
+                "gets its credentials from credential_process",
+            ),
+            (
+                "sso_session",
+                "signs in with IAM Identity Center (sso_session)",
+            ),
+            (
+                "sso_start_url",
+                "signs in with IAM Identity Center (sso_start_url)",
+            ),
+            (
+                "web_identity_token_file",
+                "uses web identity (web_identity_token_file)",
+            ),
+        ];
+        return Err(
+            match indirect.iter().find(|(key, _)| profile.get(key).is_some()) {
+                Some((_, how)) => SourceError::Temporary(owned(), how),
+                None => SourceError::NoKeys(owned()),
+            },
+        );
+    };
+    let secret = profile
+        .get("aws_secret_access_key")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| SourceError::NoSecret(owned()))?;
+    let setting = |key: &str| {
+        profile
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    Ok(SourceProfile {
+        keys: LongTermKeys {
+            access_key_id: access_key_id.to_owned(),
+            secret_access_key: Secret::new(secret),
+        },
+        mfa_serial: setting("mfa_serial"),
+        duration_seconds: setting("duration_seconds"),
+        region: setting("region"),
+    })
+}
+
+/// Drives a future that is known not to wait (the profile loader with in-memory contents).
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(credentials: &str, config: &str, name: &str) -> Result<SourceProfile, SourceError> {
+        let files = SharedFiles {
+            credentials: credentials.into(),
+            config: config.into(),
+        };
+        source_profile(&files.profiles()?, &ProfileName::new(name).unwrap())
+    }
+
+    #[test]
+    fn reads_keys_and_settings_across_both_files() {
+        let source = load(
+            "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalr\n",
+            "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n",
+            "default",
+        )
+        .unwrap();
+        assert_eq!(source.keys.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(source.keys.secret_access_key.expose(), "wJalr");
+        assert_eq!(
+            source.mfa_serial.as_deref(),
+            Some("arn:aws:iam::123456789012:mfa/alice")
+        );
+        assert_eq!(source.region.as_deref(), Some("eu-west-1"));
+        let source = load(
+            "[work]\naws_access_key_id = A\naws_secret_access_key = S\nmfa_serial = GAHT12345678\n",
+            "[profile work]\nduration_seconds = 3600\n",
+            "work",
+        )
+        .unwrap();
+        assert_eq!(source.mfa_serial.as_deref(), Some("GAHT12345678"));
+        assert_eq!(source.duration_seconds.as_deref(), Some("3600"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_long_term_keys() {
+        assert_eq!(
+            load("", "", "default").unwrap_err(),
+            SourceError::Missing("default".into())
+        );
+        assert!(matches!(
+            load("[default]\naws_access_key_id = A\naws_secret_access_key = S\naws_session_token = T\n", "", "default"),
+            Err(SourceError::Temporary(..))
+        ));
+        assert!(matches!(
+            load(
+                "",
+                "[profile r]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n",
+                "r"
+            ),
+            Err(SourceError::Temporary(..))
+        ));
+        assert_eq!(
+            load("[a]\nregion = x\n", "", "a").unwrap_err(),
+            SourceError::NoKeys("a".into())
+        );
+        assert_eq!(
+            load("[a]\naws_access_key_id = A\n", "", "a").unwrap_err(),
+            SourceError::NoSecret("a".into())
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! The one place that talks to STS: a small trait for the refresh to call (tests fake it), and
+//! its implementation on the AWS SDK.
+//!
+//! Invariant: one refresh makes exactly one logical STS request (the SDK may retry it), with
+//! the credentials, region and endpoint passed in explicitly; nothing here looks up IMDS,
+//! credential chains or the process's `AWS_ACCESS_KEY_ID`. Every failure becomes one
+//! [`StsError`] sentence that carries no secret.
+
+use crate::secret::{LongTermKeys, Secret, SessionCredentials};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::BehaviorVersion;
+use aws_credential_types::Credentials;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_types::region::Region;
+use std::time::Duration;
+
+/// Connect timeout for STS.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Timeout of one attempt.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Timeout of the whole call, retries included.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(12);
+
+/// A GetSessionToken request.
+#[derive(Clone, Debug)]
+pub struct SessionRequest {
+    /// The MFA device.
+    pub serial: String,
+    /// The six-digit code.
+    pub code: String,
+    /// Requested session length.
+    pub duration_seconds: u32,
+    /// Region whose STS endpoint is called.
+    pub region: String,
+    /// Explicit endpoint; otherwise the SDK's own resolution (`AWS_ENDPOINT_URL_STS`, ...).
+    pub endpoint_url: Option<String>,
+    /// The source profile's name, so the SDK reads that profile's endpoint settings.
+    pub profile: String,
+}
+
+/// Something that turns long-term keys and an MFA code into a session.
+pub trait Sts {
+    /// Calls GetSessionToken.
+    fn get_session_token(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError>;
+}
+
+/// Why STS gave no session. Each message is one sentence with a hint.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StsError {
+    /// Wrong, expired or reused code.
+    #[error("STS rejected the MFA code: it is wrong, expired, or was already used (a code is good once per 30 s window); wait for the next code and run again")]
+    CodeRejected,
+    /// The serial is not a device of this user.
+    #[error("STS could not check the code against MFA device {0}: it is not a device of the IAM user whose keys are in the source profile; check mfa_serial (IAM console > Security credentials > MFA)")]
+    WrongSerial(String),
+    /// Called with session credentials.
+    #[error("STS refuses GetSessionToken with temporary credentials: the source profile's keys are a session, not an IAM user's long-term keys")]
+    SessionCredentials,
+    /// Unknown access key.
+    #[error("STS does not know the source profile's access key (InvalidClientTokenId): it was deleted, deactivated or mistyped; check aws_access_key_id")]
+    UnknownAccessKey,
+    /// Wrong secret.
+    #[error("STS rejected the signature (SignatureDoesNotMatch): the source profile's aws_secret_access_key does not belong to its access key, or the clock is off")]
+    BadSignature,
+    /// Expired token.
+    #[error("STS says the security token has expired (ExpiredToken): the source profile holds stale temporary credentials")]
+    ExpiredToken,
+    /// STS not activated in the region.
+    #[error("STS is not activated in region {0} for this account (RegionDisabledException); activate it in IAM > Account settings, or use --region us-east-1")]
+    RegionDisabled(String),
+    /// Throttled, after retries.
+    #[error("STS is throttling requests ({0}); wait a minute and run again")]
+    Throttled(String),
+    /// A request STS found invalid.
+    #[error("STS rejected the request: {0}")]
+    Invalid(String),
+    /// Any other STS error.
+    #[error("STS error {code}: {message}")]
+    Service {
+        /// Error code, or the HTTP status when there was none.
+        code: String,
+        /// Error message.
+        message: String,
+    },
+    /// No answer in time.
+    #[error("no answer from STS at {0} within {1} s; check the network or --endpoint-url")]
+    Timeout(String, u64),
+    /// Could not connect.
+    #[error("cannot reach STS at {0}: {1}")]
+    Unreachable(String, String),
+    /// An answer that is not a valid STS response.
+    #[error("STS at {0} sent a response that is not a valid GetSessionToken answer: {1}")]
+    BadResponse(String, String),
+}
+
+/// STS through the AWS SDK for Rust.
+#[derive(Debug, Default)]
+pub struct SdkSts {
+    /// The shared files' contents, so the SDK reads the source profile's endpoint settings
+    /// from what was checked rather than from disk again.
+    pub files: crate::source::SharedFiles,
+}
+
+impl Sts for SdkSts {
+    fn get_session_token(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?;
+        runtime.block_on(self.call(keys, request))
+    }
+}
+
+impl SdkSts {
+    async fn call(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError> {
+        let credentials = Credentials::new(
+            &keys.access_key_id,
+            keys.secret_access_key.expose(),
+            None,
+            None,
+            "mfa-profile source profile",
+        );
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(request.region.clone()))
+            .credentials_provider(credentials)
+            .profile_files(self.files.to_env_config_files())
+            .profile_name(&request.profile)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .read_timeout(ATTEMPT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(CALL_TIMEOUT)
+                    .build(),
+            )
+            .retry_config(RetryConfig::standard().with_max_attempts(3));
+        if let Some(url) = &request.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        let endpoint = config
+            .endpoint_url()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", request.region));
+        let client = aws_sdk_sts::Client::new(&config);
+        let output = client
+            .get_session_token()
+            .serial_number(&request.serial)
+            .token_code(&request.code)
+            .duration_seconds(request.duration_seconds as i32)
+            .send()
+            .await
+            .map_err(|e| map_error(e, request, &endpoint))?;
+        let creds = output.credentials().ok_or_else(|| {
+            StsError::BadResponse(endpoint.clone(), "it holds no credentials".into())
+        })?;
+        Ok(SessionCredentials {
+            access_key_id: creds.access_key_id().to_owned(),
+            secret_access_key: Secret::new(creds.secret_access_key()),
+            session_token: Secret::new(creds.session_token()),
+            expires_at: creds.expiration().secs(),
+        })
+    }
+}
+
+fn map_error<E, R>(error: SdkError<E, R>, request: &SessionRequest, endpoint: &str) -> StsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let endpoint = endpoint.to_owned();
+    match &error {
+        SdkError::ServiceError(service) => {
+            let err = service.err();
+            let code = err.code().unwrap_or_default().to_owned();
+            let message = err.message().unwrap_or_default().to_owned();
+            classify_service_error(&code, &message, request)
+        }
+        SdkError::TimeoutError(_) => StsError::Timeout(endpoint, CALL_TIMEOUT.as_secs()),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            StsError::Timeout(endpoint, CALL_TIMEOUT.as_secs())
+        }
+        SdkError::DispatchFailure(failure) => StsError::Unreachable(
+            endpoint,
+            root_cause(
+                failure
+                    .as_connector_error()
+                    .map(|e| e as &(dyn std::error::Error + 'static)),
+            ),
+        ),
+        SdkError::ResponseError(_) => {
+            StsError::BadResponse(endpoint, root_cause(std::error::Error::source(&error)))
+        }
+        other => StsError::Unreachable(endpoint, root_cause(Some(other))),
+    }
+}
+
+/// Maps an STS error code and message to an error with a hint.
+pub fn classify_service_error(code: &str, message: &str, request: &SessionRequest) -> StsError {
+    let lower = message.to_ascii_lowercase();
+    match code {
+        "AccessDenied" if lower.contains("invalid mfa one time pass code") => {
+            StsError::CodeRejected
+        }
+        "AccessDenied" if lower.contains("unable to validate mfa") || lower.contains("serial") => {
+            StsError::WrongSerial(request.serial.clone())
+        }
+        "AccessDenied" if lower.contains("session credentials") => StsError::SessionCredentials,
+        "InvalidClientTokenId" => StsError::UnknownAccessKey,
+        "SignatureDoesNotMatch" => StsError::BadSignature,
+        "ExpiredToken" | "ExpiredTokenException" => StsError::ExpiredToken,
+        "RegionDisabledException" => StsError::RegionDisabled(request.region.clone()),
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
+        | "TooManyRequestsException" => StsError::Throttled(code.to_owned()),
+        "ValidationError" => StsError::Invalid(message.to_owned()),
+        "" => StsError::Service {
+            code: "(no code)".into(),
+            message: if message.is_empty() {
+                "STS answered with an error and no message".into()
+            } else {
+                message.to_owned()
+            },
+        },
+        _ => StsError::Service {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        },
+    }
+}
+
+fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
+    let Some(mut error) = error else {
+        return "unknown error".into();
+    };
+    while let Some(source) = error.source() {
+        error = source;
+    }
+    error.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> SessionRequest {
+        SessionRequest {
+            serial: "arn:aws:iam::123456789012:mfa/alice".into(),
+            code: "123456".into(),
+            duration_seconds: 3600,
+            region: "eu-south-1".into(),
+            endpoint_url: None,
+            profile: "default".into(),
+        }
+    }
+
+    #[test]
+    fn service_errors_get_hints() {
+        let r = request();
+        assert_eq!(
+            classify_service_error(
+                "AccessDenied",
+                "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+                &r
+            ),
+            StsError::CodeRejected
+        );
+        assert_eq!(
+            classify_service_error("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.", &r),
+            StsError::WrongSerial(r.serial.clone())
+        );
+        assert_eq!(
+            classify_service_error(
+                "AccessDenied",
+                "Cannot call GetSessionToken with session credentials",
+                &r
+            ),
+            StsError::SessionCredentials
+        );
+        assert_eq!(
+            classify_service_error("RegionDisabledException", "x", &r),
+            StsError::RegionDisabled("eu-south-1".into())
+        );
+        assert!(classify_service_error("Weird", "m", &r)
+            .to_string()
+            .contains("Weird: m"));
+    }
+}
