@@ -1,0 +1,5 @@
+//! Integration tests of the mfa-profile binary and library against real consumers.
+
+mod guards;
+mod harness;
+mod refresh_moto;
