@@ -167,13 +167,40 @@ impl SdkSts {
         let creds = output.credentials().ok_or_else(|| {
             StsError::BadResponse(endpoint.clone(), "it holds no credentials".into())
         })?;
-        Ok(SessionCredentials {
+        let session = SessionCredentials {
             access_key_id: creds.access_key_id().to_owned(),
             secret_access_key: Secret::new(creds.secret_access_key()),
             session_token: Secret::new(creds.session_token()),
             expires_at: creds.expiration().secs(),
-        })
+        };
+        check_session(&session, unix_now()).map_err(|why| StsError::BadResponse(endpoint, why))?;
+        Ok(session)
     }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Refuses a session that must never reach the file. The SDK turns a truncated response into
+/// empty strings and an epoch-0 expiration rather than an error.
+pub fn check_session(session: &SessionCredentials, now: i64) -> Result<(), String> {
+    let printable = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic());
+    if !printable(&session.access_key_id)
+        || !printable(session.secret_access_key.expose())
+        || !printable(session.session_token.expose())
+    {
+        return Err("its credentials are empty or hold characters no key has".into());
+    }
+    if session.expires_at <= now {
+        return Err(format!(
+            "the session it describes expired at {} (if that looks wrong, check the system clock)",
+            crate::units::rfc3339(session.expires_at)
+        ));
+    }
+    Ok(())
 }
 
 fn map_error<E, R>(error: SdkError<E, R>, request: &SessionRequest, endpoint: &str) -> StsError
@@ -265,6 +292,38 @@ mod tests {
             region: "eu-south-1".into(),
             endpoint_url: None,
             profile: "default".into(),
+        }
+    }
+
+    #[test]
+    fn incomplete_sessions_are_refused() {
+        let good = SessionCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("s"),
+            session_token: Secret::new("t"),
+            expires_at: 2000,
+        };
+        assert!(check_session(&good, 1000).is_ok());
+        assert!(check_session(&good, 2000).is_err());
+        for broken in [
+            SessionCredentials {
+                access_key_id: String::new(),
+                ..good.clone()
+            },
+            SessionCredentials {
+                secret_access_key: Secret::new(""),
+                ..good.clone()
+            },
+            SessionCredentials {
+                session_token: Secret::new("a b"),
+                ..good.clone()
+            },
+            SessionCredentials {
+                session_token: Secret::new("a\nb = c"),
+                ..good.clone()
+            },
+        ] {
+            assert!(check_session(&broken, 1000).is_err());
         }
     }
 

@@ -3,3 +3,4 @@
 mod guards;
 mod harness;
 mod refresh_moto;
+mod sts_errors;
