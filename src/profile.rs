@@ -317,6 +317,48 @@ pub fn upsert_section(
     }
 }
 
+/// The values a refresh writes into its target.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionEntries<'a> {
+    /// `aws_access_key_id`
+    pub access_key_id: &'a str,
+    /// `aws_secret_access_key`
+    pub secret_access_key: &'a str,
+    /// `aws_session_token` (and `aws_security_token` where the section already has one)
+    pub session_token: &'a str,
+    /// `expiration`, RFC 3339
+    pub expiration: &'a str,
+    /// `mfa_source_profile`
+    pub source_profile: &'a str,
+}
+
+/// Writes a session into the target section found at `at` (appended when `None`). An
+/// existing `aws_security_token` gets the new token too: botocore prefers it to
+/// `aws_session_token`, and older tools read only it.
+pub fn write_session(
+    doc: &mut Document,
+    at: Option<SectionAt>,
+    name: &ProfileName,
+    session: &SessionEntries,
+) {
+    let has_security_token = at.is_some_and(|at| {
+        section_values(doc, at)
+            .iter()
+            .any(|(key, _)| key == SECURITY_TOKEN)
+    });
+    let mut entries = vec![
+        (ACCESS_KEY_ID, session.access_key_id),
+        (SECRET_ACCESS_KEY, session.secret_access_key),
+        (SESSION_TOKEN, session.session_token),
+    ];
+    if has_security_token {
+        entries.push((SECURITY_TOKEN, session.session_token));
+    }
+    entries.push((EXPIRATION, session.expiration));
+    entries.push((MFA_SOURCE_PROFILE, session.source_profile));
+    upsert_section(doc, at, name, &entries, &[]);
+}
+
 /// Reads the lower-cased keys and values of the section at `at` (SDK view, first line only).
 pub fn section_values(doc: &Document, at: SectionAt) -> Vec<(String, String)> {
     let end = doc.section_end(at.header + 1);

@@ -10,10 +10,7 @@ use crate::error::Error;
 use crate::fsio;
 use crate::ini::Document;
 use crate::paths::{self, FileLocations};
-use crate::profile::{
-    self, ProfileName, SectionAt, ACCESS_KEY_ID, EXPIRATION, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY,
-    SECURITY_TOKEN, SESSION_TOKEN,
-};
+use crate::profile::{self, ProfileName, SectionAt, SessionEntries};
 use crate::source::{source_profile, SharedFiles};
 use crate::sts::{SessionRequest, Sts};
 use crate::units;
@@ -158,23 +155,14 @@ pub fn refresh(
     let (mut doc, _) = read_shared(settings)?;
     let at = check_target(&doc, &target, &shown)?;
     let expiration = units::rfc3339(session.expires_at);
-    let mut entries = vec![
-        (ACCESS_KEY_ID, session.access_key_id.as_str()),
-        (SECRET_ACCESS_KEY, session.secret_access_key.expose()),
-        (SESSION_TOKEN, session.session_token.expose()),
-    ];
-    let has_security_token = at.is_some_and(|at| {
-        profile::section_values(&doc, at)
-            .iter()
-            .any(|(key, _)| key == SECURITY_TOKEN)
-    });
-    if has_security_token {
-        // botocore prefers this older key: keep it, with the new token.
-        entries.push((SECURITY_TOKEN, session.session_token.expose()));
-    }
-    entries.push((EXPIRATION, &expiration));
-    entries.push((MFA_SOURCE_PROFILE, source.as_str()));
-    profile::upsert_section(&mut doc, at, &target, &entries, &[]);
+    let entries = SessionEntries {
+        access_key_id: &session.access_key_id,
+        secret_access_key: session.secret_access_key.expose(),
+        session_token: session.session_token.expose(),
+        expiration: &expiration,
+        source_profile: source.as_str(),
+    };
+    profile::write_session(&mut doc, at, &target, &entries);
     fsio::replace(credentials_path, doc.render().as_bytes(), &lock)?;
     drop(lock);
 

@@ -6,7 +6,7 @@
 
 use crate::profile::{ProfileName, MFA_SOURCE_PROFILE, SESSION_TOKEN};
 use crate::secret::{LongTermKeys, Secret};
-use aws_config::profile::ProfileSet;
+pub use aws_config::profile::ProfileSet;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::{Env, Fs};
 use std::future::Future;

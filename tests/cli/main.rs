@@ -1,5 +1,6 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
+mod conformance;
 mod guards;
 mod harness;
 mod refresh_moto;

@@ -1,0 +1,269 @@
+//! The editor against outside references: the cross-SDK profile-parser suite (read by the
+//! Rust SDK's own parser) and the inputs on which botocore and the Rust SDK were observed to
+//! differ (read by real botocore). Data: fixtures/conformance/ (see its SOURCES.md).
+
+use crate::harness::*;
+use mfa_profile::ini::{Document, ParseErrorKind};
+use mfa_profile::profile::{
+    find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries,
+};
+use mfa_profile::source::SharedFiles;
+use std::collections::BTreeMap;
+
+const ENTRIES: [(&str, &str); 5] = [
+    ("aws_access_key_id", "ASIANEWKEYEXAMPLE"),
+    ("aws_secret_access_key", "newSecretEXAMPLE/key+1"),
+    ("aws_session_token", "FwoGZXIvYXdzEXAMPLEtoken//+=="),
+    ("expiration", "2030-01-01T00:00:00Z"),
+    ("mfa_source_profile", "default"),
+];
+
+fn fixture(name: &str) -> serde_json::Value {
+    let path = format!("{}/fixtures/conformance/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn sdk_profiles(credentials: &str) -> Result<mfa_profile::source::ProfileSet, String> {
+    SharedFiles {
+        credentials: credentials.into(),
+        config: String::new(),
+    }
+    .profiles()
+    .map_err(|e| e.to_string())
+}
+
+/// Applies a refresh's edit to `target` in `text`; `None` when the editor refuses.
+fn edit(text: &[u8], target: &str) -> Option<String> {
+    let mut doc = Document::parse(text).ok()?;
+    let name = ProfileName::new(target).ok()?;
+    let at = find_credentials_section(&doc, &name).ok()?;
+    if let Some(at) = at {
+        inspect_target(&doc, at).ok()?;
+    }
+    let session = SessionEntries {
+        access_key_id: ENTRIES[0].1,
+        secret_access_key: ENTRIES[1].1,
+        session_token: ENTRIES[2].1,
+        expiration: ENTRIES[3].1,
+        source_profile: ENTRIES[4].1,
+    };
+    write_session(&mut doc, at, &name, &session);
+    Some(doc.render())
+}
+
+#[test]
+fn cross_sdk_parser_suite() {
+    let suite = fixture("profile-parser-tests.json");
+    let (mut files, mut edits, mut refused) = (0, 0, 0);
+    for test in suite["tests"].as_array().unwrap() {
+        let name = test["name"].as_str().unwrap();
+        for kind in ["configFile", "credentialsFile"] {
+            let Some(text) = test["input"][kind].as_str() else {
+                continue;
+            };
+            files += 1;
+            // Every input is also read as a credentials file: the line syntax is the same.
+            let before = sdk_profiles(text);
+            let ours = Document::parse(text.as_bytes());
+            match (&before, &ours) {
+                (Err(sdk), Ok(_)) => {
+                    panic!("{name}: the SDK rejects this {kind} ({sdk}) but the editor accepts it")
+                }
+                (Ok(_), Err(e)) => assert!(
+                    matches!(
+                        e.kind,
+                        ParseErrorKind::LoneCarriageReturn | ParseErrorKind::NulByte
+                    ),
+                    "{name}: the editor rejects a {kind} the SDK reads: {e}"
+                ),
+                _ => {}
+            }
+            let (Ok(before), Ok(doc)) = (before, ours) else {
+                continue;
+            };
+            assert_eq!(doc.render(), text, "{name}: round trip");
+            let mut targets: Vec<String> = before.profiles().map(str::to_owned).collect();
+            targets.push("zz-new".into());
+            for target in targets {
+                if ProfileName::new(&target).is_err() {
+                    continue;
+                }
+                let Some(after_text) = edit(text.as_bytes(), &target) else {
+                    refused += 1;
+                    continue;
+                };
+                edits += 1;
+                let after = sdk_profiles(&after_text).unwrap_or_else(|e| {
+                    panic!("{name}: edited [{target}] unreadable to the SDK: {e}\n{after_text}")
+                });
+                for other in before.profiles().filter(|p| *p != target) {
+                    assert_eq!(
+                        before.get_profile(other),
+                        after.get_profile(other),
+                        "{name}: [{other}] changed when [{target}] was edited"
+                    );
+                }
+                let edited = after.get_profile(&target).unwrap();
+                for (key, value) in ENTRIES {
+                    assert_eq!(edited.get(key), Some(value), "{name}: [{target}] {key}");
+                }
+                if let Some(old) = before.get_profile(&target) {
+                    let doc = Document::parse(text.as_bytes()).unwrap();
+                    let at = find_credentials_section(&doc, &ProfileName::new(&target).unwrap())
+                        .unwrap()
+                        .unwrap();
+                    for (key, _) in mfa_profile::profile::section_values(&doc, at) {
+                        if !ENTRIES.iter().any(|(k, _)| *k == key) {
+                            assert_eq!(
+                                old.get(&key),
+                                edited.get(&key),
+                                "{name}: [{target}] kept key {key}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("cross-SDK suite: {files} files, {edits} edits checked, {refused} refused");
+    assert!(
+        files >= 65 && edits >= 60,
+        "{files} files, {edits} edits: the suite did not run"
+    );
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// botocore's reading of a target's credentials, as SharedCredentialProvider reads them.
+const BOTOCORE_READER: &str = r#"
+import json, sys
+from botocore.configloader import raw_config_parse
+out = []
+for job in json.load(sys.stdin):
+    try:
+        section = raw_config_parse(job["path"]).get(job["target"])
+    except Exception as e:
+        out.append({"error": type(e).__name__})
+        continue
+    if section is None:
+        out.append({"missing": True})
+        continue
+    token = section.get("aws_security_token") or section.get("aws_session_token")
+    out.append({"aws_access_key_id": section.get("aws_access_key_id"),
+                "aws_secret_access_key": section.get("aws_secret_access_key"),
+                "aws_session_token": token})
+print(json.dumps(out))
+"#;
+
+fn botocore_read(jobs: &[(std::path::PathBuf, String)]) -> Vec<serde_json::Value> {
+    let env = TestEnv::new();
+    let input: Vec<_> = jobs
+        .iter()
+        .map(|(p, t)| serde_json::json!({"path": p, "target": t}))
+        .collect();
+    let mut child = env
+        .command("python3")
+        .args(["-c", BOTOCORE_READER])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&input).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "botocore reader failed");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn botocore_and_the_rust_sdk_read_the_same_target_after_every_accepted_edit() {
+    if !require("python3") {
+        return;
+    }
+    let observed = fixture("observed/botocore-vs-rust-sdk.json");
+    let dir = tempfile::tempdir().unwrap();
+    let mut jobs = Vec::new();
+    let mut labels = Vec::new();
+    let mut refused = BTreeMap::new();
+    for case in observed["credentials_file_cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let bytes = match case["input"]["text"].as_str() {
+            Some(text) => text.as_bytes().to_vec(),
+            None => hex(case["input"]["bytes_hex"].as_str().unwrap()),
+        };
+        for target in ["default", "mfa"] {
+            let Some(after) = edit(&bytes, target) else {
+                refused.entry(target).or_insert_with(Vec::new).push(name);
+                continue;
+            };
+            let input = dir.path().join(format!("{name}-{target}.in"));
+            let output = dir.path().join(format!("{name}-{target}.out"));
+            std::fs::write(&input, &bytes).unwrap();
+            std::fs::write(&output, &after).unwrap();
+            jobs.push((input, target.to_owned()));
+            jobs.push((output, target.to_owned()));
+            labels.push((name, target, after));
+        }
+    }
+    let read = botocore_read(&jobs);
+    for (i, (name, target, after)) in labels.iter().enumerate() {
+        let (boto_in, boto_out) = (&read[2 * i], &read[2 * i + 1]);
+        let rust = sdk_profiles(after)
+            .unwrap_or_else(|e| panic!("{name}: SDK cannot read the output: {e}"));
+        let rust = rust.get_profile(target).unwrap();
+        for (key, value) in &ENTRIES[..3] {
+            assert_eq!(
+                rust.get(key),
+                Some(*value),
+                "{name} [{target}]: the SDK reads {key}"
+            );
+            if boto_in.get("error").is_none() {
+                assert_eq!(
+                    boto_out[key], *value,
+                    "{name} [{target}]: botocore reads {key} differently\n{after}"
+                );
+            }
+        }
+    }
+    eprintln!(
+        "observed inputs: {} edits read by both; refused: {refused:?}",
+        labels.len()
+    );
+    assert!(labels.len() >= 80, "only {} edits accepted", labels.len());
+}
+
+#[test]
+fn botocore_fixtures_round_trip_or_are_refused_for_a_reason() {
+    let dir = format!(
+        "{}/fixtures/conformance/botocore-cfg",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match Document::parse(&bytes) {
+            Ok(doc) => assert_eq!(doc.render().as_bytes(), bytes, "{name}"),
+            Err(e) => assert!(
+                matches!(
+                    name.as_str(),
+                    "aws_config_badbytes"
+                        | "aws_config_bad"
+                        | "aws_credentials"
+                        | "aws_config_nested_bad"
+                        | "boto_config"
+                ),
+                "{name} refused: {e}"
+            ),
+        }
+    }
+}
