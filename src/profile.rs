@@ -279,7 +279,7 @@ pub fn upsert_section(
     remove: &[&str],
 ) {
     let Some(at) = at else {
-        if doc.len() > 0 && !matches!(doc.kind(doc.len() - 1), LineKind::Blank) {
+        if !doc.is_empty() && !matches!(doc.kind(doc.len() - 1), LineKind::Blank) {
             doc.push_line(String::new());
         }
         doc.push_line(format!("[{name}]"));

@@ -63,12 +63,16 @@ pub fn check_duration(seconds: u32) -> Result<u32, String> {
     }
 }
 
-/// `12h`, `7h12m`, `45m`, `30s`: the largest two units, for humans.
+/// `12h`, `7h12m`, `45m`, `30s`: the largest two units, for humans, to the nearest minute
+/// from a minute up.
 pub fn human_span(seconds: i64) -> String {
     let s = seconds.max(0);
-    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+    if s < 60 {
+        return format!("{s}s");
+    }
+    let minutes = (s + 30) / 60;
+    let (h, m) = (minutes / 60, minutes % 60);
     match (h, m) {
-        (0, 0) => format!("{sec}s"),
         (0, m) => format!("{m}m"),
         (h, 0) => format!("{h}h"),
         (h, m) => format!("{h}h{m}m"),
@@ -136,5 +140,7 @@ mod tests {
         assert_eq!(human_span(43200), "12h");
         assert_eq!(human_span(25920), "7h12m");
         assert_eq!(human_span(59), "59s");
+        assert_eq!(human_span(3599), "1h");
+        assert_eq!(human_span(3569), "59m");
     }
 }

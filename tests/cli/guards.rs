@@ -40,7 +40,7 @@ fn cases() -> Vec<Case> {
         case("source without keys", "[default]\nregion = eu-west-1\n", &["123456"], 2, "has no aws_access_key_id"),
         case("source without secret", format!("[default]\naws_access_key_id = {AKID}\n"), &["123456"], 2, "no aws_secret_access_key"),
         case("source is a session", with("aws_session_token = x\n"), &["123456"], 2, "holds temporary credentials"),
-        case("source is a managed target", format!("[default]\naws_access_key_id = A\naws_secret_access_key = S\nmfa_source_profile = x\n"), &["123456"], 2, "is itself a session written by mfa-profile"),
+        case("source is a managed target", "[default]\naws_access_key_id = A\naws_secret_access_key = S\nmfa_source_profile = x\n", &["123456"], 2, "is itself a session written by mfa-profile"),
         case("no serial", format!("[default]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"), &["123456"], 2, "aws configure set mfa_serial"),
         case("user ARN as serial", src.clone(), &["--serial-number", "arn:aws:iam::123456789012:user/alice", "123456"], 2, ":user/"),
         case("five-digit code", src.clone(), &["12345"], 2, "is not six digits"),

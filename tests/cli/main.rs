@@ -5,3 +5,4 @@ mod guards;
 mod harness;
 mod refresh_moto;
 mod sts_errors;
+mod editor_props;

@@ -1,0 +1,18 @@
+# Sourced by the scripts: makes sure the external tools the tests and the demo use are here
+# (moto's STS emulator, the AWS CLI v1, boto3), installing them from PyPI when missing.
+ensure_python_tools() {
+  export PATH="$HOME/.local/bin:$PATH"
+  local missing=()
+  command -v moto_server >/dev/null 2>&1 || missing+=("moto[server]")
+  command -v aws >/dev/null 2>&1 || missing+=("awscli")
+  python3 -c 'import boto3' >/dev/null 2>&1 || missing+=("boto3")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from PyPI: ${missing[*]}" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "${missing[@]}" \
+      || python3 -m pip install --quiet --user --disable-pip-version-check "${missing[@]}"
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+    local user_bin
+    user_bin="$(python3 -c 'import site; print(site.USER_BASE)')/bin"
+    export PATH="$PATH:$user_bin"
+  fi
+}

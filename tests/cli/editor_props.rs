@@ -1,0 +1,135 @@
+//! Property tests of the editor on generated files (PROPTEST_CASES sets how many; 256 by
+//! default): (a) parse then render is the identity, (b) an edit changes only the bytes of the
+//! target section, (c) the SDK's parser reads every other profile unchanged after an edit.
+
+use mfa_profile::ini::Document;
+use mfa_profile::profile::{find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries};
+use mfa_profile::source::SharedFiles;
+use proptest::prelude::*;
+
+fn line() -> impl Strategy<Value = String> {
+    let name = prop::sample::select(vec!["default", "mfa", "a", "work-mfa", "profile mfa", "DEFAULT"]);
+    let key = prop::sample::select(vec!["aws_access_key_id", "AWS_SESSION_TOKEN", "aws_security_token", "region", "expiration", "x", "s3"]);
+    let sep = prop::sample::select(vec!["=", " = ", "\t=  ", " ="]);
+    let value = "[a-zA-Z0-9/+#;= ]{0,10}";
+    prop_oneof![
+        3 => name.clone().prop_map(|n| format!("[{n}]")),
+        1 => name.prop_map(|n| format!("[{n}] # note")),
+        6 => (key, sep, value).prop_map(|(k, s, v)| format!("{k}{s}{v}")),
+        1 => "[#;][ a-z]{0,8}".prop_map(|c| c),
+        1 => prop::sample::select(vec!["", "  ", "\t"]).prop_map(str::to_owned),
+        1 => prop::sample::select(vec!["  more", "\tk = v", "  # c"]).prop_map(str::to_owned),
+    ]
+}
+
+fn file() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["", "[default]", "[mfa]", "# top"]),
+        prop::collection::vec((line(), prop::bool::weighted(0.2)), 0..24),
+        any::<bool>(),
+    )
+        .prop_map(|(first, mut lines, final_eol)| {
+            if !first.is_empty() {
+                lines.insert(0, (first.to_owned(), false));
+            }
+            let mut text = String::new();
+            let count = lines.len();
+            for (i, (line, crlf)) in lines.into_iter().enumerate() {
+                text.push_str(&line);
+                if i + 1 < count || final_eol {
+                    text.push_str(if crlf { "\r\n" } else { "\n" });
+                }
+            }
+            text
+        })
+}
+
+const SESSION: SessionEntries = SessionEntries {
+    access_key_id: "ASIAPROPEXAMPLE",
+    secret_access_key: "propSecret/EXAMPLE+",
+    session_token: "propToken//EXAMPLE==",
+    expiration: "2030-01-01T00:00:00Z",
+    source_profile: "default",
+};
+
+/// Byte offset where each line starts, plus the file length.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()));
+    starts.push(text.len());
+    starts
+}
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Rejected,
+    Refused,
+    Appended,
+    Rewritten,
+}
+
+proptest! {
+    #[test]
+    fn edits_change_only_the_target_section(text in file()) {
+        check(&text)?;
+    }
+}
+
+#[test]
+fn generated_files_reach_every_branch() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut counts = std::collections::HashMap::new();
+    for _ in 0..600 {
+        let text = file().new_tree(&mut runner).unwrap().current();
+        *counts.entry(format!("{:?}", check(&text).unwrap())).or_insert(0) += 1;
+    }
+    eprintln!("outcomes of 600 generated files: {counts:?}");
+    for outcome in ["Rejected", "Refused", "Appended", "Rewritten"] {
+        assert!(counts.get(outcome).copied().unwrap_or(0) >= 30, "{outcome} reached too rarely: {counts:?}");
+    }
+}
+
+fn check(text: &str) -> Result<Outcome, TestCaseError> {
+    let text = text.to_owned();
+    {
+        let Ok(doc) = Document::parse(text.as_bytes()) else { return Ok(Outcome::Rejected) };
+        prop_assert_eq!(doc.render(), text.clone());
+        let target = ProfileName::new("mfa").unwrap();
+        let Ok(at) = find_credentials_section(&doc, &target) else { return Ok(Outcome::Refused) };
+        if let Some(at) = at {
+            if inspect_target(&doc, at).is_err() { return Ok(Outcome::Refused) }
+        }
+        let mut edited = doc.clone();
+        write_session(&mut edited, at, &target, &SESSION);
+        let out = edited.render();
+
+        let starts = line_starts(&text);
+        match at {
+            Some(at) => {
+                let body = starts[at.header + 1];
+                let end = starts[doc.section_end(at.header + 1)];
+                prop_assert!(out.starts_with(&text[..body]), "bytes before the section changed");
+                prop_assert!(out.ends_with(&text[end..]), "bytes after the section changed");
+            }
+            None => {
+                let kept = if text.is_empty() || text.ends_with('\n') { text.clone() } else { format!("{text}{}", doc.eol().as_str()) };
+                prop_assert!(out.starts_with(&kept), "an appended section changed earlier bytes");
+            }
+        }
+
+        let read = |t: &str| SharedFiles { credentials: t.to_owned(), config: String::new() }.profiles();
+        let (Ok(before), Ok(after)) = (read(&text), read(&out)) else {
+            prop_assert!(read(&text).is_err(), "the edit made the file unreadable to the SDK");
+            return Ok(Outcome::Refused);
+        };
+        for name in before.profiles().filter(|p| *p != "mfa") {
+            prop_assert_eq!(before.get_profile(name), after.get_profile(name), "[{}] changed", name);
+        }
+        let mfa = after.get_profile("mfa").unwrap();
+        prop_assert_eq!(mfa.get("aws_session_token"), Some(SESSION.session_token));
+        prop_assert_eq!(mfa.get("aws_secret_access_key"), Some(SESSION.secret_access_key));
+        Ok(if at.is_some() { Outcome::Rewritten } else { Outcome::Appended })
+    }
+}
