@@ -3,13 +3,30 @@
 //! target section, (c) the SDK's parser reads every other profile unchanged after an edit.
 
 use mfa_profile::ini::Document;
-use mfa_profile::profile::{find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries};
+use mfa_profile::profile::{
+    find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries,
+};
 use mfa_profile::source::SharedFiles;
 use proptest::prelude::*;
 
 fn line() -> impl Strategy<Value = String> {
-    let name = prop::sample::select(vec!["default", "mfa", "a", "work-mfa", "profile mfa", "DEFAULT"]);
-    let key = prop::sample::select(vec!["aws_access_key_id", "AWS_SESSION_TOKEN", "aws_security_token", "region", "expiration", "x", "s3"]);
+    let name = prop::sample::select(vec![
+        "default",
+        "mfa",
+        "a",
+        "work-mfa",
+        "profile mfa",
+        "DEFAULT",
+    ]);
+    let key = prop::sample::select(vec![
+        "aws_access_key_id",
+        "AWS_SESSION_TOKEN",
+        "aws_security_token",
+        "region",
+        "expiration",
+        "x",
+        "s3",
+    ]);
     let sep = prop::sample::select(vec!["=", " = ", "\t=  ", " ="]);
     let value = "[a-zA-Z0-9/+#;= ]{0,10}";
     prop_oneof![
@@ -55,7 +72,11 @@ const SESSION: SessionEntries = SessionEntries {
 /// Byte offset where each line starts, plus the file length.
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()));
+    starts.extend(
+        text.match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter(|&i| i < text.len()),
+    );
     starts.push(text.len());
     starts
 }
@@ -83,23 +104,34 @@ fn generated_files_reach_every_branch() {
     let mut counts = std::collections::HashMap::new();
     for _ in 0..600 {
         let text = file().new_tree(&mut runner).unwrap().current();
-        *counts.entry(format!("{:?}", check(&text).unwrap())).or_insert(0) += 1;
+        *counts
+            .entry(format!("{:?}", check(&text).unwrap()))
+            .or_insert(0) += 1;
     }
     eprintln!("outcomes of 600 generated files: {counts:?}");
     for outcome in ["Rejected", "Refused", "Appended", "Rewritten"] {
-        assert!(counts.get(outcome).copied().unwrap_or(0) >= 30, "{outcome} reached too rarely: {counts:?}");
+        assert!(
+            counts.get(outcome).copied().unwrap_or(0) >= 30,
+            "{outcome} reached too rarely: {counts:?}"
+        );
     }
 }
 
 fn check(text: &str) -> Result<Outcome, TestCaseError> {
     let text = text.to_owned();
     {
-        let Ok(doc) = Document::parse(text.as_bytes()) else { return Ok(Outcome::Rejected) };
+        let Ok(doc) = Document::parse(text.as_bytes()) else {
+            return Ok(Outcome::Rejected);
+        };
         prop_assert_eq!(doc.render(), text.clone());
         let target = ProfileName::new("mfa").unwrap();
-        let Ok(at) = find_credentials_section(&doc, &target) else { return Ok(Outcome::Refused) };
+        let Ok(at) = find_credentials_section(&doc, &target) else {
+            return Ok(Outcome::Refused);
+        };
         if let Some(at) = at {
-            if inspect_target(&doc, at).is_err() { return Ok(Outcome::Refused) }
+            if inspect_target(&doc, at).is_err() {
+                return Ok(Outcome::Refused);
+            }
         }
         let mut edited = doc.clone();
         write_session(&mut edited, at, &target, &SESSION);
@@ -110,26 +142,60 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
             Some(at) => {
                 let body = starts[at.header + 1];
                 let end = starts[doc.section_end(at.header + 1)];
-                prop_assert!(out.starts_with(&text[..body]), "bytes before the section changed");
-                prop_assert!(out.ends_with(&text[end..]), "bytes after the section changed");
+                prop_assert!(
+                    out.starts_with(&text[..body]),
+                    "bytes before the section changed"
+                );
+                prop_assert!(
+                    out.ends_with(&text[end..]),
+                    "bytes after the section changed"
+                );
             }
             None => {
-                let kept = if text.is_empty() || text.ends_with('\n') { text.clone() } else { format!("{text}{}", doc.eol().as_str()) };
-                prop_assert!(out.starts_with(&kept), "an appended section changed earlier bytes");
+                let kept = if text.is_empty() || text.ends_with('\n') {
+                    text.clone()
+                } else {
+                    format!("{text}{}", doc.eol().as_str())
+                };
+                prop_assert!(
+                    out.starts_with(&kept),
+                    "an appended section changed earlier bytes"
+                );
             }
         }
 
-        let read = |t: &str| SharedFiles { credentials: t.to_owned(), config: String::new() }.profiles();
+        let read = |t: &str| {
+            SharedFiles {
+                credentials: t.to_owned(),
+                config: String::new(),
+            }
+            .profiles()
+        };
         let (Ok(before), Ok(after)) = (read(&text), read(&out)) else {
-            prop_assert!(read(&text).is_err(), "the edit made the file unreadable to the SDK");
+            prop_assert!(
+                read(&text).is_err(),
+                "the edit made the file unreadable to the SDK"
+            );
             return Ok(Outcome::Refused);
         };
         for name in before.profiles().filter(|p| *p != "mfa") {
-            prop_assert_eq!(before.get_profile(name), after.get_profile(name), "[{}] changed", name);
+            prop_assert_eq!(
+                before.get_profile(name),
+                after.get_profile(name),
+                "[{}] changed",
+                name
+            );
         }
         let mfa = after.get_profile("mfa").unwrap();
         prop_assert_eq!(mfa.get("aws_session_token"), Some(SESSION.session_token));
-        prop_assert_eq!(mfa.get("aws_secret_access_key"), Some(SESSION.secret_access_key));
-        Ok(if at.is_some() { Outcome::Rewritten } else { Outcome::Appended })
+        prop_assert_eq!(
+            mfa.get("aws_secret_access_key"),
+            Some(SESSION.secret_access_key)
+        );
+        Ok(if at.is_some() {
+            Outcome::Rewritten
+        } else {
+            Outcome::Appended
+        })
     }
 }

@@ -1,8 +1,8 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
 mod conformance;
+mod editor_props;
 mod guards;
 mod harness;
 mod refresh_moto;
 mod sts_errors;
-mod editor_props;
