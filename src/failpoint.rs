@@ -5,19 +5,20 @@
 //! error, and `MFA_PROFILE_FAILPOINT=NAME:abort` kills the process there, as a crash would.
 
 use crate::fsio::FsError;
+use std::path::Path;
 
 /// Passes, or fails as the environment asks when the `failpoints` feature is on.
 #[cfg(feature = "failpoints")]
-pub fn hit(name: &str) -> Result<(), FsError> {
+pub fn hit(name: &str, path: &Path) -> Result<(), FsError> {
     let Ok(wanted) = std::env::var("MFA_PROFILE_FAILPOINT") else {
         return Ok(());
     };
     match wanted.split_once(':') {
         Some((point, "abort")) if point == name => std::process::abort(),
         None if wanted == name => Err(FsError::Io {
-            action: "write (fail point)",
-            path: name.into(),
-            source: std::io::Error::other("injected failure"),
+            action: "write",
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!("injected failure at {name}")),
         }),
         _ => Ok(()),
     }
@@ -26,6 +27,6 @@ pub fn hit(name: &str) -> Result<(), FsError> {
 /// Passes: fail points are compiled out.
 #[cfg(not(feature = "failpoints"))]
 #[inline(always)]
-pub fn hit(_name: &str) -> Result<(), FsError> {
+pub fn hit(_name: &str, _path: &Path) -> Result<(), FsError> {
     Ok(())
 }

@@ -151,43 +151,49 @@ pub fn replace(path: &Path, bytes: &[u8], _lock: &DirLock) -> Result<(), FsError
         Err(e) => return Err(io_err("inspect", path)(e)),
     };
     let temp = temp_path(&real);
-    let result = write_temp(&temp, bytes, existing.as_ref())
-        .and_then(|()| crate::failpoint::hit("before-rename"))
+    let result = write_temp(&temp, path, bytes, existing.as_ref())
+        .and_then(|()| crate::failpoint::hit("before-rename", path))
         .and_then(|()| fs::rename(&temp, &real).map_err(io_err("replace", path)));
     if result.is_err() {
         let _ = fs::remove_file(&temp);
         return result;
     }
-    crate::failpoint::hit("after-rename")?;
+    crate::failpoint::hit("after-rename", path)?;
     // The rename is durable only once the directory entry is.
     File::open(&dir)
         .and_then(|d| d.sync_all())
         .map_err(io_err("sync directory", &dir))
 }
 
-fn write_temp(temp: &Path, bytes: &[u8], existing: Option<&fs::Metadata>) -> Result<(), FsError> {
+/// Writes the temporary file; errors name `path`, the file the user knows.
+fn write_temp(
+    temp: &Path,
+    path: &Path,
+    bytes: &[u8],
+    existing: Option<&fs::Metadata>,
+) -> Result<(), FsError> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(temp)
-        .map_err(io_err("create", temp))?;
+        .map_err(io_err("write a temporary file beside", path))?;
     if let Some(meta) = existing {
         file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
-            .map_err(io_err("set the mode of", temp))?;
+            .map_err(io_err("keep the mode of", path))?;
         if meta.uid() != file_uid(&file) {
             // Only root can give a file away; anyone else keeps their own ownership.
             let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
         }
     }
-    crate::failpoint::hit("before-write")?;
+    crate::failpoint::hit("before-write", path)?;
     let half = bytes.len() / 2;
     file.write_all(&bytes[..half])
-        .map_err(io_err("write", temp))?;
-    crate::failpoint::hit("mid-write")?;
+        .map_err(io_err("write", path))?;
+    crate::failpoint::hit("mid-write", path)?;
     file.write_all(&bytes[half..])
-        .map_err(io_err("write", temp))?;
-    file.sync_all().map_err(io_err("sync", temp))
+        .map_err(io_err("write", path))?;
+    file.sync_all().map_err(io_err("sync", path))
 }
 
 fn file_uid(file: &File) -> u32 {

@@ -304,6 +304,12 @@ fn guards_refuse_with_a_message_the_exit_code_and_an_untouched_file() {
         if !unchanged {
             problems.push("file changed".into());
         }
+        if [&out.stderr, &out.stdout]
+            .iter()
+            .any(|o| o.contains(SECRET))
+        {
+            problems.push("the secret key was printed".into());
+        }
         if out.stderr.contains("panicked") || out.stderr.contains("STS at") {
             problems.push("panicked or called STS".into());
         }

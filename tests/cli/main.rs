@@ -5,4 +5,5 @@ mod editor_props;
 mod guards;
 mod harness;
 mod refresh_moto;
+mod reliability;
 mod sts_errors;

@@ -286,3 +286,21 @@ fn hardware_serial_named_source_and_target_flags() {
         Some("work")
     );
 }
+
+#[test]
+fn mixed_line_endings_and_a_profile_prefixed_section_are_left_alone() {
+    let Some(moto) = Moto::start() else { return };
+    let original = format!(
+        "[default]\r\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\r\nmfa_serial = {SERIAL}\n\n[profile mfa]\r\nregion = x\n# end"
+    );
+    let env = TestEnv::with_credentials(&original);
+    let out = run(env.mfa().args(["123456", "--endpoint-url", &moto.url()]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = env.read_credentials_text();
+    // The first line ending in the file is \r\n: new lines use it; the old bytes stay.
+    assert!(
+        text.starts_with(&format!("{original}\r\n\r\n[mfa]\r\naws_access_key_id = ")),
+        "{text:?}"
+    );
+    assert_eq!(text.matches("[mfa]").count(), 1);
+}
