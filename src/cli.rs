@@ -39,6 +39,22 @@ pub enum Command {
     /// Get a new session and write it into the target profile (the default command).
     #[command(after_help = EXIT_CODES)]
     Refresh(RefreshArgs),
+    /// List the targets mfa-profile manages and how long each is valid (no network).
+    Status(StatusArgs),
+}
+
+/// Options of `status`.
+#[derive(Debug, Args, Default)]
+pub struct StatusArgs {
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
 }
 
 /// Options of a refresh.
@@ -48,9 +64,10 @@ pub struct RefreshArgs {
     /// absent.
     #[arg(value_name = "CODE")]
     pub code: Option<String>,
-    /// Profile holding the long-term keys.
-    #[arg(short, long, value_name = "PROFILE", default_value = "default")]
-    pub source: String,
+    /// Profile holding the long-term keys [default: the source recorded in the target, else
+    /// default].
+    #[arg(short, long, value_name = "PROFILE")]
+    pub source: Option<String>,
     /// Profile to write the session into [default: mfa for source default, else SOURCE-mfa].
     #[arg(short, long, value_name = "PROFILE")]
     pub target: Option<String>,
@@ -78,13 +95,25 @@ pub struct RefreshArgs {
     /// Print one JSON object describing the result on standard output.
     #[arg(long)]
     pub json: bool,
+    /// Leave a target alone while it is valid for longer than this (e.g. 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub min_remaining: String,
+    /// Refresh even when the target is still valid.
+    #[arg(short, long)]
+    pub force: bool,
 }
 
 impl RefreshArgs {
     /// The plain settings of this refresh, given the resolved file locations.
-    pub fn settings(&self, files: FileLocations, home: Option<PathBuf>) -> RefreshSettings {
-        RefreshSettings {
-            source: Some(self.source.clone()),
+    pub fn settings(
+        &self,
+        files: FileLocations,
+        home: Option<PathBuf>,
+        now: i64,
+    ) -> Result<RefreshSettings, String> {
+        let min_remaining = i64::from(crate::units::parse_duration(&self.min_remaining)?);
+        Ok(RefreshSettings {
+            source: self.source.clone(),
             target: self.target.clone(),
             serial: self.serial_number.clone(),
             duration: self.duration.clone(),
@@ -93,6 +122,9 @@ impl RefreshArgs {
             code: self.code.clone(),
             files,
             home,
-        }
+            min_remaining,
+            force: self.force,
+            now,
+        })
     }
 }

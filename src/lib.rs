@@ -18,5 +18,6 @@ pub mod profile;
 pub mod refresh;
 pub mod secret;
 pub mod source;
+pub mod status;
 pub mod sts;
 pub mod units;

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::fsio;
 use crate::ini::Document;
 use crate::paths::{self, FileLocations};
-use crate::profile::{self, ProfileName, SectionAt, SessionEntries};
+use crate::profile::{self, ProfileName, SectionAt, SectionSummary, SessionEntries};
 use crate::source::{source_profile, SharedFiles};
 use crate::sts::{SessionRequest, Sts};
 use crate::units;
@@ -24,7 +24,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 /// What a refresh was asked to do, every flag already in plain form.
 #[derive(Clone, Debug)]
 pub struct RefreshSettings {
-    /// `--source`; `default` when absent.
+    /// `--source`; when absent, the source recorded in a managed target, else `default`.
     pub source: Option<String>,
     /// `--target`; derived from the source when absent.
     pub target: Option<String>,
@@ -42,6 +42,29 @@ pub struct RefreshSettings {
     pub files: FileLocations,
     /// The home directory, to show paths as `~/...`.
     pub home: Option<PathBuf>,
+    /// A managed target valid for longer than this (seconds) is left alone.
+    pub min_remaining: i64,
+    /// Refresh even when the target is still valid.
+    pub force: bool,
+    /// The current time, epoch seconds.
+    pub now: i64,
+}
+
+/// How a refresh ended.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// A new session was written.
+    Refreshed(Refreshed),
+    /// The target was still valid for longer than `min_remaining`: nothing was asked for,
+    /// sent or written.
+    StillValid {
+        /// The target.
+        target: ProfileName,
+        /// Its recorded source.
+        source: ProfileName,
+        /// When it expires.
+        expires_at: i64,
+    },
 }
 
 /// What a refresh did.
@@ -75,20 +98,46 @@ pub fn refresh(
     sts: &dyn Sts,
     ask_code: &mut dyn FnMut(&str) -> Result<Option<String>, String>,
     notice: &mut dyn FnMut(&str),
-) -> Result<Refreshed, Error> {
-    let source = ProfileName::new(settings.source.as_deref().unwrap_or("default"))?;
-    let target = match &settings.target {
-        Some(name) => ProfileName::new(name)?,
-        None => default_target(&source)?,
+) -> Result<Outcome, Error> {
+    let credentials_path = &settings.files.credentials;
+    let shown = paths::display(credentials_path, settings.home.as_deref());
+    let (doc, config) = read_shared(settings)?;
+
+    let (source, target, summary) = match (&settings.source, &settings.target) {
+        (source, Some(target)) => {
+            let target = ProfileName::new(target)?;
+            let (_, summary) = check_target(&doc, &target, &shown)?;
+            // A managed target names its own source unless one is given.
+            let source = match (source, &summary.source_profile) {
+                (Some(source), _) => ProfileName::new(source)?,
+                (None, Some(recorded)) => ProfileName::new(recorded)?,
+                (None, None) => ProfileName::new("default")?,
+            };
+            (source, target, summary)
+        }
+        (source, None) => {
+            let source = ProfileName::new(source.as_deref().unwrap_or("default"))?;
+            let target = default_target(&source)?;
+            let (_, summary) = check_target(&doc, &target, &shown)?;
+            (source, target, summary)
+        }
     };
     if source == target {
         return Err(Error::SameProfile(source.to_string()));
     }
-    let credentials_path = &settings.files.credentials;
-    let shown = paths::display(credentials_path, settings.home.as_deref());
-
-    let (doc, config) = read_shared(settings)?;
-    check_target(&doc, &target, &shown)?;
+    refuse_long_term(&summary, &target, &shown)?;
+    let expires_at = summary.expiration.as_deref().and_then(units::parse_rfc3339);
+    if let (false, Some(expires_at), Some(recorded)) =
+        (settings.force, expires_at, &summary.source_profile)
+    {
+        if recorded == source.as_str() && expires_at - settings.now > settings.min_remaining {
+            return Ok(Outcome::StillValid {
+                target,
+                source,
+                expires_at,
+            });
+        }
+    }
     if let Some(mode) = fsio::loose_mode(credentials_path) {
         notice(&format!(
             "warning: {shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`"
@@ -153,7 +202,8 @@ pub fn refresh(
     })?;
     // Another writer may have changed the file since the first read: start again from it.
     let (mut doc, _) = read_shared(settings)?;
-    let at = check_target(&doc, &target, &shown)?;
+    let (at, summary) = check_target(&doc, &target, &shown)?;
+    refuse_long_term(&summary, &target, &shown)?;
     let expiration = units::rfc3339(session.expires_at);
     let entries = SessionEntries {
         access_key_id: &session.access_key_id,
@@ -166,13 +216,13 @@ pub fn refresh(
     fsio::replace(credentials_path, doc.render().as_bytes(), &lock)?;
     drop(lock);
 
-    Ok(Refreshed {
+    Ok(Outcome::Refreshed(Refreshed {
         target,
         source,
         serial,
         expires_at: session.expires_at,
         file: credentials_path.clone(),
-    })
+    }))
 }
 
 /// Reads and parses the credentials file, and reads the config file as text.
@@ -192,28 +242,38 @@ fn read_shared(settings: &RefreshSettings) -> Result<(Document, String), Error> 
     Ok((doc, config_doc.render()))
 }
 
-/// Locates the target section and refuses what must not be edited.
+/// Locates the target section, refusing input the AWS CLI and the SDKs read differently.
 fn check_target(
     doc: &Document,
     target: &ProfileName,
     shown: &str,
-) -> Result<Option<SectionAt>, Error> {
+) -> Result<(Option<SectionAt>, SectionSummary), Error> {
     let refused = |refusal| Error::Refused {
         path: shown.to_owned(),
         refusal,
     };
     profile::check_leaking_defaults(doc).map_err(refused)?;
     let at = profile::find_credentials_section(doc, target).map_err(refused)?;
-    if let Some(at) = at {
-        let summary = profile::inspect_target(doc, at).map_err(refused)?;
-        if summary.holds_long_term_keys() {
-            return Err(Error::LongTermTarget {
-                target: target.to_string(),
-                path: shown.to_owned(),
-            });
-        }
+    let Some(at) = at else {
+        return Ok((None, SectionSummary::default()));
+    };
+    let summary = profile::inspect_target(doc, at).map_err(refused)?;
+    Ok((Some(at), summary))
+}
+
+/// Refuses a target that holds long-term keys: overwriting them would destroy the only copy.
+fn refuse_long_term(
+    summary: &SectionSummary,
+    target: &ProfileName,
+    shown: &str,
+) -> Result<(), Error> {
+    if summary.holds_long_term_keys() {
+        return Err(Error::LongTermTarget {
+            target: target.to_string(),
+            path: shown.to_owned(),
+        });
     }
-    Ok(at)
+    Ok(())
 }
 
 fn check_region(region: &str) -> Result<(), Error> {

@@ -6,4 +6,5 @@ mod guards;
 mod harness;
 mod refresh_moto;
 mod reliability;
+mod skip_status;
 mod sts_errors;
