@@ -8,14 +8,15 @@ use crate::code::{read_code, CodeInput};
 use crate::error::{Error, EXIT_OK};
 use crate::fsio;
 use crate::ini::Document;
-use crate::paths;
+use crate::paths::{self, FileLocations};
+use crate::profile;
 use crate::refresh::{refresh, Outcome};
 use crate::source::SharedFiles;
 use crate::status::{managed_targets, State};
 use crate::sts::SdkSts;
 use crate::units;
-use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::units::now;
+use std::path::{Path, PathBuf};
 
 /// Runs the command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
@@ -30,23 +31,24 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+/// The shared files (flags, else environment, else home) and the home directory.
+fn locate(
+    credentials: Option<&Path>,
+    config: Option<&Path>,
+) -> Result<(FileLocations, Option<PathBuf>), Error> {
+    let files = paths::resolve(env_var, credentials, config)?;
+    Ok((files, paths::home_dir(&env_var)))
 }
 
 fn run_refresh(args: &RefreshArgs) -> Result<u8, Error> {
-    let files = paths::resolve(
-        env_var,
+    let (files, home) = locate(
         args.credentials_file.as_deref(),
         args.config_file.as_deref(),
     )?;
-    let home = paths::home_dir(&env_var);
     let settings = args
         .settings(files, home.clone(), now())
         .map_err(Error::BadInput)?;
-    let sts = SdkSts::default();
+    let sts = SdkSts;
     let mut ask = |serial: &str| read_code(CodeInput::detect(), serial);
     let mut notice = |message: &str| eprintln!("mfa-profile: {message}");
     match refresh(&settings, &sts, &mut ask, &mut notice)? {
@@ -99,12 +101,10 @@ fn run_refresh(args: &RefreshArgs) -> Result<u8, Error> {
 const STATUS_MARGIN: i64 = 15 * 60;
 
 fn run_status(args: &StatusArgs) -> Result<u8, Error> {
-    let files = paths::resolve(
-        env_var,
+    let (files, home) = locate(
         args.credentials_file.as_deref(),
         args.config_file.as_deref(),
     )?;
-    let home = paths::home_dir(&env_var);
     let shown = |p: &Path| paths::display(p, home.as_deref());
     let bytes = fsio::read_optional(&files.credentials)?.unwrap_or_default();
     let doc = Document::parse(&bytes).map_err(|error| Error::Parse {
@@ -118,9 +118,13 @@ fn run_status(args: &StatusArgs) -> Result<u8, Error> {
         None
     } else {
         let config = fsio::read_optional(&files.config)?.unwrap_or_default();
+        let sources: Vec<&str> = targets.iter().map(|t| t.source.as_str()).collect();
+        let config_sections = Document::parse(&config)
+            .map(|config| profile::sections_for_profiles(&config, &sources))
+            .unwrap_or_default();
         SharedFiles {
-            credentials: doc.render(),
-            config: String::from_utf8_lossy(&config).into_owned(),
+            credentials: profile::sections_for_profiles(&doc, &sources),
+            config: config_sections,
         }
         .profiles()
         .ok()

@@ -359,6 +359,31 @@ pub fn write_session(
     upsert_section(doc, at, name, &entries, &[]);
 }
 
+/// The sections of `doc` that the SDKs could read as one of the profiles `names` (with any
+/// prefix, e.g. `[profile x]` in the config file), as text. The SDKs build a profile only from
+/// the sections whose name normalizes to it, so they read those profiles from this text
+/// exactly as from the whole file, parsing kilobytes instead of megabytes.
+pub fn sections_for_profiles(doc: &Document, names: &[&str]) -> String {
+    let mut out = String::new();
+    for header in 0..doc.len() {
+        let LineKind::Header(h) = doc.kind(header) else {
+            continue;
+        };
+        let Some(inner) = h.inner.clone().map(|r| &doc.text(header)[r]) else {
+            continue;
+        };
+        // The SDKs' normalization: trim, then an optional prefix before the first blank.
+        let inner = inner.trim_matches([' ', '\t']);
+        let suffix = inner
+            .split_once([' ', '\t'])
+            .map_or(inner, |(_, rest)| rest.trim());
+        if names.contains(&suffix) {
+            doc.render_lines(header..doc.section_end(header + 1), &mut out);
+        }
+    }
+    out
+}
+
 /// Reads the lower-cased keys and values of the section at `at` (SDK view, first line only).
 pub fn section_values(doc: &Document, at: SectionAt) -> Vec<(String, String)> {
     let end = doc.section_end(at.header + 1);

@@ -101,7 +101,7 @@ pub fn refresh(
 ) -> Result<Outcome, Error> {
     let credentials_path = &settings.files.credentials;
     let shown = paths::display(credentials_path, settings.home.as_deref());
-    let (doc, config) = read_shared(settings)?;
+    let (first_read, doc, config) = read_shared(settings)?;
 
     let (source, target, summary) = match (&settings.source, &settings.target) {
         (source, Some(target)) => {
@@ -143,10 +143,12 @@ pub fn refresh(
             "warning: {shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`"
         ));
     }
+    // Only the source's sections go to the SDK's parser: same reading, far less work.
     let shared = SharedFiles {
-        credentials: doc.render(),
-        config,
+        credentials: profile::sections_for_profiles(&doc, &[source.as_str()]),
+        config: profile::sections_for_profiles(&config, &[source.as_str()]),
     };
+    drop(config);
     let source_settings = source_profile(&shared.profiles()?, &source)?;
 
     let serial = settings
@@ -200,8 +202,14 @@ pub fn refresh(
             paths::display(dir, settings.home.as_deref())
         ))
     })?;
-    // Another writer may have changed the file since the first read: start again from it.
-    let (mut doc, _) = read_shared(settings)?;
+    // Another writer may have changed the file since the first read: start again from what
+    // is there now (parsing it again only if it changed).
+    let now_read = fsio::read_optional(credentials_path)?.unwrap_or_default();
+    let mut doc = if now_read == first_read {
+        doc
+    } else {
+        parse_credentials(&now_read, settings)?
+    };
     let (at, summary) = check_target(&doc, &target, &shown)?;
     refuse_long_term(&summary, &target, &shown)?;
     let expiration = units::rfc3339(session.expires_at);
@@ -225,21 +233,25 @@ pub fn refresh(
     }))
 }
 
-/// Reads and parses the credentials file, and reads the config file as text.
-fn read_shared(settings: &RefreshSettings) -> Result<(Document, String), Error> {
+/// Reads the credentials file (its bytes, and parsed) and the config file (parsed).
+fn read_shared(settings: &RefreshSettings) -> Result<(Vec<u8>, Document, Document), Error> {
     let home = settings.home.as_deref();
     let credentials = fsio::read_optional(&settings.files.credentials)?.unwrap_or_default();
-    let doc = Document::parse(&credentials).map_err(|error| Error::Parse {
-        path: paths::display(&settings.files.credentials, home),
-        error,
-    })?;
+    let doc = parse_credentials(&credentials, settings)?;
     let config = fsio::read_optional(&settings.files.config)?.unwrap_or_default();
     // The config file is only read here; it must still be one both readers agree on.
     let config_doc = Document::parse(&config).map_err(|error| Error::Parse {
         path: paths::display(&settings.files.config, home),
         error,
     })?;
-    Ok((doc, config_doc.render()))
+    Ok((credentials, doc, config_doc))
+}
+
+fn parse_credentials(bytes: &[u8], settings: &RefreshSettings) -> Result<Document, Error> {
+    Document::parse(bytes).map_err(|error| Error::Parse {
+        path: paths::display(&settings.files.credentials, settings.home.as_deref()),
+        error,
+    })
 }
 
 /// Locates the target section, refusing input the AWS CLI and the SDKs read differently.

@@ -100,11 +100,7 @@ pub enum StsError {
 
 /// STS through the AWS SDK for Rust.
 #[derive(Debug, Default)]
-pub struct SdkSts {
-    /// The shared files' contents, so the SDK reads the source profile's endpoint settings
-    /// from what was checked rather than from disk again.
-    pub files: crate::source::SharedFiles,
-}
+pub struct SdkSts;
 
 impl Sts for SdkSts {
     fn get_session_token(
@@ -136,7 +132,8 @@ impl SdkSts {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(request.region.clone()))
             .credentials_provider(credentials)
-            .profile_files(self.files.to_env_config_files())
+            // The source was read already: the loader gets no profile file to read again.
+            .profile_files(crate::source::SharedFiles::default().to_env_config_files())
             .profile_name(&request.profile)
             .timeout_config(
                 TimeoutConfig::builder()
@@ -173,15 +170,10 @@ impl SdkSts {
             session_token: Secret::new(creds.session_token()),
             expires_at: creds.expiration().secs(),
         };
-        check_session(&session, unix_now()).map_err(|why| StsError::BadResponse(endpoint, why))?;
+        check_session(&session, crate::units::now())
+            .map_err(|why| StsError::BadResponse(endpoint, why))?;
         Ok(session)
     }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Refuses a session that must never reach the file. The SDK turns a truncated response into

@@ -1,8 +1,15 @@
 //! Durations and timestamps as users type and read them.
 //!
-//! Invariant: pure functions of their arguments (the clock is passed in).
+//! Invariant: pure functions of their arguments, except [`now`], the one reading of the clock.
 
 use aws_smithy_types::date_time::{DateTime, Format};
+
+/// The current time, seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
 
 /// Shortest session STS grants, in seconds (15 minutes).
 pub const MIN_DURATION: u32 = 900;

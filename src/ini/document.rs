@@ -358,6 +358,17 @@ impl Document {
         line.text = Text::Owned(text);
     }
 
+    /// Appends lines `range` to `out`, each with its ending (`\n` for a last line without one).
+    pub fn render_lines(&self, range: Range<usize>, out: &mut String) {
+        for index in range {
+            out.push_str(self.text(index));
+            out.push_str(match self.lines[index].eol {
+                Eol::None => "\n",
+                eol => eol.as_str(),
+            });
+        }
+    }
+
     /// The file's bytes with every edit applied.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(self.source.len() + 512);

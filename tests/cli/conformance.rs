@@ -267,3 +267,44 @@ fn botocore_fixtures_round_trip_or_are_refused_for_a_reason() {
         }
     }
 }
+
+/// The refresh hands the SDK's parser only the source's sections; on every input of the
+/// suite, in both file kinds, it must read each profile exactly as from the whole file.
+#[test]
+fn the_sdk_reads_a_profile_from_its_sections_as_from_the_whole_file() {
+    use mfa_profile::profile::sections_for_profiles;
+    let suite = fixture("profile-parser-tests.json");
+    let mut compared = 0;
+    for test in suite["tests"].as_array().unwrap() {
+        let name = test["name"].as_str().unwrap();
+        let credentials = test["input"]["credentialsFile"].as_str().unwrap_or("");
+        let config = test["input"]["configFile"].as_str().unwrap_or("");
+        let (Ok(cred_doc), Ok(config_doc)) = (
+            Document::parse(credentials.as_bytes()),
+            Document::parse(config.as_bytes()),
+        ) else {
+            continue;
+        };
+        let whole = SharedFiles {
+            credentials: credentials.into(),
+            config: config.into(),
+        };
+        let Ok(all) = whole.profiles() else { continue };
+        for profile in all.profiles() {
+            let part = SharedFiles {
+                credentials: sections_for_profiles(&cred_doc, &[profile]),
+                config: sections_for_profiles(&config_doc, &[profile]),
+            };
+            let part = part
+                .profiles()
+                .unwrap_or_else(|e| panic!("{name}: [{profile}] sections unreadable: {e}"));
+            assert_eq!(
+                all.get_profile(profile),
+                part.get_profile(profile),
+                "{name}: [{profile}]"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 50, "only {compared} profiles compared");
+}

@@ -1,0 +1,79 @@
+//! Criterion benchmarks of the editor on generated credentials files of 10, 1,000 and 10,000
+//! profiles (the largest about 2 MB): parse, locate the target, write a session, render.
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use mfa_profile::ini::Document;
+use mfa_profile::profile::{
+    find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries,
+};
+use std::hint::black_box;
+
+/// A credentials file of `profiles` long-term profiles, with comments, and a managed target
+/// `[mfa]` in the middle.
+pub fn generate(profiles: usize) -> String {
+    let mut text = String::with_capacity(profiles * 200);
+    for i in 0..profiles {
+        if i == profiles / 2 {
+            text.push_str("[mfa]\naws_access_key_id = ASIAOLDEXAMPLE\naws_secret_access_key = old\naws_session_token = old\nexpiration = 2020-01-01T00:00:00Z\nmfa_source_profile = default\n\n");
+        }
+        text.push_str(&format!(
+            "# account {i}: team keys\n[profile-{i}]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY{i:010}\nregion = eu-west-1\n\n"
+        ));
+    }
+    text
+}
+
+const SESSION: SessionEntries = SessionEntries {
+    access_key_id: "ASIANEWEXAMPLE",
+    secret_access_key: "newSecretEXAMPLEnewSecretEXAMPLEnewSecre",
+    session_token: "FwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtoken",
+    expiration: "2030-01-01T00:00:00Z",
+    source_profile: "default",
+};
+
+fn editor(c: &mut Criterion) {
+    let target = ProfileName::new("mfa").unwrap();
+    for profiles in [10usize, 1_000, 10_000] {
+        let text = generate(profiles);
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let mut group = c.benchmark_group(format!("editor/{profiles}-profiles"));
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(BenchmarkId::from_parameter("parse"), |b| {
+            b.iter(|| Document::parse(black_box(text.as_bytes())).unwrap())
+        });
+        group.bench_function(BenchmarkId::from_parameter("locate"), |b| {
+            b.iter(|| {
+                let at = find_credentials_section(black_box(&doc), &target)
+                    .unwrap()
+                    .unwrap();
+                inspect_target(&doc, at).unwrap()
+            })
+        });
+        group.bench_function(BenchmarkId::from_parameter("edit"), |b| {
+            b.iter_batched_ref(
+                || doc.clone(),
+                |doc| {
+                    let at = find_credentials_section(doc, &target).unwrap();
+                    write_session(doc, at, &target, &SESSION)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function(BenchmarkId::from_parameter("render"), |b| {
+            b.iter(|| black_box(&doc).render())
+        });
+        group.bench_function(BenchmarkId::from_parameter("parse+edit+render"), |b| {
+            b.iter(|| {
+                let mut doc = Document::parse(black_box(text.as_bytes())).unwrap();
+                let at = find_credentials_section(&doc, &target).unwrap();
+                write_session(&mut doc, at, &target, &SESSION);
+                doc.render()
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, editor);
+criterion_main!(benches);
