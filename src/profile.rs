@@ -128,6 +128,16 @@ impl SectionSummary {
     }
 }
 
+/// The name the SDKs read from header line `index` (inside the brackets, trimmed of spaces and
+/// tabs, prefix included), or `None` for a line that is not a well-formed header.
+pub fn header_name(doc: &Document, index: usize) -> Option<&str> {
+    let LineKind::Header(header) = doc.kind(index) else {
+        return None;
+    };
+    let inner = header.inner.clone()?;
+    Some(doc.text(index)[inner].trim_matches([' ', '\t']))
+}
+
 /// Finds section `name` in a credentials file, refusing when botocore and the SDKs would not
 /// agree on which lines are that section.
 pub fn find_credentials_section(
@@ -137,15 +147,11 @@ pub fn find_credentials_section(
     let name = name.as_str();
     let mut found: Option<usize> = None;
     for index in 0..doc.len() {
-        let LineKind::Header(header) = doc.kind(index) else {
+        if !matches!(doc.kind(index), LineKind::Header(_)) {
             continue;
-        };
+        }
         let text = doc.text(index);
-        let sdk = header
-            .inner
-            .clone()
-            .map(|r| text[r].trim_matches([' ', '\t']));
-        let sdk_match = sdk == Some(name);
+        let sdk_match = header_name(doc, index) == Some(name);
         let boto_match = botocore_section(text) == Some(name);
         let line = doc.line_number(index);
         if sdk_match != boto_match {
@@ -267,8 +273,8 @@ pub fn check_leaking_defaults(doc: &Document) -> Result<(), Refusal> {
 
 /// Writes `entries` into section `name`: each existing key (matched case-insensitively) gets
 /// its value replaced in place and loses its continuation lines; each missing key is added
-/// after the section's last property, in the section's `k = v` spacing; `remove` keys are
-/// deleted. A missing section is appended at the end of the file.
+/// after the section's last property, in the section's `k = v` spacing. A missing section is
+/// appended at the end of the file.
 ///
 /// The caller has already run [`find_credentials_section`] and [`inspect_target`] on `doc`.
 pub fn upsert_section(
@@ -276,7 +282,6 @@ pub fn upsert_section(
     at: Option<SectionAt>,
     name: &ProfileName,
     entries: &[(&str, &str)],
-    remove: &[&str],
 ) {
     let Some(at) = at else {
         if !doc.is_empty() && !matches!(doc.kind(doc.len() - 1), LineKind::Blank) {
@@ -306,13 +311,6 @@ pub fn upsert_section(
                     .unwrap_or(at.header);
                 doc.insert_line(Some(last), format!("{key}{separator}{value}"));
             }
-        }
-    }
-    for key in remove {
-        let end = doc.section_end(at.header + 1);
-        if let Some(index) = find_key(doc, at, end, key) {
-            remove_continuation(doc, index);
-            doc.remove_line(index);
         }
     }
 }
@@ -356,7 +354,7 @@ pub fn write_session(
     }
     entries.push((EXPIRATION, session.expiration));
     entries.push((MFA_SOURCE_PROFILE, session.source_profile));
-    upsert_section(doc, at, name, &entries, &[]);
+    upsert_section(doc, at, name, &entries);
 }
 
 /// The sections of `doc` that the SDKs could read as one of the profiles `names` (with any
@@ -366,14 +364,10 @@ pub fn write_session(
 pub fn sections_for_profiles(doc: &Document, names: &[&str]) -> String {
     let mut out = String::new();
     for header in 0..doc.len() {
-        let LineKind::Header(h) = doc.kind(header) else {
+        let Some(inner) = header_name(doc, header) else {
             continue;
         };
-        let Some(inner) = h.inner.clone().map(|r| &doc.text(header)[r]) else {
-            continue;
-        };
-        // The SDKs' normalization: trim, then an optional prefix before the first blank.
-        let inner = inner.trim_matches([' ', '\t']);
+        // The SDKs' normalization: an optional prefix before the first blank.
         let suffix = inner
             .split_once([' ', '\t'])
             .map_or(inner, |(_, rest)| rest.trim());
@@ -445,7 +439,7 @@ mod tests {
         if let Some(at) = at {
             inspect_target(&doc, at)?;
         }
-        upsert_section(&mut doc, at, &target, entries, &[]);
+        upsert_section(&mut doc, at, &target, entries);
         Ok(doc.render())
     }
 

@@ -103,24 +103,26 @@ pub fn refresh(
     let shown = paths::display(credentials_path, settings.home.as_deref());
     let (first_read, doc, config) = read_shared(settings)?;
 
-    let (source, target, summary) = match (&settings.source, &settings.target) {
-        (source, Some(target)) => {
-            let target = ProfileName::new(target)?;
-            let (_, summary) = check_target(&doc, &target, &shown)?;
-            // A managed target names its own source unless one is given.
-            let source = match (source, &summary.source_profile) {
-                (Some(source), _) => ProfileName::new(source)?,
-                (None, Some(recorded)) => ProfileName::new(recorded)?,
-                (None, None) => ProfileName::new("default")?,
-            };
-            (source, target, summary)
-        }
-        (source, None) => {
-            let source = ProfileName::new(source.as_deref().unwrap_or("default"))?;
-            let target = default_target(&source)?;
-            let (_, summary) = check_target(&doc, &target, &shown)?;
-            (source, target, summary)
-        }
+    let given_source = settings
+        .source
+        .as_deref()
+        .map(ProfileName::new)
+        .transpose()?;
+    let target = match (&settings.target, &given_source) {
+        (Some(target), _) => ProfileName::new(target)?,
+        (None, Some(source)) => default_target(source)?,
+        (None, None) => ProfileName::new("mfa")?,
+    };
+    let (_, summary) = check_target(&doc, &target, &shown)?;
+    // A target named with -t refreshes from the source recorded in it, unless one is given.
+    let recorded = summary
+        .source_profile
+        .as_deref()
+        .filter(|_| settings.target.is_some());
+    let source = match (given_source, recorded) {
+        (Some(source), _) => source,
+        (None, Some(recorded)) => ProfileName::new(recorded)?,
+        (None, None) => ProfileName::new("default")?,
     };
     if source == target {
         return Err(Error::SameProfile(source.to_string()));
@@ -191,7 +193,6 @@ pub fn refresh(
         duration_seconds: duration,
         region,
         endpoint_url: settings.endpoint_url.clone(),
-        profile: source.to_string(),
     };
     let session = sts.get_session_token(&source_settings.keys, &request)?;
 

@@ -2,8 +2,8 @@
 //!
 //! Invariant: read-only; a managed target is a section with `mfa_source_profile`.
 
-use crate::ini::{Document, LineKind};
-use crate::profile::{section_values, SectionAt, EXPIRATION, MFA_SOURCE_PROFILE};
+use crate::ini::Document;
+use crate::profile::{header_name, section_values, SectionAt, EXPIRATION, MFA_SOURCE_PROFILE};
 use crate::units;
 
 /// How usable a managed target is.
@@ -47,14 +47,7 @@ pub struct TargetStatus {
 pub fn managed_targets(doc: &Document, now: i64, margin: i64) -> Vec<TargetStatus> {
     let mut found = Vec::new();
     for header in 0..doc.len() {
-        let LineKind::Header(h) = doc.kind(header) else {
-            continue;
-        };
-        let Some(name) = h
-            .inner
-            .clone()
-            .map(|r| doc.text(header)[r].trim_matches([' ', '\t']).to_owned())
-        else {
+        let Some(name) = header_name(doc, header).map(str::to_owned) else {
             continue;
         };
         let values = section_values(doc, SectionAt { header });

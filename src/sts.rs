@@ -35,8 +35,6 @@ pub struct SessionRequest {
     pub region: String,
     /// Explicit endpoint; otherwise the SDK's own resolution (`AWS_ENDPOINT_URL_STS`, ...).
     pub endpoint_url: Option<String>,
-    /// The source profile's name, so the SDK reads that profile's endpoint settings.
-    pub profile: String,
 }
 
 /// Something that turns long-term keys and an MFA code into a session.
@@ -134,7 +132,6 @@ impl SdkSts {
             .credentials_provider(credentials)
             // The source was read already: the loader gets no profile file to read again.
             .profile_files(crate::source::SharedFiles::default().to_env_config_files())
-            .profile_name(&request.profile)
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(CONNECT_TIMEOUT)
@@ -283,7 +280,6 @@ mod tests {
             duration_seconds: 3600,
             region: "eu-south-1".into(),
             endpoint_url: None,
-            profile: "default".into(),
         }
     }
 

@@ -143,3 +143,45 @@ fn status_lists_managed_targets_without_network() {
     );
     assert_eq!(env.read_credentials(), text.as_bytes());
 }
+
+#[test]
+fn credentials_file_and_config_file_flags_beat_the_environment() {
+    let env = TestEnv::new();
+    // The environment points at files holding nothing; the flags at the real ones.
+    env.write_credentials(b"");
+    let creds = env.home().join("elsewhere-credentials");
+    let config = env.home().join("elsewhere-config");
+    let text = format!(
+        "[work]\naws_access_key_id = A\naws_secret_access_key = S\n{}",
+        managed("work-mfa", "work", "2099-01-01T00:00:00Z")
+    );
+    std::fs::write(&creds, &text).unwrap();
+    std::fs::write(&config, "[profile work]\nmfa_serial = GAHT12345678\n").unwrap();
+    let flags = [
+        "--credentials-file",
+        creds.to_str().unwrap(),
+        "--config-file",
+        config.to_str().unwrap(),
+    ];
+
+    let out = run(env
+        .mfa()
+        .args(["-t", "work-mfa", "--endpoint-url", CLOSED])
+        .args(flags));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("[work-mfa] is still valid for"),
+        "{}",
+        out.stderr
+    );
+
+    let out = run(env.mfa().args(["status", "--json"]).args(flags));
+    let rows: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(rows[0]["target"], "work-mfa");
+    assert_eq!(
+        rows[0]["serial"], "GAHT12345678",
+        "the serial came from --config-file"
+    );
+    assert_eq!(std::fs::read(&creds).unwrap(), text.as_bytes());
+    assert!(env.read_credentials().is_empty());
+}
