@@ -6,7 +6,7 @@
 //! leaves at most a temporary file, which the next writer removes under the lock.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -93,6 +93,40 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, FsError> {
         return Err(FsError::TooLarge(path.to_path_buf()));
     }
     Ok(Some(bytes))
+}
+
+/// Whether the file at `path` holds exactly `expected` (a missing file holds the empty text),
+/// compared a block at a time rather than read whole.
+pub fn holds(path: &Path, expected: &[u8]) -> Result<bool, FsError> {
+    let real = real_path(path)?;
+    let file = match File::open(&real) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(expected.is_empty()),
+        other => other.map_err(io_err("open", path))?,
+    };
+    let meta = file.metadata().map_err(io_err("inspect", path))?;
+    if meta.is_dir() {
+        return Err(FsError::IsDirectory(path.to_path_buf()));
+    }
+    if meta.len() != expected.len() as u64 {
+        return Ok(false);
+    }
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+    let mut rest = expected;
+    loop {
+        let block = reader.fill_buf().map_err(io_err("read", path))?;
+        if block.is_empty() {
+            return Ok(rest.is_empty());
+        }
+        let Some(want) = rest.get(..block.len()) else {
+            return Ok(false);
+        };
+        if want != block {
+            return Ok(false);
+        }
+        let taken = block.len();
+        rest = &rest[taken..];
+        reader.consume(taken);
+    }
 }
 
 /// An exclusive lock on a directory, released on drop (and by the kernel if the process dies).
@@ -248,6 +282,28 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o640);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn holds_compares_whole_contents_across_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        assert!(
+            holds(&path, b"").unwrap(),
+            "a missing file holds the empty text"
+        );
+        assert!(!holds(&path, b"x").unwrap());
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &big).unwrap();
+        assert!(holds(&path, &big).unwrap());
+        let mut late_change = big.clone();
+        late_change[150_000] ^= 1;
+        assert!(
+            !holds(&path, &late_change).unwrap(),
+            "a change in the third block"
+        );
+        assert!(!holds(&path, &big[..199_999]).unwrap());
+        assert!(!holds(&path, b"").unwrap());
     }
 
     #[test]

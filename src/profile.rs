@@ -252,8 +252,9 @@ pub fn inspect_target(doc: &Document, at: SectionAt) -> Result<SectionSummary, R
 /// section and prefers it to the `aws_session_token` we write.
 pub fn check_leaking_defaults(doc: &Document) -> Result<(), Refusal> {
     for index in 0..doc.len() {
-        if botocore_section(doc.text(index)) != Some("DEFAULT")
-            || !matches!(doc.kind(index), LineKind::Header(_))
+        // The kind first: it is stored, the botocore reading is computed.
+        if !matches!(doc.kind(index), LineKind::Header(_))
+            || botocore_section(doc.text(index)) != Some("DEFAULT")
         {
             continue;
         }

@@ -101,7 +101,7 @@ pub fn refresh(
 ) -> Result<Outcome, Error> {
     let credentials_path = &settings.files.credentials;
     let shown = paths::display(credentials_path, settings.home.as_deref());
-    let (first_read, doc, config) = read_shared(settings)?;
+    let (doc, config) = read_shared(settings)?;
 
     let given_source = settings
         .source
@@ -113,7 +113,7 @@ pub fn refresh(
         (None, Some(source)) => default_target(source)?,
         (None, None) => ProfileName::new("mfa")?,
     };
-    let (_, summary) = check_target(&doc, &target, &shown)?;
+    let (at, summary) = check_target(&doc, &target, &shown)?;
     // A target named with -t refreshes from the source recorded in it, unless one is given.
     let recorded = summary
         .source_profile
@@ -205,14 +205,15 @@ pub fn refresh(
     })?;
     // Another writer may have changed the file since the first read: start again from what
     // is there now (parsing it again only if it changed).
-    let now_read = fsio::read_optional(credentials_path)?.unwrap_or_default();
-    let mut doc = if now_read == first_read {
-        doc
+    let (mut doc, at) = if fsio::holds(credentials_path, doc.input().as_bytes())? {
+        (doc, at)
     } else {
-        parse_credentials(&now_read, settings)?
+        let now_read = fsio::read_optional(credentials_path)?.unwrap_or_default();
+        let doc = parse_credentials(now_read, settings)?;
+        let (at, summary) = check_target(&doc, &target, &shown)?;
+        refuse_long_term(&summary, &target, &shown)?;
+        (doc, at)
     };
-    let (at, summary) = check_target(&doc, &target, &shown)?;
-    refuse_long_term(&summary, &target, &shown)?;
     let expiration = units::rfc3339(session.expires_at);
     let entries = SessionEntries {
         access_key_id: &session.access_key_id,
@@ -235,21 +236,21 @@ pub fn refresh(
 }
 
 /// Reads the credentials file (its bytes, and parsed) and the config file (parsed).
-fn read_shared(settings: &RefreshSettings) -> Result<(Vec<u8>, Document, Document), Error> {
+fn read_shared(settings: &RefreshSettings) -> Result<(Document, Document), Error> {
     let home = settings.home.as_deref();
     let credentials = fsio::read_optional(&settings.files.credentials)?.unwrap_or_default();
-    let doc = parse_credentials(&credentials, settings)?;
+    let doc = parse_credentials(credentials, settings)?;
     let config = fsio::read_optional(&settings.files.config)?.unwrap_or_default();
     // The config file is only read here; it must still be one both readers agree on.
-    let config_doc = Document::parse(&config).map_err(|error| Error::Parse {
+    let config_doc = Document::parse_owned(config).map_err(|error| Error::Parse {
         path: paths::display(&settings.files.config, home),
         error,
     })?;
-    Ok((credentials, doc, config_doc))
+    Ok((doc, config_doc))
 }
 
-fn parse_credentials(bytes: &[u8], settings: &RefreshSettings) -> Result<Document, Error> {
-    Document::parse(bytes).map_err(|error| Error::Parse {
+fn parse_credentials(bytes: Vec<u8>, settings: &RefreshSettings) -> Result<Document, Error> {
+    Document::parse_owned(bytes).map_err(|error| Error::Parse {
         path: paths::display(&settings.files.credentials, settings.home.as_deref()),
         error,
     })

@@ -141,7 +141,11 @@ impl SdkSts {
                     .build(),
             )
             .retry_config(RetryConfig::standard().with_max_attempts(3));
-        if let Some(url) = &request.endpoint_url {
+        if let Some(url) = configured_endpoint(request, |name| std::env::var(name).ok()) {
+            // Without TLS the client never loads the system's CA store (about 150 files).
+            if is_plain_http(&url) {
+                loader = loader.http_client(aws_smithy_http_client::Builder::new().build_http());
+            }
             loader = loader.endpoint_url(url);
         }
         let config = loader.load().await;
@@ -171,6 +175,30 @@ impl SdkSts {
             .map_err(|why| StsError::BadResponse(endpoint, why))?;
         Ok(session)
     }
+}
+
+/// The endpoint the request goes to when one is configured: `--endpoint-url`, else the AWS
+/// SDKs' variables `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` (unless
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), read through `env`. `None`: STS's regional
+/// https endpoint.
+pub fn configured_endpoint(
+    request: &SessionRequest,
+    env: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    if let Some(url) = &request.endpoint_url {
+        return Some(url.clone());
+    }
+    let var = |name| env(name).filter(|v| !v.is_empty());
+    if var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        return None;
+    }
+    var("AWS_ENDPOINT_URL_STS").or_else(|| var("AWS_ENDPOINT_URL"))
+}
+
+/// True for an `http://` URL: a plain-HTTP endpoint (a local emulator) needs no TLS.
+fn is_plain_http(url: &str) -> bool {
+    url.get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
 }
 
 /// Refuses a session that must never reach the file. The SDK turns a truncated response into
@@ -281,6 +309,50 @@ mod tests {
             region: "eu-south-1".into(),
             endpoint_url: None,
         }
+    }
+
+    #[test]
+    fn endpoint_flag_beats_service_variable_beats_global_variable() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let both: &[(&str, &str)] = &[
+            ("AWS_ENDPOINT_URL_STS", "http://sts.local"),
+            ("AWS_ENDPOINT_URL", "http://all.local"),
+        ];
+        let flag = SessionRequest {
+            endpoint_url: Some("https://flag.example".into()),
+            ..request()
+        };
+        assert_eq!(
+            configured_endpoint(&flag, env(both)).as_deref(),
+            Some("https://flag.example")
+        );
+        assert_eq!(
+            configured_endpoint(&request(), env(both)).as_deref(),
+            Some("http://sts.local")
+        );
+        let global: &[(&str, &str)] = &[
+            ("AWS_ENDPOINT_URL_STS", ""),
+            ("AWS_ENDPOINT_URL", "http://all.local"),
+        ];
+        assert_eq!(
+            configured_endpoint(&request(), env(global)).as_deref(),
+            Some("http://all.local")
+        );
+        let ignored: &[(&str, &str)] = &[
+            ("AWS_ENDPOINT_URL_STS", "http://sts.local"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
+        ];
+        assert_eq!(configured_endpoint(&request(), env(ignored)), None);
+        assert_eq!(configured_endpoint(&request(), env(&[])), None);
+        assert!(is_plain_http("HTTP://127.0.0.1:5000"));
+        assert!(!is_plain_http("https://sts.amazonaws.com"));
+        assert!(!is_plain_http("http:/"));
     }
 
     #[test]

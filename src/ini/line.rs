@@ -46,7 +46,7 @@ pub struct Property {
 
 /// Classifies one line (without its line ending).
 pub fn classify(line: &str) -> LineKind {
-    if line.trim_matches(WHITESPACE).is_empty() {
+    if line.bytes().all(|b| b == b' ' || b == b'\t') {
         LineKind::Blank
     } else if line.starts_with(COMMENT) {
         LineKind::Comment
@@ -76,7 +76,7 @@ fn classify_property(line: &str) -> Property {
         None => (line.len(), false),
     };
     let body = &line[..cut];
-    let Some(eq) = body.find('=') else {
+    let Some(eq) = memchr::memchr(b'=', body.as_bytes()) else {
         return Property {
             key: None,
             value: cut..cut,
@@ -95,20 +95,36 @@ fn classify_property(line: &str) -> Property {
 /// Where the SDK starts an inline comment on a property line: a `#` or `;` right after any
 /// Unicode whitespace (the SDK uses `char::is_whitespace` here).
 fn inline_comment_start(line: &str) -> Option<usize> {
-    let mut prev_whitespace = false;
-    for (at, ch) in line.char_indices() {
-        if COMMENT.contains(&ch) && prev_whitespace {
+    // Search bytes: `#` and `;` are ASCII, so they never occur inside a multi-byte character.
+    let mut from = 0;
+    while let Some(offset) = memchr::memchr2(b'#', b';', &line.as_bytes()[from..]) {
+        let at = from + offset;
+        if line[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace)
+        {
             return Some(at);
         }
-        prev_whitespace = ch.is_whitespace();
+        from = at + 1;
     }
     None
 }
 
 fn trimmed_span(text: &str, span: Range<usize>) -> Range<usize> {
-    let part = &text[span.clone()];
-    let start = span.start + (part.len() - part.trim_start_matches(WHITESPACE).len());
-    let end = span.start + part.trim_end_matches(WHITESPACE).len();
+    // Space and tab are ASCII: trimming bytes keeps the span on char boundaries.
+    let bytes = &text.as_bytes()[span.clone()];
+    let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = span.start
+        + bytes
+            .iter()
+            .position(|b| !is_blank(b))
+            .unwrap_or(bytes.len());
+    let end = span.start
+        + bytes
+            .iter()
+            .rposition(|b| !is_blank(b))
+            .map_or(0, |at| at + 1);
     start..end.max(start)
 }
 
@@ -152,6 +168,40 @@ mod tests {
         assert_eq!(header("[a;b]"), None);
         assert_eq!(header("[]"), Some(""));
         assert_eq!(header("["), None);
+    }
+
+    /// The SDK's reading, char by char, as the fast search must match it.
+    fn inline_comment_reference(line: &str) -> Option<usize> {
+        let mut prev_whitespace = false;
+        for (at, ch) in line.char_indices() {
+            if COMMENT.contains(&ch) && prev_whitespace {
+                return Some(at);
+            }
+            prev_whitespace = ch.is_whitespace();
+        }
+        None
+    }
+
+    #[test]
+    fn inline_comment_search_matches_the_char_by_char_reading() {
+        let alphabet = [' ', '\t', '#', ';', 'a', '\u{a0}', '\u{2003}', 'é'];
+        let mut checked = 0;
+        for len in 0..=5u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                let mut line = String::new();
+                for _ in 0..len {
+                    line.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                assert_eq!(
+                    inline_comment_start(&line),
+                    inline_comment_reference(&line),
+                    "{line:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 37_449);
     }
 
     #[test]
