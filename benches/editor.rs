@@ -30,6 +30,7 @@ const SESSION: SessionEntries = SessionEntries {
     session_token: "FwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtoken",
     expiration: "2030-01-01T00:00:00Z",
     source_profile: "default",
+    role: SessionEntries::NO_ROLE,
 };
 
 fn editor(c: &mut Criterion) {

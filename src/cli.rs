@@ -2,9 +2,10 @@
 //!
 //! Invariant: nothing outside this module sees a clap type.
 
+use crate::export::Format;
 use crate::paths::FileLocations;
-use crate::refresh::RefreshSettings;
-use clap::{Args, Parser, Subcommand};
+use crate::refresh::{RefreshSettings, RoleSettings};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -41,6 +42,125 @@ pub enum Command {
     Refresh(RefreshArgs),
     /// List the targets mfa-profile manages and how long each is valid (no network).
     Status(StatusArgs),
+    /// Run a command with the target's session: AWS_PROFILE=TARGET, refreshing it first only
+    /// when needed (asking for a code on the terminal).
+    #[command(
+        after_help = "The command gets AWS_PROFILE=TARGET, and AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\nAWS_SESSION_TOKEN and AWS_SECURITY_TOKEN removed (they would shadow the profile).\nmfa-profile exits with the command's exit code (127: not found, 126: not executable)."
+    )]
+    Exec(ExecArgs),
+    /// Print the target's session as shell variables: eval "$(mfa-profile export)".
+    Export(ExportArgs),
+    /// Print the target's session as credential_process JSON, for a config profile with
+    /// `credential_process = mfa-profile credential-process TARGET`.
+    CredentialProcess(CredentialProcessArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Options shared by the commands that use a target's session and refresh it when needed.
+#[derive(Debug, Args, Default, Clone)]
+pub struct SessionArgs {
+    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+    /// Refresh first when the target is valid for less than this (e.g. 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub min_remaining: String,
+    /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
+    /// mfa_process of the source profile, else ask on the terminal].
+    #[arg(long, value_name = "COMMAND")]
+    pub code_command: Option<String>,
+}
+
+/// Options of `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
+    #[arg(short, long, value_name = "PROFILE")]
+    pub target: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// The formats of `export`.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum ExportFormat {
+    /// export NAME='value' (sh, bash, zsh)
+    #[default]
+    Env,
+    /// NAME='value' (sh, bash, zsh), not exported
+    EnvNoExport,
+    /// $Env:NAME='value'
+    Powershell,
+    /// set "NAME=value"
+    WindowsCmd,
+    /// credential_process JSON
+    Process,
+    /// set -gx NAME 'value'
+    Fish,
+    /// NAME=value, for .env files
+    Dotenv,
+}
+
+impl ExportFormat {
+    /// The plain format.
+    pub fn format(self) -> Format {
+        match self {
+            ExportFormat::Env => Format::Env,
+            ExportFormat::EnvNoExport => Format::EnvNoExport,
+            ExportFormat::Powershell => Format::Powershell,
+            ExportFormat::WindowsCmd => Format::WindowsCmd,
+            ExportFormat::Process => Format::Process,
+            ExportFormat::Fish => Format::Fish,
+            ExportFormat::Dotenv => Format::Dotenv,
+        }
+    }
+}
+
+/// Options of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ExportFormat,
+    /// Refresh the target first when it is expired or about to be (asking for a code on the
+    /// terminal), instead of refusing.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Shared options.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// Options of `credential-process`.
+#[derive(Debug, Args)]
+pub struct CredentialProcessArgs {
+    /// The target profile holding the session.
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// Shared options.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `status`.
@@ -101,6 +221,23 @@ pub struct RefreshArgs {
     /// Refresh even when the target is still valid.
     #[arg(short, long)]
     pub force: bool,
+    /// Refresh every managed target that needs it, one code per target.
+    #[arg(long, conflicts_with_all = ["code", "source", "target", "serial_number", "role_arn", "duration"])]
+    pub all: bool,
+    /// Assume this role with MFA instead of getting a plain session [default: the role
+    /// recorded in the target].
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Role session name, shown in CloudTrail [default: mfa-profile-SOURCE].
+    #[arg(long, value_name = "NAME", requires = "role_arn")]
+    pub role_session_name: Option<String>,
+    /// External ID the role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
+    /// mfa_process of the source profile].
+    #[arg(long, value_name = "COMMAND")]
+    pub code_command: Option<String>,
 }
 
 impl RefreshArgs {
@@ -125,6 +262,13 @@ impl RefreshArgs {
             min_remaining,
             force: self.force,
             now,
+            role: self.role_arn.clone().map(|arn| RoleSettings {
+                arn,
+                session_name: self.role_session_name.clone(),
+                external_id: self.external_id.clone(),
+            }),
+            code_command: self.code_command.clone(),
+            aws_profile: None,
         })
     }
 }

@@ -46,6 +46,9 @@ pub enum CodeInput {
     Piped,
     /// Standard input is a terminal: prompt on standard error, re-ask on a malformed code.
     Terminal,
+    /// The controlling terminal (`/dev/tty`), whatever standard input is: for commands whose
+    /// standard streams belong to someone else (`exec`, `credential-process`).
+    ControllingTerminal,
 }
 
 impl CodeInput {
@@ -77,7 +80,60 @@ pub fn read_code(input: CodeInput, serial: &str) -> Result<Option<String>, Strin
             Ok(Some(code.to_owned()))
         }
         CodeInput::Terminal => prompt(&mut io::stdin().lock(), &mut io::stderr(), serial),
+        CodeInput::ControllingTerminal => {
+            let Ok(tty) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+            else {
+                return Ok(None);
+            };
+            let mut out = &tty;
+            prompt(&mut io::BufReader::new(&tty), &mut out, serial)
+        }
     }
+}
+
+/// Runs `command` with `sh -c` (stdin and stderr stay the user's, so it can ask for a touch or a
+/// password) and takes the first group of exactly six digits on its standard output.
+pub fn code_from_command(command: &str) -> Result<String, String> {
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::inherit())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run the MFA code command `{command}`: {e}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("cannot read the output of the MFA code command `{command}`: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr.trim();
+    if !output.status.success() {
+        let status = match output.status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => "a signal".to_owned(),
+        };
+        let said = if stderr.is_empty() {
+            String::new()
+        } else {
+            format!(": {stderr}")
+        };
+        return Err(format!(
+            "the MFA code command `{command}` failed ({status}){said}"
+        ));
+    }
+    first_six_digits(&String::from_utf8_lossy(&output.stdout)).ok_or_else(|| {
+        format!("the MFA code command `{command}` printed no six-digit code on its standard output")
+    })
+}
+
+/// The first run of exactly six ASCII digits (not part of a longer run of digits).
+pub fn first_six_digits(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(str::to_owned)
 }
 
 /// Asks on `out` and reads from `input` until a well-formed code or end of input (at most five
@@ -132,6 +188,34 @@ mod tests {
         assert!(check_serial("arn:aws:iam::123456789012:user/alice")
             .unwrap_err()
             .contains(":user/"));
+    }
+
+    #[test]
+    fn code_is_the_first_group_of_six_digits() {
+        assert_eq!(first_six_digits("123456\n").as_deref(), Some("123456"));
+        assert_eq!(
+            first_six_digits("aws:alice  654321 (25 s)").as_deref(),
+            Some("654321")
+        );
+        assert_eq!(
+            first_six_digits("1234567 and 222222").as_deref(),
+            Some("222222")
+        );
+        assert_eq!(first_six_digits("12345"), None);
+        assert_eq!(first_six_digits(""), None);
+    }
+
+    #[test]
+    fn code_command_output_and_failure() {
+        assert_eq!(
+            code_from_command("echo 'Code: 098765'"),
+            Ok("098765".into())
+        );
+        let failed = code_from_command("echo 'no YubiKey detected' >&2; exit 4").unwrap_err();
+        assert!(failed.contains("exit status 4"), "{failed}");
+        assert!(failed.contains("no YubiKey detected"), "{failed}");
+        let silent = code_from_command("echo nothing").unwrap_err();
+        assert!(silent.contains("no six-digit code"), "{silent}");
     }
 
     #[test]

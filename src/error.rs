@@ -31,6 +31,39 @@ pub enum Error {
     /// No code to be had.
     #[error("no MFA code: give it as an argument (mfa-profile 123456), pipe it on standard input, or run in a terminal to be asked")]
     NoCode,
+    /// The MFA code command failed or printed no code.
+    #[error("{0}")]
+    CodeCommand(String),
+    /// The target holds no session to hand out.
+    #[error("[{target}] in {path} {why}")]
+    NoSession {
+        /// The target profile.
+        target: String,
+        /// The file, for humans.
+        path: String,
+        /// What is missing, with the command that fixes it.
+        why: String,
+    },
+    /// The target's session has expired (or is about to) and may not be refreshed here.
+    #[error("the session in [{target}] {when}; {hint}")]
+    Expired {
+        /// The target profile.
+        target: String,
+        /// "expired 2h ago" or "expires in 3m".
+        when: String,
+        /// How to get a new one.
+        hint: String,
+    },
+    /// The command given to `exec` could not be started.
+    #[error("cannot run `{command}`: {reason}")]
+    Exec {
+        /// The command.
+        command: String,
+        /// Why.
+        reason: String,
+        /// 126 or 127, as shells use.
+        code: u8,
+    },
     /// Source and target are the same profile.
     #[error("the source and the target are both [{0}]; the session must go to another profile (-t NAME)")]
     SameProfile(String),
@@ -83,7 +116,10 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Sts(StsError::CodeRejected) => EXIT_CODE_REJECTED,
-            Error::Sts(_) | Error::Fs(_) => EXIT_FAILURE,
+            Error::Sts(_) | Error::Fs(_) | Error::CodeCommand(_) | Error::Expired { .. } => {
+                EXIT_FAILURE
+            }
+            Error::Exec { code, .. } => *code,
             _ => EXIT_USAGE,
         }
     }

@@ -23,14 +23,24 @@ pub const EXPIRATION: &str = "expiration";
 /// The source profile a managed target was refreshed from; marks the target as ours.
 pub const MFA_SOURCE_PROFILE: &str = "mfa_source_profile";
 
+/// The role a managed target's session is of (AssumeRole), repeated by later refreshes.
+pub const MFA_ROLE_ARN: &str = "mfa_role_arn";
+/// The external ID the role asks for, recorded with the role.
+pub const MFA_EXTERNAL_ID: &str = "mfa_external_id";
+/// The role session name given with the role, recorded with it.
+pub const MFA_ROLE_SESSION_NAME: &str = "mfa_role_session_name";
+
 /// Keys whose lines a refresh rewrites in the target section.
-pub const MANAGED_KEYS: [&str; 6] = [
+pub const MANAGED_KEYS: [&str; 9] = [
     ACCESS_KEY_ID,
     SECRET_ACCESS_KEY,
     SESSION_TOKEN,
     SECURITY_TOKEN,
     EXPIRATION,
     MFA_SOURCE_PROFILE,
+    MFA_ROLE_ARN,
+    MFA_EXTERNAL_ID,
+    MFA_ROLE_SESSION_NAME,
 ];
 
 /// A profile name that every reader sees the same way.
@@ -118,6 +128,12 @@ pub struct SectionSummary {
     pub source_profile: Option<String>,
     /// Value of `expiration`, if any.
     pub expiration: Option<String>,
+    /// Value of `mfa_role_arn`, if any.
+    pub role_arn: Option<String>,
+    /// Value of `mfa_external_id`, if any.
+    pub external_id: Option<String>,
+    /// Value of `mfa_role_session_name`, if any.
+    pub role_session_name: Option<String>,
 }
 
 impl SectionSummary {
@@ -242,6 +258,9 @@ pub fn inspect_target(doc: &Document, at: SectionAt) -> Result<SectionSummary, R
             SESSION_TOKEN | SECURITY_TOKEN => summary.has_session_token = true,
             MFA_SOURCE_PROFILE => summary.source_profile = Some(value.to_owned()),
             EXPIRATION => summary.expiration = Some(value.to_owned()),
+            MFA_ROLE_ARN => summary.role_arn = Some(value.to_owned()),
+            MFA_EXTERNAL_ID => summary.external_id = Some(value.to_owned()),
+            MFA_ROLE_SESSION_NAME => summary.role_session_name = Some(value.to_owned()),
             _ => {}
         }
     }
@@ -329,6 +348,18 @@ pub struct SessionEntries<'a> {
     pub expiration: &'a str,
     /// `mfa_source_profile`
     pub source_profile: &'a str,
+    /// `mfa_role_arn`, `mfa_external_id`, `mfa_role_session_name`: what the session is of,
+    /// each written only when present.
+    pub role: [(&'static str, Option<&'a str>); 3],
+}
+
+impl SessionEntries<'_> {
+    /// No role: a GetSessionToken session.
+    pub const NO_ROLE: [(&'static str, Option<&'static str>); 3] = [
+        (MFA_ROLE_ARN, None),
+        (MFA_EXTERNAL_ID, None),
+        (MFA_ROLE_SESSION_NAME, None),
+    ];
 }
 
 /// Writes a session into the target section found at `at` (appended when `None`). An
@@ -355,6 +386,12 @@ pub fn write_session(
     }
     entries.push((EXPIRATION, session.expiration));
     entries.push((MFA_SOURCE_PROFILE, session.source_profile));
+    entries.extend(
+        session
+            .role
+            .iter()
+            .filter_map(|(key, value)| value.map(|v| (*key, v))),
+    );
     upsert_section(doc, at, name, &entries);
 }
 

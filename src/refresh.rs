@@ -5,21 +5,37 @@
 //! before STS is called; the file is written only after STS answered, under the lock, from a
 //! fresh read; on any failure the file is untouched.
 
-use crate::code::{check_code, check_serial};
+use crate::code::{check_code, check_serial, code_from_command};
 use crate::error::Error;
 use crate::fsio;
 use crate::ini::Document;
 use crate::paths::{self, FileLocations};
 use crate::profile::{self, ProfileName, SectionAt, SectionSummary, SessionEntries};
 use crate::source::{source_profile, SharedFiles};
+use crate::stored::is_managed;
+use crate::sts::RoleRequest;
 use crate::sts::{SessionRequest, Sts};
 use crate::units;
 use std::path::PathBuf;
 
 /// Default session length: 12 hours, as STS's own default.
 pub const DEFAULT_DURATION: u32 = 43_200;
+/// Default session length of an assumed role: 1 hour, as STS's own default (and the
+/// MaxSessionDuration of a role nobody changed).
+pub const DEFAULT_ROLE_DURATION: u32 = 3_600;
 /// Region used when neither `--region` nor the source profile names one.
 pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// `--role-arn` and its companions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleSettings {
+    /// The role to assume.
+    pub arn: String,
+    /// `--role-session-name`.
+    pub session_name: Option<String>,
+    /// `--external-id`.
+    pub external_id: Option<String>,
+}
 
 /// What a refresh was asked to do, every flag already in plain form.
 #[derive(Clone, Debug)]
@@ -48,6 +64,13 @@ pub struct RefreshSettings {
     pub force: bool,
     /// The current time, epoch seconds.
     pub now: i64,
+    /// `--role-arn` (with its companions); when absent, the role recorded in the target.
+    pub role: Option<RoleSettings>,
+    /// `--code-command`; when absent, `mfa_process` of the source profile.
+    pub code_command: Option<String>,
+    /// `AWS_PROFILE`: names the target when it is a managed one and neither `--source` nor
+    /// `--target` is given.
+    pub aws_profile: Option<String>,
 }
 
 /// How a refresh ended.
@@ -108,17 +131,22 @@ pub fn refresh(
         .as_deref()
         .map(ProfileName::new)
         .transpose()?;
-    let target = match (&settings.target, &given_source) {
+    let from_env = settings
+        .aws_profile
+        .as_deref()
+        .filter(|name| settings.target.is_none() && is_managed(&doc, name));
+    let named = settings.target.as_deref().or(from_env);
+    let target = match (named, &given_source) {
         (Some(target), _) => ProfileName::new(target)?,
         (None, Some(source)) => default_target(source)?,
         (None, None) => ProfileName::new("mfa")?,
     };
     let (at, summary) = check_target(&doc, &target, &shown)?;
-    // A target named with -t refreshes from the source recorded in it, unless one is given.
+    // A named target refreshes from the source recorded in it, unless one is given.
     let recorded = summary
         .source_profile
         .as_deref()
-        .filter(|_| settings.target.is_some());
+        .filter(|_| named.is_some());
     let source = match (given_source, recorded) {
         (Some(source), _) => source,
         (None, Some(recorded)) => ProfileName::new(recorded)?,
@@ -161,12 +189,14 @@ pub fn refresh(
             profile: source.to_string(),
         })?;
     check_serial(&serial).map_err(Error::BadInput)?;
+    let role = role_request(settings, &summary, &source)?;
     let duration = match settings
         .duration
         .as_deref()
         .or(source_settings.duration_seconds.as_deref())
     {
         Some(text) => units::parse_duration(text).map_err(Error::BadInput)?,
+        None if role.is_some() => DEFAULT_ROLE_DURATION,
         None => DEFAULT_DURATION,
     };
     let duration = units::check_duration(duration).map_err(Error::BadInput)?;
@@ -179,9 +209,14 @@ pub fn refresh(
     if let Some(url) = &settings.endpoint_url {
         check_endpoint(url)?;
     }
-    let code = match &settings.code {
-        Some(code) => code.clone(),
-        None => ask_code(&serial)
+    let code_command = settings
+        .code_command
+        .as_deref()
+        .or(source_settings.mfa_process.as_deref());
+    let code = match (&settings.code, code_command) {
+        (Some(code), _) => code.clone(),
+        (None, Some(command)) => code_from_command(command).map_err(Error::CodeCommand)?,
+        (None, None) => ask_code(&format!("{serial} (for [{target}])"))
             .map_err(Error::BadInput)?
             .ok_or(Error::NoCode)?,
     };
@@ -193,8 +228,9 @@ pub fn refresh(
         duration_seconds: duration,
         region,
         endpoint_url: settings.endpoint_url.clone(),
+        role: role.clone(),
     };
-    let session = sts.get_session_token(&source_settings.keys, &request)?;
+    let session = sts.get_session(&source_settings.keys, &request)?;
 
     let real = fsio::real_path(credentials_path)?;
     let lock = fsio::lock_dir_of(&real, |dir| {
@@ -221,6 +257,14 @@ pub fn refresh(
         session_token: session.session_token.expose(),
         expiration: &expiration,
         source_profile: source.as_str(),
+        role: match &role {
+            None => SessionEntries::NO_ROLE,
+            Some(role) => [
+                (profile::MFA_ROLE_ARN, Some(role.arn.as_str())),
+                (profile::MFA_EXTERNAL_ID, role.external_id.as_deref()),
+                (profile::MFA_ROLE_SESSION_NAME, role.recorded_name()),
+            ],
+        },
     };
     profile::write_session(&mut doc, at, &target, &entries);
     fsio::replace(credentials_path, doc.render().as_bytes(), &lock)?;
@@ -288,6 +332,89 @@ fn refuse_long_term(
         });
     }
     Ok(())
+}
+
+/// The role to assume: `--role-arn` (with its companions), else the one recorded in the target.
+fn role_request(
+    settings: &RefreshSettings,
+    recorded: &SectionSummary,
+    source: &ProfileName,
+) -> Result<Option<RoleRequest>, Error> {
+    let role = match (&settings.role, &recorded.role_arn) {
+        (Some(given), _) => given.clone(),
+        (None, Some(arn)) => RoleSettings {
+            arn: arn.clone(),
+            session_name: recorded.role_session_name.clone(),
+            external_id: recorded.external_id.clone(),
+        },
+        (None, None) => return Ok(None),
+    };
+    check_role_arn(&role.arn)?;
+    let explicit_name = role.session_name.is_some();
+    let session_name = role.session_name.unwrap_or_else(|| {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c);
+        format!("mfa-profile-{source}")
+            .chars()
+            .map(|c| if allowed(c) { c } else { '-' })
+            .take(64)
+            .collect()
+    });
+    check_role_session_name(&session_name)?;
+    if let Some(id) = &role.external_id {
+        let ok = (2..=1224).contains(&id.len())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c));
+        if !ok {
+            return Err(Error::BadInput(format!(
+                "external ID `{}` is not 2 to 1224 of A-Z a-z 0-9 + = , . @ : / - _",
+                id.escape_debug()
+            )));
+        }
+    }
+    Ok(Some(RoleRequest {
+        arn: role.arn,
+        session_name,
+        external_id: role.external_id,
+        session_name_given: explicit_name,
+    }))
+}
+
+fn check_role_arn(arn: &str) -> Result<(), Error> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "iam"
+        && parts[4].len() == 12
+        && parts[4].bytes().all(|b| b.is_ascii_digit())
+        && parts[5].starts_with("role/")
+        && parts[5].len() > 5
+        && arn.len() <= 2048
+        && arn.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadInput(format!(
+            "`{}` is not a role ARN (arn:aws:iam::ACCOUNT_ID:role/NAME)",
+            arn.escape_debug()
+        )))
+    }
+}
+
+fn check_role_session_name(name: &str) -> Result<(), Error> {
+    let ok = (2..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadInput(format!(
+            "role session name `{}` is not 2 to 64 of A-Z a-z 0-9 + = , . @ - _ ",
+            name.escape_debug()
+        )))
+    }
 }
 
 fn check_region(region: &str) -> Result<(), Error> {

@@ -54,6 +54,8 @@ pub struct SourceProfile {
     pub duration_seconds: Option<String>,
     /// `region`.
     pub region: Option<String>,
+    /// `mfa_process`: a command printing the MFA code (aws-vault's key).
+    pub mfa_process: Option<String>,
 }
 
 /// Why the source profile cannot be used.
@@ -142,6 +144,7 @@ pub fn source_profile(
         mfa_serial: setting("mfa_serial"),
         duration_seconds: setting("duration_seconds"),
         region: setting("region"),
+        mfa_process: setting("mfa_process"),
     })
 }
 

@@ -35,12 +35,35 @@ pub struct SessionRequest {
     pub region: String,
     /// Explicit endpoint; otherwise the SDK's own resolution (`AWS_ENDPOINT_URL_STS`, ...).
     pub endpoint_url: Option<String>,
+    /// The role to assume; `None` for a GetSessionToken session.
+    pub role: Option<RoleRequest>,
+}
+
+/// The AssumeRole part of a request: which role, under which session name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleRequest {
+    /// `arn:aws:iam::ACCOUNT:role/NAME`.
+    pub arn: String,
+    /// The role session name (shows in CloudTrail).
+    pub session_name: String,
+    /// The external ID the role's trust policy asks for, if any.
+    pub external_id: Option<String>,
+    /// Whether the session name was given (and so is recorded), rather than derived.
+    pub session_name_given: bool,
+}
+
+impl RoleRequest {
+    /// The session name to record in the target: only one the user gave.
+    pub fn recorded_name(&self) -> Option<&str> {
+        self.session_name_given
+            .then_some(self.session_name.as_str())
+    }
 }
 
 /// Something that turns long-term keys and an MFA code into a session.
 pub trait Sts {
-    /// Calls GetSessionToken.
-    fn get_session_token(
+    /// Calls AssumeRole when the request names a role, else GetSessionToken.
+    fn get_session(
         &self,
         keys: &LongTermKeys,
         request: &SessionRequest,
@@ -74,6 +97,12 @@ pub enum StsError {
     /// Throttled, after retries.
     #[error("STS is throttling requests ({0}); wait a minute and run again")]
     Throttled(String),
+    /// The role's trust policy does not let this user assume it (with this MFA).
+    #[error("STS refused to let the source profile's user assume {0}: check the role ARN, and that the role's trust policy allows this user (with MFA); {1}")]
+    RoleDenied(String, String),
+    /// The session asked for is longer than the role allows.
+    #[error("the session length asked for is longer than role {0} allows (its MaxSessionDuration); ask for less with -d 1h, or raise the role's maximum session duration in IAM")]
+    RoleDurationTooLong(String),
     /// A request STS found invalid.
     #[error("STS rejected the request: {0}")]
     Invalid(String),
@@ -101,7 +130,7 @@ pub enum StsError {
 pub struct SdkSts;
 
 impl Sts for SdkSts {
-    fn get_session_token(
+    fn get_session(
         &self,
         keys: &LongTermKeys,
         request: &SessionRequest,
@@ -154,15 +183,34 @@ impl SdkSts {
             .map(str::to_owned)
             .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", request.region));
         let client = aws_sdk_sts::Client::new(&config);
-        let output = client
-            .get_session_token()
-            .serial_number(&request.serial)
-            .token_code(&request.code)
-            .duration_seconds(request.duration_seconds as i32)
-            .send()
-            .await
-            .map_err(|e| map_error(e, request, &endpoint))?;
-        let creds = output.credentials().ok_or_else(|| {
+        let creds = match &request.role {
+            None => {
+                client
+                    .get_session_token()
+                    .serial_number(&request.serial)
+                    .token_code(&request.code)
+                    .duration_seconds(request.duration_seconds as i32)
+                    .send()
+                    .await
+                    .map_err(|e| map_error(e, request, &endpoint))?
+                    .credentials
+            }
+            Some(role) => {
+                client
+                    .assume_role()
+                    .role_arn(&role.arn)
+                    .role_session_name(&role.session_name)
+                    .set_external_id(role.external_id.clone())
+                    .serial_number(&request.serial)
+                    .token_code(&request.code)
+                    .duration_seconds(request.duration_seconds as i32)
+                    .send()
+                    .await
+                    .map_err(|e| map_error(e, request, &endpoint))?
+                    .credentials
+            }
+        };
+        let creds = creds.ok_or_else(|| {
             StsError::BadResponse(endpoint.clone(), "it holds no credentials".into())
         })?;
         let session = SessionCredentials {
@@ -263,6 +311,10 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
             StsError::WrongSerial(request.serial.clone())
         }
         "AccessDenied" if lower.contains("session credentials") => StsError::SessionCredentials,
+        "AccessDenied" if lower.contains("assumerole") => match &request.role {
+            Some(role) => StsError::RoleDenied(role.arn.clone(), message.to_owned()),
+            None => StsError::Invalid(message.to_owned()),
+        },
         "InvalidClientTokenId" => StsError::UnknownAccessKey,
         "SignatureDoesNotMatch" => StsError::BadSignature,
         "ExpiredToken" | "ExpiredTokenException" => StsError::ExpiredToken,
@@ -271,6 +323,12 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
         | "ThrottlingException"
         | "RequestLimitExceeded"
         | "TooManyRequestsException" => StsError::Throttled(code.to_owned()),
+        "ValidationError" if lower.contains("maxsessionduration") => StsError::RoleDurationTooLong(
+            request
+                .role
+                .as_ref()
+                .map_or_else(String::new, |r| r.arn.clone()),
+        ),
         "ValidationError" => StsError::Invalid(message.to_owned()),
         "" => StsError::Service {
             code: "(no code)".into(),
@@ -308,6 +366,7 @@ mod tests {
             duration_seconds: 3600,
             region: "eu-south-1".into(),
             endpoint_url: None,
+            role: None,
         }
     }
 

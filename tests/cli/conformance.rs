@@ -46,6 +46,7 @@ fn edit(text: &[u8], target: &str) -> Option<String> {
         session_token: ENTRIES[2].1,
         expiration: ENTRIES[3].1,
         source_profile: ENTRIES[4].1,
+        role: SessionEntries::NO_ROLE,
     };
     write_session(&mut doc, at, &name, &session);
     Some(doc.render())

@@ -67,6 +67,7 @@ const SESSION: SessionEntries = SessionEntries {
     session_token: "propToken//EXAMPLE==",
     expiration: "2030-01-01T00:00:00Z",
     source_profile: "default",
+    role: SessionEntries::NO_ROLE,
 };
 
 /// Byte offset where each line starts, plus the file length.

@@ -1,6 +1,7 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
 mod conformance;
+mod daily;
 mod editor_props;
 mod guards;
 mod harness;

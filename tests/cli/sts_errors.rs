@@ -213,3 +213,48 @@ fn connection_refused() {
     assert!(out.stderr.contains("refused"), "{}", out.stderr);
     assert_eq!(env.read_credentials(), default_source().as_bytes());
 }
+
+/// AssumeRole against the mock: the request's role fields, and STS's two role refusals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assume_role_refusals_are_explained() {
+    let role = "arn:aws:iam::123456789012:role/admin";
+    for (status, code, message, expected) in [
+        (
+            400,
+            "ValidationError",
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            format!("longer than role {role} allows (its MaxSessionDuration)"),
+        ),
+        (
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/admin",
+            format!("STS refused to let the source profile's user assume {role}"),
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(body_string_contains("Action=AssumeRole"))
+            .and(body_string_contains("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fadmin"))
+            .and(body_string_contains("SerialNumber="))
+            .and(body_string_contains("TokenCode=123456"))
+            .and(body_string_contains("DurationSeconds=43200"))
+            .respond_with(xml(status, error_xml("Sender", code, message)))
+            .mount(&server)
+            .await;
+        let env = TestEnv::with_credentials(&default_source());
+        let uri = server.uri();
+        let out = tokio::task::spawn_blocking(move || {
+            let out = run(env.mfa().args([
+                "-t", "admin", "--role-arn", role, "-d", "12h", "123456", "--endpoint-url", &uri,
+            ]));
+            (out, env.read_credentials() == default_source().as_bytes())
+        })
+        .await
+        .unwrap();
+        assert_eq!(out.0.code, 1, "{}", out.0.stderr);
+        assert!(out.0.stderr.contains(&expected), "{}", out.0.stderr);
+        assert!(out.1, "the file changed");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1, "{code} is not retried");
+    }
+}

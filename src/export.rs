@@ -1,0 +1,167 @@
+//! Printing a session for another program: shell variable assignments in the formats of
+//! `aws configure export-credentials` (plus fish and dotenv), and the `credential_process`
+//! JSON.
+//!
+//! Invariant: every value is quoted for its format so that evaluating the output assigns
+//! exactly the value and runs nothing; a value a format cannot carry safely is refused.
+
+use crate::secret::SessionCredentials;
+use crate::units;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `export NAME='value'` (POSIX shells).
+    Env,
+    /// `NAME='value'` (POSIX shells, not exported).
+    EnvNoExport,
+    /// `$Env:NAME='value'` (PowerShell).
+    Powershell,
+    /// `set "NAME=value"` (cmd.exe).
+    WindowsCmd,
+    /// The `credential_process` JSON object.
+    Process,
+    /// `set -gx NAME 'value'` (fish).
+    Fish,
+    /// `NAME=value` lines for `.env` files.
+    Dotenv,
+}
+
+/// The variables, in the order the AWS CLI prints them.
+fn variables(session: &SessionCredentials) -> [(&'static str, String); 4] {
+    [
+        ("AWS_ACCESS_KEY_ID", session.access_key_id.clone()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            session.secret_access_key.expose().to_owned(),
+        ),
+        (
+            "AWS_SESSION_TOKEN",
+            session.session_token.expose().to_owned(),
+        ),
+        (
+            "AWS_CREDENTIAL_EXPIRATION",
+            units::rfc3339(session.expires_at),
+        ),
+    ]
+}
+
+/// The `credential_process` answer (Version 1), one line of JSON.
+pub fn process_json(session: &SessionCredentials) -> String {
+    serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": session.access_key_id,
+        "SecretAccessKey": session.secret_access_key.expose(),
+        "SessionToken": session.session_token.expose(),
+        "Expiration": units::rfc3339(session.expires_at),
+    })
+    .to_string()
+}
+
+/// The session in `format`, one line per variable, each ending with a newline.
+pub fn render(format: Format, session: &SessionCredentials) -> Result<String, String> {
+    if format == Format::Process {
+        return Ok(process_json(session) + "\n");
+    }
+    let mut out = String::new();
+    for (name, value) in variables(session) {
+        if value.chars().any(char::is_control) {
+            return Err(format!(
+                "{name} holds a control character; refusing to print it"
+            ));
+        }
+        let line = match format {
+            Format::Env => format!("export {name}={}", posix_quote(&value)),
+            Format::EnvNoExport => format!("{name}={}", posix_quote(&value)),
+            Format::Powershell => format!("$Env:{name}='{}'", value.replace('\'', "''")),
+            Format::WindowsCmd => {
+                if value.contains(['"', '%', '^', '&', '|', '<', '>', '!']) {
+                    return Err(format!(
+                        "{name} holds a character cmd.exe would interpret; use another format"
+                    ));
+                }
+                format!("set \"{name}={value}\"")
+            }
+            Format::Fish => format!(
+                "set -gx {name} '{}'",
+                value.replace('\\', "\\\\").replace('\'', "\\'")
+            ),
+            Format::Dotenv => {
+                if value.contains(['\'', '"', '\\', '$', '`', '#', ' ']) {
+                    return Err(format!(
+                        "{name} holds a character .env readers disagree on; use another format"
+                    ));
+                }
+                format!("{name}={value}")
+            }
+            Format::Process => unreachable!("handled above"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Single-quotes `value` for a POSIX shell: `'` becomes `'\''`.
+fn posix_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    fn session(secret: &str) -> SessionCredentials {
+        SessionCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new(secret),
+            session_token: Secret::new("FwoG/token+="),
+            expires_at: 1_893_456_000,
+        }
+    }
+
+    #[test]
+    fn each_format() {
+        let s = session("wJalr/K7+x=");
+        let first = |f| render(f, &s).unwrap().lines().next().unwrap().to_owned();
+        assert_eq!(first(Format::Env), "export AWS_ACCESS_KEY_ID='ASIAEXAMPLE'");
+        assert_eq!(
+            first(Format::EnvNoExport),
+            "AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
+        );
+        assert_eq!(
+            first(Format::Powershell),
+            "$Env:AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
+        );
+        assert_eq!(
+            first(Format::WindowsCmd),
+            "set \"AWS_ACCESS_KEY_ID=ASIAEXAMPLE\""
+        );
+        assert_eq!(
+            first(Format::Fish),
+            "set -gx AWS_ACCESS_KEY_ID 'ASIAEXAMPLE'"
+        );
+        assert_eq!(first(Format::Dotenv), "AWS_ACCESS_KEY_ID=ASIAEXAMPLE");
+        let env = render(Format::Env, &s).unwrap();
+        assert_eq!(env.lines().count(), 4);
+        assert!(env.contains("export AWS_CREDENTIAL_EXPIRATION='2030-01-01T00:00:00Z'\n"));
+        let json: serde_json::Value =
+            serde_json::from_str(&render(Format::Process, &s).unwrap()).unwrap();
+        assert_eq!(json["Version"], 1);
+        assert_eq!(json["SecretAccessKey"], "wJalr/K7+x=");
+        assert_eq!(json["Expiration"], "2030-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn hostile_values_are_quoted_or_refused() {
+        let s = session("a'b$(touch x)`c`");
+        let env = render(Format::Env, &s).unwrap();
+        assert!(env.contains(r"export AWS_SECRET_ACCESS_KEY='a'\''b$(touch x)`c`'"));
+        let ps = render(Format::Powershell, &s).unwrap();
+        assert!(ps.contains("$Env:AWS_SECRET_ACCESS_KEY='a''b$(touch x)`c`'"));
+        assert!(render(Format::Dotenv, &s).is_err());
+        assert!(render(Format::WindowsCmd, &session("a%PATH%")).is_err());
+        assert!(render(Format::Env, &session("a\nb")).is_err());
+    }
+}
