@@ -75,6 +75,9 @@ pub struct SessionArgs {
     /// mfa_process of the source profile, else ask on the terminal].
     #[arg(long, value_name = "COMMAND")]
     pub code_command: Option<String>,
+    /// Leave the config file alone: do not add the source's region to [profile TARGET].
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// Options of `exec`.
@@ -238,6 +241,9 @@ pub struct RefreshArgs {
     /// mfa_process of the source profile].
     #[arg(long, value_name = "COMMAND")]
     pub code_command: Option<String>,
+    /// Leave the config file alone: do not add the source's region to [profile TARGET].
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 impl RefreshArgs {
@@ -268,6 +274,7 @@ impl RefreshArgs {
                 external_id: self.external_id.clone(),
             }),
             code_command: self.code_command.clone(),
+            no_config: self.no_config,
             aws_profile: None,
         })
     }

@@ -17,6 +17,7 @@ pub mod ini;
 pub mod paths;
 pub mod profile;
 pub mod refresh;
+pub mod region;
 pub mod secret;
 pub mod source;
 pub mod status;

@@ -303,11 +303,22 @@ pub fn upsert_section(
     name: &ProfileName,
     entries: &[(&str, &str)],
 ) {
+    upsert_section_headed(doc, at, &format!("[{name}]"), entries);
+}
+
+/// [`upsert_section`] with the header line a missing section gets, e.g. `[profile x]` in the
+/// config file.
+pub fn upsert_section_headed(
+    doc: &mut Document,
+    at: Option<SectionAt>,
+    header: &str,
+    entries: &[(&str, &str)],
+) {
     let Some(at) = at else {
         if !doc.is_empty() && !matches!(doc.kind(doc.len() - 1), LineKind::Blank) {
             doc.push_line(String::new());
         }
-        doc.push_line(format!("[{name}]"));
+        doc.push_line(header.to_owned());
         for (key, value) in entries {
             doc.push_line(format!("{key} = {value}"));
         }

@@ -68,6 +68,8 @@ pub struct RefreshSettings {
     pub role: Option<RoleSettings>,
     /// `--code-command`; when absent, `mfa_process` of the source profile.
     pub code_command: Option<String>,
+    /// `--no-config`: never add the source's region to the target's config profile.
+    pub no_config: bool,
     /// `AWS_PROFILE`: names the target when it is a managed one and neither `--source` nor
     /// `--target` is given.
     pub aws_profile: Option<String>,
@@ -269,6 +271,11 @@ pub fn refresh(
     profile::write_session(&mut doc, at, &target, &entries);
     fsio::replace(credentials_path, doc.render().as_bytes(), &lock)?;
     drop(lock);
+    if !settings.no_config {
+        if let Some(region) = &source_settings.region {
+            carry_region_over(settings, &target, &source, region, notice);
+        }
+    }
 
     Ok(Outcome::Refreshed(Refreshed {
         target,
@@ -277,6 +284,28 @@ pub fn refresh(
         expires_at: session.expires_at,
         file: credentials_path.clone(),
     }))
+}
+
+/// Adds the source's region to the target's config profile when it has none, saying so. The
+/// session is written already: a failure here is a warning, not a failed refresh.
+fn carry_region_over(
+    settings: &RefreshSettings,
+    target: &ProfileName,
+    source: &ProfileName,
+    region: &str,
+    notice: &mut dyn FnMut(&str),
+) {
+    let config = &settings.files.config;
+    let shown = paths::display(config, settings.home.as_deref());
+    match crate::region::carry_region(config, settings.home.as_deref(), target, region) {
+        Ok(Some(header)) => notice(&format!(
+            "added region = {region} (from [{source}]) to {header} in {shown}; --no-config leaves the config file alone"
+        )),
+        Ok(None) => {}
+        Err(error) => notice(&format!(
+            "warning: the session is written, but region = {region} was not added to [profile {target}] in {shown}: {error}"
+        )),
+    }
 }
 
 /// Reads the credentials file (its bytes, and parsed) and the config file (parsed).

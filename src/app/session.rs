@@ -124,6 +124,7 @@ fn usable_session(
         now,
         role: None,
         code_command: args.code_command.clone(),
+        no_config: args.no_config,
         aws_profile: None,
     };
     let mut ask = |device: &str| read_code(CodeInput::ControllingTerminal, device);

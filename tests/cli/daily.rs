@@ -501,3 +501,72 @@ fn completions_and_man_page() {
         "the man page lists the commands"
     );
 }
+
+#[test]
+fn the_sources_region_is_carried_over_to_the_targets_config_profile_once() {
+    let Some(moto) = Moto::start() else { return };
+    let credentials = format!(
+        "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
+    );
+    let env = TestEnv::with_credentials(&credentials);
+    let config = "# work account\n[profile work]\nregion = eu-west-1\n";
+    env.write_config(config);
+    let refresh = |extra: &[&str]| {
+        run(env
+            .mfa()
+            .args([
+                "-s",
+                "work",
+                "--force",
+                "123456",
+                "--endpoint-url",
+                &moto.url(),
+            ])
+            .args(extra))
+    };
+    let out = refresh(&["--no-config"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(env.config()).unwrap(),
+        config,
+        "--no-config"
+    );
+    let out = refresh(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "added region = eu-west-1 (from [work]) to [profile work-mfa] in ~/.aws/config"
+        ),
+        "{}",
+        out.stderr
+    );
+    let written = std::fs::read_to_string(env.config()).unwrap();
+    assert_eq!(
+        written,
+        format!("{config}\n[profile work-mfa]\nregion = eu-west-1\n")
+    );
+    let again = refresh(&[]);
+    assert!(
+        !again.stderr.contains("added region"),
+        "said once: {}",
+        again.stderr
+    );
+    assert_eq!(std::fs::read_to_string(env.config()).unwrap(), written);
+    if require("aws") {
+        let out =
+            run(env
+                .command("aws")
+                .args(["configure", "get", "region", "--profile", "work-mfa"]));
+        assert_eq!(out.stdout.trim(), "eu-west-1", "{}", out.stderr);
+        // With no --region anywhere, the aws CLI signs for the carried-over region.
+        let out = run(env.command("aws").args([
+            "--profile",
+            "work-mfa",
+            "--endpoint-url",
+            &moto.url(),
+            "sts",
+            "get-caller-identity",
+        ]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
