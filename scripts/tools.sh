@@ -16,3 +16,15 @@ ensure_python_tools() {
     export PATH="$PATH:$user_bin"
   fi
 }
+
+# `setsid` (util-linux) runs a command without a controlling terminal and `script` (bsdutils)
+# gives one a pseudo-terminal: the tests of prompts and colour need both. Debian-based only.
+ensure_terminal_tools() {
+  local missing=()
+  command -v setsid >/dev/null 2>&1 || missing+=("util-linux")
+  command -v script >/dev/null 2>&1 || missing+=("bsdutils")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}

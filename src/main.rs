@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     match mfa_profile::app::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("mfa-profile: error: {error}");
+            mfa_profile::app::report_error(&error);
             ExitCode::from(error.exit_code())
         }
     }

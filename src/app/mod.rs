@@ -8,6 +8,7 @@ mod refresh;
 mod session;
 mod shell;
 mod status;
+mod style;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
@@ -52,7 +53,22 @@ fn read_credentials(files: &FileLocations, home: Option<&Path>) -> Result<Docume
     })
 }
 
-/// Prints a notice on standard error, prefixed with the program's name.
+/// Prints a notice on standard error, prefixed with the program's name; a leading
+/// `warning:` is coloured on a terminal.
 fn notice(message: &str) {
-    eprintln!("mfa-profile: {message}");
+    match message.strip_prefix("warning:") {
+        Some(rest) => eprintln!(
+            "mfa-profile: {}{rest}",
+            style::paint("warning:", style::Colour::Yellow, style::Stream::Stderr)
+        ),
+        None => eprintln!("mfa-profile: {message}"),
+    }
+}
+
+/// Prints the error that ended the command.
+pub fn report_error(error: &Error) {
+    eprintln!(
+        "mfa-profile: {} {error}",
+        style::paint("error:", style::Colour::Red, style::Stream::Stderr)
+    );
 }

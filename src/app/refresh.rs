@@ -1,5 +1,6 @@
 //! `mfa-profile [refresh]`: one target, or every managed one with `--all`.
 
+use super::style::SpinningSts;
 use super::{env_var, locate, notice, read_credentials};
 use crate::cli::RefreshArgs;
 use crate::code::{read_code, CodeInput};
@@ -32,7 +33,7 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
 
 fn refresh_one(settings: &RefreshSettings) -> Result<Outcome, Error> {
     let mut ask = |device: &str| read_code(CodeInput::detect(), device);
-    refresh(settings, &SdkSts, &mut ask, &mut notice)
+    refresh(settings, &SpinningSts(&SdkSts), &mut ask, &mut notice)
 }
 
 /// Every managed target, in file order; a failure is reported and the others still run. The
@@ -63,7 +64,15 @@ fn run_all(
         match refresh_one(&one) {
             Ok(outcome) => report(&outcome, home, args.json),
             Err(error) => {
-                notice(&format!("[{}]: error: {error}", target.target));
+                notice(&format!(
+                    "[{}]: {} {error}",
+                    target.target,
+                    super::style::paint(
+                        "error:",
+                        super::style::Colour::Red,
+                        super::style::Stream::Stderr
+                    )
+                ));
                 first_failure.get_or_insert(error.exit_code());
                 failed.push(target.target.as_str());
             }

@@ -5,6 +5,7 @@
 //! JSON); every message goes to standard error; a code is asked for on the controlling
 //! terminal, never on standard input, which belongs to the consumer.
 
+use super::style::SpinningSts;
 use super::{env_var, locate, notice, read_credentials};
 use crate::cli::{CredentialProcessArgs, ExecArgs, ExportArgs, SessionArgs};
 use crate::code::{read_code, CodeInput};
@@ -128,7 +129,7 @@ fn usable_session(
         aws_profile: None,
     };
     let mut ask = |device: &str| read_code(CodeInput::ControllingTerminal, device);
-    match refresh(&settings, &SdkSts, &mut ask, &mut notice) {
+    match refresh(&settings, &SpinningSts(&SdkSts), &mut ask, &mut notice) {
         Ok(outcome) => super::refresh::report(&outcome, home.as_deref(), false),
         Err(Error::NoCode) => {
             return Err(Error::Expired {

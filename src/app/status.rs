@@ -1,5 +1,6 @@
 //! `mfa-profile status`: the managed targets, read with no network.
 
+use super::style::{paint, Colour, Stream};
 use super::{env_var, locate, read_credentials};
 use crate::cli::StatusArgs;
 use crate::error::{Error, EXIT_OK};
@@ -115,12 +116,24 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
                 .unwrap_or(0)
         })
         .collect();
-    for row in [&header].into_iter().chain(&rows) {
-        let cells: Vec<String> = row
+    let states = [None]
+        .into_iter()
+        .chain(targets.iter().map(|t| Some(t.state)));
+    for (row, state) in [&header].into_iter().chain(&rows).zip(states) {
+        let mut cells: Vec<String> = row
             .iter()
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
+        // The state is the last column: coloured after padding, so widths stay right.
+        if let (Some(state), Some(last)) = (state, cells.last_mut()) {
+            let colour = match state {
+                State::Valid => Colour::Green,
+                State::Expiring => Colour::Yellow,
+                State::Expired => Colour::Red,
+            };
+            *last = paint(state.as_str(), colour, Stream::Stdout);
+        }
         println!("{}", cells.join("  ").trim_end());
     }
     Ok(EXIT_OK)

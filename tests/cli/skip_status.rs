@@ -185,3 +185,47 @@ fn credentials_file_and_config_file_flags_beat_the_environment() {
     assert_eq!(std::fs::read(&creds).unwrap(), text.as_bytes());
     assert!(env.read_credentials().is_empty());
 }
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let env = TestEnv::with_credentials(&format!(
+        "{}{}",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z")
+    ));
+    let piped = run(env.mfa().arg("status"));
+    assert!(
+        piped.stdout.contains("valid") && !piped.stdout.contains('\x1b'),
+        "{}",
+        piped.stdout
+    );
+    if !require("script") {
+        return;
+    }
+    // `script` gives the command a pseudo-terminal.
+    let on_tty = |no_color: Option<&str>| {
+        let mut cmd = env.command("script");
+        cmd.env("TERM", "xterm").args([
+            "-qec",
+            &format!("{} status", env!("CARGO_BIN_EXE_mfa-profile")),
+            "/dev/null",
+        ]);
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        run(&mut cmd)
+    };
+    let coloured = on_tty(None);
+    assert_eq!(coloured.code, 0, "{}", coloured.stderr);
+    assert!(
+        coloured.stdout.contains("\x1b[32mvalid\x1b[0m"),
+        "{:?}",
+        coloured.stdout
+    );
+    let plain = on_tty(Some("1"));
+    assert!(
+        plain.stdout.contains("valid") && !plain.stdout.contains('\x1b'),
+        "{:?}",
+        plain.stdout
+    );
+}
