@@ -570,3 +570,94 @@ fn the_sources_region_is_carried_over_to_the_targets_config_profile_once() {
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
 }
+
+#[test]
+fn credential_process_asks_for_the_code_on_the_terminal_not_on_its_streams() {
+    let Some(moto) = Moto::start() else { return };
+    if !require("script") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&format!(
+        "{}\n{}",
+        default_source(),
+        managed("mfa", "default", "2001-01-01T00:00:00Z")
+    ));
+    // `script` runs it on a pseudo-terminal and types the code there; stderr goes to
+    // /dev/null, so the prompt can only have reached the terminal itself.
+    let mut cmd = env.command("sh");
+    cmd.env("TERM", "xterm")
+        .env("AWS_ENDPOINT_URL_STS", moto.url())
+        .args([
+            "-c",
+            &format!("(sleep 1; printf '123456\\n') | script -qec '{BIN} credential-process mfa 2>/dev/null' /dev/null"),
+        ]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("MFA code for arn:aws:iam::123456789012:mfa/alice (for [mfa]): "),
+        "{:?}",
+        out.stdout
+    );
+    let json_line = out.stdout.lines().find(|l| l.starts_with('{')).unwrap();
+    let json: serde_json::Value = serde_json::from_str(json_line.trim()).unwrap();
+    let text = env.read_credentials_text();
+    assert_eq!(
+        json["SessionToken"],
+        value(&text, "mfa", "aws_session_token").unwrap()
+    );
+    assert!(epoch_of(json["Expiration"].as_str().unwrap()) > now() + 11 * 3600);
+}
+
+/// A GetSessionToken answer that takes 800 ms: a spinner on a terminal, nothing when piped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    if !require("script") {
+        return;
+    }
+    let server = MockServer::start().await;
+    let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
+<SessionToken>slowtoken</SessionToken><SecretAccessKey>slowsecret</SecretAccessKey>\
+<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIASLOWEXAMPLE</AccessKeyId>\
+</Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>58c5dbae-EXAMPLE</RequestId></ResponseMetadata></GetSessionTokenResponse>";
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(body)
+                .set_delay(std::time::Duration::from_millis(800)),
+        )
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let (piped, tty) = tokio::task::spawn_blocking(move || {
+        let env = TestEnv::with_credentials(&default_source());
+        let piped = run(env
+            .mfa()
+            .args(["--force", "123456", "--endpoint-url", &uri]));
+        let tty = run(env.command("script").env("TERM", "xterm").args([
+            "-qec",
+            &format!("{BIN} --force 123456 --endpoint-url {uri}"),
+            "/dev/null",
+        ]));
+        (piped, tty)
+    })
+    .await
+    .unwrap();
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert!(
+        !piped.stderr.contains("waiting for STS"),
+        "{}",
+        piped.stderr
+    );
+    assert_eq!(tty.code, 0, "{}", tty.stderr);
+    assert!(tty.stdout.contains("waiting for STS"), "{:?}", tty.stdout);
+    assert!(
+        tty.stdout.contains("\r\x1b[K"),
+        "the spinner clears its line: {:?}",
+        tty.stdout
+    );
+    assert!(tty.stdout.contains("wrote [mfa]"), "{:?}", tty.stdout);
+}
