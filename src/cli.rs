@@ -5,7 +5,8 @@
 use crate::export::Format;
 use crate::paths::FileLocations;
 use crate::refresh::{RefreshSettings, RoleSettings};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::TypedValueParser;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -94,39 +95,10 @@ pub struct ExecArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
-/// The formats of `export`.
-#[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum ExportFormat {
-    /// export NAME='value' (sh, bash, zsh)
-    #[default]
-    Env,
-    /// NAME='value' (sh, bash, zsh), not exported
-    EnvNoExport,
-    /// $Env:NAME='value'
-    Powershell,
-    /// set "NAME=value"
-    WindowsCmd,
-    /// credential_process JSON
-    Process,
-    /// set -gx NAME 'value'
-    Fish,
-    /// NAME=value, for .env files
-    Dotenv,
-}
-
-impl ExportFormat {
-    /// The plain format.
-    pub fn format(self) -> Format {
-        match self {
-            ExportFormat::Env => Format::Env,
-            ExportFormat::EnvNoExport => Format::EnvNoExport,
-            ExportFormat::Powershell => Format::Powershell,
-            ExportFormat::WindowsCmd => Format::WindowsCmd,
-            ExportFormat::Process => Format::Process,
-            ExportFormat::Fish => Format::Fish,
-            ExportFormat::Dotenv => Format::Dotenv,
-        }
-    }
+/// `--format`: one of [`Format::NAMED`], listed for `--help` and shell completions.
+fn export_format() -> impl TypedValueParser<Value = Format> {
+    clap::builder::PossibleValuesParser::new(Format::NAMED.map(|(name, _)| name))
+        .map(|name: String| Format::named(&name).expect("a listed name"))
 }
 
 /// Options of `export`.
@@ -135,9 +107,9 @@ pub struct ExportArgs {
     /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
     #[arg(value_name = "TARGET")]
     pub target: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: ExportFormat,
+    /// Output format: env is `export NAME='v'`, process the credential_process JSON.
+    #[arg(long, value_name = "FORMAT", default_value = "env", value_parser = export_format())]
+    pub format: Format,
     /// Refresh the target first when it is expired or about to be (asking for a code on the
     /// terminal), instead of refusing.
     #[arg(long)]

@@ -27,6 +27,28 @@ pub enum Format {
     Dotenv,
 }
 
+impl Format {
+    /// Every format, by the name the command line uses (those of `aws configure
+    /// export-credentials`, then fish and dotenv).
+    pub const NAMED: [(&'static str, Format); 7] = [
+        ("env", Format::Env),
+        ("env-no-export", Format::EnvNoExport),
+        ("powershell", Format::Powershell),
+        ("windows-cmd", Format::WindowsCmd),
+        ("process", Format::Process),
+        ("fish", Format::Fish),
+        ("dotenv", Format::Dotenv),
+    ];
+
+    /// The format called `name`.
+    pub fn named(name: &str) -> Option<Format> {
+        Format::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+}
+
 /// The variables, in the order the AWS CLI prints them.
 fn variables(session: &SessionCredentials) -> [(&'static str, String); 4] {
     [

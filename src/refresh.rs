@@ -11,6 +11,7 @@ use crate::fsio;
 use crate::ini::Document;
 use crate::paths::{self, FileLocations};
 use crate::profile::{self, ProfileName, SectionAt, SectionSummary, SessionEntries};
+use crate::secret::SessionCredentials;
 use crate::source::{source_profile, SharedFiles};
 use crate::stored::is_managed;
 use crate::sts::RoleRequest;
@@ -101,8 +102,8 @@ pub struct Refreshed {
     pub source: ProfileName,
     /// MFA device used.
     pub serial: String,
-    /// When the session expires (epoch seconds).
-    pub expires_at: i64,
+    /// The session written (its `Debug` is redacted), for callers that hand it on.
+    pub session: SessionCredentials,
     /// The credentials file written.
     pub file: PathBuf,
 }
@@ -281,7 +282,7 @@ pub fn refresh(
         target,
         source,
         serial,
-        expires_at: session.expires_at,
+        session,
         file: credentials_path.clone(),
     }))
 }

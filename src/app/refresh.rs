@@ -102,15 +102,15 @@ pub(super) fn report(outcome: &Outcome, home: Option<&Path>, json: bool) {
                 paths::display(&done.file, home),
                 done.source,
                 done.serial,
-                units::human_utc(done.expires_at),
-                units::human_span(done.expires_at - now()),
+                units::human_utc(done.session.expires_at),
+                units::human_span(done.session.expires_at - now()),
             );
             if json {
                 let object = serde_json::json!({
                     "target": done.target.as_str(),
                     "source": done.source.as_str(),
                     "serial": done.serial,
-                    "expiration": units::rfc3339(done.expires_at),
+                    "expiration": units::rfc3339(done.session.expires_at),
                     "file": done.file.display().to_string(),
                 });
                 println!("{object}");

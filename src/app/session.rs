@@ -13,7 +13,7 @@ use crate::error::{Error, EXIT_OK};
 use crate::export;
 use crate::paths::{self, FileLocations};
 use crate::profile::ProfileName;
-use crate::refresh::{refresh, RefreshSettings};
+use crate::refresh::{refresh, Outcome, RefreshSettings};
 use crate::secret::SessionCredentials;
 use crate::stored::{choose_target, stored_session, NoSession};
 use crate::sts::SdkSts;
@@ -129,8 +129,8 @@ fn usable_session(
         aws_profile: None,
     };
     let mut ask = |device: &str| read_code(CodeInput::ControllingTerminal, device);
-    match refresh(&settings, &SpinningSts(&SdkSts), &mut ask, &mut notice) {
-        Ok(outcome) => super::refresh::report(&outcome, home.as_deref(), false),
+    let outcome = match refresh(&settings, &SpinningSts(&SdkSts), &mut ask, &mut notice) {
+        Ok(outcome) => outcome,
         Err(Error::NoCode) => {
             return Err(Error::Expired {
                 target: target.to_string(),
@@ -139,9 +139,16 @@ fn usable_session(
             })
         }
         Err(other) => return Err(other),
-    }
-    let doc = read_credentials(&files, home.as_deref())?;
-    let session = stored_session(&doc, &target).map_err(no_session)?;
+    };
+    super::refresh::report(&outcome, home.as_deref(), false);
+    let session = match outcome {
+        Outcome::Refreshed(done) => done.session,
+        // Another run refreshed it meanwhile: read what it wrote.
+        Outcome::StillValid { .. } => {
+            let doc = read_credentials(&files, home.as_deref())?;
+            stored_session(&doc, &target).map_err(no_session)?
+        }
+    };
     Ok(Usable {
         target,
         session,
@@ -156,7 +163,7 @@ pub(super) fn export(args: &ExportArgs) -> Result<u8, Error> {
         WhenStale::Refuse
     };
     let usable = usable_session(args.target.as_deref(), &args.session, when_stale)?;
-    let text = export::render(args.format.format(), &usable.session).map_err(Error::BadInput)?;
+    let text = export::render(args.format, &usable.session).map_err(Error::BadInput)?;
     print!("{text}");
     Ok(EXIT_OK)
 }

@@ -201,7 +201,6 @@ impl Document {
     /// Parses a file. Accepts exactly the files the SDKs' parser reads without error, less
     /// those with a BOM, invalid UTF-8, NUL bytes or lone `\r`.
     pub fn parse(bytes: &[u8]) -> Result<Document, ParseError> {
-        check_bytes(bytes)?;
         Document::parse_owned(bytes.to_vec())
     }
 

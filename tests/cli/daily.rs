@@ -661,3 +661,89 @@ async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
     );
     assert!(tty.stdout.contains("wrote [mfa]"), "{:?}", tty.stdout);
 }
+
+#[test]
+fn promises_without_sts_export_warning_role_checks_all_and_exec_126() {
+    // export of a session still valid but inside --min-remaining: printed, with a warning.
+    let soon = mfa_profile::units::rfc3339(now() + 300);
+    let env = TestEnv::with_credentials(&format!(
+        "{}\n{}",
+        default_source(),
+        managed("mfa", "default", &soon)
+    ));
+    let out = run(env.mfa().arg("export"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: the session in [mfa] expires in"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains("export AWS_SESSION_TOKEN='sessiontoken'"),
+        "{}",
+        out.stdout
+    );
+
+    // Role parameters are checked before any code is asked for or STS is called.
+    let role = "arn:aws:iam::123456789012:role/admin";
+    for (flag, value, message) in [
+        (
+            "--external-id",
+            "has space",
+            "external ID `has space` is not 2 to 1224",
+        ),
+        (
+            "--role-session-name",
+            "a/b",
+            "role session name `a/b` is not 2 to 64",
+        ),
+    ] {
+        let out = run(env.mfa().args([
+            "-t",
+            "admin",
+            "--role-arn",
+            role,
+            flag,
+            value,
+            "123456",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ]));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains(message), "{}", out.stderr);
+    }
+
+    // --all: every target valid is success with no code; no managed target is success too.
+    let valid = TestEnv::with_credentials(&format!(
+        "{}\n{}",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z")
+    ));
+    let out = run(valid
+        .mfa()
+        .args(["refresh", "--all", "--endpoint-url", "http://127.0.0.1:9"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("[mfa] is still valid"),
+        "{}",
+        out.stderr
+    );
+    let none = TestEnv::with_credentials(&default_source());
+    let out = run(none.mfa().args(["refresh", "--all"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no profile in ~/.aws/credentials is managed by mfa-profile yet"),
+        "{}",
+        out.stderr
+    );
+
+    // exec of a file that cannot be run: 126, as shells do.
+    let script = valid.home().join("not-executable");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").unwrap();
+    let out = run(valid.mfa().arg("exec").arg("--").arg(&script));
+    assert_eq!(out.code, 126, "{}", out.stderr);
+    assert!(out.stderr.contains("cannot run"), "{}", out.stderr);
+}
