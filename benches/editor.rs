@@ -4,9 +4,8 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use mfa_profile::ini::Document;
-use mfa_profile::profile::{
-    find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries,
-};
+use mfa_profile::keys::{Secret, SessionCredentials};
+use mfa_profile::profile::{locate_target, write_session, ProfileName, SessionEntries};
 use std::hint::black_box;
 
 /// A credentials file of `profiles` long-term profiles, with comments, and a managed target
@@ -24,17 +23,25 @@ pub fn generate(profiles: usize) -> String {
     text
 }
 
-const SESSION: SessionEntries = SessionEntries {
-    access_key_id: "ASIANEWEXAMPLE",
-    secret_access_key: "newSecretEXAMPLEnewSecretEXAMPLEnewSecre",
-    session_token: "FwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtoken",
-    expiration: "2030-01-01T00:00:00Z",
-    source_profile: "default",
-    role: SessionEntries::NO_ROLE,
-};
+fn session() -> SessionCredentials {
+    SessionCredentials {
+        access_key_id: "ASIANEWEXAMPLE".into(),
+        secret_access_key: Secret::new("newSecretEXAMPLEnewSecretEXAMPLEnewSecre"),
+        session_token: Secret::new(
+            "FwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtokenFwoGZXIvYXdzEXAMPLEtoken",
+        ),
+        expires_at: 1_893_456_000,
+    }
+}
 
 fn editor(c: &mut Criterion) {
     let target = ProfileName::new("mfa").unwrap();
+    let (session, source) = (session(), ProfileName::default_profile());
+    let entries = SessionEntries {
+        session: &session,
+        source: &source,
+        role: None,
+    };
     for profiles in [10usize, 1_000, 10_000] {
         let text = generate(profiles);
         let doc = Document::parse(text.as_bytes()).unwrap();
@@ -44,19 +51,14 @@ fn editor(c: &mut Criterion) {
             b.iter(|| Document::parse(black_box(text.as_bytes())).unwrap())
         });
         group.bench_function(BenchmarkId::from_parameter("locate"), |b| {
-            b.iter(|| {
-                let at = find_credentials_section(black_box(&doc), &target)
-                    .unwrap()
-                    .unwrap();
-                inspect_target(&doc, at).unwrap()
-            })
+            b.iter(|| locate_target(black_box(&doc), &target).unwrap().unwrap())
         });
         group.bench_function(BenchmarkId::from_parameter("edit"), |b| {
             b.iter_batched_ref(
                 || doc.clone(),
                 |doc| {
-                    let at = find_credentials_section(doc, &target).unwrap();
-                    write_session(doc, at, &target, &SESSION)
+                    let at = locate_target(doc, &target).unwrap().map(|(id, _)| id);
+                    write_session(doc, at, &target, &entries)
                 },
                 BatchSize::LargeInput,
             )
@@ -67,8 +69,8 @@ fn editor(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter("parse+edit+render"), |b| {
             b.iter(|| {
                 let mut doc = Document::parse(black_box(text.as_bytes())).unwrap();
-                let at = find_credentials_section(&doc, &target).unwrap();
-                write_session(&mut doc, at, &target, &SESSION);
+                let at = locate_target(&doc, &target).unwrap().map(|(id, _)| id);
+                write_session(&mut doc, at, &target, &entries);
                 doc.render()
             })
         });

@@ -1,12 +1,18 @@
-//! The command line: clap types, which stop here and become plain settings.
+//! The command line: the flags as clap derives them, each already a typed input, and the
+//! generated completions and man page.
 //!
-//! Invariant: nothing outside this module sees a clap type.
+//! Invariant: clap's builder API (the `Command`, completions, man pages) stays in this module;
+//! `app` reads the derived structs only to turn them into settings at once. Every value but
+//! the MFA code is parsed by its type here; the code is parsed in `app`, so a malformed one is
+//! never echoed back (it may have been a pasted secret).
 
 use crate::export::Format;
-use crate::paths::FileLocations;
-use crate::refresh::{RefreshSettings, RoleSettings};
+use crate::input::{
+    EndpointUrl, ExternalId, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
+};
+use crate::profile::ProfileName;
 use clap::builder::TypedValueParser;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -61,7 +67,7 @@ pub enum Command {
 }
 
 /// Options shared by the commands that use a target's session and refresh it when needed.
-#[derive(Debug, Args, Default, Clone)]
+#[derive(Debug, Args, Clone)]
 pub struct SessionArgs {
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
@@ -71,7 +77,7 @@ pub struct SessionArgs {
     pub config_file: Option<PathBuf>,
     /// Refresh first when the target is valid for less than this (e.g. 15m, 1h).
     #[arg(long, value_name = "DURATION", default_value = "15m")]
-    pub min_remaining: String,
+    pub min_remaining: Span,
     /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
     /// mfa_process of the source profile, else ask on the terminal].
     #[arg(long, value_name = "COMMAND")]
@@ -86,7 +92,7 @@ pub struct SessionArgs {
 pub struct ExecArgs {
     /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
     #[arg(short, long, value_name = "PROFILE")]
-    pub target: Option<String>,
+    pub target: Option<ProfileName>,
     /// Shared options.
     #[command(flatten)]
     pub session: SessionArgs,
@@ -106,7 +112,7 @@ fn export_format() -> impl TypedValueParser<Value = Format> {
 pub struct ExportArgs {
     /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
     #[arg(value_name = "TARGET")]
-    pub target: Option<String>,
+    pub target: Option<ProfileName>,
     /// Output format: env is `export NAME='v'`, process the credential_process JSON.
     #[arg(long, value_name = "FORMAT", default_value = "env", value_parser = export_format())]
     pub format: Format,
@@ -124,7 +130,7 @@ pub struct ExportArgs {
 pub struct CredentialProcessArgs {
     /// The target profile holding the session.
     #[arg(value_name = "TARGET")]
-    pub target: String,
+    pub target: ProfileName,
     /// Shared options.
     #[command(flatten)]
     pub session: SessionArgs,
@@ -139,7 +145,7 @@ pub struct CompletionsArgs {
 }
 
 /// Options of `status`.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Print a JSON array instead of a table.
     #[arg(long)]
@@ -153,7 +159,7 @@ pub struct StatusArgs {
 }
 
 /// Options of a refresh.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 pub struct RefreshArgs {
     /// The six-digit MFA code; read from standard input, or asked for on the terminal, when
     /// absent.
@@ -162,25 +168,26 @@ pub struct RefreshArgs {
     /// Profile holding the long-term keys [default: the source recorded in the target, else
     /// default].
     #[arg(short, long, value_name = "PROFILE")]
-    pub source: Option<String>,
+    pub source: Option<ProfileName>,
     /// Profile to write the session into [default: mfa for source default, else SOURCE-mfa].
     #[arg(short, long, value_name = "PROFILE")]
-    pub target: Option<String>,
+    pub target: Option<ProfileName>,
     /// MFA device: ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or hardware serial [default: mfa_serial
     /// of the source profile].
     #[arg(long, value_name = "SERIAL")]
-    pub serial_number: Option<String>,
+    pub serial_number: Option<MfaSerial>,
     /// Session length: seconds, or like 15m, 12h, 36h (900 to 129600 s) [default:
     /// duration_seconds of the source profile, else 12h].
     #[arg(short, long, value_name = "DURATION")]
-    pub duration: Option<String>,
+    pub duration: Option<SessionDuration>,
     /// Region whose STS endpoint is called [default: region of the source profile, else
     /// us-east-1].
     #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// STS endpoint URL [default: the SDK's resolution, e.g. AWS_ENDPOINT_URL_STS].
+    pub region: Option<Region>,
+    /// STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else
+    /// https://sts.REGION.amazonaws.com].
     #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    pub endpoint_url: Option<EndpointUrl>,
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
@@ -192,7 +199,7 @@ pub struct RefreshArgs {
     pub json: bool,
     /// Leave a target alone while it is valid for longer than this (e.g. 15m, 1h).
     #[arg(long, value_name = "DURATION", default_value = "15m")]
-    pub min_remaining: String,
+    pub min_remaining: Span,
     /// Refresh even when the target is still valid.
     #[arg(short, long)]
     pub force: bool,
@@ -202,13 +209,13 @@ pub struct RefreshArgs {
     /// Assume this role with MFA instead of getting a plain session [default: the role
     /// recorded in the target].
     #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
+    pub role_arn: Option<RoleArn>,
     /// Role session name, shown in CloudTrail [default: mfa-profile-SOURCE].
     #[arg(long, value_name = "NAME", requires = "role_arn")]
-    pub role_session_name: Option<String>,
+    pub role_session_name: Option<RoleSessionName>,
     /// External ID the role's trust policy asks for.
     #[arg(long, value_name = "ID", requires = "role_arn")]
-    pub external_id: Option<String>,
+    pub external_id: Option<ExternalId>,
     /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
     /// mfa_process of the source profile].
     #[arg(long, value_name = "COMMAND")]
@@ -218,36 +225,16 @@ pub struct RefreshArgs {
     pub no_config: bool,
 }
 
-impl RefreshArgs {
-    /// The plain settings of this refresh, given the resolved file locations.
-    pub fn settings(
-        &self,
-        files: FileLocations,
-        home: Option<PathBuf>,
-        now: i64,
-    ) -> Result<RefreshSettings, String> {
-        let min_remaining = i64::from(crate::units::parse_duration(&self.min_remaining)?);
-        Ok(RefreshSettings {
-            source: self.source.clone(),
-            target: self.target.clone(),
-            serial: self.serial_number.clone(),
-            duration: self.duration.clone(),
-            region: self.region.clone(),
-            endpoint_url: self.endpoint_url.clone(),
-            code: self.code.clone(),
-            files,
-            home,
-            min_remaining,
-            force: self.force,
-            now,
-            role: self.role_arn.clone().map(|arn| RoleSettings {
-                arn,
-                session_name: self.role_session_name.clone(),
-                external_id: self.external_id.clone(),
-            }),
-            code_command: self.code_command.clone(),
-            no_config: self.no_config,
-            aws_profile: None,
-        })
-    }
+/// The completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "mfa-profile", &mut out);
+    out
+}
+
+/// The man page, in roff.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    Ok(out)
 }

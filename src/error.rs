@@ -1,14 +1,14 @@
 //! The one error type of a command, with the exit code each kind maps to.
 //!
-//! Invariant: every message is one sentence naming the file, profile or line it concerns, and
-//! none carries a secret (the types it wraps hold none).
+//! Invariant: every message is one sentence naming the file, profile or line it concerns, paths
+//! shown through [`Shown`]; none carries a secret (the types it wraps hold none); every variant
+//! has its exit code written out in [`Error::exit_code`].
 
 use crate::fsio::FsError;
-use crate::ini::ParseError;
-use crate::paths::NoHome;
-use crate::profile::{NameError, Refusal};
-use crate::source::SourceError;
+use crate::input::InputError;
+use crate::profile::{NameError, NoHome, ReadError, Refusal, Shown, SourceError};
 use crate::sts::StsError;
+use std::path::PathBuf;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -22,25 +22,51 @@ pub const EXIT_CODE_REJECTED: u8 = 3;
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A malformed argument or setting.
-    #[error("{0}")]
-    BadInput(String),
+    /// A malformed argument.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A malformed value in a profile.
+    #[error("{key} in [{profile}]: {error}")]
+    ProfileValue {
+        /// The profile.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// What is wrong with it.
+        error: InputError,
+    },
+    /// A malformed value in an environment variable.
+    #[error("{var}: {error}")]
+    EnvValue {
+        /// The variable.
+        var: &'static str,
+        /// What is wrong with it.
+        error: InputError,
+    },
     /// A malformed profile name.
     #[error(transparent)]
     Name(#[from] NameError),
     /// No code to be had.
     #[error("no MFA code: give it as an argument (mfa-profile 123456), pipe it on standard input, or run in a terminal to be asked")]
     NoCode,
-    /// The MFA code command failed or printed no code.
+    /// The code could not be read from standard input or the terminal.
     #[error("{0}")]
-    CodeCommand(String),
+    CodeInput(String),
+    /// The MFA code command failed or printed no code.
+    #[error("the MFA code command `{command}` {problem}")]
+    CodeCommand {
+        /// The command.
+        command: String,
+        /// What went wrong, with its stderr when it said something.
+        problem: String,
+    },
     /// The target holds no session to hand out.
-    #[error("[{target}] in {path} {why}")]
+    #[error("[{target}] in {} {why}", Shown(path))]
     NoSession {
         /// The target profile.
         target: String,
-        /// The file, for humans.
-        path: String,
+        /// The credentials file.
+        path: PathBuf,
         /// What is missing, with the command that fixes it.
         why: String,
     },
@@ -73,29 +99,24 @@ pub enum Error {
         /// The source profile.
         profile: String,
     },
-    /// A shared file the editor does not accept.
-    #[error("cannot use {path}: {error}")]
-    Parse {
-        /// The file, for humans.
-        path: String,
-        /// What and where.
-        error: ParseError,
-    },
+    /// A shared file could not be read or is not one the editor accepts.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// A target section that cannot be edited safely.
-    #[error("refusing to edit {path}: {refusal}")]
+    #[error("refusing to edit {}: {refusal}", Shown(path))]
     Refused {
-        /// The file, for humans.
-        path: String,
+        /// The file.
+        path: PathBuf,
         /// What and where.
         refusal: Refusal,
     },
     /// The target holds long-term keys.
-    #[error("refusing to overwrite [{target}] in {path}: it holds long-term keys (aws_access_key_id without a session token), and overwriting them would destroy your only copy; choose another target (-t NAME) or move those keys to another profile")]
+    #[error("refusing to overwrite [{target}] in {}: it holds long-term keys (aws_access_key_id without a session token), and overwriting them would destroy your only copy; choose another target (-t NAME) or move those keys to another profile", Shown(path))]
     LongTermTarget {
         /// The target profile.
         target: String,
-        /// The file, for humans.
-        path: String,
+        /// The credentials file.
+        path: PathBuf,
     },
     /// The source profile is unusable.
     #[error(transparent)]
@@ -109,6 +130,18 @@ pub enum Error {
     /// No home directory.
     #[error(transparent)]
     NoHome(#[from] NoHome),
+    /// The session holds a value the export format cannot carry safely.
+    #[error("{0}")]
+    Export(String),
+    /// Writing to standard output failed (other than a closed pipe).
+    #[error("cannot write to standard output: {0}")]
+    Output(std::io::Error),
+    /// Standard output was closed by its reader (`| head`): end quietly.
+    #[error("standard output was closed")]
+    ClosedPipe,
+    /// The man page could not be rendered.
+    #[error("cannot render the man page: {0}")]
+    Man(std::io::Error),
 }
 
 impl Error {
@@ -116,11 +149,35 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Sts(StsError::CodeRejected) => EXIT_CODE_REJECTED,
-            Error::Sts(_) | Error::Fs(_) | Error::CodeCommand(_) | Error::Expired { .. } => {
-                EXIT_FAILURE
-            }
+            Error::Sts(_)
+            | Error::Fs(_)
+            | Error::Read(ReadError::Fs(_))
+            | Error::CodeCommand { .. }
+            | Error::Expired { .. }
+            | Error::Output(_)
+            | Error::Man(_) => EXIT_FAILURE,
             Error::Exec { code, .. } => *code,
-            _ => EXIT_USAGE,
+            Error::ClosedPipe => EXIT_OK,
+            Error::Input(_)
+            | Error::ProfileValue { .. }
+            | Error::EnvValue { .. }
+            | Error::Name(_)
+            | Error::NoCode
+            | Error::CodeInput(_)
+            | Error::NoSession { .. }
+            | Error::SameProfile(_)
+            | Error::NoSerial { .. }
+            | Error::Read(ReadError::Parse { .. })
+            | Error::Refused { .. }
+            | Error::LongTermTarget { .. }
+            | Error::Source(_)
+            | Error::NoHome(_)
+            | Error::Export(_) => EXIT_USAGE,
         }
+    }
+
+    /// True when the command should end without a message (a closed pipe).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, Error::ClosedPipe)
     }
 }

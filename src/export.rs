@@ -5,8 +5,8 @@
 //! Invariant: every value is quoted for its format so that evaluating the output assigns
 //! exactly the value and runs nothing; a value a format cannot carry safely is refused.
 
-use crate::secret::SessionCredentials;
-use crate::units;
+use crate::keys::SessionCredentials;
+use crate::time;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +63,7 @@ fn variables(session: &SessionCredentials) -> [(&'static str, String); 4] {
         ),
         (
             "AWS_CREDENTIAL_EXPIRATION",
-            units::rfc3339(session.expires_at),
+            time::rfc3339(session.expires_at),
         ),
     ]
 }
@@ -75,7 +75,7 @@ pub fn process_json(session: &SessionCredentials) -> String {
         "AccessKeyId": session.access_key_id,
         "SecretAccessKey": session.secret_access_key.expose(),
         "SessionToken": session.session_token.expose(),
-        "Expiration": units::rfc3339(session.expires_at),
+        "Expiration": time::rfc3339(session.expires_at),
     })
     .to_string()
 }
@@ -132,7 +132,7 @@ fn posix_quote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
+    use crate::keys::Secret;
 
     fn session(secret: &str) -> SessionCredentials {
         SessionCredentials {

@@ -1,26 +1,34 @@
 //! mfa-profile: refresh an MFA-protected AWS session into a named profile of the shared
 //! credentials file, in place, atomically, byte-exact.
 //!
-//! Layers, bottom up: [`ini`] edits the file format without knowing AWS; [`profile`] gives it
-//! AWS meaning; [`fsio`] locks, reads and atomically replaces files; [`source`] and [`sts`]
-//! read the source profile and call STS; [`refresh`] ties them into the one operation; [`cli`]
-//! and [`app`] are the command line around it.
+//! Layers, bottom up (each uses only those below it):
+//!
+//! - [`ini`]: the format-preserving editor, with no AWS names and no I/O;
+//! - [`input`], [`time`], [`keys`], [`notice`]: typed inputs, timestamps, access keys whose
+//!   secrets never show, and the notices the core gives;
+//! - [`fsio`]: the only code that touches the shared files (lock, bounded read, atomic
+//!   replace);
+//! - [`profile`]: AWS meaning on top of the editor (names, header rules, the target, the
+//!   source, where the files are);
+//! - [`sts`]: the one place that talks to STS, behind a trait;
+//! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
+//!   other commands decide and print;
+//! - [`error`]: the error of a command and its exit code;
+//! - [`cli`] and [`app`]: the command line and the process around the core (environment,
+//!   clock, terminal, standard streams).
 
 pub mod app;
 pub mod cli;
-pub mod code;
 pub mod error;
 pub mod export;
-mod failpoint;
 pub mod fsio;
+pub mod handout;
 pub mod ini;
-pub mod paths;
+pub mod input;
+pub mod keys;
+pub mod notice;
 pub mod profile;
 pub mod refresh;
-pub mod region;
-pub mod secret;
-pub mod source;
 pub mod status;
-pub mod stored;
 pub mod sts;
-pub mod units;
+pub mod time;

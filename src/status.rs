@@ -1,10 +1,9 @@
-//! `status`: the targets mfa-profile manages, read from the credentials file with no network.
+//! `status`: the managed targets and how long each is valid, from the credentials file alone.
 //!
-//! Invariant: read-only; a managed target is a section with `mfa_source_profile`.
+//! Invariant: read-only and pure; which sections are managed is [`managed_targets`]'s call.
 
 use crate::ini::Document;
-use crate::profile::{header_name, section_values, SectionAt, EXPIRATION, MFA_SOURCE_PROFILE};
-use crate::units;
+use crate::profile::{managed_targets, ManagedTarget};
 
 /// How usable a managed target is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,54 +27,36 @@ impl State {
     }
 }
 
-/// One managed target.
+/// One managed target and its state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TargetStatus {
-    /// The target profile.
-    pub target: String,
-    /// Its recorded source profile.
-    pub source: String,
-    /// Expiration, epoch seconds, when readable.
-    pub expires_at: Option<i64>,
-    /// Seconds left (negative once expired).
+    /// What the target records.
+    pub target: ManagedTarget,
+    /// Seconds left (negative once expired), when the expiration is readable.
     pub remaining: Option<i64>,
     /// Valid, expiring or expired.
     pub state: State,
 }
 
-/// The managed targets of a credentials file, in file order.
-pub fn managed_targets(doc: &Document, now: i64, margin: i64) -> Vec<TargetStatus> {
-    let mut found = Vec::new();
-    for header in 0..doc.len() {
-        let Some(name) = header_name(doc, header).map(str::to_owned) else {
-            continue;
-        };
-        let values = section_values(doc, SectionAt { header });
-        let get = |key: &str| {
-            values
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        };
-        let Some(source) = get(MFA_SOURCE_PROFILE) else {
-            continue;
-        };
-        let expires_at = get(EXPIRATION).as_deref().and_then(units::parse_rfc3339);
-        let remaining = expires_at.map(|e| e - now);
-        let state = match remaining {
-            Some(r) if r > margin => State::Valid,
-            Some(r) if r > 0 => State::Expiring,
-            _ => State::Expired,
-        };
-        found.push(TargetStatus {
-            target: name,
-            source,
-            expires_at,
-            remaining,
-            state,
-        });
-    }
-    found
+/// The managed targets of a credentials file, in file order, with their state at `now` given
+/// the refresh margin `margin` (seconds).
+pub fn target_statuses(doc: &Document, now: i64, margin: i64) -> Vec<TargetStatus> {
+    managed_targets(doc)
+        .into_iter()
+        .map(|target| {
+            let remaining = target.expires_at.map(|e| e - now);
+            let state = match remaining {
+                Some(r) if r > margin => State::Valid,
+                Some(r) if r > 0 => State::Expiring,
+                _ => State::Expired,
+            };
+            TargetStatus {
+                target,
+                remaining,
+                state,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,10 +70,10 @@ mod tests {
 [soon]\nexpiration = 1970-01-01T00:10:00Z\nmfa_source_profile = w\n[old]\nmfa_source_profile = w\nexpiration = junk\n",
         )
         .unwrap();
-        let found = managed_targets(&doc, 0, 900);
+        let found = target_statuses(&doc, 0, 900);
         let summary: Vec<(&str, State, Option<i64>)> = found
             .iter()
-            .map(|t| (t.target.as_str(), t.state, t.remaining))
+            .map(|t| (t.target.name.as_str(), t.state, t.remaining))
             .collect();
         assert_eq!(
             summary,

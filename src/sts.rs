@@ -1,18 +1,21 @@
-//! The one place that talks to STS: a small trait for the refresh to call (tests fake it), and
-//! its implementation on the AWS SDK.
+//! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
+//! fake behind it), and its implementation on the AWS SDK.
 //!
 //! Invariant: one refresh makes exactly one logical STS request (the SDK may retry it), with
-//! the credentials, region and endpoint passed in explicitly; nothing here looks up IMDS,
-//! credential chains or the process's `AWS_ACCESS_KEY_ID`. Every failure becomes one
-//! [`StsError`] sentence that carries no secret.
+//! the credentials, region and endpoint passed in explicitly; nothing here reads the process
+//! environment, looks up IMDS or credential chains. Every failure becomes one [`StsError`]
+//! sentence that carries no secret.
 
-use crate::secret::{LongTermKeys, Secret, SessionCredentials};
+use crate::input::{
+    EndpointUrl, ExternalId, InputError, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName,
+    SessionDuration,
+};
+use crate::keys::{LongTermKeys, Secret, SessionCredentials};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_credential_types::Credentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
-use aws_types::region::Region;
 use std::time::Duration;
 
 /// Connect timeout for STS.
@@ -22,42 +25,42 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Timeout of the whole call, retries included.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(12);
 
-/// A GetSessionToken request.
+/// A GetSessionToken (or, with a role, AssumeRole) request.
 #[derive(Clone, Debug)]
 pub struct SessionRequest {
     /// The MFA device.
-    pub serial: String,
+    pub serial: MfaSerial,
     /// The six-digit code.
-    pub code: String,
+    pub code: MfaCode,
     /// Requested session length.
-    pub duration_seconds: u32,
+    pub duration: SessionDuration,
     /// Region whose STS endpoint is called.
-    pub region: String,
-    /// Explicit endpoint; otherwise the SDK's own resolution (`AWS_ENDPOINT_URL_STS`, ...).
-    pub endpoint_url: Option<String>,
+    pub region: Region,
+    /// Explicit endpoint; otherwise STS's regional https endpoint.
+    pub endpoint: Option<EndpointUrl>,
     /// The role to assume; `None` for a GetSessionToken session.
     pub role: Option<RoleRequest>,
 }
 
-/// The AssumeRole part of a request: which role, under which session name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RoleRequest {
-    /// `arn:aws:iam::ACCOUNT:role/NAME`.
-    pub arn: String,
-    /// The role session name (shows in CloudTrail).
-    pub session_name: String,
-    /// The external ID the role's trust policy asks for, if any.
-    pub external_id: Option<String>,
-    /// Whether the session name was given (and so is recorded), rather than derived.
-    pub session_name_given: bool,
+impl SessionRequest {
+    /// The endpoint the request goes to, for messages.
+    pub fn endpoint_shown(&self) -> String {
+        match &self.endpoint {
+            Some(url) => url.to_string(),
+            None => format!("https://sts.{}.amazonaws.com", self.region),
+        }
+    }
 }
 
-impl RoleRequest {
-    /// The session name to record in the target: only one the user gave.
-    pub fn recorded_name(&self) -> Option<&str> {
-        self.session_name_given
-            .then_some(self.session_name.as_str())
-    }
+/// The AssumeRole part of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleRequest {
+    /// The role.
+    pub arn: RoleArn,
+    /// The role session name (shows in CloudTrail).
+    pub session_name: RoleSessionName,
+    /// The external ID the role's trust policy asks for, if any.
+    pub external_id: Option<ExternalId>,
 }
 
 /// Something that turns long-term keys and an MFA code into a session.
@@ -157,10 +160,10 @@ impl SdkSts {
             "mfa-profile source profile",
         );
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(request.region.clone()))
+            .region(aws_types::region::Region::new(request.region.to_string()))
             .credentials_provider(credentials)
             // The source was read already: the loader gets no profile file to read again.
-            .profile_files(crate::source::SharedFiles::default().to_env_config_files())
+            .profile_files(crate::profile::SharedFiles::default().to_env_config_files())
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(CONNECT_TIMEOUT)
@@ -170,26 +173,23 @@ impl SdkSts {
                     .build(),
             )
             .retry_config(RetryConfig::standard().with_max_attempts(3));
-        if let Some(url) = configured_endpoint(request, |name| std::env::var(name).ok()) {
+        if let Some(url) = &request.endpoint {
             // Without TLS the client never loads the system's CA store (about 150 files).
-            if is_plain_http(&url) {
+            if url.is_plain_http() {
                 loader = loader.http_client(aws_smithy_http_client::Builder::new().build_http());
             }
-            loader = loader.endpoint_url(url);
+            loader = loader.endpoint_url(url.as_str());
         }
         let config = loader.load().await;
-        let endpoint = config
-            .endpoint_url()
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", request.region));
+        let endpoint = request.endpoint_shown();
         let client = aws_sdk_sts::Client::new(&config);
         let creds = match &request.role {
             None => {
                 client
                     .get_session_token()
-                    .serial_number(&request.serial)
-                    .token_code(&request.code)
-                    .duration_seconds(request.duration_seconds as i32)
+                    .serial_number(request.serial.as_str())
+                    .token_code(request.code.as_str())
+                    .duration_seconds(request.duration.secs() as i32)
                     .send()
                     .await
                     .map_err(|e| map_error(e, request, &endpoint))?
@@ -198,12 +198,12 @@ impl SdkSts {
             Some(role) => {
                 client
                     .assume_role()
-                    .role_arn(&role.arn)
-                    .role_session_name(&role.session_name)
-                    .set_external_id(role.external_id.clone())
-                    .serial_number(&request.serial)
-                    .token_code(&request.code)
-                    .duration_seconds(request.duration_seconds as i32)
+                    .role_arn(role.arn.as_str())
+                    .role_session_name(role.session_name.as_str())
+                    .set_external_id(role.external_id.as_ref().map(|id| id.as_str().to_owned()))
+                    .serial_number(request.serial.as_str())
+                    .token_code(request.code.as_str())
+                    .duration_seconds(request.duration.secs() as i32)
                     .send()
                     .await
                     .map_err(|e| map_error(e, request, &endpoint))?
@@ -213,40 +213,36 @@ impl SdkSts {
         let creds = creds.ok_or_else(|| {
             StsError::BadResponse(endpoint.clone(), "it holds no credentials".into())
         })?;
-        let session = SessionCredentials {
+        Ok(SessionCredentials {
             access_key_id: creds.access_key_id().to_owned(),
             secret_access_key: Secret::new(creds.secret_access_key()),
             session_token: Secret::new(creds.session_token()),
             expires_at: creds.expiration().secs(),
-        };
-        check_session(&session, crate::units::now())
-            .map_err(|why| StsError::BadResponse(endpoint, why))?;
-        Ok(session)
+        })
     }
 }
 
-/// The endpoint the request goes to when one is configured: `--endpoint-url`, else the AWS
-/// SDKs' variables `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` (unless
-/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), read through `env`. `None`: STS's regional
-/// https endpoint.
-pub fn configured_endpoint(
-    request: &SessionRequest,
-    env: impl Fn(&str) -> Option<String>,
-) -> Option<String> {
-    if let Some(url) = &request.endpoint_url {
-        return Some(url.clone());
+/// The endpoint STS calls go to: `flag` (`--endpoint-url`), else the AWS SDKs' variables
+/// `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
+/// is true), read through `var`. `Ok(None)`: STS's regional https endpoint. A malformed
+/// variable is an error naming it.
+pub fn resolve_endpoint(
+    flag: Option<EndpointUrl>,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<EndpointUrl>, (&'static str, InputError)> {
+    if flag.is_some() {
+        return Ok(flag);
     }
-    let var = |name| env(name).filter(|v| !v.is_empty());
+    let var = |name| var(name).filter(|v| !v.is_empty());
     if var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-        return None;
+        return Ok(None);
     }
-    var("AWS_ENDPOINT_URL_STS").or_else(|| var("AWS_ENDPOINT_URL"))
-}
-
-/// True for an `http://` URL: a plain-HTTP endpoint (a local emulator) needs no TLS.
-fn is_plain_http(url: &str) -> bool {
-    url.get(..7)
-        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    for name in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
+        if let Some(url) = var(name) {
+            return url.parse().map(Some).map_err(|e| (name, e));
+        }
+    }
+    Ok(None)
 }
 
 /// Refuses a session that must never reach the file. The SDK turns a truncated response into
@@ -262,7 +258,7 @@ pub fn check_session(session: &SessionCredentials, now: i64) -> Result<(), Strin
     if session.expires_at <= now {
         return Err(format!(
             "the session it describes expired at {} (if that looks wrong, check the system clock)",
-            crate::units::rfc3339(session.expires_at)
+            crate::time::rfc3339(session.expires_at)
         ));
     }
     Ok(())
@@ -308,17 +304,17 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
             StsError::CodeRejected
         }
         "AccessDenied" if lower.contains("unable to validate mfa") || lower.contains("serial") => {
-            StsError::WrongSerial(request.serial.clone())
+            StsError::WrongSerial(request.serial.to_string())
         }
         "AccessDenied" if lower.contains("session credentials") => StsError::SessionCredentials,
         "AccessDenied" if lower.contains("assumerole") => match &request.role {
-            Some(role) => StsError::RoleDenied(role.arn.clone(), message.to_owned()),
+            Some(role) => StsError::RoleDenied(role.arn.to_string(), message.to_owned()),
             None => StsError::Invalid(message.to_owned()),
         },
         "InvalidClientTokenId" => StsError::UnknownAccessKey,
         "SignatureDoesNotMatch" => StsError::BadSignature,
         "ExpiredToken" | "ExpiredTokenException" => StsError::ExpiredToken,
-        "RegionDisabledException" => StsError::RegionDisabled(request.region.clone()),
+        "RegionDisabledException" => StsError::RegionDisabled(request.region.to_string()),
         "Throttling"
         | "ThrottlingException"
         | "RequestLimitExceeded"
@@ -327,7 +323,7 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
             request
                 .role
                 .as_ref()
-                .map_or_else(String::new, |r| r.arn.clone()),
+                .map_or_else(String::new, |r| r.arn.to_string()),
         ),
         "ValidationError" => StsError::Invalid(message.to_owned()),
         "" => StsError::Service {
@@ -361,57 +357,63 @@ mod tests {
 
     fn request() -> SessionRequest {
         SessionRequest {
-            serial: "arn:aws:iam::123456789012:mfa/alice".into(),
-            code: "123456".into(),
-            duration_seconds: 3600,
-            region: "eu-south-1".into(),
-            endpoint_url: None,
+            serial: "arn:aws:iam::123456789012:mfa/alice".parse().unwrap(),
+            code: "123456".parse().unwrap(),
+            duration: SessionDuration::DEFAULT_ROLE,
+            region: "eu-south-1".parse().unwrap(),
+            endpoint: None,
             role: None,
         }
     }
 
+    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn resolved(
+        flag: Option<&str>,
+        vars: &'static [(&'static str, &'static str)],
+    ) -> Option<String> {
+        resolve_endpoint(flag.map(|f| f.parse().unwrap()), env(vars))
+            .unwrap()
+            .map(|url| url.to_string())
+    }
+
     #[test]
     fn endpoint_flag_beats_service_variable_beats_global_variable() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                vars.iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
         let both: &[(&str, &str)] = &[
             ("AWS_ENDPOINT_URL_STS", "http://sts.local"),
             ("AWS_ENDPOINT_URL", "http://all.local"),
         ];
-        let flag = SessionRequest {
-            endpoint_url: Some("https://flag.example".into()),
-            ..request()
-        };
         assert_eq!(
-            configured_endpoint(&flag, env(both)).as_deref(),
+            resolved(Some("https://flag.example"), both).as_deref(),
             Some("https://flag.example")
         );
-        assert_eq!(
-            configured_endpoint(&request(), env(both)).as_deref(),
-            Some("http://sts.local")
-        );
+        assert_eq!(resolved(None, both).as_deref(), Some("http://sts.local"));
         let global: &[(&str, &str)] = &[
             ("AWS_ENDPOINT_URL_STS", ""),
             ("AWS_ENDPOINT_URL", "http://all.local"),
         ];
-        assert_eq!(
-            configured_endpoint(&request(), env(global)).as_deref(),
-            Some("http://all.local")
-        );
+        assert_eq!(resolved(None, global).as_deref(), Some("http://all.local"));
         let ignored: &[(&str, &str)] = &[
             ("AWS_ENDPOINT_URL_STS", "http://sts.local"),
             ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
         ];
-        assert_eq!(configured_endpoint(&request(), env(ignored)), None);
-        assert_eq!(configured_endpoint(&request(), env(&[])), None);
-        assert!(is_plain_http("HTTP://127.0.0.1:5000"));
-        assert!(!is_plain_http("https://sts.amazonaws.com"));
-        assert!(!is_plain_http("http:/"));
+        assert_eq!(resolved(None, ignored), None);
+        assert_eq!(resolved(None, &[]), None);
+        let bad: &[(&str, &str)] = &[("AWS_ENDPOINT_URL_STS", "ftp://x")];
+        assert_eq!(
+            resolve_endpoint(None, env(bad)).unwrap_err().0,
+            "AWS_ENDPOINT_URL_STS"
+        );
+        assert_eq!(
+            request().endpoint_shown(),
+            "https://sts.eu-south-1.amazonaws.com"
+        );
     }
 
     #[test]
@@ -459,7 +461,7 @@ mod tests {
         );
         assert_eq!(
             classify_service_error("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.", &r),
-            StsError::WrongSerial(r.serial.clone())
+            StsError::WrongSerial(r.serial.to_string())
         );
         assert_eq!(
             classify_service_error(

@@ -1,119 +1,143 @@
 //! `mfa-profile [refresh]`: one target, or every managed one with `--all`.
 
-use super::style::SpinningSts;
-use super::{env_var, locate, notice, read_credentials};
+use super::code_source::ProcessCodes;
+use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::prompt::CodeInput;
+use super::terminal::spinner::SpinningSts;
+use super::{endpoint, locate, non_empty_var, notice, now, print};
 use crate::cli::RefreshArgs;
-use crate::code::{read_code, CodeInput};
 use crate::error::{Error, EXIT_OK};
-use crate::paths;
-use crate::refresh::{refresh, Outcome, RefreshSettings};
-use crate::status::managed_targets;
+use crate::input::MfaCode;
+use crate::profile::{managed_targets, read_document, ProfileName, Shown};
+use crate::refresh::{refresh, Outcome, RefreshSettings, RoleSettings};
 use crate::sts::SdkSts;
-use crate::units::{self, now};
-use std::path::Path;
+use crate::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
-    let (files, home) = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
-    let mut settings = args
-        .settings(files, home.clone(), now())
-        .map_err(Error::BadInput)?;
+    let code: Option<MfaCode> = args.code.as_deref().map(str::parse).transpose()?;
+    let settings = settings(args)?;
     if args.all {
-        return run_all(args, settings, home.as_deref());
+        return run_all(args, settings);
     }
-    if args.source.is_none() && args.target.is_none() {
-        settings.aws_profile = env_var("AWS_PROFILE").filter(|p| !p.is_empty());
-    }
-    let outcome = refresh_one(&settings)?;
-    report(&outcome, home.as_deref(), args.json);
+    let mut codes = ProcessCodes {
+        argument: code,
+        command: args.code_command.clone(),
+        input: CodeInput::detect(),
+    };
+    let outcome = refresh(&settings, &SpinningSts(&SdkSts), &mut codes, &mut notice)?;
+    report(&outcome, args.json)?;
     Ok(EXIT_OK)
 }
 
-fn refresh_one(settings: &RefreshSettings) -> Result<Outcome, Error> {
-    let mut ask = |device: &str| read_code(CodeInput::detect(), device);
-    refresh(settings, &SpinningSts(&SdkSts), &mut ask, &mut notice)
+/// The settings of a refresh from its flags and the environment.
+fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
+    let files = locate(
+        args.credentials_file.as_deref(),
+        args.config_file.as_deref(),
+    )?;
+    let aws_profile = (args.source.is_none() && args.target.is_none())
+        .then(|| non_empty_var("AWS_PROFILE"))
+        .flatten();
+    Ok(RefreshSettings {
+        files,
+        source: args.source.clone(),
+        target: args.target.clone(),
+        aws_profile,
+        serial: args.serial_number.clone(),
+        duration: args.duration,
+        region: args.region.clone(),
+        endpoint: endpoint(args.endpoint_url.as_ref())?,
+        role: args.role_arn.clone().map(|arn| RoleSettings {
+            arn,
+            session_name: args.role_session_name.clone(),
+            external_id: args.external_id.clone(),
+        }),
+        min_remaining: args.min_remaining,
+        force: args.force,
+        now: now(),
+        carry_region: !args.no_config,
+    })
 }
 
 /// Every managed target, in file order; a failure is reported and the others still run. The
 /// exit code is the first failure's.
-fn run_all(
-    args: &RefreshArgs,
-    settings: RefreshSettings,
-    home: Option<&Path>,
-) -> Result<u8, Error> {
-    let doc = read_credentials(&settings.files, home)?;
-    let targets = managed_targets(&doc, settings.now, settings.min_remaining);
+fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
+    let doc = read_document(&settings.files.credentials)?;
+    let targets = managed_targets(&doc);
     drop(doc);
     if targets.is_empty() {
-        notice(&format!(
+        notice(crate::notice::Notice::Info(format!(
             "no profile in {} is managed by mfa-profile yet; run `mfa-profile CODE` to create [mfa]",
-            paths::display(&settings.files.credentials, home)
-        ));
+            Shown(&settings.files.credentials)
+        )));
         return Ok(EXIT_OK);
     }
+    let mut codes = ProcessCodes {
+        argument: None,
+        command: args.code_command.clone(),
+        input: CodeInput::detect(),
+    };
     let mut first_failure = None;
     let mut failed = Vec::new();
     for target in &targets {
-        let one = RefreshSettings {
-            target: Some(target.target.clone()),
+        let one = ProfileName::new(&target.name).map(|name| RefreshSettings {
+            target: Some(name),
             now: now(),
             ..settings.clone()
-        };
-        match refresh_one(&one) {
-            Ok(outcome) => report(&outcome, home, args.json),
+        });
+        let result = one
+            .map_err(Error::from)
+            .and_then(|one| refresh(&one, &SpinningSts(&SdkSts), &mut codes, &mut notice));
+        match result.and_then(|outcome| report(&outcome, args.json)) {
+            Ok(()) => {}
+            Err(error @ Error::ClosedPipe) => return Err(error),
             Err(error) => {
-                notice(&format!(
+                notice(crate::notice::Notice::Info(format!(
                     "[{}]: {} {error}",
-                    target.target,
-                    super::style::paint(
-                        "error:",
-                        super::style::Colour::Red,
-                        super::style::Stream::Stderr
-                    )
-                ));
+                    target.name,
+                    paint("error:", Colour::Red, Stream::Stderr)
+                )));
                 first_failure.get_or_insert(error.exit_code());
-                failed.push(target.target.as_str());
+                failed.push(target.name.as_str());
             }
         }
     }
     match first_failure {
         None => Ok(EXIT_OK),
         Some(code) => {
-            notice(&format!(
+            notice(crate::notice::Notice::Info(format!(
                 "{} of {} targets failed: [{}]",
                 failed.len(),
                 targets.len(),
                 failed.join("], [")
-            ));
+            )));
             Ok(code)
         }
     }
 }
 
 /// One line on standard error; with `--json`, one object on standard output.
-pub(super) fn report(outcome: &Outcome, home: Option<&Path>, json: bool) {
+pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
     match outcome {
         Outcome::Refreshed(done) => {
-            eprintln!(
+            super::terminal::say(&format!(
                 "wrote [{}] in {} from [{}] ({}), valid until {} ({})",
                 done.target,
-                paths::display(&done.file, home),
+                Shown(&done.file),
                 done.source,
                 done.serial,
-                units::human_utc(done.session.expires_at),
-                units::human_span(done.session.expires_at - now()),
-            );
+                time::human_utc(done.session.expires_at),
+                time::human_span(done.session.expires_at - now()),
+            ));
             if json {
                 let object = serde_json::json!({
                     "target": done.target.as_str(),
                     "source": done.source.as_str(),
-                    "serial": done.serial,
-                    "expiration": units::rfc3339(done.session.expires_at),
+                    "serial": done.serial.as_str(),
+                    "expiration": time::rfc3339(done.session.expires_at),
                     "file": done.file.display().to_string(),
                 });
-                println!("{object}");
+                print(format!("{object}\n").as_bytes())?;
             }
         }
         Outcome::StillValid {
@@ -121,20 +145,21 @@ pub(super) fn report(outcome: &Outcome, home: Option<&Path>, json: bool) {
             source,
             expires_at,
         } => {
-            eprintln!(
+            super::terminal::say(&format!(
                 "[{target}] is still valid for {} (until {}); --force refreshes it now",
-                units::human_span(expires_at - now()),
-                units::human_utc(*expires_at),
-            );
+                time::human_span(expires_at - now()),
+                time::human_utc(*expires_at),
+            ));
             if json {
                 let object = serde_json::json!({
                     "target": target.as_str(),
                     "source": source.as_str(),
-                    "expiration": units::rfc3339(*expires_at),
+                    "expiration": time::rfc3339(*expires_at),
                     "skipped": true,
                 });
-                println!("{object}");
+                print(format!("{object}\n").as_bytes())?;
             }
         }
     }
+    Ok(())
 }

@@ -1,98 +1,109 @@
 //! `mfa-profile status`: the managed targets, read with no network.
 
-use super::style::{paint, Colour, Stream};
-use super::{env_var, locate, read_credentials};
+use super::terminal::colour::{paint, Colour, Stream};
+use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
 use crate::error::{Error, EXIT_OK};
-use crate::fsio;
-use crate::ini::Document;
-use crate::paths;
-use crate::profile;
-use crate::source::SharedFiles;
-use crate::status::{managed_targets, State};
-use crate::units::{self, now};
-use std::path::Path;
+use crate::notice::Notice;
+use crate::profile::{read_document, sections_for_profiles, ProfileSet, SharedFiles, Shown};
+use crate::status::{target_statuses, State, TargetStatus};
+use crate::time;
 
 /// The refresh margin `status` uses for "expiring": the refresh default.
 const STATUS_MARGIN: i64 = 15 * 60;
 
+/// Variables that override every profile.
+const SHADOWING: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
 pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
-    let (files, home) = locate(
+    let files = locate(
         args.credentials_file.as_deref(),
         args.config_file.as_deref(),
     )?;
-    let shown = |p: &Path| paths::display(p, home.as_deref());
-    let doc = read_credentials(&files, home.as_deref())?;
-    let now = now();
-    let targets = managed_targets(&doc, now, STATUS_MARGIN);
+    let doc = read_document(&files.credentials)?;
+    let targets = target_statuses(&doc, now(), STATUS_MARGIN);
     // The serial lives in the source profile, in either file.
     let profiles = if targets.is_empty() {
         None
     } else {
-        let config = fsio::read_optional(&files.config)?.unwrap_or_default();
-        let sources: Vec<&str> = targets.iter().map(|t| t.source.as_str()).collect();
-        let config_sections = Document::parse(&config)
-            .map(|config| profile::sections_for_profiles(&config, &sources))
-            .unwrap_or_default();
+        let sources: Vec<&str> = targets.iter().map(|t| t.target.source.as_str()).collect();
+        let config = match read_document(&files.config) {
+            Ok(config) => sections_for_profiles(&config, &sources),
+            Err(error) => {
+                notice(Notice::Warning(format!(
+                    "{error}; the serials it holds are not shown"
+                )));
+                String::new()
+            }
+        };
         SharedFiles {
-            credentials: profile::sections_for_profiles(&doc, &sources),
-            config: config_sections,
+            credentials: sections_for_profiles(&doc, &sources),
+            config,
         }
         .profiles()
         .ok()
     };
-    let serial = |source: &str| {
-        profiles
-            .as_ref()
-            .and_then(|p| p.get_profile(source))
-            .and_then(|p| p.get("mfa_serial"))
-            .unwrap_or("-")
-            .to_owned()
-    };
-    for var in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-    ] {
-        if env_var(var).is_some_and(|v| !v.is_empty()) {
-            eprintln!("mfa-profile: warning: {var} is set in this shell; it overrides every profile, AWS_PROFILE included (unset it)");
+    for var in SHADOWING {
+        if non_empty_var(var).is_some() {
+            notice(Notice::Warning(format!(
+                "{var} is set in this shell; it overrides every profile, AWS_PROFILE included (unset it)"
+            )));
         }
     }
+    let serial = |source: &str| serial_of(profiles.as_ref(), source);
     if args.json {
         let rows: Vec<serde_json::Value> = targets
             .iter()
             .map(|t| {
                 serde_json::json!({
-                    "target": t.target,
-                    "source": t.source,
-                    "serial": serial(&t.source),
-                    "expiration": t.expires_at.map(units::rfc3339),
+                    "target": t.target.name,
+                    "source": t.target.source,
+                    "serial": serial(&t.target.source),
+                    "expiration": t.target.expires_at.map(time::rfc3339),
                     "remaining": t.remaining,
                     "state": t.state.as_str(),
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        print(format!("{}\n", serde_json::Value::Array(rows)).as_bytes())?;
         return Ok(EXIT_OK);
     }
     if targets.is_empty() {
-        eprintln!(
+        super::terminal::say(&format!(
             "no profile in {} is managed by mfa-profile yet; run `mfa-profile CODE` to create [mfa]",
-            shown(&files.credentials)
-        );
+            Shown(&files.credentials)
+        ));
         return Ok(EXIT_OK);
     }
+    print(table(&targets, serial).as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+fn serial_of(profiles: Option<&ProfileSet>, source: &str) -> String {
+    profiles
+        .and_then(|p| p.get_profile(source))
+        .and_then(|p| p.get("mfa_serial"))
+        .unwrap_or("-")
+        .to_owned()
+}
+
+/// The table: a header row, then a row per target, columns padded; the state coloured.
+fn table(targets: &[TargetStatus], serial: impl Fn(&str) -> String) -> String {
     let rows: Vec<[String; 6]> = targets
         .iter()
         .map(|t| {
             [
-                t.target.clone(),
-                t.source.clone(),
-                serial(&t.source),
-                t.expires_at.map_or("-".into(), local_time),
+                t.target.name.clone(),
+                t.target.source.clone(),
+                serial(&t.target.source),
+                t.target.expires_at.map_or("-".into(), local_time),
                 match (t.state, t.remaining) {
                     (State::Expired, _) | (_, None) => "-".into(),
-                    (_, Some(r)) => units::human_span(r),
+                    (_, Some(r)) => time::human_span(r),
                 },
                 t.state.as_str().into(),
             ]
@@ -119,6 +130,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     let states = [None]
         .into_iter()
         .chain(targets.iter().map(|t| Some(t.state)));
+    let mut out = String::new();
     for (row, state) in [&header].into_iter().chain(&rows).zip(states) {
         let mut cells: Vec<String> = row
             .iter()
@@ -134,9 +146,10 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
             };
             *last = paint(state.as_str(), colour, Stream::Stdout);
         }
-        println!("{}", cells.join("  ").trim_end());
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
     }
-    Ok(EXIT_OK)
+    out
 }
 
 /// `2026-11-23 03:00 CET`, in the system's time zone.
@@ -146,6 +159,6 @@ fn local_time(epoch: i64) -> String {
             .to_zoned(jiff::tz::TimeZone::system())
             .strftime("%Y-%m-%d %H:%M %Z")
             .to_string(),
-        Err(_) => units::rfc3339(epoch),
+        Err(_) => time::rfc3339(epoch),
     }
 }

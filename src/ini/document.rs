@@ -117,7 +117,7 @@ impl Span {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Text {
     /// A byte range of the input.
     Source(Span),
@@ -177,7 +177,7 @@ impl Kind {
 
 /// One line in 48 bytes (88 with `LineKind` and `usize` spans): a 10,000-profile file's
 /// 60,000 lines take under 3 MB.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Line {
     text: Text,
     kind: Kind,
@@ -186,11 +186,14 @@ struct Line {
     eol: Eol,
 }
 
-/// A profile file, parsed into lines, ready for in-place edits.
-#[derive(Clone, Debug)]
+/// A profile file, parsed into lines, ready for in-place edits. Its `Debug` shows only sizes:
+/// the text holds secret keys.
+#[derive(Clone)]
 pub struct Document {
     source: String,
     lines: Vec<Line>,
+    /// Indices of the header lines, in order: section `n` starts at `headers[n]`.
+    headers: Vec<u32>,
     /// The ending new lines get: the file's first line ending, `\n` when it has none.
     eol: Eol,
     /// Whether the input ended with a line ending (an empty input counts as ending with one).
@@ -244,6 +247,7 @@ impl Document {
             start = next;
         }
         lines.shrink_to_fit();
+        let headers = header_indices(&lines);
         let eol = lines
             .iter()
             .map(|l| l.eol)
@@ -253,6 +257,7 @@ impl Document {
         let doc = Document {
             source,
             lines,
+            headers,
             eol,
             ends_with_eol,
         };
@@ -324,7 +329,7 @@ impl Document {
     }
 
     /// Number of lines.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.lines.len()
     }
 
@@ -334,7 +339,7 @@ impl Document {
     }
 
     /// The text of line `index` (0-based), without its line ending.
-    pub fn text(&self, index: usize) -> &str {
+    pub(super) fn text(&self, index: usize) -> &str {
         match &self.lines[index].text {
             Text::Source(span) => &self.source[span.range()],
             Text::Owned(text) => text,
@@ -342,12 +347,12 @@ impl Document {
     }
 
     /// The kind of line `index`.
-    pub fn kind(&self, index: usize) -> LineKind {
+    pub(super) fn kind(&self, index: usize) -> LineKind {
         self.lines[index].kind.unpack()
     }
 
     /// The 1-based input line number of line `index`; 0 for a line an edit added.
-    pub fn line_number(&self, index: usize) -> usize {
+    pub(super) fn line_number(&self, index: usize) -> usize {
         self.lines[index].number as usize
     }
 
@@ -358,19 +363,25 @@ impl Document {
 
     /// Index of the first header at or after `from`, or `len()` when there is none: the end of
     /// the section that `from` lies in.
-    pub fn section_end(&self, from: usize) -> usize {
-        (from..self.lines.len())
-            .find(|&i| matches!(self.lines[i].kind, Kind::Header(_)))
-            .unwrap_or(self.lines.len())
+    pub(super) fn section_end(&self, from: usize) -> usize {
+        let next = self.headers.partition_point(|&h| (h as usize) < from);
+        self.headers
+            .get(next)
+            .map_or(self.lines.len(), |&h| h as usize)
+    }
+
+    /// The line indices of the section headers, in order.
+    pub(super) fn headers(&self) -> &[u32] {
+        &self.headers
     }
 
     /// The property lines (column 0, with a key) in `range`, as indices.
-    pub fn properties(&self, range: Range<usize>) -> impl Iterator<Item = usize> + '_ {
+    pub(super) fn properties(&self, range: Range<usize>) -> impl Iterator<Item = usize> + '_ {
         range.filter(|&i| matches!(self.lines[i].kind, Kind::Property { key: Some(_), .. }))
     }
 
     /// The key of property line `index` (as written, not lower-cased).
-    pub fn key(&self, index: usize) -> Option<&str> {
+    pub(super) fn key(&self, index: usize) -> Option<&str> {
         match self.lines[index].kind {
             Kind::Property { key, .. } => key.map(|k| &self.text(index)[k.range()]),
             _ => None,
@@ -379,7 +390,7 @@ impl Document {
 
     /// The continuation lines of property line `index`: the indented lines after it, across
     /// blank and comment lines, up to the next line of another kind.
-    pub fn continuation(&self, index: usize) -> Vec<usize> {
+    pub(super) fn continuation(&self, index: usize) -> Vec<usize> {
         let mut found = Vec::new();
         for i in index + 1..self.lines.len() {
             match self.lines[i].kind {
@@ -395,7 +406,7 @@ impl Document {
     ///
     /// # Panics
     /// When line `index` is not a property with a key, or `value` holds a line break.
-    pub fn set_value(&mut self, index: usize, value: &str) {
+    pub(super) fn set_value(&mut self, index: usize, value: &str) {
         assert!(!value.contains(['\n', '\r']), "a value holds a line break");
         let text = self.text(index);
         let LineKind::Property(p) = self.lines[index].kind.unpack() else {
@@ -420,39 +431,79 @@ impl Document {
         self.replace_text(index, new);
     }
 
+    /// Replaces the key of property line `index`, keeping everything after it.
+    ///
+    /// # Panics
+    /// When line `index` is not a property with a key, or `key` is not a plain key.
+    pub(super) fn set_key(&mut self, index: usize, key: &str) {
+        assert!(
+            !key.is_empty() && !key.contains(['=', '\n', '\r', ' ', '\t', '#', ';', '[']),
+            "not a plain key"
+        );
+        let text = self.text(index);
+        let span = self
+            .key(index)
+            .map(|k| {
+                let start = k.as_ptr() as usize - text.as_ptr() as usize;
+                start..start + k.len()
+            })
+            .expect("set_key on a property without a key");
+        let new = format!("{}{key}{}", &text[..span.start], &text[span.end..]);
+        self.replace_text(index, new);
+    }
+
     /// Inserts a new line after line `index` (before line 0 when `index` is `None`).
-    pub fn insert_line(&mut self, after: Option<usize>, text: String) {
+    pub(super) fn insert_line(&mut self, after: Option<usize>, text: String) {
         assert!(!text.contains(['\n', '\r']), "a line holds a line break");
         let at = after.map_or(0, |i| i + 1);
+        let kind = Kind::pack(classify(&text));
+        let is_header = matches!(kind, Kind::Header(_));
         self.lines.insert(
             at,
             Line {
-                kind: Kind::pack(classify(&text)),
+                kind,
                 text: Text::Owned(text.into_boxed_str()),
                 eol: self.eol,
                 number: 0,
             },
         );
+        let next = self.headers.partition_point(|&h| (h as usize) < at);
+        for header in &mut self.headers[next..] {
+            *header += 1;
+        }
+        if is_header {
+            self.headers.insert(next, at as u32);
+        }
     }
 
     /// Appends a new line at the end of the file.
-    pub fn push_line(&mut self, text: String) {
+    pub(super) fn push_line(&mut self, text: String) {
         self.insert_line(self.lines.len().checked_sub(1), text);
     }
 
-    /// Removes line `index`.
-    pub fn remove_line(&mut self, index: usize) {
+    /// Removes line `index`, which must not be a header.
+    pub(super) fn remove_line(&mut self, index: usize) {
+        assert!(
+            !matches!(self.lines[index].kind, Kind::Header(_)),
+            "remove_line on a header"
+        );
         self.lines.remove(index);
+        let next = self.headers.partition_point(|&h| (h as usize) < index);
+        for header in &mut self.headers[next..] {
+            *header -= 1;
+        }
     }
 
+    /// Replaces the text of a line with a line of the same kind (a property stays a property).
     fn replace_text(&mut self, index: usize, text: String) {
         let line = &mut self.lines[index];
         line.kind = Kind::pack(classify(&text));
+        debug_assert!(!matches!(line.kind, Kind::Header(_)));
         line.text = Text::Owned(text.into_boxed_str());
     }
 
     /// Appends lines `range` to `out`, each with its ending (`\n` for a last line without one).
-    pub fn render_lines(&self, range: Range<usize>, out: &mut String) {
+    pub(super) fn render_lines(&self, range: Range<usize>, out: &mut String) {
         for index in range {
             out.push_str(self.text(index));
             out.push_str(match self.lines[index].eol {
@@ -487,6 +538,27 @@ impl Document {
             out.push_str(eol.as_str());
         }
         out
+    }
+}
+
+/// The indices of the header lines.
+fn header_indices(lines: &[Line]) -> Vec<u32> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| matches!(line.kind, Kind::Header(_)))
+        .map(|(index, _)| index as u32)
+        .collect()
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The text holds secret keys: only its shape is shown.
+        f.debug_struct("Document")
+            .field("bytes", &self.source.len())
+            .field("lines", &self.lines.len())
+            .field("sections", &self.headers.len())
+            .finish_non_exhaustive()
     }
 }
 

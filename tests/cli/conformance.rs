@@ -4,10 +4,10 @@
 
 use crate::harness::*;
 use mfa_profile::ini::{Document, ParseErrorKind};
+use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{
-    find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries,
+    find_section, locate_target, write_session, FileKind, ProfileName, SessionEntries, SharedFiles,
 };
-use mfa_profile::source::SharedFiles;
 use std::collections::BTreeMap;
 
 const ENTRIES: [(&str, &str); 5] = [
@@ -23,7 +23,7 @@ fn fixture(name: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
-fn sdk_profiles(credentials: &str) -> Result<mfa_profile::source::ProfileSet, String> {
+fn sdk_profiles(credentials: &str) -> Result<mfa_profile::profile::ProfileSet, String> {
     SharedFiles {
         credentials: credentials.into(),
         config: String::new(),
@@ -36,19 +36,20 @@ fn sdk_profiles(credentials: &str) -> Result<mfa_profile::source::ProfileSet, St
 fn edit(text: &[u8], target: &str) -> Option<String> {
     let mut doc = Document::parse(text).ok()?;
     let name = ProfileName::new(target).ok()?;
-    let at = find_credentials_section(&doc, &name).ok()?;
-    if let Some(at) = at {
-        inspect_target(&doc, at).ok()?;
-    }
-    let session = SessionEntries {
-        access_key_id: ENTRIES[0].1,
-        secret_access_key: ENTRIES[1].1,
-        session_token: ENTRIES[2].1,
-        expiration: ENTRIES[3].1,
-        source_profile: ENTRIES[4].1,
-        role: SessionEntries::NO_ROLE,
+    let at = locate_target(&doc, &name).ok()?.map(|(id, _)| id);
+    let session = SessionCredentials {
+        access_key_id: ENTRIES[0].1.into(),
+        secret_access_key: Secret::new(ENTRIES[1].1),
+        session_token: Secret::new(ENTRIES[2].1),
+        expires_at: 1_893_456_000, // ENTRIES[3]
     };
-    write_session(&mut doc, at, &name, &session);
+    let source = ProfileName::new(ENTRIES[4].1).unwrap();
+    let entries = SessionEntries {
+        session: &session,
+        source: &source,
+        role: None,
+    };
+    write_session(&mut doc, at, &name, &entries);
     Some(doc.render())
 }
 
@@ -110,10 +111,12 @@ fn cross_sdk_parser_suite() {
                 }
                 if let Some(old) = before.get_profile(&target) {
                     let doc = Document::parse(text.as_bytes()).unwrap();
-                    let at = find_credentials_section(&doc, &ProfileName::new(&target).unwrap())
+                    let name = ProfileName::new(&target).unwrap();
+                    let at = find_section(&doc, FileKind::Credentials, &name)
                         .unwrap()
                         .unwrap();
-                    for (key, _) in mfa_profile::profile::section_values(&doc, at) {
+                    for entry in doc.section(at).entries() {
+                        let key = entry.key().to_ascii_lowercase();
                         if !ENTRIES.iter().any(|(k, _)| *k == key) {
                             assert_eq!(
                                 old.get(&key),

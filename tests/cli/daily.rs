@@ -665,7 +665,7 @@ async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
 #[test]
 fn promises_without_sts_export_warning_role_checks_all_and_exec_126() {
     // export of a session still valid but inside --min-remaining: printed, with a warning.
-    let soon = mfa_profile::units::rfc3339(now() + 300);
+    let soon = mfa_profile::time::rfc3339(now() + 300);
     let env = TestEnv::with_credentials(&format!(
         "{}\n{}",
         default_source(),

@@ -3,10 +3,10 @@
 //! target section, (c) the SDK's parser reads every other profile unchanged after an edit.
 
 use mfa_profile::ini::Document;
+use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{
-    find_credentials_section, inspect_target, write_session, ProfileName, SessionEntries,
+    locate_target, write_session, ProfileName, SessionEntries, SharedFiles,
 };
-use mfa_profile::source::SharedFiles;
 use proptest::prelude::*;
 
 fn line() -> impl Strategy<Value = String> {
@@ -61,14 +61,17 @@ fn file() -> impl Strategy<Value = String> {
         })
 }
 
-const SESSION: SessionEntries = SessionEntries {
-    access_key_id: "ASIAPROPEXAMPLE",
-    secret_access_key: "propSecret/EXAMPLE+",
-    session_token: "propToken//EXAMPLE==",
-    expiration: "2030-01-01T00:00:00Z",
-    source_profile: "default",
-    role: SessionEntries::NO_ROLE,
-};
+const SECRET: &str = "propSecret/EXAMPLE+";
+const TOKEN: &str = "propToken//EXAMPLE==";
+
+fn session() -> SessionCredentials {
+    SessionCredentials {
+        access_key_id: "ASIAPROPEXAMPLE".into(),
+        secret_access_key: Secret::new(SECRET),
+        session_token: Secret::new(TOKEN),
+        expires_at: 1_893_456_000,
+    }
+}
 
 /// Byte offset where each line starts, plus the file length.
 fn line_starts(text: &str) -> Vec<usize> {
@@ -126,23 +129,29 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
         };
         prop_assert_eq!(doc.render(), text.clone());
         let target = ProfileName::new("mfa").unwrap();
-        let Ok(at) = find_credentials_section(&doc, &target) else {
+        let Ok(found) = locate_target(&doc, &target) else {
             return Ok(Outcome::Refused);
         };
-        if let Some(at) = at {
-            if inspect_target(&doc, at).is_err() {
-                return Ok(Outcome::Refused);
-            }
-        }
+        let at = found.map(|(id, _)| id);
         let mut edited = doc.clone();
-        write_session(&mut edited, at, &target, &SESSION);
+        let (session, source) = (session(), ProfileName::default_profile());
+        let entries = SessionEntries {
+            session: &session,
+            source: &source,
+            role: None,
+        };
+        write_session(&mut edited, at, &target, &entries);
         let out = edited.render();
 
         let starts = line_starts(&text);
         match at {
             Some(at) => {
-                let body = starts[at.header + 1];
-                let end = starts[doc.section_end(at.header + 1)];
+                // 1-based header lines: the body starts on the line after the header, the
+                // section ends where the next header starts.
+                let header = doc.section(at).line();
+                let next = doc.sections().map(|s| s.line()).find(|&l| l > header);
+                let body = starts[header];
+                let end = next.map_or(text.len(), |n| starts[n - 1]);
                 prop_assert!(
                     out.starts_with(&text[..body]),
                     "bytes before the section changed"
@@ -188,11 +197,8 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
             );
         }
         let mfa = after.get_profile("mfa").unwrap();
-        prop_assert_eq!(mfa.get("aws_session_token"), Some(SESSION.session_token));
-        prop_assert_eq!(
-            mfa.get("aws_secret_access_key"),
-            Some(SESSION.secret_access_key)
-        );
+        prop_assert_eq!(mfa.get("aws_session_token"), Some(TOKEN));
+        prop_assert_eq!(mfa.get("aws_secret_access_key"), Some(SECRET));
         Ok(if at.is_some() {
             Outcome::Rewritten
         } else {

@@ -70,7 +70,7 @@ fn refresh_writes_a_session_the_aws_cli_boto3_and_the_rust_sdk_all_read() {
     }
 
     // The aws-config crate's parser reads the same three values.
-    let files = mfa_profile::source::SharedFiles {
+    let files = mfa_profile::profile::SharedFiles {
         credentials: text.clone(),
         config: String::new(),
     };
@@ -147,7 +147,7 @@ fn endpoint_from_aws_endpoint_url_sts_duration_and_stdin_code() {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let expires = mfa_profile::units::parse_rfc3339(json["expiration"].as_str().unwrap()).unwrap();
+    let expires = mfa_profile::time::parse_rfc3339(json["expiration"].as_str().unwrap()).unwrap();
     let left = expires - now();
     assert!(
         (800..=960).contains(&left),

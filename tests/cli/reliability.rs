@@ -3,7 +3,7 @@
 
 use crate::harness::*;
 use mfa_profile::ini::Document;
-use mfa_profile::source::SharedFiles;
+use mfa_profile::profile::SharedFiles;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::MetadataExt;
 use std::process::{Child, Command, Stdio};

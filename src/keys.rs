@@ -1,7 +1,9 @@
-//! Secret strings: long-term secret keys and session tokens.
+//! AWS access keys: an IAM user's long-term keys and the session keys STS returns, with their
+//! secret parts wrapped in [`Secret`].
 //!
 //! Invariant: a [`Secret`] never shows its value through `Debug` or `Display`; the only way to
-//! the value is [`Secret::expose`], called where the value is sent to STS or written to a file.
+//! the value is [`Secret::expose`], called where the value is sent to STS, written to a file,
+//! or printed because the user asked for it.
 
 use std::fmt;
 

@@ -1,9 +1,30 @@
-//! Where the shared credentials and config files are, following the SDKs' file-location rules.
+//! Where the shared credentials and config files are, following the SDKs' file-location rules,
+//! and how a path is shown to people.
 //!
 //! Invariant: resolution reads only the variables it is given (never the process environment
-//! directly), so it is testable against the cross-SDK file-location suite.
+//! directly), so it is testable against the cross-SDK file-location suite. Every path in a
+//! message goes through [`Shown`], the one place the home directory becomes `~`.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The home directory messages abbreviate to `~`, set once by `app` at start.
+static DISPLAY_HOME: OnceLock<PathBuf> = OnceLock::new();
+
+/// Sets the home directory that [`Shown`] abbreviates to `~` (the first call wins).
+pub fn show_home_as_tilde(home: &Path) {
+    let _ = DISPLAY_HOME.set(home.to_path_buf());
+}
+
+/// A path as people read it in a message: under the home directory, as `~/...`.
+pub struct Shown<'a>(pub &'a Path);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&display(self.0, DISPLAY_HOME.get().map(PathBuf::as_path)))
+    }
+}
 
 /// The two shared files.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,6 +5,8 @@
 //! directory. A reader therefore sees the old bytes or the new bytes, never a mix; a crash
 //! leaves at most a temporary file, which the next writer removes under the lock.
 
+pub mod failpoint;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -186,13 +188,13 @@ pub fn replace(path: &Path, bytes: &[u8], _lock: &DirLock) -> Result<(), FsError
     };
     let temp = temp_path(&real);
     let result = write_temp(&temp, path, bytes, existing.as_ref())
-        .and_then(|()| crate::failpoint::hit("before-rename", path))
+        .and_then(|()| failpoint::hit("before-rename", path))
         .and_then(|()| fs::rename(&temp, &real).map_err(io_err("replace", path)));
     if result.is_err() {
         let _ = fs::remove_file(&temp);
         return result;
     }
-    crate::failpoint::hit("after-rename", path)?;
+    failpoint::hit("after-rename", path)?;
     // The rename is durable only once the directory entry is.
     File::open(&dir)
         .and_then(|d| d.sync_all())
@@ -220,11 +222,11 @@ fn write_temp(
             let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
         }
     }
-    crate::failpoint::hit("before-write", path)?;
+    failpoint::hit("before-write", path)?;
     let half = bytes.len() / 2;
     file.write_all(&bytes[..half])
         .map_err(io_err("write", path))?;
-    crate::failpoint::hit("mid-write", path)?;
+    failpoint::hit("mid-write", path)?;
     file.write_all(&bytes[half..])
         .map_err(io_err("write", path))?;
     file.sync_all().map_err(io_err("sync", path))

@@ -1,54 +1,14 @@
-//! Terminal niceties: colour and a spinner, only where a person is watching.
+//! A spinner on standard error while STS is asked, when a person is watching.
 //!
-//! Invariant: nothing here writes an escape sequence or a spinner frame to a stream that is
-//! not a terminal, and colour never appears when `NO_COLOR` is set (non-empty) or
-//! `TERM=dumb`.
+//! Invariant: no frame is drawn off a terminal, and the line is cleared when the spinner stops.
 
-use crate::secret::{LongTermKeys, SessionCredentials};
+use crate::keys::{LongTermKeys, SessionCredentials};
 use crate::sts::{SessionRequest, Sts, StsError};
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-
-/// A colour for a word.
-#[derive(Clone, Copy)]
-pub enum Colour {
-    Red,
-    Yellow,
-    Green,
-}
-
-/// Which standard stream the text goes to.
-#[derive(Clone, Copy)]
-pub enum Stream {
-    Stdout,
-    Stderr,
-}
-
-fn wants_colour(stream: Stream) -> bool {
-    let terminal = match stream {
-        Stream::Stdout => std::io::stdout().is_terminal(),
-        Stream::Stderr => std::io::stderr().is_terminal(),
-    };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-    terminal && !no_color && !dumb
-}
-
-/// `text` in `colour` when `stream` is a terminal that may have colour, else `text`.
-pub fn paint(text: &str, colour: Colour, stream: Stream) -> String {
-    if !wants_colour(stream) {
-        return text.to_owned();
-    }
-    let code = match colour {
-        Colour::Red => 31,
-        Colour::Yellow => 33,
-        Colour::Green => 32,
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
-}
 
 /// A spinner on standard error while it lives, when standard error is a terminal.
 pub struct Spinner {
@@ -72,12 +32,12 @@ impl Spinner {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    eprint!("\r{frame} {label}");
+                    let _ = write!(std::io::stderr(), "\r{frame} {label}");
                     shown = true;
                     std::thread::park_timeout(Duration::from_millis(100));
                 }
                 if shown {
-                    eprint!("\r\x1b[K");
+                    let _ = write!(std::io::stderr(), "\r\x1b[K");
                     let _ = std::io::stderr().flush();
                 }
             })

@@ -4,8 +4,8 @@
 //! Invariant: nothing here reads the process environment or the disk; the caller hands over the
 //! file contents, so what was checked is what is used.
 
-use crate::profile::{ProfileName, MFA_SOURCE_PROFILE, SESSION_TOKEN};
-use crate::secret::{LongTermKeys, Secret};
+use super::{ProfileName, ACCESS_KEY_ID, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SESSION_TOKEN};
+use crate::keys::{LongTermKeys, Secret};
 pub use aws_config::profile::ProfileSet;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::{Env, Fs};
@@ -13,13 +13,22 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-/// The contents of the two shared files, as read.
-#[derive(Clone, Debug, Default)]
+/// The contents of the two shared files, as read. Its `Debug` shows only sizes.
+#[derive(Clone, Default)]
 pub struct SharedFiles {
     /// The credentials file (empty when missing).
     pub credentials: String,
     /// The config file (empty when missing).
     pub config: String,
+}
+
+impl std::fmt::Debug for SharedFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedFiles")
+            .field("credentials_bytes", &self.credentials.len())
+            .field("config_bytes", &self.config.len())
+            .finish()
+    }
 }
 
 impl SharedFiles {
@@ -43,7 +52,8 @@ impl SharedFiles {
     }
 }
 
-/// What a refresh takes from the source profile.
+/// What a refresh takes from the source profile, as found there (the refresh parses each
+/// setting into its typed input).
 #[derive(Clone, Debug)]
 pub struct SourceProfile {
     /// The long-term keys.
@@ -99,7 +109,7 @@ pub fn source_profile(
             "holds temporary credentials (it has aws_session_token)",
         ));
     }
-    let Some(access_key_id) = profile.get("aws_access_key_id") else {
+    let Some(access_key_id) = profile.get(ACCESS_KEY_ID) else {
         let indirect = [
             ("role_arn", "assumes a role (role_arn)"),
             (
@@ -127,7 +137,7 @@ pub fn source_profile(
         );
     };
     let secret = profile
-        .get("aws_secret_access_key")
+        .get(SECRET_ACCESS_KEY)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| SourceError::NoSecret(owned()))?;
     let setting = |key: &str| {

@@ -1,0 +1,15 @@
+//! `mfa-profile credential-process TARGET`: the session as the JSON an SDK's
+//! `credential_process` reads.
+
+use super::handout::usable_session;
+use super::print;
+use crate::cli::CredentialProcessArgs;
+use crate::error::{Error, EXIT_OK};
+use crate::export;
+use crate::handout::WhenStale;
+
+pub(super) fn run(args: &CredentialProcessArgs) -> Result<u8, Error> {
+    let usable = usable_session(Some(&args.target), &args.session, WhenStale::Refresh)?;
+    print(format!("{}\n", export::process_json(&usable.session)).as_bytes())?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,110 @@
+//! The session a command hands to another program (`exec`, `export`, `credential-process`):
+//! read from the target, refreshed first where that is allowed and needed.
+//!
+//! Invariant: standard output is left to the consumer; every message goes to standard error;
+//! a code is asked for on the controlling terminal, never on standard input, which belongs to
+//! the consumer.
+
+use super::code_source::ProcessCodes;
+use super::terminal::prompt::CodeInput;
+use super::terminal::spinner::SpinningSts;
+use super::{endpoint, locate, non_empty_var, notice, now};
+use crate::cli::SessionArgs;
+use crate::error::Error;
+use crate::handout::{choose_target, decide, no_session, Handout, WhenStale};
+use crate::keys::SessionCredentials;
+use crate::notice::Notice;
+use crate::profile::{read_document, stored_session, FileLocations, ProfileName};
+use crate::refresh::{refresh, Outcome, RefreshSettings};
+use crate::sts::SdkSts;
+use crate::time::human_span;
+
+/// A target's session, fresh enough to hand out.
+pub(super) struct Usable {
+    pub target: ProfileName,
+    pub session: SessionCredentials,
+    pub files: FileLocations,
+}
+
+/// The session of the target `named` (or the one the environment means), refreshed first when
+/// it is stale and `when_stale` allows it.
+pub(super) fn usable_session(
+    named: Option<&ProfileName>,
+    args: &SessionArgs,
+    when_stale: WhenStale,
+) -> Result<Usable, Error> {
+    let files = locate(
+        args.credentials_file.as_deref(),
+        args.config_file.as_deref(),
+    )?;
+    let min_remaining = i64::from(args.min_remaining.secs());
+    let doc = read_document(&files.credentials)?;
+    let target = choose_target(named, non_empty_var("AWS_PROFILE").as_deref(), &doc);
+    let now = now();
+    let usable = |session| Usable {
+        target: target.clone(),
+        session,
+        files: files.clone(),
+    };
+    match decide(
+        &doc,
+        &files.credentials,
+        &target,
+        now,
+        min_remaining,
+        when_stale,
+    )? {
+        Handout::Ready(session) => return Ok(usable(session)),
+        Handout::Expiring { session, remaining } => {
+            notice(Notice::Warning(format!(
+                "the session in [{target}] expires in {}",
+                human_span(remaining)
+            )));
+            return Ok(usable(session));
+        }
+        Handout::Refresh => {}
+    }
+    drop(doc);
+    let settings = RefreshSettings {
+        files: files.clone(),
+        source: None,
+        target: Some(target.clone()),
+        aws_profile: None,
+        serial: None,
+        duration: None,
+        region: None,
+        endpoint: endpoint(None)?,
+        role: None,
+        min_remaining: args.min_remaining,
+        force: false,
+        now,
+        carry_region: !args.no_config,
+    };
+    let mut codes = ProcessCodes {
+        argument: None,
+        command: args.code_command.clone(),
+        input: CodeInput::ControllingTerminal,
+    };
+    let outcome = match refresh(&settings, &SpinningSts(&SdkSts), &mut codes, &mut notice) {
+        Ok(outcome) => outcome,
+        Err(Error::NoCode) => {
+            return Err(Error::Expired {
+                target: target.to_string(),
+                when: "needs a refresh".into(),
+                hint: format!("there is no terminal to ask for an MFA code on; run `mfa-profile -t {target}` in a terminal, or set --code-command or mfa_process"),
+            })
+        }
+        Err(other) => return Err(other),
+    };
+    super::refresh::report(&outcome, false)?;
+    let session = match outcome {
+        Outcome::Refreshed(done) => done.session,
+        // Another run refreshed it meanwhile: read what it wrote.
+        Outcome::StillValid { .. } => {
+            let doc = read_document(&files.credentials)?;
+            stored_session(&doc, &target)
+                .map_err(|why| no_session(&target, &files.credentials, why))?
+        }
+    };
+    Ok(usable(session))
+}

@@ -1,0 +1,116 @@
+//! Reading the MFA code from standard input or a terminal.
+//!
+//! Invariant: reading never blocks when there is no terminal and nothing on standard input; a
+//! code comes back only well-formed; what was typed is never echoed in a message.
+
+use crate::error::Error;
+use crate::input::MfaCode;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+
+/// Where to read the code from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeInput {
+    /// Standard input is not a terminal: its first line is the code.
+    Piped,
+    /// Standard input is a terminal: prompt on standard error, re-ask on a malformed code.
+    Terminal,
+    /// The controlling terminal (`/dev/tty`), whatever standard input is: for commands whose
+    /// standard streams belong to someone else (`exec`, `credential-process`).
+    ControllingTerminal,
+}
+
+impl CodeInput {
+    /// What this process's standard input is.
+    pub fn detect() -> Self {
+        if io::stdin().is_terminal() {
+            CodeInput::Terminal
+        } else {
+            CodeInput::Piped
+        }
+    }
+}
+
+/// Reads a code, asking with `label` (the device and the target). `None` when there is none
+/// to be had.
+pub fn read_code(input: CodeInput, label: &str) -> Result<Option<MfaCode>, Error> {
+    match input {
+        CodeInput::Piped => {
+            let mut first = String::new();
+            io::stdin()
+                .lock()
+                .take(4096)
+                .read_line(&mut first)
+                .map_err(|e| {
+                    Error::CodeInput(format!("cannot read the MFA code from standard input: {e}"))
+                })?;
+            let code = first.trim();
+            if code.is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(code.parse()?))
+        }
+        CodeInput::Terminal => prompt(&mut io::stdin().lock(), &mut io::stderr(), label),
+        CodeInput::ControllingTerminal => {
+            let Ok(tty) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+            else {
+                return Ok(None);
+            };
+            let mut out = &tty;
+            prompt(&mut io::BufReader::new(&tty), &mut out, label)
+        }
+    }
+}
+
+/// Asks on `out` and reads from `input` until a well-formed code or end of input (at most five
+/// tries).
+pub fn prompt(
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    label: &str,
+) -> Result<Option<MfaCode>, Error> {
+    for _ in 0..5 {
+        let _ = write!(out, "MFA code for {label}: ");
+        let _ = out.flush();
+        let mut line = String::new();
+        match input.read_line(&mut line) {
+            Ok(0) => {
+                let _ = writeln!(out);
+                return Ok(None);
+            }
+            Ok(_) => {}
+            Err(e) => return Err(Error::CodeInput(format!("cannot read the MFA code: {e}"))),
+        }
+        match line.trim().parse::<MfaCode>() {
+            Ok(code) => return Ok(Some(code)),
+            Err(e) => {
+                let _ = writeln!(out, "{e}; try again (Ctrl-D to give up)");
+            }
+        }
+    }
+    Err(Error::CodeInput(
+        "no well-formed MFA code after five tries".into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_reasks_on_malformed_codes() {
+        let mut input = io::Cursor::new("12\nabcdef\n654321\n");
+        let mut out = Vec::new();
+        let code = prompt(&mut input, &mut out, "GAHT12345678").unwrap();
+        assert_eq!(code.unwrap().as_str(), "654321");
+        let shown = String::from_utf8(out).unwrap();
+        assert_eq!(shown.matches("MFA code for GAHT12345678: ").count(), 3);
+        assert_eq!(shown.matches("try again").count(), 2);
+        assert!(!shown.contains("abcdef"), "what was typed is not echoed");
+        assert!(prompt(&mut io::Cursor::new(""), &mut Vec::new(), "x")
+            .unwrap()
+            .is_none());
+    }
+}

@@ -1,0 +1,116 @@
+//! The commit of a refresh: the session written into the credentials file under the lock, then
+//! the source's region carried over to the config file.
+//!
+//! Invariant: the file is re-read under the lock when it changed since the plan was made, and
+//! the target is checked again on what is there now; the write is one atomic replace.
+
+use super::plan::Call;
+use super::{RefreshSettings, Refreshed};
+use crate::error::Error;
+use crate::fsio;
+use crate::ini::Document;
+use crate::input::Region;
+use crate::keys::SessionCredentials;
+use crate::notice::Notice;
+use crate::profile::{
+    add_region, locate_target, read_document, write_session, ProfileName, SessionEntries, Shown,
+};
+
+/// Writes `session` into the target, starting from `doc` (the file as the plan read it) when
+/// the file still holds exactly that.
+pub(super) fn commit(
+    settings: &RefreshSettings,
+    call: &Call,
+    doc: Document,
+    session: SessionCredentials,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<Refreshed, Error> {
+    let path = &settings.files.credentials;
+    let real = fsio::real_path(path)?;
+    let lock = fsio::lock_dir_of(&real, |dir| {
+        notices(Notice::Info(format!(
+            "waiting for another mfa-profile to finish writing in {}",
+            Shown(dir)
+        )))
+    })?;
+    // Another writer may have changed the file since the first read: start again from what
+    // is there now (parsing it again only if it changed).
+    let (mut doc, at) = if fsio::holds(path, doc.input().as_bytes())? {
+        (doc, call.at)
+    } else {
+        let doc = read_document(path)?;
+        let found = locate_target(&doc, &call.target).map_err(|refusal| Error::Refused {
+            path: path.clone(),
+            refusal,
+        })?;
+        if found
+            .as_ref()
+            .is_some_and(|(_, s)| s.holds_long_term_keys())
+        {
+            return Err(Error::LongTermTarget {
+                target: call.target.to_string(),
+                path: path.clone(),
+            });
+        }
+        (doc, found.map(|(id, _)| id))
+    };
+    let entries = SessionEntries {
+        session: &session,
+        source: &call.source,
+        role: call.recorded_role(),
+    };
+    write_session(&mut doc, at, &call.target, &entries);
+    fsio::replace(path, doc.render().as_bytes(), &lock)?;
+    drop(lock);
+    if let Some(region) = &call.carry_region {
+        carry_region_over(settings, &call.target, &call.source, region, notices);
+    }
+    Ok(Refreshed {
+        target: call.target.clone(),
+        source: call.source.clone(),
+        serial: call.serial.clone(),
+        session,
+        file: path.clone(),
+    })
+}
+
+/// Adds the source's region to the target's config profile when it has none, saying so. The
+/// session is written already: a failure here is a warning, not a failed refresh.
+fn carry_region_over(
+    settings: &RefreshSettings,
+    target: &ProfileName,
+    source: &ProfileName,
+    region: &Region,
+    notices: &mut dyn FnMut(Notice),
+) {
+    let path = &settings.files.config;
+    match add_region_to_config(path, target, region) {
+        Ok(Some(header)) => notices(Notice::Info(format!(
+            "added region = {region} (from [{source}]) to {header} in {}; --no-config leaves the config file alone",
+            Shown(path)
+        ))),
+        Ok(None) => {}
+        Err(error) => notices(Notice::Warning(format!(
+            "the session is written, but region = {region} was not added to [profile {target}] in {}: {error}",
+            Shown(path)
+        ))),
+    }
+}
+
+fn add_region_to_config(
+    path: &std::path::Path,
+    target: &ProfileName,
+    region: &Region,
+) -> Result<Option<String>, Error> {
+    let real = fsio::real_path(path)?;
+    let lock = fsio::lock_dir_of(&real, |_| {})?;
+    let mut doc = read_document(path)?;
+    let added = add_region(&mut doc, target, region).map_err(|refusal| Error::Refused {
+        path: path.to_path_buf(),
+        refusal,
+    })?;
+    if added.is_some() {
+        fsio::replace(path, doc.render().as_bytes(), &lock)?;
+    }
+    Ok(added)
+}

@@ -1,0 +1,449 @@
+//! The whole refresh, driven with a fake STS and a fixed code source: no network, no terminal;
+//! the files live in a temp dir.
+
+use super::*;
+use crate::keys::{LongTermKeys, Secret};
+use crate::sts::SessionRequest;
+use std::cell::RefCell;
+use std::path::Path;
+
+const SOURCE: &str = "# keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n";
+const NOW: i64 = 1_800_000_000;
+
+/// An STS that answers every request with the same session and records what it was asked.
+struct FakeSts {
+    calls: RefCell<Vec<(String, SessionRequest)>>,
+    answer: Result<SessionCredentials, StsError>,
+    /// Runs during the call, as another process would.
+    meanwhile: Option<Box<dyn Fn()>>,
+}
+
+impl FakeSts {
+    fn answering(answer: Result<SessionCredentials, StsError>) -> FakeSts {
+        FakeSts {
+            calls: RefCell::new(Vec::new()),
+            answer,
+            meanwhile: None,
+        }
+    }
+
+    fn new() -> FakeSts {
+        FakeSts::answering(Ok(session()))
+    }
+}
+
+impl Sts for FakeSts {
+    fn get_session(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError> {
+        self.calls
+            .borrow_mut()
+            .push((keys.access_key_id.clone(), request.clone()));
+        if let Some(meanwhile) = &self.meanwhile {
+            meanwhile();
+        }
+        self.answer.clone()
+    }
+}
+
+/// A code source that hands out one code and counts the calls.
+struct FixedCode {
+    asked: usize,
+    profile_commands: Vec<Option<String>>,
+}
+
+impl CodeSource for FixedCode {
+    fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error> {
+        self.asked += 1;
+        self.profile_commands
+            .push(request.profile_command.map(str::to_owned));
+        Ok("123456".parse().unwrap())
+    }
+}
+
+fn session() -> SessionCredentials {
+    SessionCredentials {
+        access_key_id: "ASIAFAKEEXAMPLE".into(),
+        secret_access_key: Secret::new("fakesecret"),
+        session_token: Secret::new("faketoken"),
+        expires_at: NOW + 43_200,
+    }
+}
+
+struct Files {
+    dir: tempfile::TempDir,
+}
+
+impl Files {
+    fn new(credentials: &str, config: &str) -> Files {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        std::fs::write(&path, credentials).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::write(dir.path().join("config"), config).unwrap();
+        Files { dir }
+    }
+
+    fn credentials(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("credentials")).unwrap()
+    }
+
+    fn config(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("config")).unwrap()
+    }
+
+    fn settings(&self) -> RefreshSettings {
+        let path = |name: &str| self.dir.path().join(name);
+        RefreshSettings {
+            files: FileLocations {
+                credentials: path("credentials"),
+                config: path("config"),
+            },
+            source: None,
+            target: None,
+            aws_profile: None,
+            serial: None,
+            duration: None,
+            region: None,
+            endpoint: None,
+            role: None,
+            min_remaining: Span::from_secs(900),
+            force: false,
+            now: NOW,
+            carry_region: true,
+        }
+    }
+}
+
+struct Ran {
+    result: Result<Outcome, Error>,
+    asked: usize,
+    notices: Vec<Notice>,
+    profile_commands: Vec<Option<String>>,
+}
+
+fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
+    let mut codes = FixedCode {
+        asked: 0,
+        profile_commands: Vec::new(),
+    };
+    let mut notices = Vec::new();
+    let result = refresh(settings, sts, &mut codes, &mut |n| notices.push(n));
+    Ran {
+        result,
+        asked: codes.asked,
+        notices,
+        profile_commands: codes.profile_commands,
+    }
+}
+
+fn managed(target: &str, source: &str, expires_at: i64) -> String {
+    format!(
+        "[{target}]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = old\nexpiration = {}\nmfa_source_profile = {source}\n",
+        crate::time::rfc3339(expires_at)
+    )
+}
+
+const WRITTEN: &str = "aws_access_key_id = ASIAFAKEEXAMPLE\naws_secret_access_key = fakesecret\naws_session_token = faketoken\nexpiration = 2027-01-15T20:00:00Z\n";
+
+#[test]
+fn a_first_refresh_appends_the_target_byte_for_byte() {
+    let files = Files::new(SOURCE, "");
+    let sts = FakeSts::new();
+    let ran = run(&files.settings(), &sts);
+    let Ok(Outcome::Refreshed(done)) = ran.result else {
+        panic!("{:?}", ran.result)
+    };
+    assert_eq!(done.target.as_str(), "mfa");
+    assert_eq!(ran.asked, 1);
+    assert_eq!(
+        files.credentials(),
+        format!("{SOURCE}\n[mfa]\n{WRITTEN}mfa_source_profile = default\n")
+    );
+    let calls = sts.calls.borrow();
+    let (key, request) = &calls[0];
+    assert_eq!(key, "AKIAIOSFODNN7EXAMPLE", "signed with the source's key");
+    assert_eq!(
+        request.serial.as_str(),
+        "arn:aws:iam::123456789012:mfa/alice"
+    );
+    assert_eq!(request.code.as_str(), "123456");
+    assert_eq!(request.duration.secs(), 43_200);
+    assert_eq!(request.region.as_str(), "us-east-1");
+    assert!(request.role.is_none());
+}
+
+#[test]
+fn a_still_valid_target_is_skipped_without_a_code_or_a_call() {
+    let text = format!("{SOURCE}{}", managed("mfa", "default", NOW + 3600));
+    let files = Files::new(&text, "");
+    let sts = FakeSts::new();
+    let ran = run(&files.settings(), &sts);
+    assert!(matches!(ran.result, Ok(Outcome::StillValid { .. })));
+    assert_eq!((ran.asked, sts.calls.borrow().len()), (0, 0));
+    assert_eq!(files.credentials(), text);
+}
+
+#[test]
+fn a_target_inside_min_remaining_or_forced_is_refreshed_in_place() {
+    for (expires_at, force) in [(NOW + 600, false), (NOW + 3600, true)] {
+        let text = format!(
+            "{SOURCE}\n{}# after\n",
+            managed("mfa", "default", expires_at)
+        );
+        let files = Files::new(&text, "");
+        let settings = RefreshSettings {
+            force,
+            ..files.settings()
+        };
+        let ran = run(&settings, &FakeSts::new());
+        assert!(
+            matches!(ran.result, Ok(Outcome::Refreshed(_))),
+            "{:?}",
+            ran.result
+        );
+        assert_eq!(
+            files.credentials(),
+            format!("{SOURCE}\n[mfa]\n{WRITTEN}mfa_source_profile = default\n# after\n")
+        );
+    }
+}
+
+#[test]
+fn a_named_target_refreshes_from_its_recorded_source() {
+    let text = format!(
+        "[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = GAHT12345678\nmfa_process = ykman oath code\n{}",
+        managed("client", "work", NOW - 10)
+    );
+    let files = Files::new(&text, "");
+    let settings = RefreshSettings {
+        target: Some(ProfileName::new("client").unwrap()),
+        ..files.settings()
+    };
+    let sts = FakeSts::new();
+    let ran = run(&settings, &sts);
+    let Ok(Outcome::Refreshed(done)) = ran.result else {
+        panic!("{:?}", ran.result)
+    };
+    assert_eq!(done.source.as_str(), "work");
+    assert_eq!(sts.calls.borrow()[0].0, "AKIAWORKEXAMPLE");
+    assert_eq!(ran.profile_commands, [Some("ykman oath code".to_owned())]);
+}
+
+#[test]
+fn aws_profile_selects_a_managed_target_but_never_a_source() {
+    let text = format!(
+        "{SOURCE}[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = GAHT12345678\n{}",
+        managed("work-mfa", "work", NOW - 10)
+    );
+    for (env, target) in [("work-mfa", "work-mfa"), ("work", "mfa"), ("nope", "mfa")] {
+        let files = Files::new(&text, "");
+        let settings = RefreshSettings {
+            aws_profile: Some(env.into()),
+            ..files.settings()
+        };
+        let Ok(Outcome::Refreshed(done)) = run(&settings, &FakeSts::new()).result else {
+            panic!("{env}")
+        };
+        assert_eq!(done.target.as_str(), target, "AWS_PROFILE={env}");
+    }
+}
+
+#[test]
+fn assume_role_is_requested_recorded_and_repeated() {
+    let files = Files::new(SOURCE, "");
+    let settings = RefreshSettings {
+        target: Some(ProfileName::new("admin").unwrap()),
+        role: Some(RoleSettings {
+            arn: "arn:aws:iam::123456789012:role/admin".parse().unwrap(),
+            session_name: None,
+            external_id: Some("partner-42".parse().unwrap()),
+        }),
+        ..files.settings()
+    };
+    let sts = FakeSts::new();
+    assert!(run(&settings, &sts).result.is_ok());
+    let text = files.credentials();
+    assert!(
+        text.ends_with("mfa_source_profile = default\nmfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_external_id = partner-42\n"),
+        "{text}"
+    );
+    // Again, from the record alone: same role, same external ID, 1 h by default.
+    let again = RefreshSettings {
+        role: None,
+        force: true,
+        ..settings
+    };
+    assert!(run(&again, &sts).result.is_ok());
+    let calls = sts.calls.borrow();
+    let role = calls[1].1.role.as_ref().expect("the recorded role");
+    assert_eq!(role.arn.as_str(), "arn:aws:iam::123456789012:role/admin");
+    assert_eq!(role.session_name.as_str(), "mfa-profile-default");
+    assert_eq!(role.external_id.as_ref().unwrap().as_str(), "partner-42");
+    assert_eq!(calls[1].1.duration.secs(), 3600);
+}
+
+#[test]
+fn an_assume_role_duration_over_12h_is_refused_before_the_code() {
+    let files = Files::new(SOURCE, "");
+    let settings = RefreshSettings {
+        target: Some(ProfileName::new("admin").unwrap()),
+        role: Some(RoleSettings {
+            arn: "arn:aws:iam::123456789012:role/admin".parse().unwrap(),
+            session_name: None,
+            external_id: None,
+        }),
+        duration: Some("13h".parse().unwrap()),
+        ..files.settings()
+    };
+    let ran = run(&settings, &FakeSts::new());
+    let error = ran.result.unwrap_err().to_string();
+    assert!(error.contains("an assumed role"), "{error}");
+    assert_eq!(ran.asked, 0);
+}
+
+/// Every refusal happens before the code is asked for, and leaves both files as they were.
+#[test]
+fn refusals_come_before_the_code_and_change_nothing() {
+    let long_term =
+        format!("{SOURCE}[mfa]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = x\n");
+    let no_serial = "[default]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n";
+    let bad_duration = format!("{SOURCE}duration_seconds = 60\n");
+    let bad_region = format!("{SOURCE}region = Mars 1\n");
+    let bad_recorded_role = format!(
+        "{SOURCE}{}mfa_role_arn = not-an-arn\n",
+        managed("mfa", "default", 0)
+    );
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "long-term target",
+            &long_term,
+            "refusing to overwrite [mfa]",
+        ),
+        ("no serial", no_serial, "no MFA device for [default]"),
+        (
+            "duration from the profile",
+            &bad_duration,
+            "duration_seconds in [default]: duration 1m is outside",
+        ),
+        (
+            "region from the profile",
+            &bad_region,
+            "region in [default]: region `Mars 1`",
+        ),
+        (
+            "recorded role",
+            &bad_recorded_role,
+            "mfa_role_arn in [mfa]: `not-an-arn` is not a role ARN",
+        ),
+        (
+            "source missing",
+            "[other]\nk = v\n",
+            "source profile [default] is in neither",
+        ),
+        (
+            "duplicate target",
+            &format!("{SOURCE}[mfa]\n[mfa]\n"),
+            "[mfa] appears twice",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let files = Files::new(text, "# config\n");
+        let sts = FakeSts::new();
+        let ran = run(&files.settings(), &sts);
+        let error = ran.result.expect_err(name).to_string();
+        assert!(error.contains(message), "{name}: {error}");
+        assert_eq!((ran.asked, sts.calls.borrow().len()), (0, 0), "{name}");
+        assert_eq!(files.credentials(), text, "{name}");
+        assert_eq!(files.config(), "# config\n", "{name}");
+    }
+    let files = Files::new(SOURCE, "");
+    let settings = RefreshSettings {
+        target: Some(ProfileName::default_profile()),
+        ..files.settings()
+    };
+    let error = run(&settings, &FakeSts::new()).result.unwrap_err();
+    assert!(matches!(error, Error::SameProfile(_)), "{error}");
+}
+
+#[test]
+fn an_sts_failure_or_a_bad_answer_leaves_the_file_untouched() {
+    let expired = SessionCredentials {
+        expires_at: NOW - 1,
+        ..session()
+    };
+    for answer in [Err(StsError::CodeRejected), Ok(expired)] {
+        let files = Files::new(SOURCE, "");
+        let ran = run(&files.settings(), &FakeSts::answering(answer));
+        assert!(ran.result.is_err());
+        assert_eq!(files.credentials(), SOURCE);
+    }
+}
+
+#[test]
+fn a_file_changed_during_the_call_is_read_again_and_kept() {
+    let files = Files::new(SOURCE, "");
+    let path = files.dir.path().join("credentials");
+    let mut sts = FakeSts::new();
+    let meanwhile_path = path.clone();
+    sts.meanwhile = Some(Box::new(move || {
+        let mut text = std::fs::read_to_string(&meanwhile_path).unwrap();
+        text.push_str("[added]\nk = v\n");
+        std::fs::write(&meanwhile_path, text).unwrap();
+    }));
+    assert!(run(&files.settings(), &sts).result.is_ok());
+    assert_eq!(
+        files.credentials(),
+        format!("{SOURCE}[added]\nk = v\n\n[mfa]\n{WRITTEN}mfa_source_profile = default\n")
+    );
+}
+
+#[test]
+fn the_sources_region_is_carried_to_the_config_once_and_said() {
+    let files = Files::new(SOURCE, "");
+    std::fs::write(
+        files.dir.path().join("config"),
+        "[default]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let ran = run(&files.settings(), &FakeSts::new());
+    assert!(ran.result.is_ok());
+    assert_eq!(
+        files.config(),
+        "[default]\nregion = eu-west-1\n\n[profile mfa]\nregion = eu-west-1\n"
+    );
+    assert!(
+        matches!(&ran.notices[..], [Notice::Info(text)] if text.contains("added region = eu-west-1"))
+    );
+    let settings = RefreshSettings {
+        force: true,
+        ..files.settings()
+    };
+    let again = run(&settings, &FakeSts::new());
+    assert!(again.notices.is_empty(), "said once: {:?}", again.notices);
+    let off = Files::new(SOURCE, "[default]\nregion = eu-west-1\n");
+    let settings = RefreshSettings {
+        carry_region: false,
+        ..off.settings()
+    };
+    assert!(run(&settings, &FakeSts::new()).result.is_ok());
+    assert_eq!(off.config(), "[default]\nregion = eu-west-1\n");
+}
+
+#[test]
+fn a_loose_mode_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let files = Files::new(SOURCE, "");
+    let path: &Path = &files.dir.path().join("credentials");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let ran = run(&files.settings(), &FakeSts::new());
+    assert!(ran.result.is_ok());
+    assert!(
+        matches!(&ran.notices[..], [Notice::Warning(text)] if text.contains("can be read by other users (mode 644)")),
+        "{:?}",
+        ran.notices
+    );
+}
