@@ -181,11 +181,7 @@ impl SectionMut<'_> {
     /// When `value` holds a line break.
     pub fn set(&mut self, key: &str, value: &str) {
         let end = self.doc.section_end(self.header + 1);
-        let existing = self
-            .doc
-            .properties(self.header + 1..end)
-            .find(|&i| self.doc.key(i).is_some_and(|k| k.eq_ignore_ascii_case(key)));
-        match existing {
+        match self.find(key, end) {
             Some(index) => {
                 for line in self.doc.continuation(index).into_iter().rev() {
                     self.doc.remove_line(line);
@@ -214,17 +210,20 @@ impl SectionMut<'_> {
     /// value and ending. Returns false when the section has no such key.
     pub fn rename_key(&mut self, key: &str, new_key: &str) -> bool {
         let end = self.doc.section_end(self.header + 1);
-        let found = self
-            .doc
-            .properties(self.header + 1..end)
-            .find(|&i| self.doc.key(i).is_some_and(|k| k.eq_ignore_ascii_case(key)));
-        match found {
+        match self.find(key, end) {
             Some(index) => {
                 self.doc.set_key(index, new_key);
                 true
             }
             None => false,
         }
+    }
+
+    /// The first line of `key` (case-insensitive) in the section, which ends at line `end`.
+    fn find(&self, key: &str, end: usize) -> Option<usize> {
+        self.doc
+            .properties(self.header + 1..end)
+            .find(|&i| self.doc.key(i).is_some_and(|k| k.eq_ignore_ascii_case(key)))
     }
 
     /// The text between key and value in the section's first `key = value` line, when it is

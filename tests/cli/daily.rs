@@ -1,51 +1,8 @@
-//! The daily commands end to end against moto and the real consumers: `export` evaluated by
-//! `sh`, `credential-process` called by the aws CLI, `exec`, `refresh --all`, AssumeRole,
-//! code commands, `AWS_PROFILE`, completions and the man page.
+//! The daily commands end to end: `export` evaluated by `sh`, `credential-process` called by
+//! the aws CLI, `exec`, `refresh --all`, AssumeRole, code commands, `AWS_PROFILE`, completions
+//! and the man page.
 
 use crate::harness::*;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mfa-profile");
-
-fn managed(target: &str, source: &str, expiration: &str) -> String {
-    format!("[{target}]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = sessionsecret\naws_session_token = sessiontoken\nexpiration = {expiration}\nmfa_source_profile = {source}\n")
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn epoch_of(rfc3339: &str) -> i64 {
-    let py = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sys, datetime; print(int(datetime.datetime.strptime(sys.argv[1], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc).timestamp()))",
-            rfc3339,
-        ])
-        .output()
-        .unwrap();
-    String::from_utf8(py.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-/// `aws sts get-caller-identity` against moto; its exit code and output.
-fn caller_identity(cmd: &mut std::process::Command, moto: &Moto) -> Run {
-    run(cmd.args([
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        &moto.url(),
-        "sts",
-        "get-caller-identity",
-        "--output",
-        "json",
-    ]))
-}
 
 /// Runs without a controlling terminal (`setsid`), so nothing can prompt.
 fn detached(env: &TestEnv) -> std::process::Command {
@@ -54,18 +11,24 @@ fn detached(env: &TestEnv) -> std::process::Command {
     cmd
 }
 
+fn with_target(target: &str, expiration: &str) -> String {
+    format!(
+        "{}\n{}",
+        default_source(),
+        managed(target, "default", expiration)
+    )
+}
+
+const VALID: &str = "2099-01-01T00:00:00Z";
+const EXPIRED: &str = "2001-01-01T00:00:00Z";
+
 #[test]
 fn export_is_evaluated_by_sh_and_the_aws_cli_signs_with_it() {
     let Some(moto) = Moto::start() else { return };
     if !require("aws") {
         return;
     }
-    let original = format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    );
-    let env = TestEnv::with_credentials(&original);
+    let env = TestEnv::with_credentials(&with_target("mfa", VALID));
     // Only the exported variables can work: the command reads no credentials file.
     let script = format!(
         "set -e; eval \"$('{BIN}' export)\"; echo \"$AWS_SESSION_TOKEN $AWS_CREDENTIAL_EXPIRATION\"; \
@@ -73,27 +36,25 @@ fn export_is_evaluated_by_sh_and_the_aws_cli_signs_with_it() {
         moto.url()
     );
     let out = run(env.command("sh").args(["-c", &script]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_code(0)
+        .assert_stdout_has("\"Account\": \"123456789012\"");
     assert!(
         out.stdout
             .starts_with("sessiontoken 2099-01-01T00:00:00Z\n"),
-        "{}",
-        out.stdout
+        "{out}"
     );
-    assert!(
-        out.stdout.contains("\"Account\": \"123456789012\""),
-        "{}",
-        out.stdout
-    );
+}
 
-    // env-no-export assigns without exporting; the other formats print their syntax.
+#[test]
+fn export_formats_print_their_own_syntax() {
+    let original = with_target("mfa", VALID);
+    let env = TestEnv::with_credentials(&original);
     let plain = run(env.mfa().args(["export", "--format", "env-no-export"]));
     assert!(
         plain
             .stdout
             .starts_with("AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\n"),
-        "{}",
-        plain.stdout
+        "{plain}"
     );
     for (format, first) in [
         ("powershell", "$Env:AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"),
@@ -102,190 +63,204 @@ fn export_is_evaluated_by_sh_and_the_aws_cli_signs_with_it() {
         ("dotenv", "AWS_ACCESS_KEY_ID=ASIAEXAMPLE"),
     ] {
         let out = run(env.mfa().args(["export", "mfa", "--format", format]));
-        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        out.assert_code(0);
         assert_eq!(out.stdout.lines().next(), Some(first), "{format}");
         assert_eq!(out.stdout.lines().count(), 4, "{format}");
     }
-    let process = run(env.mfa().args(["export", "--format", "process"]));
-    let json: serde_json::Value = serde_json::from_str(process.stdout.trim()).unwrap();
-    assert_eq!(json["SessionToken"], "sessiontoken");
-    assert_eq!(
-        env.read_credentials(),
-        original.as_bytes(),
-        "export writes nothing"
-    );
+    env.assert_credentials(original.as_bytes());
 }
 
 #[test]
-fn export_refuses_an_expired_or_missing_target_unless_asked_to_refresh() {
-    let Some(moto) = Moto::start() else { return };
-    let original = format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", "2001-01-01T00:00:00Z")
-    );
-    let env = TestEnv::with_credentials(&original);
-    let out = run(env.mfa().arg("export"));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("the session in [mfa] expired"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("--refresh"), "{}", out.stderr);
-    assert!(out.stdout.is_empty(), "nothing to eval: {}", out.stdout);
-    let missing = run(env.mfa().args(["export", "nope"]));
-    assert_eq!(missing.code, 2, "{}", missing.stderr);
-    assert!(
-        missing
-            .stderr
-            .contains("[nope] in ~/.aws/credentials does not exist"),
-        "{}",
-        missing.stderr
-    );
-    assert!(!out.stderr.contains("sessionsecret") && !missing.stderr.contains("sessionsecret"));
-    assert_eq!(env.read_credentials(), original.as_bytes());
+fn export_format_process_prints_the_credential_process_json() {
+    let ran = Test::new()
+        .credentials(with_target("mfa", VALID))
+        .args(["export", "--format", "process"])
+        .run();
+    assert_eq!(ran.out.json()["SessionToken"], "sessiontoken");
+}
 
-    // --refresh with a code command: refreshed through moto, then printed.
-    let out = run(env.mfa().env("AWS_ENDPOINT_URL_STS", moto.url()).args([
-        "export",
-        "--refresh",
-        "--code-command",
-        "echo 'code: 123456'",
-    ]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let text = env.read_credentials_text();
-    let token = value(&text, "mfa", "aws_session_token").unwrap();
+#[test]
+fn export_refuses_an_expired_target_and_prints_nothing() {
+    let original = with_target("mfa", EXPIRED);
+    let ran = Test::new()
+        .credentials(&original)
+        .arg("export")
+        .status(1)
+        .stderr_has("the session in [mfa] expired")
+        .stderr_has("--refresh")
+        .stdout_is("")
+        .run();
+    ran.out.assert_silent_about("sessionsecret");
+    ran.env.assert_credentials(original.as_bytes());
+}
+
+#[test]
+fn export_refuses_a_missing_target() {
+    Test::new()
+        .credentials(with_target("mfa", EXPIRED))
+        .args(["export", "nope"])
+        .status(2)
+        .stderr_has("[nope] in ~/.aws/credentials does not exist")
+        .run()
+        .out
+        .assert_silent_about("sessionsecret");
+}
+
+#[test]
+fn export_refresh_refreshes_an_expired_target_first() {
+    let Some(moto) = Moto::start() else { return };
+    let ran = Test::new()
+        .credentials(with_target("mfa", EXPIRED))
+        .env("AWS_ENDPOINT_URL_STS", moto.url())
+        .args([
+            "export",
+            "--refresh",
+            "--code-command",
+            "echo 'code: 123456'",
+        ])
+        .run();
+    let text = ran.env.read_credentials_text();
+    let token = sdk_value(&text, "mfa", "aws_session_token").unwrap();
     assert_ne!(token, "sessiontoken");
-    assert!(
-        out.stdout
-            .contains(&format!("export AWS_SESSION_TOKEN='{token}'")),
-        "{}",
-        out.stdout
-    );
+    ran.out
+        .assert_stdout_has(&format!("export AWS_SESSION_TOKEN='{token}'"));
     assert!(
         text.starts_with(&default_source()),
         "the source is untouched"
     );
 }
 
+fn credential_process_config(env: &TestEnv, extra: &str) {
+    env.write_config(&format!(
+        "{extra}[profile cp]\ncredential_process = {BIN} credential-process mfa\n"
+    ));
+}
+
 #[test]
-fn credential_process_serves_the_aws_cli_and_refreshes_with_mfa_process() {
+fn credential_process_serves_the_aws_cli() {
+    let Some(moto) = Moto::start() else { return };
+    if !require("aws") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&with_target("mfa", VALID));
+    credential_process_config(&env, "");
+    let out = caller_identity(env.command("aws").args(["--profile", "cp"]), &moto);
+    out.assert_code(0).assert_stdout_has("123456789012");
+}
+
+#[test]
+fn credential_process_prints_version_1_json() {
+    let ran = Test::new()
+        .credentials(with_target("mfa", VALID))
+        .args(["credential-process", "mfa"])
+        .run();
+    let json = ran.out.json();
+    assert_eq!(json["Version"], 1);
+    assert_eq!(json["AccessKeyId"], "ASIAEXAMPLE");
+    assert_eq!(json["Expiration"], "2099-01-01T00:00:00Z");
+}
+
+#[test]
+fn credential_process_without_a_terminal_or_a_code_command_fails_clearly() {
+    if !require("setsid") {
+        return;
+    }
+    let expired = with_target("mfa", EXPIRED);
+    let env = TestEnv::with_credentials(&expired);
+    let out = run(detached(&env).args(["credential-process", "mfa"]));
+    out.assert_code(1)
+        .assert_stderr_has("no terminal to ask for an MFA code");
+    assert!(out.stdout.is_empty(), "{out}");
+    env.assert_credentials(expired.as_bytes());
+}
+
+#[test]
+fn credential_process_refreshes_with_mfa_process_when_the_aws_cli_calls_it() {
     let Some(moto) = Moto::start() else { return };
     if !require("aws") || !require("setsid") {
         return;
     }
-    let env = TestEnv::with_credentials(&format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    ));
-    env.write_config(&format!(
-        "[profile cp]\ncredential_process = {BIN} credential-process mfa\n"
-    ));
-    let out = caller_identity(env.command("aws").args(["--profile", "cp"]), &moto);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("123456789012"), "{}", out.stdout);
-    let direct = run(env.mfa().args(["credential-process", "mfa"]));
-    let json: serde_json::Value = serde_json::from_str(direct.stdout.trim()).unwrap();
-    assert_eq!(json["Version"], 1);
-    assert_eq!(json["AccessKeyId"], "ASIAEXAMPLE");
-    assert_eq!(json["Expiration"], "2099-01-01T00:00:00Z");
-
-    // Expired, no terminal, no code command: a clear failure on stderr, nothing on stdout.
-    let expired = format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", "2001-01-01T00:00:00Z")
-    );
-    env.write_credentials(expired.as_bytes());
-    let out = run(detached(&env).args(["credential-process", "mfa"]));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stdout.is_empty(), "{}", out.stdout);
-    assert!(
-        out.stderr.contains("no terminal to ask for an MFA code"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(env.read_credentials(), expired.as_bytes());
-
-    // With mfa_process in the source's config profile, the aws CLI's call refreshes it.
-    env.write_config(&format!(
-        "[default]\nmfa_process = echo 123456\n\n[profile cp]\ncredential_process = {BIN} credential-process mfa\n"
-    ));
+    let env = TestEnv::with_credentials(&with_target("mfa", EXPIRED));
+    credential_process_config(&env, "[default]\nmfa_process = echo 123456\n\n");
     let out = caller_identity(
         env.command("setsid")
             .args(["-w", "aws", "--profile", "cp"])
             .env("AWS_ENDPOINT_URL_STS", moto.url()),
         &moto,
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.assert_code(0);
     let text = env.read_credentials_text();
-    let expiration = value(&text, "mfa", "expiration").unwrap();
-    assert!(epoch_of(expiration) > now() + 11 * 3600, "{expiration}");
+    let expiration = sdk_value(&text, "mfa", "expiration").unwrap();
+    assert!(epoch_of(&expiration) > now() + 11 * 3600, "{expiration}");
 }
 
 #[test]
-fn exec_runs_the_command_with_the_target_and_without_shadowing_keys() {
-    let Some(moto) = Moto::start() else { return };
-    let env = TestEnv::with_credentials(&format!(
-        "{}\n{}",
-        default_source(),
-        managed("work-mfa", "default", "2099-01-01T00:00:00Z")
-    ));
-    let out = run(env
-        .mfa()
+fn exec_passes_on_the_exit_code_and_removes_shadowing_variables() {
+    Test::new()
+        .credentials(with_target("work-mfa", VALID))
         .env("AWS_ACCESS_KEY_ID", "AKIASHADOW")
         .env("AWS_SESSION_TOKEN", "shadow")
         .env("AWS_DEFAULT_PROFILE", "default")
         .args(["exec", "-t", "work-mfa", "--", "sh", "-c"])
         .arg("echo \"$AWS_PROFILE ${AWS_ACCESS_KEY_ID-unset} ${AWS_SESSION_TOKEN-unset} ${AWS_DEFAULT_PROFILE-unset} $1\"; exit 7")
-        .args(["sh", "arg one"]));
-    assert_eq!(out.code, 7, "the command's exit code: {}", out.stderr);
-    assert_eq!(out.stdout, "work-mfa unset unset unset arg one\n");
+        .args(["sh", "arg one"])
+        .status(7)
+        .stdout_is("work-mfa unset unset unset arg one\n")
+        .run();
+}
 
-    let missing = run(env
-        .mfa()
-        .args(["exec", "-t", "work-mfa", "--", "no-such-command-x"]));
-    assert_eq!(missing.code, 127, "{}", missing.stderr);
-    assert!(
-        missing.stderr.contains("cannot run `no-such-command-x`"),
-        "{}",
-        missing.stderr
-    );
+#[test]
+fn exec_of_a_missing_command_exits_127() {
+    Test::new()
+        .credentials(with_target("work-mfa", VALID))
+        .args(["exec", "-t", "work-mfa", "--", "no-such-command-x"])
+        .status(127)
+        .stderr_has("cannot run `no-such-command-x`")
+        .run();
+}
 
-    // AWS_PROFILE naming a managed target selects it; the aws CLI signs with its session.
-    if require("aws") {
-        let out = caller_identity(
-            env.mfa()
-                .env("AWS_PROFILE", "work-mfa")
-                .args(["exec", "--", "aws"]),
-            &moto,
-        );
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        assert!(out.stdout.contains("123456789012"), "{}", out.stdout);
+#[test]
+fn exec_of_a_file_that_cannot_run_exits_126() {
+    let env = TestEnv::with_credentials(&with_target("mfa", VALID));
+    let script = env.home().join("not-executable");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").unwrap();
+    Test::in_env(env)
+        .arg("exec")
+        .arg("--")
+        .arg(&script)
+        .status(126)
+        .stderr_has("cannot run")
+        .run();
+}
+
+#[test]
+fn exec_without_a_target_uses_aws_profile_naming_a_managed_target() {
+    let Some(moto) = Moto::start() else { return };
+    if !require("aws") {
+        return;
     }
-
-    // An expired target is refreshed first (code from --code-command), then the command runs.
-    env.write_credentials(
-        format!(
-            "{}\n{}",
-            default_source(),
-            managed("work-mfa", "default", "2001-01-01T00:00:00Z")
-        )
-        .as_bytes(),
+    let env = TestEnv::with_credentials(&with_target("work-mfa", VALID));
+    let out = caller_identity(
+        env.mfa()
+            .env("AWS_PROFILE", "work-mfa")
+            .args(["exec", "--", "aws"]),
+        &moto,
     );
-    let out = run(env.mfa().env("AWS_ENDPOINT_URL_STS", moto.url()).args([
-        "exec",
-        "-t",
-        "work-mfa",
-        "--code-command",
-        "echo 123456",
-        "--",
-        "true",
-    ]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("wrote [work-mfa]"), "{}", out.stderr);
+    out.assert_code(0).assert_stdout_has("123456789012");
+}
+
+#[test]
+fn exec_refreshes_an_expired_target_first() {
+    let sts = CannedSts::start();
+    let ran = Test::new()
+        .credentials(with_target("work-mfa", EXPIRED))
+        .env("AWS_ENDPOINT_URL_STS", sts.url())
+        .args(["exec", "-t", "work-mfa", "--code-command", "echo 123456"])
+        .args(["--", "true"])
+        .stderr_has("wrote [work-mfa]")
+        .run();
+    ran.env
+        .assert_credentials(&expected("exec-refreshed.credentials"));
 }
 
 #[test]
@@ -296,44 +271,24 @@ fn refresh_all_reports_a_failing_pair_and_still_refreshes_the_other() {
         "# two pairs\n{}\n{}\n{}\n{}\n[valid-mfa]\naws_access_key_id = ASIAV\naws_secret_access_key = v\naws_session_token = v\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = default\n",
         default_source(),
         broken_source,
-        managed("mfa", "default", "2001-01-01T00:00:00Z"),
-        managed("broken-mfa", "broken", "2001-01-01T00:00:00Z"),
+        managed("mfa", "default", EXPIRED),
+        managed("broken-mfa", "broken", EXPIRED),
     );
-    let env = TestEnv::with_credentials(&original);
     // One code per target that needs one, read in turn from standard input.
-    let out = run(env
-        .mfa()
+    let ran = Test::new()
+        .credentials(&original)
         .args(["refresh", "--all", "--json", "--endpoint-url", &moto.url()])
-        .stdin(std::fs::File::open(write_temp(&env, "codes", "123456\n654321\n")).unwrap()));
+        .stdin("123456\n654321\n")
+        .status(2)
+        .stderr_has("[broken-mfa]: error:")
+        .stderr_has("1 of 3 targets failed: [broken-mfa]")
+        .stderr_has("[valid-mfa] is still valid")
+        .run();
+    let text = ran.env.read_credentials_text();
     assert_ne!(
-        out.code, 0,
-        "a failure must show in the exit code: {}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("[broken-mfa]: error:"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("1 of 3 targets failed: [broken-mfa]"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("[valid-mfa] is still valid"),
-        "{}",
-        out.stderr
-    );
-    let text = env.read_credentials_text();
-    assert_ne!(
-        value(&text, "mfa", "aws_session_token"),
+        sdk_value(&text, "mfa", "aws_session_token").as_deref(),
         Some("sessiontoken"),
         "[mfa] refreshed"
-    );
-    assert_eq!(
-        section(&text, "broken-mfa"),
-        section(&original, "broken-mfa")
     );
     // Everything but [mfa]'s managed values is byte-identical.
     let start = text.find("[mfa]").unwrap();
@@ -343,232 +298,276 @@ fn refresh_all_reports_a_failing_pair_and_still_refreshes_the_other() {
         &text[end..],
         &original[original.find("[broken-mfa]").unwrap()..]
     );
-    let lines: Vec<&str> = out.stdout.lines().collect();
+    let lines: Vec<&str> = ran.out.stdout.lines().collect();
     assert_eq!(
         lines.len(),
         2,
-        "one JSON object per target that did not fail: {}",
-        out.stdout
+        "one JSON object per target that did not fail\n{}",
+        ran.out
     );
-}
-
-fn write_temp(env: &TestEnv, name: &str, text: &str) -> std::path::PathBuf {
-    let path = env.home().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 #[test]
-fn assume_role_with_mfa_is_recorded_and_repeated() {
+fn refresh_all_with_every_target_valid_succeeds_without_a_code() {
+    Test::new()
+        .credentials(with_target("mfa", VALID))
+        .args(["refresh", "--all", "--endpoint-url", CLOSED])
+        .stderr_has("[mfa] is still valid")
+        .run();
+}
+
+#[test]
+fn refresh_all_with_no_managed_target_succeeds_and_says_so() {
+    Test::new()
+        .credentials(default_source())
+        .args(["refresh", "--all"])
+        .stderr_has("no profile in ~/.aws/credentials is managed by mfa-profile yet")
+        .run();
+}
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/admin";
+
+#[test]
+fn assume_role_is_recorded_and_lasts_1h_by_default() {
     let Some(moto) = Moto::start() else { return };
-    let env = TestEnv::with_credentials(&default_source());
-    let role = "arn:aws:iam::123456789012:role/admin";
-    let out = run(env.mfa().args([
-        "-t",
-        "admin",
-        "--role-arn",
-        role,
-        "--external-id",
-        "partner-42",
-        "123456",
-        "--endpoint-url",
-        &moto.url(),
-    ]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let text = env.read_credentials_text();
-    assert_eq!(value(&text, "admin", "mfa_role_arn"), Some(role));
-    assert_eq!(value(&text, "admin", "mfa_external_id"), Some("partner-42"));
+    let ran = Test::new()
+        .credentials(default_source())
+        .args([
+            "-t",
+            "admin",
+            "--role-arn",
+            ROLE,
+            "--external-id",
+            "partner-42",
+        ])
+        .args(["123456", "--endpoint-url", &moto.url()])
+        .run();
+    let text = ran.env.read_credentials_text();
+    let value = |k| sdk_value(&text, "admin", k);
+    assert_eq!(value("mfa_role_arn").as_deref(), Some(ROLE));
+    assert_eq!(value("mfa_external_id").as_deref(), Some("partner-42"));
     assert_eq!(
-        value(&text, "admin", "mfa_role_session_name"),
+        value("mfa_role_session_name"),
         None,
         "derived, not recorded"
     );
-    let expires = epoch_of(value(&text, "admin", "expiration").unwrap());
+    let expires = epoch_of(&value("expiration").unwrap());
     assert!(
         (expires - now() - 3600).abs() < 120,
         "a role session lasts 1h by default"
     );
-    assert!(value(&text, "admin", "aws_session_token").is_some());
+    assert!(value("aws_session_token").is_some());
+}
 
-    // A later refresh of the target repeats the role (and its length) without --role-arn.
-    let out = run(env.mfa().args([
-        "-t",
-        "admin",
-        "--force",
-        "-d",
-        "2h",
-        "123456",
-        "--endpoint-url",
-        &moto.url(),
-    ]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let text = env.read_credentials_text();
-    assert_eq!(value(&text, "admin", "mfa_role_arn"), Some(role));
-    let expires = epoch_of(value(&text, "admin", "expiration").unwrap());
+#[test]
+fn a_recorded_role_is_repeated_with_the_length_asked_for() {
+    let Some(moto) = Moto::start() else { return };
+    let first = Test::new()
+        .credentials(default_source())
+        .args(["-t", "admin", "--role-arn", ROLE, "123456"])
+        .args(["--endpoint-url", &moto.url()])
+        .run();
+    let ran = Test::in_env(first.env)
+        .args(["-t", "admin", "--force", "-d", "2h", "123456"])
+        .args(["--endpoint-url", &moto.url()])
+        .run();
+    let text = ran.env.read_credentials_text();
+    assert_eq!(
+        sdk_value(&text, "admin", "mfa_role_arn").as_deref(),
+        Some(ROLE)
+    );
+    let expires = epoch_of(&sdk_value(&text, "admin", "expiration").unwrap());
     assert!((expires - now() - 7200).abs() < 120);
+}
 
-    let bad = run(env.mfa().args([
-        "-t",
-        "x",
-        "--role-arn",
-        "arn:aws:iam::123456789012:user/bob",
-        "123456",
-    ]));
-    assert_eq!(bad.code, 2, "{}", bad.stderr);
-    assert!(bad.stderr.contains("is not a role ARN"), "{}", bad.stderr);
+#[test]
+fn a_user_arn_given_as_the_role_is_refused() {
+    Test::new()
+        .credentials(default_source())
+        .args([
+            "-t",
+            "x",
+            "--role-arn",
+            "arn:aws:iam::123456789012:user/bob",
+        ])
+        .arg("123456")
+        .status(2)
+        .stderr_has("is not a role ARN")
+        .run();
+}
+
+#[test]
+fn role_parameters_are_checked_before_any_code_or_call() {
+    for (flag, value, message) in [
+        (
+            "--external-id",
+            "has space",
+            "external ID `has space` is not 2 to 1224",
+        ),
+        (
+            "--role-session-name",
+            "a/b",
+            "role session name `a/b` is not 2 to 64",
+        ),
+    ] {
+        Test::new()
+            .credentials(default_source())
+            .args(["-t", "admin", "--role-arn", ROLE, flag, value, "123456"])
+            .args(["--endpoint-url", CLOSED])
+            .status(2)
+            .stderr_has(message)
+            .run();
+    }
 }
 
 #[test]
 fn code_command_failure_is_reported_with_its_stderr() {
-    let env = TestEnv::with_credentials(&default_source());
-    let out = run(env.mfa().args([
-        "--code-command",
-        "echo 'ykman: no YubiKey detected' >&2; exit 3",
-        "--endpoint-url",
-        "http://127.0.0.1:9",
-    ]));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("failed (exit status 3): ykman: no YubiKey detected"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(env.read_credentials(), default_source().as_bytes());
+    let ran = Test::new()
+        .credentials(default_source())
+        .args([
+            "--code-command",
+            "echo 'ykman: no YubiKey detected' >&2; exit 3",
+        ])
+        .args(["--endpoint-url", CLOSED])
+        .status(1)
+        .stderr_has("failed (exit status 3): ykman: no YubiKey detected")
+        .run();
+    ran.env.assert_credentials(default_source().as_bytes());
 }
 
-#[test]
-fn aws_profile_naming_a_managed_target_selects_it_and_never_a_source() {
-    let Some(moto) = Moto::start() else { return };
-    let original = format!(
+fn two_pairs() -> String {
+    format!(
         "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = {SERIAL}\n\n{}",
         default_source(),
-        managed("work-mfa", "work", "2001-01-01T00:00:00Z")
-    );
-    let env = TestEnv::with_credentials(&original);
-    let out = run(env.mfa().env("AWS_PROFILE", "work-mfa").args([
-        "123456",
-        "--endpoint-url",
-        &moto.url(),
-    ]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("wrote [work-mfa] in ~/.aws/credentials from [work]"),
-        "{}",
-        out.stderr
-    );
-    // AWS_PROFILE naming a source is not a target: the default pair is refreshed.
-    let out =
-        run(env
-            .mfa()
-            .env("AWS_PROFILE", "work")
-            .args(["123456", "--endpoint-url", &moto.url()]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("wrote [mfa] in ~/.aws/credentials from [default]"),
-        "{}",
-        out.stderr
-    );
+        managed("work-mfa", "work", EXPIRED)
+    )
 }
 
 #[test]
-fn completions_and_man_page() {
-    let env = TestEnv::new();
+fn aws_profile_naming_a_managed_target_selects_it() {
+    let sts = CannedSts::start();
+    Test::new()
+        .credentials(two_pairs())
+        .env("AWS_PROFILE", "work-mfa")
+        .args(["123456", "--endpoint-url", &sts.url()])
+        .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
+        .run();
+}
+
+#[test]
+fn aws_profile_naming_a_source_is_not_a_target() {
+    let sts = CannedSts::start();
+    Test::new()
+        .credentials(two_pairs())
+        .env("AWS_PROFILE", "work")
+        .args(["123456", "--endpoint-url", &sts.url()])
+        .stderr_has("wrote [mfa] in ~/.aws/credentials from [default]")
+        .run();
+}
+
+#[test]
+fn completions_for_every_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let out = run(env.mfa().args(["completions", shell]));
-        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
-        assert!(
-            out.stdout.contains("credential-process"),
-            "{shell} completes the commands"
-        );
+        Test::new()
+            .args(["completions", shell])
+            .stdout_has("credential-process")
+            .run();
     }
-    if require("bash") {
-        let script = format!("source <('{BIN}' completions bash) && complete -p mfa-profile");
-        let out = run(env.command("bash").args(["-c", &script]));
-        assert_eq!(out.code, 0, "bash loads the script: {}", out.stderr);
+}
+
+#[test]
+fn bash_loads_the_completion_script() {
+    if !require("bash") {
+        return;
     }
-    let man = run(env.mfa().arg("man"));
-    assert_eq!(man.code, 0, "{}", man.stderr);
+    let env = TestEnv::new();
+    let script = format!("source <('{BIN}' completions bash) && complete -p mfa-profile");
+    run(env.command("bash").args(["-c", &script])).assert_code(0);
+}
+
+#[test]
+fn the_man_page_lists_the_commands() {
+    let ran = Test::new()
+        .arg("man")
+        .stdout_has("credential\\-process")
+        .run();
+    let page = &ran.out.stdout;
     assert!(
-        man.stdout.starts_with(".ie \\n(.g .ds Aq") || man.stdout.contains(".TH mfa-profile"),
+        page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH mfa-profile"),
         "{}",
-        &man.stdout[..200.min(man.stdout.len())]
+        &page[..200.min(page.len())]
     );
-    assert!(
-        man.stdout.contains("credential\\-process"),
-        "the man page lists the commands"
-    );
+}
+
+fn work_with_region() -> TestEnv {
+    let env = TestEnv::with_credentials(&format!(
+        "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
+    ));
+    env.write_config(WORK_CONFIG);
+    env
+}
+
+const WORK_CONFIG: &str = "# work account\n[profile work]\nregion = eu-west-1\n";
+
+fn refresh_work(env: TestEnv, sts: &CannedSts, extra: &[&str]) -> Ran {
+    Test::in_env(env)
+        .args([
+            "-s",
+            "work",
+            "--force",
+            "123456",
+            "--endpoint-url",
+            &sts.url(),
+        ])
+        .args(extra)
+        .run()
+}
+
+#[test]
+fn no_config_leaves_the_config_file_alone() {
+    let sts = CannedSts::start();
+    let ran = refresh_work(work_with_region(), &sts, &["--no-config"]);
+    assert_eq!(ran.env.read_config_text(), WORK_CONFIG);
 }
 
 #[test]
 fn the_sources_region_is_carried_over_to_the_targets_config_profile_once() {
+    let sts = CannedSts::start();
+    let ran = refresh_work(work_with_region(), &sts, &[]);
+    ran.out.assert_stderr_has(
+        "added region = eu-west-1 (from [work]) to [profile work-mfa] in ~/.aws/config",
+    );
+    let written = format!("{WORK_CONFIG}\n[profile work-mfa]\nregion = eu-west-1\n");
+    assert_eq!(ran.env.read_config_text(), written);
+    let again = refresh_work(ran.env, &sts, &[]);
+    again.out.assert_stderr_lacks("added region");
+    assert_eq!(again.env.read_config_text(), written);
+}
+
+#[test]
+fn the_aws_cli_reads_the_carried_over_region() {
     let Some(moto) = Moto::start() else { return };
-    let credentials = format!(
-        "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
-    );
-    let env = TestEnv::with_credentials(&credentials);
-    let config = "# work account\n[profile work]\nregion = eu-west-1\n";
-    env.write_config(config);
-    let refresh = |extra: &[&str]| {
-        run(env
-            .mfa()
-            .args([
-                "-s",
-                "work",
-                "--force",
-                "123456",
-                "--endpoint-url",
-                &moto.url(),
-            ])
-            .args(extra))
-    };
-    let out = refresh(&["--no-config"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        std::fs::read_to_string(env.config()).unwrap(),
-        config,
-        "--no-config"
-    );
-    let out = refresh(&[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains(
-            "added region = eu-west-1 (from [work]) to [profile work-mfa] in ~/.aws/config"
-        ),
-        "{}",
-        out.stderr
-    );
-    let written = std::fs::read_to_string(env.config()).unwrap();
-    assert_eq!(
-        written,
-        format!("{config}\n[profile work-mfa]\nregion = eu-west-1\n")
-    );
-    let again = refresh(&[]);
-    assert!(
-        !again.stderr.contains("added region"),
-        "said once: {}",
-        again.stderr
-    );
-    assert_eq!(std::fs::read_to_string(env.config()).unwrap(), written);
-    if require("aws") {
-        let out =
-            run(env
-                .command("aws")
-                .args(["configure", "get", "region", "--profile", "work-mfa"]));
-        assert_eq!(out.stdout.trim(), "eu-west-1", "{}", out.stderr);
-        // With no --region anywhere, the aws CLI signs for the carried-over region.
-        let out = run(env.command("aws").args([
-            "--profile",
-            "work-mfa",
-            "--endpoint-url",
-            &moto.url(),
-            "sts",
-            "get-caller-identity",
-        ]));
-        assert_eq!(out.code, 0, "{}", out.stderr);
+    if !require("aws") {
+        return;
     }
+    let ran = Test::in_env(work_with_region())
+        .args(["-s", "work", "123456", "--endpoint-url", &moto.url()])
+        .run();
+    let env = ran.env;
+    let out = run(env
+        .command("aws")
+        .args(["configure", "get", "region", "--profile", "work-mfa"]));
+    assert_eq!(out.stdout.trim(), "eu-west-1", "{out}");
+    // With no --region anywhere, the aws CLI signs for the carried-over region.
+    let out = run(env.command("aws").args([
+        "--profile",
+        "work-mfa",
+        "--endpoint-url",
+        &moto.url(),
+        "sts",
+        "get-caller-identity",
+    ]));
+    out.assert_code(0);
 }
 
 #[test]
@@ -577,11 +576,7 @@ fn credential_process_asks_for_the_code_on_the_terminal_not_on_its_streams() {
     if !require("script") {
         return;
     }
-    let env = TestEnv::with_credentials(&format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", "2001-01-01T00:00:00Z")
-    ));
+    let env = TestEnv::with_credentials(&with_target("mfa", EXPIRED));
     // `script` runs it on a pseudo-terminal and types the code there; stderr goes to
     // /dev/null, so the prompt can only have reached the terminal itself.
     let mut cmd = env.command("sh");
@@ -592,19 +587,14 @@ fn credential_process_asks_for_the_code_on_the_terminal_not_on_its_streams() {
             &format!("(sleep 1; printf '123456\\n') | script -qec '{BIN} credential-process mfa 2>/dev/null' /dev/null"),
         ]);
     let out = run(&mut cmd);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout
-            .contains("MFA code for arn:aws:iam::123456789012:mfa/alice (for [mfa]): "),
-        "{:?}",
-        out.stdout
-    );
+    out.assert_code(0)
+        .assert_stdout_has("MFA code for arn:aws:iam::123456789012:mfa/alice (for [mfa]): ");
     let json_line = out.stdout.lines().find(|l| l.starts_with('{')).unwrap();
     let json: serde_json::Value = serde_json::from_str(json_line.trim()).unwrap();
     let text = env.read_credentials_text();
     assert_eq!(
         json["SessionToken"],
-        value(&text, "mfa", "aws_session_token").unwrap()
+        sdk_value(&text, "mfa", "aws_session_token").unwrap()
     );
     assert!(epoch_of(json["Expiration"].as_str().unwrap()) > now() + 11 * 3600);
 }
@@ -646,104 +636,24 @@ async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
     })
     .await
     .unwrap();
-    assert_eq!(piped.code, 0, "{}", piped.stderr);
-    assert!(
-        !piped.stderr.contains("waiting for STS"),
-        "{}",
-        piped.stderr
-    );
-    assert_eq!(tty.code, 0, "{}", tty.stderr);
-    assert!(tty.stdout.contains("waiting for STS"), "{:?}", tty.stdout);
+    piped.assert_code(0).assert_stderr_lacks("waiting for STS");
+    tty.assert_code(0)
+        .assert_stdout_has("waiting for STS")
+        .assert_stdout_has("wrote [mfa]");
     assert!(
         tty.stdout.contains("\r\x1b[K"),
         "the spinner clears its line: {:?}",
         tty.stdout
     );
-    assert!(tty.stdout.contains("wrote [mfa]"), "{:?}", tty.stdout);
 }
 
 #[test]
-fn promises_without_sts_export_warning_role_checks_all_and_exec_126() {
-    // export of a session still valid but inside --min-remaining: printed, with a warning.
+fn export_warns_about_a_session_inside_min_remaining_and_still_prints_it() {
     let soon = mfa_profile::time::rfc3339(now() + 300);
-    let env = TestEnv::with_credentials(&format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", &soon)
-    ));
-    let out = run(env.mfa().arg("export"));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("warning: the session in [mfa] expires in"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stdout
-            .contains("export AWS_SESSION_TOKEN='sessiontoken'"),
-        "{}",
-        out.stdout
-    );
-
-    // Role parameters are checked before any code is asked for or STS is called.
-    let role = "arn:aws:iam::123456789012:role/admin";
-    for (flag, value, message) in [
-        (
-            "--external-id",
-            "has space",
-            "external ID `has space` is not 2 to 1224",
-        ),
-        (
-            "--role-session-name",
-            "a/b",
-            "role session name `a/b` is not 2 to 64",
-        ),
-    ] {
-        let out = run(env.mfa().args([
-            "-t",
-            "admin",
-            "--role-arn",
-            role,
-            flag,
-            value,
-            "123456",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ]));
-        assert_eq!(out.code, 2, "{}", out.stderr);
-        assert!(out.stderr.contains(message), "{}", out.stderr);
-    }
-
-    // --all: every target valid is success with no code; no managed target is success too.
-    let valid = TestEnv::with_credentials(&format!(
-        "{}\n{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    ));
-    let out = run(valid
-        .mfa()
-        .args(["refresh", "--all", "--endpoint-url", "http://127.0.0.1:9"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("[mfa] is still valid"),
-        "{}",
-        out.stderr
-    );
-    let none = TestEnv::with_credentials(&default_source());
-    let out = run(none.mfa().args(["refresh", "--all"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("no profile in ~/.aws/credentials is managed by mfa-profile yet"),
-        "{}",
-        out.stderr
-    );
-
-    // exec of a file that cannot be run: 126, as shells do.
-    let script = valid.home().join("not-executable");
-    std::fs::write(&script, "#!/bin/sh\nexit 0\n").unwrap();
-    let out = run(valid.mfa().arg("exec").arg("--").arg(&script));
-    assert_eq!(out.code, 126, "{}", out.stderr);
-    assert!(out.stderr.contains("cannot run"), "{}", out.stderr);
+    Test::new()
+        .credentials(with_target("mfa", &soon))
+        .arg("export")
+        .stderr_has("warning: the session in [mfa] expires in")
+        .stdout_has("export AWS_SESSION_TOKEN='sessiontoken'")
+        .run();
 }

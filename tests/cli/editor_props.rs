@@ -206,3 +206,22 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
         })
     }
 }
+
+proptest! {
+    /// The editor alone, on arbitrary bytes: whatever it accepts, it renders back unchanged.
+    #[test]
+    fn parse_then_render_is_the_identity_on_arbitrary_bytes(
+        bytes in prop::collection::vec(
+            prop_oneof![
+                8 => prop::sample::select(b"[]=#; \t\r\nabcAB_-./\xc3\xa9\x00".to_vec()),
+                1 => any::<u8>(),
+            ],
+            0..200,
+        )
+    ) {
+        if let Ok(doc) = Document::parse(&bytes) {
+            let rendered = doc.render();
+            prop_assert_eq!(rendered.as_bytes(), &bytes[..]);
+        }
+    }
+}

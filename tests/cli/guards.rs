@@ -1,381 +1,397 @@
 //! Every guard refuses before asking for a code or calling STS, with a clear message, the
 //! documented exit code, and the file left byte-identical. STS points at a closed port, so a
-//! guard that let a call through would show up as a network error instead.
+//! guard that let a call through would show up as a network error instead. One test a guard.
 
 use crate::harness::*;
 
-struct Case {
-    name: &'static str,
-    credentials: Vec<u8>,
-    config: &'static str,
-    args: Vec<&'static str>,
-    code: i32,
-    message: &'static str,
+/// The usual source with `extra` lines after it.
+fn with_source(extra: &str) -> String {
+    format!("{}{extra}", default_source())
 }
 
-fn case(
-    name: &'static str,
-    credentials: impl Into<Vec<u8>>,
-    args: &[&'static str],
-    code: i32,
-    message: &'static str,
-) -> Case {
-    Case {
-        name,
-        credentials: credentials.into(),
-        config: "",
-        args: args.to_vec(),
-        code,
-        message,
-    }
-}
-
-fn cases() -> Vec<Case> {
-    let src = default_source();
-    let with = |extra: &str| format!("{src}{extra}");
-    vec![
-        case(
-            "source equals target",
-            src.clone(),
-            &["-t", "default", "123456"],
-            2,
-            "the source and the target are both [default]",
-        ),
-        case(
-            "target holds long-term keys",
-            with(&format!(
-                "[mfa]\naws_access_key_id = {AKID}\naws_secret_access_key = x\n"
-            )),
-            &["123456"],
-            2,
-            "refusing to overwrite [mfa]",
-        ),
-        case(
-            "source missing",
-            "[other]\nk = v\n",
-            &["123456"],
-            2,
-            "source profile [default] is in neither",
-        ),
-        case(
-            "source without keys",
-            "[default]\nregion = eu-west-1\n",
-            &["123456"],
-            2,
-            "has no aws_access_key_id",
-        ),
-        case(
-            "source without secret",
-            format!("[default]\naws_access_key_id = {AKID}\n"),
-            &["123456"],
-            2,
-            "no aws_secret_access_key",
-        ),
-        case(
-            "source is a session",
-            with("aws_session_token = x\n"),
-            &["123456"],
-            2,
-            "holds temporary credentials",
-        ),
-        case(
-            "source is a managed target",
-            "[default]\naws_access_key_id = A\naws_secret_access_key = S\nmfa_source_profile = x\n",
-            &["123456"],
-            2,
-            "is itself a session written by mfa-profile",
-        ),
-        case(
-            "no serial",
-            format!("[default]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"),
-            &["123456"],
-            2,
-            "aws configure set mfa_serial",
-        ),
-        case(
-            "user ARN as serial",
-            src.clone(),
-            &[
-                "--serial-number",
-                "arn:aws:iam::123456789012:user/alice",
-                "123456",
-            ],
-            2,
-            ":user/",
-        ),
-        case(
-            "five-digit code",
-            src.clone(),
-            &["12345"],
-            2,
-            "is not six digits",
-        ),
-        case(
-            "seven-digit code",
-            src.clone(),
-            &["1234567"],
-            2,
-            "is not six digits",
-        ),
-        case(
-            "letters in code",
-            src.clone(),
-            &["12a456"],
-            2,
-            "is not six digits",
-        ),
-        case(
-            "no code and no terminal",
-            src.clone(),
-            &[],
-            2,
-            "no MFA code",
-        ),
-        case(
-            "duration too short",
-            src.clone(),
-            &["-d", "10m", "123456"],
-            2,
-            "outside what STS grants",
-        ),
-        case(
-            "duration too long",
-            src.clone(),
-            &["-d", "37h", "123456"],
-            2,
-            "outside what STS grants",
-        ),
-        case(
-            "duration malformed",
-            src.clone(),
-            &["-d", "1.5h", "123456"],
-            2,
-            "is not a number of seconds",
-        ),
-        case(
-            "duration from profile out of range",
-            with("duration_seconds = 60\n"),
-            &["123456"],
-            2,
-            "outside what STS grants",
-        ),
-        case(
-            "bad target name",
-            src.clone(),
-            &["-t", "my profile", "123456"],
-            2,
-            "has a character outside",
-        ),
-        case(
-            "DEFAULT target",
-            src.clone(),
-            &["-t", "DEFAULT", "123456"],
-            2,
-            "special to the AWS CLI",
-        ),
-        case(
-            "bad region",
-            src.clone(),
-            &["--region", "US East", "123456"],
-            2,
-            "is not a region name",
-        ),
-        case(
-            "bad endpoint",
-            src.clone(),
-            &["--endpoint-url", "ftp://x", "123456"],
-            2,
-            "is not an http:// or https:// URL",
-        ),
-        case(
-            "duplicate target section",
-            with("[mfa]\nk = 1\n[mfa]\nj = 2\n"),
-            &["123456"],
-            2,
-            "[mfa] appears twice",
-        ),
-        case(
-            "duplicate key in target",
-            with("[mfa]\nregion = a\nREGION = b\n"),
-            &["123456"],
-            2,
-            "appears twice in the target section",
-        ),
-        case(
-            "spaced header",
-            with("[ mfa ]\nk = 1\n"),
-            &["123456"],
-            2,
-            "read as profile `mfa` by the AWS SDKs but not by the AWS CLI",
-        ),
-        case(
-            "inline comment on managed value",
-            with("[mfa]\naws_session_token = x # old\n"),
-            &["123456"],
-            2,
-            "inline comment",
-        ),
-        case(
-            "indented comment under managed key",
-            with("[mfa]\naws_session_token = x\n  # old\n"),
-            &["123456"],
-            2,
-            "indented comment",
-        ),
-        case(
-            "colon key in target",
-            with("[mfa]\naws_session_token: x = y\n"),
-            &["123456"],
-            2,
-            "the AWS CLI reads the key here as",
-        ),
-        case(
-            "BOM",
-            [b"\xEF\xBB\xBF".as_slice(), src.as_bytes()].concat(),
-            &["123456"],
-            2,
-            "byte-order mark",
-        ),
-        case(
-            "invalid UTF-8",
-            [src.as_bytes(), b"# caf\xE9\n"].concat(),
-            &["123456"],
-            2,
-            "line 5: the file is not valid UTF-8",
-        ),
-        case("NUL byte", with("k = \0\n"), &["123456"], 2, "NUL byte"),
-        case(
-            "lone CR",
-            with("[x]\rk = v\n"),
-            &["123456"],
-            2,
-            "carriage return",
-        ),
-        case(
-            "header with junk",
-            with("[x] junk\n"),
-            &["123456"],
-            2,
-            "line 5: a section header must be",
-        ),
-        case(
-            "indented key after header",
-            with("[x]\n  k = v\n"),
-            &["123456"],
-            2,
-            "indented line with no property",
-        ),
-        case(
-            "DEFAULT leaking a security token",
-            with("[DEFAULT]\naws_security_token = x\n"),
-            &["123456"],
-            2,
-            "[DEFAULT] holds aws_security_token",
-        ),
-        case(
-            "unknown flag",
-            src.clone(),
-            &["--bogus"],
-            2,
-            "unexpected argument",
-        ),
-    ]
+/// Runs mfa-profile with `args` on `credentials` and checks the refusal: exit `code`, one
+/// error line holding `message`, no secret printed, no STS call, the file unchanged.
+fn guard(credentials: impl Into<Vec<u8>>, args: &[&str], code: i32, message: &str) {
+    let credentials = credentials.into();
+    let ran = Test::new()
+        .credentials(&credentials)
+        .env("AWS_ENDPOINT_URL_STS", CLOSED)
+        .args(args)
+        .status(code)
+        .stderr_has(message)
+        .run();
+    let out = &ran.out;
+    out.assert_silent_about(SECRET)
+        .assert_stderr_lacks("panicked")
+        .assert_stderr_lacks("STS at");
+    let error_lines = out
+        .stderr
+        .trim()
+        .lines()
+        .filter(|l| l.contains("error"))
+        .count();
+    assert!(error_lines <= 1, "more than one error line\n{out}");
+    ran.env.assert_credentials(&credentials);
 }
 
 #[test]
-fn guards_refuse_with_a_message_the_exit_code_and_an_untouched_file() {
-    let mut failures = Vec::new();
-    for case in cases() {
-        let env = TestEnv::new();
-        env.write_credentials(&case.credentials);
-        env.write_config(case.config);
-        let out = run(env
-            .mfa()
-            .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
-            .args(&case.args));
-        let unchanged = env.read_credentials() == case.credentials;
-        let mut problems = Vec::new();
-        if out.code != case.code {
-            problems.push(format!("exit {} (want {})", out.code, case.code));
-        }
-        if !out.stderr.contains(case.message) {
-            problems.push(format!("stderr lacks {:?}", case.message));
-        }
-        if !unchanged {
-            problems.push("file changed".into());
-        }
-        if [&out.stderr, &out.stdout]
-            .iter()
-            .any(|o| o.contains(SECRET))
-        {
-            problems.push("the secret key was printed".into());
-        }
-        if out.stderr.contains("panicked") || out.stderr.contains("STS at") {
-            problems.push("panicked or called STS".into());
-        }
-        if out
-            .stderr
-            .trim()
-            .lines()
-            .filter(|l| l.contains("error"))
-            .count()
-            > 1
-        {
-            problems.push("more than one error line".into());
-        }
-        if !problems.is_empty() {
-            failures.push(format!(
-                "{}: {}\n  stderr: {}",
-                case.name,
-                problems.join("; "),
-                out.stderr.trim()
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} guard(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
+fn source_equals_target() {
+    guard(
+        default_source(),
+        &["-t", "default", "123456"],
+        2,
+        "the source and the target are both [default]",
     );
 }
 
 #[test]
-fn credentials_path_that_is_a_directory_or_dangling_symlink() {
+fn target_holds_long_term_keys() {
+    guard(
+        with_source(&format!(
+            "[mfa]\naws_access_key_id = {AKID}\naws_secret_access_key = x\n"
+        )),
+        &["123456"],
+        2,
+        "refusing to overwrite [mfa]",
+    );
+}
+
+#[test]
+fn source_missing() {
+    guard(
+        "[other]\nk = v\n",
+        &["123456"],
+        2,
+        "source profile [default] is in neither",
+    );
+}
+
+#[test]
+fn source_without_keys() {
+    guard(
+        "[default]\nregion = eu-west-1\n",
+        &["123456"],
+        2,
+        "has no aws_access_key_id",
+    );
+}
+
+#[test]
+fn source_without_secret() {
+    guard(
+        format!("[default]\naws_access_key_id = {AKID}\n"),
+        &["123456"],
+        2,
+        "no aws_secret_access_key",
+    );
+}
+
+#[test]
+fn source_is_a_session() {
+    guard(
+        with_source("aws_session_token = x\n"),
+        &["123456"],
+        2,
+        "holds temporary credentials",
+    );
+}
+
+#[test]
+fn source_is_a_managed_target() {
+    guard(
+        "[default]\naws_access_key_id = A\naws_secret_access_key = S\nmfa_source_profile = x\n",
+        &["123456"],
+        2,
+        "is itself a session written by mfa-profile",
+    );
+}
+
+#[test]
+fn no_serial() {
+    guard(
+        format!("[default]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"),
+        &["123456"],
+        2,
+        "aws configure set mfa_serial",
+    );
+}
+
+#[test]
+fn user_arn_as_serial() {
+    guard(
+        default_source(),
+        &[
+            "--serial-number",
+            "arn:aws:iam::123456789012:user/alice",
+            "123456",
+        ],
+        2,
+        ":user/",
+    );
+}
+
+#[test]
+fn five_digit_code() {
+    guard(default_source(), &["12345"], 2, "is not six digits");
+}
+
+#[test]
+fn seven_digit_code() {
+    guard(default_source(), &["1234567"], 2, "is not six digits");
+}
+
+#[test]
+fn letters_in_code() {
+    guard(default_source(), &["12a456"], 2, "is not six digits");
+}
+
+#[test]
+fn no_code_and_no_terminal() {
+    guard(default_source(), &[], 2, "no MFA code");
+}
+
+#[test]
+fn duration_too_short() {
+    guard(
+        default_source(),
+        &["-d", "10m", "123456"],
+        2,
+        "outside what STS grants",
+    );
+}
+
+#[test]
+fn duration_too_long() {
+    guard(
+        default_source(),
+        &["-d", "37h", "123456"],
+        2,
+        "outside what STS grants",
+    );
+}
+
+#[test]
+fn duration_malformed() {
+    guard(
+        default_source(),
+        &["-d", "1.5h", "123456"],
+        2,
+        "is not a number of seconds",
+    );
+}
+
+#[test]
+fn duration_from_profile_out_of_range() {
+    guard(
+        with_source("duration_seconds = 60\n"),
+        &["123456"],
+        2,
+        "outside what STS grants",
+    );
+}
+
+#[test]
+fn bad_target_name() {
+    guard(
+        default_source(),
+        &["-t", "my profile", "123456"],
+        2,
+        "has a character outside",
+    );
+}
+
+#[test]
+fn default_target() {
+    guard(
+        default_source(),
+        &["-t", "DEFAULT", "123456"],
+        2,
+        "special to the AWS CLI",
+    );
+}
+
+#[test]
+fn bad_region() {
+    guard(
+        default_source(),
+        &["--region", "US East", "123456"],
+        2,
+        "is not a region name",
+    );
+}
+
+#[test]
+fn bad_endpoint() {
+    guard(
+        default_source(),
+        &["--endpoint-url", "ftp://x", "123456"],
+        2,
+        "is not an http:// or https:// URL",
+    );
+}
+
+#[test]
+fn duplicate_target_section() {
+    guard(
+        with_source("[mfa]\nk = 1\n[mfa]\nj = 2\n"),
+        &["123456"],
+        2,
+        "[mfa] appears twice",
+    );
+}
+
+#[test]
+fn duplicate_key_in_target() {
+    guard(
+        with_source("[mfa]\nregion = a\nREGION = b\n"),
+        &["123456"],
+        2,
+        "appears twice in the target section",
+    );
+}
+
+#[test]
+fn spaced_header() {
+    guard(
+        with_source("[ mfa ]\nk = 1\n"),
+        &["123456"],
+        2,
+        "read as profile `mfa` by the AWS SDKs but not by the AWS CLI",
+    );
+}
+
+#[test]
+fn inline_comment_on_managed_value() {
+    guard(
+        with_source("[mfa]\naws_session_token = x # old\n"),
+        &["123456"],
+        2,
+        "inline comment",
+    );
+}
+
+#[test]
+fn indented_comment_under_managed_key() {
+    guard(
+        with_source("[mfa]\naws_session_token = x\n  # old\n"),
+        &["123456"],
+        2,
+        "indented comment",
+    );
+}
+
+#[test]
+fn colon_key_in_target() {
+    guard(
+        with_source("[mfa]\naws_session_token: x = y\n"),
+        &["123456"],
+        2,
+        "the AWS CLI reads the key here as",
+    );
+}
+
+#[test]
+fn bom() {
+    guard(
+        [b"\xEF\xBB\xBF".as_slice(), default_source().as_bytes()].concat(),
+        &["123456"],
+        2,
+        "byte-order mark",
+    );
+}
+
+#[test]
+fn invalid_utf_8() {
+    guard(
+        [default_source().as_bytes(), b"# caf\xE9\n"].concat(),
+        &["123456"],
+        2,
+        "line 5: the file is not valid UTF-8",
+    );
+}
+
+#[test]
+fn nul_byte() {
+    guard(with_source("k = \0\n"), &["123456"], 2, "NUL byte");
+}
+
+#[test]
+fn lone_cr() {
+    guard(
+        with_source("[x]\rk = v\n"),
+        &["123456"],
+        2,
+        "carriage return",
+    );
+}
+
+#[test]
+fn header_with_junk() {
+    guard(
+        with_source("[x] junk\n"),
+        &["123456"],
+        2,
+        "line 5: a section header must be",
+    );
+}
+
+#[test]
+fn indented_key_after_header() {
+    guard(
+        with_source("[x]\n  k = v\n"),
+        &["123456"],
+        2,
+        "indented line with no property",
+    );
+}
+
+#[test]
+fn default_leaking_a_security_token() {
+    guard(
+        with_source("[DEFAULT]\naws_security_token = x\n"),
+        &["123456"],
+        2,
+        "[DEFAULT] holds aws_security_token",
+    );
+}
+
+#[test]
+fn unknown_flag() {
+    guard(default_source(), &["--bogus"], 2, "unexpected argument");
+}
+
+#[test]
+fn a_credentials_path_that_is_a_directory_is_refused() {
     let env = TestEnv::new();
     let dir = env.home().join("adir");
     std::fs::create_dir(&dir).unwrap();
-    let out = run(env
-        .mfa()
+    Test::in_env(env)
         .env("AWS_SHARED_CREDENTIALS_FILE", &dir)
-        .arg("123456"));
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("is a directory, not a file"),
-        "{}",
-        out.stderr
-    );
+        .arg("123456")
+        .status(1)
+        .stderr_has("is a directory, not a file")
+        .run();
+}
 
+#[test]
+fn a_dangling_credentials_symlink_is_refused() {
+    let env = TestEnv::new();
     std::os::unix::fs::symlink(env.home().join("gone"), env.credentials()).unwrap();
-    let out = run(env.mfa().arg("123456"));
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("which does not exist"),
-        "{}",
-        out.stderr
-    );
+    Test::in_env(env)
+        .arg("123456")
+        .status(1)
+        .stderr_has("which does not exist")
+        .run();
 }
 
 #[test]
 fn help_documents_exit_codes() {
-    let env = TestEnv::new();
-    let out = run(env.mfa().arg("--help"));
-    assert_eq!(out.code, 0);
+    let ran = Test::new().arg("--help").run();
     for line in [
         "0  success",
         "2  bad usage or bad input",
         "3  STS rejected the MFA code",
     ] {
-        assert!(out.stdout.contains(line), "{line}");
+        ran.out.assert_stdout_has(line);
     }
 }

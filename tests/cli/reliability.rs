@@ -73,7 +73,7 @@ fn thirty_two_writers_on_different_targets_lose_no_update() {
         let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
-            "{}",
+            "a writer failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
@@ -238,8 +238,7 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         "no run was killed: {tally:?}"
     );
     // A later run cleans up whatever temp file a kill left.
-    let out = run(env.mfa().args(["123456", "--endpoint-url", &moto.url()]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    run(env.mfa().args(["123456", "--endpoint-url", &moto.url()])).assert_code(0);
     assert!(temp_files(&env).is_empty(), "{:?}", temp_files(&env));
 }
 
@@ -314,14 +313,11 @@ fn owner_and_mode_are_kept_and_loose_modes_are_warned_about() {
     if root {
         std::os::unix::fs::chown(&path, Some(4242), Some(4343)).unwrap();
     }
-    let out = run(env.mfa().args(["123456", "--endpoint-url", &moto.url()]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("can be read by other users (mode 644); run `chmod 600 ~/.aws/credentials`"),
-        "{}",
-        out.stderr
-    );
+    run(env.mfa().args(["123456", "--endpoint-url", &moto.url()]))
+        .assert_code(0)
+        .assert_stderr_has(
+            "can be read by other users (mode 644); run `chmod 600 ~/.aws/credentials`",
+        );
     let meta = std::fs::metadata(&path).unwrap();
     assert_eq!(meta.mode() & 0o777, 0o644);
     if root {

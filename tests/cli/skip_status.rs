@@ -3,125 +3,110 @@
 
 use crate::harness::*;
 
-const CLOSED: &str = "http://127.0.0.1:9";
-
-fn managed(target: &str, source: &str, expiration: &str) -> String {
+fn managed_short(target: &str, source: &str, expiration: &str) -> String {
     format!("[{target}]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = {expiration}\nmfa_source_profile = {source}\n")
+}
+
+fn with_mfa(source: &str, expiration: &str) -> String {
+    format!(
+        "{}{}",
+        default_source(),
+        managed_short("mfa", source, expiration)
+    )
 }
 
 #[test]
 fn a_valid_target_is_skipped_without_a_code_or_a_network_call() {
-    let original = format!(
-        "{}{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    );
-    let env = TestEnv::with_credentials(&original);
+    let original = with_mfa("default", "2099-01-01T00:00:00Z");
     // No code, no terminal, STS on a closed port: only the skip path can succeed.
-    let out = run(env.mfa().args(["--endpoint-url", CLOSED, "--json"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("[mfa] is still valid for"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("--force refreshes it now"));
-    let json: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let ran = Test::new()
+        .credentials(&original)
+        .args(["--endpoint-url", CLOSED, "--json"])
+        .stderr_has("[mfa] is still valid for")
+        .stderr_has("--force refreshes it now")
+        .run();
+    let json = ran.out.json();
     assert_eq!(json["skipped"], true);
     assert_eq!(json["expiration"], "2099-01-01T00:00:00Z");
-    assert_eq!(env.read_credentials(), original.as_bytes());
+    ran.env.assert_credentials(original.as_bytes());
+}
+
+/// A run that must go to STS (a closed port here): it did not skip.
+fn goes_to_sts(text: &str, args: &[&str]) {
+    let ran = Test::new()
+        .credentials(text)
+        .args(args)
+        .args(["--endpoint-url", CLOSED])
+        .status(1)
+        .stderr_has("cannot reach STS")
+        .run();
+    ran.env.assert_credentials(text.as_bytes());
 }
 
 #[test]
-fn force_min_remaining_expired_and_another_source_refresh() {
-    let expired = format!(
-        "{}{}",
-        default_source(),
-        managed("mfa", "default", "2001-01-01T00:00:00Z")
+fn force_refreshes_a_valid_target() {
+    goes_to_sts(
+        &with_mfa("default", "2099-01-01T00:00:00Z"),
+        &["--force", "123456"],
     );
-    let valid = format!(
-        "{}{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
+}
+
+#[test]
+fn min_remaining_beyond_the_expiry_refreshes_a_valid_target() {
+    goes_to_sts(
+        &with_mfa("default", "2099-01-01T00:00:00Z"),
+        &["--min-remaining", "999999h", "123456"],
     );
-    let other_source = format!(
-        "{}{}",
-        default_source(),
-        managed("mfa", "work", "2099-01-01T00:00:00Z")
+}
+
+#[test]
+fn an_expired_target_is_refreshed() {
+    goes_to_sts(&with_mfa("default", "2001-01-01T00:00:00Z"), &["123456"]);
+}
+
+#[test]
+fn a_target_recorded_from_another_source_is_refreshed() {
+    goes_to_sts(
+        &with_mfa("work", "2099-01-01T00:00:00Z"),
+        &["-s", "default", "-t", "mfa", "123456"],
     );
-    for (name, text, args) in [
-        ("--force", &valid, vec!["--force", "123456"]),
-        (
-            "--min-remaining beyond the expiry",
-            &valid,
-            vec!["--min-remaining", "999999h", "123456"],
-        ),
-        ("expired", &expired, vec!["123456"]),
-        (
-            "recorded source differs",
-            &other_source,
-            vec!["-s", "default", "-t", "mfa", "123456"],
-        ),
-    ] {
-        let env = TestEnv::with_credentials(text);
-        let out = run(env.mfa().args(&args).args(["--endpoint-url", CLOSED]));
-        // It went to STS (closed port), so it did not skip.
-        assert_eq!(out.code, 1, "{name}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("cannot reach STS"),
-            "{name}: {}",
-            out.stderr
-        );
-        assert_eq!(env.read_credentials(), text.as_bytes(), "{name}");
-    }
 }
 
 #[test]
 fn a_managed_target_refreshes_from_its_recorded_source() {
-    let Some(moto) = Moto::start() else { return };
+    let sts = CannedSts::start();
     let text = format!(
         "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = GAHT12345678\n{}",
-        managed("client-admin", "work", "2001-01-01T00:00:00Z")
+        managed_short("client-admin", "work", "2001-01-01T00:00:00Z")
     );
-    let env = TestEnv::with_credentials(&text);
-    let out = run(env.mfa().args([
-        "-t",
-        "client-admin",
-        "123456",
-        "--endpoint-url",
-        &moto.url(),
-    ]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("wrote [client-admin] in ~/.aws/credentials from [work] (GAHT12345678)"),
-        "{}",
-        out.stderr
-    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["-t", "client-admin", "123456", "--endpoint-url", &sts.url()])
+        .stderr_has("wrote [client-admin] in ~/.aws/credentials from [work] (GAHT12345678)")
+        .run();
+    ran.env
+        .assert_credentials(&expected("recorded-source.credentials"));
+    assert!(sts.requests()[0].contains("SerialNumber=GAHT12345678"));
 }
 
-#[test]
-fn status_lists_managed_targets_without_network() {
+fn status_files() -> TestEnv {
     let text = format!(
         "{}[work]\naws_access_key_id = A\naws_secret_access_key = S\n{}{}",
         default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z"),
-        managed("work-mfa", "work", "2001-01-01T00:00:00Z"),
+        managed_short("mfa", "default", "2099-01-01T00:00:00Z"),
+        managed_short("work-mfa", "work", "2001-01-01T00:00:00Z"),
     );
     let env = TestEnv::with_credentials(&text);
     env.write_config("[profile work]\nmfa_serial = GAHT12345678\n");
-    let out = run(env
-        .mfa()
-        .args(["status", "--json"])
-        .env("AWS_ACCESS_KEY_ID", "AKIASHADOW"));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("AWS_ACCESS_KEY_ID is set in this shell"),
-        "{}",
-        out.stderr
-    );
-    let rows: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    env
+}
+
+#[test]
+fn status_json_lists_managed_targets_with_serial_and_state() {
+    let env = status_files();
+    let before = env.read_credentials();
+    let ran = Test::in_env(env).args(["status", "--json"]).run();
+    let rows = ran.out.json();
     assert_eq!(rows.as_array().unwrap().len(), 2);
     assert_eq!(rows[0]["target"], "mfa");
     assert_eq!(rows[0]["serial"], SERIAL);
@@ -130,10 +115,24 @@ fn status_lists_managed_targets_without_network() {
     assert_eq!(rows[1]["source"], "work");
     assert_eq!(rows[1]["serial"], "GAHT12345678");
     assert_eq!(rows[1]["state"], "expired");
+    ran.env.assert_credentials(&before);
+}
 
-    let out = run(env.mfa().arg("status"));
+#[test]
+fn status_warns_about_keys_in_the_environment() {
+    Test::in_env(status_files())
+        .args(["status", "--json"])
+        .env("AWS_ACCESS_KEY_ID", "AKIASHADOW")
+        .stderr_has("AWS_ACCESS_KEY_ID is set in this shell")
+        .run();
+}
+
+#[test]
+fn status_table_has_a_row_per_target_and_no_key() {
+    let ran = Test::in_env(status_files()).arg("status").run();
+    let out = &ran.out;
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert_eq!(lines.len(), 3, "{out}");
     assert!(lines[0].starts_with("TARGET") && lines[0].ends_with("STATE"));
     assert!(lines[1].starts_with("mfa ") && lines[1].ends_with("valid"));
     assert!(lines[2].starts_with("work-mfa") && lines[2].ends_with("expired"));
@@ -141,91 +140,106 @@ fn status_lists_managed_targets_without_network() {
         !out.stdout.contains("ASIAEXAMPLE") && !out.stdout.contains(" t "),
         "status prints no key"
     );
-    assert_eq!(env.read_credentials(), text.as_bytes());
 }
 
 #[test]
-fn credentials_file_and_config_file_flags_beat_the_environment() {
+fn status_warns_about_a_config_file_it_cannot_read_and_still_lists() {
+    let credentials = status_files().read_credentials();
+    let ran = Test::new()
+        .credentials(credentials)
+        .config("[profile work]\nmfa_serial\n")
+        .args(["status", "--json"])
+        .stderr_has("warning: cannot use ~/.aws/config: line 2")
+        .run();
+    assert_eq!(ran.out.json()[1]["serial"], "-");
+}
+
+/// Files reached through --credentials-file/--config-file; the environment's hold nothing.
+fn files_from_flags() -> (TestEnv, [String; 4], String) {
     let env = TestEnv::new();
-    // The environment points at files holding nothing; the flags at the real ones.
     env.write_credentials(b"");
     let creds = env.home().join("elsewhere-credentials");
     let config = env.home().join("elsewhere-config");
     let text = format!(
         "[work]\naws_access_key_id = A\naws_secret_access_key = S\n{}",
-        managed("work-mfa", "work", "2099-01-01T00:00:00Z")
+        managed_short("work-mfa", "work", "2099-01-01T00:00:00Z")
     );
     std::fs::write(&creds, &text).unwrap();
     std::fs::write(&config, "[profile work]\nmfa_serial = GAHT12345678\n").unwrap();
     let flags = [
-        "--credentials-file",
-        creds.to_str().unwrap(),
-        "--config-file",
-        config.to_str().unwrap(),
+        "--credentials-file".to_owned(),
+        creds.display().to_string(),
+        "--config-file".to_owned(),
+        config.display().to_string(),
     ];
+    (env, flags, text)
+}
 
-    let out = run(env
-        .mfa()
+#[test]
+fn credentials_file_and_config_file_flags_beat_the_environment_on_the_skip_path() {
+    let (env, flags, text) = files_from_flags();
+    let ran = Test::in_env(env)
         .args(["-t", "work-mfa", "--endpoint-url", CLOSED])
-        .args(flags));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("[work-mfa] is still valid for"),
-        "{}",
-        out.stderr
-    );
+        .args(&flags)
+        .stderr_has("[work-mfa] is still valid for")
+        .run();
+    assert_eq!(std::fs::read_to_string(&flags[1]).unwrap(), text);
+    assert!(ran.env.read_credentials().is_empty());
+}
 
-    let out = run(env.mfa().args(["status", "--json"]).args(flags));
-    let rows: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+#[test]
+fn credentials_file_and_config_file_flags_beat_the_environment_in_status() {
+    let (env, flags, _) = files_from_flags();
+    let ran = Test::in_env(env)
+        .args(["status", "--json"])
+        .args(&flags)
+        .run();
+    let rows = ran.out.json();
     assert_eq!(rows[0]["target"], "work-mfa");
     assert_eq!(
         rows[0]["serial"], "GAHT12345678",
         "the serial came from --config-file"
     );
-    assert_eq!(std::fs::read(&creds).unwrap(), text.as_bytes());
-    assert!(env.read_credentials().is_empty());
 }
 
 #[test]
-fn colour_only_on_a_terminal_and_never_with_no_color() {
-    let env = TestEnv::with_credentials(&format!(
-        "{}{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    ));
-    let piped = run(env.mfa().arg("status"));
-    assert!(
-        piped.stdout.contains("valid") && !piped.stdout.contains('\x1b'),
-        "{}",
-        piped.stdout
-    );
+fn no_colour_when_piped() {
+    let ran = Test::new()
+        .credentials(with_mfa("default", "2099-01-01T00:00:00Z"))
+        .arg("status")
+        .stdout_has("valid")
+        .run();
+    assert!(!ran.out.stdout.contains('\x1b'), "{}", ran.out);
+}
+
+/// `mfa-profile status` on a pseudo-terminal made by `script`.
+fn status_on_a_terminal(no_color: Option<&str>) -> Option<Run> {
     if !require("script") {
-        return;
+        return None;
     }
-    // `script` gives the command a pseudo-terminal.
-    let on_tty = |no_color: Option<&str>| {
-        let mut cmd = env.command("script");
-        cmd.env("TERM", "xterm").args([
-            "-qec",
-            &format!("{} status", env!("CARGO_BIN_EXE_mfa-profile")),
-            "/dev/null",
-        ]);
-        if let Some(value) = no_color {
-            cmd.env("NO_COLOR", value);
-        }
-        run(&mut cmd)
+    let env = TestEnv::with_credentials(&with_mfa("default", "2099-01-01T00:00:00Z"));
+    let mut cmd = env.command("script");
+    cmd.env("TERM", "xterm")
+        .args(["-qec", &format!("{BIN} status"), "/dev/null"]);
+    if let Some(value) = no_color {
+        cmd.env("NO_COLOR", value);
+    }
+    Some(run(&mut cmd))
+}
+
+#[test]
+fn colour_on_a_terminal() {
+    let Some(out) = status_on_a_terminal(None) else {
+        return;
     };
-    let coloured = on_tty(None);
-    assert_eq!(coloured.code, 0, "{}", coloured.stderr);
-    assert!(
-        coloured.stdout.contains("\x1b[32mvalid\x1b[0m"),
-        "{:?}",
-        coloured.stdout
-    );
-    let plain = on_tty(Some("1"));
-    assert!(
-        plain.stdout.contains("valid") && !plain.stdout.contains('\x1b'),
-        "{:?}",
-        plain.stdout
-    );
+    out.assert_code(0).assert_stdout_has("\x1b[32mvalid\x1b[0m");
+}
+
+#[test]
+fn no_colour_with_no_color_even_on_a_terminal() {
+    let Some(out) = status_on_a_terminal(Some("1")) else {
+        return;
+    };
+    out.assert_code(0).assert_stdout_has("valid");
+    assert!(!out.stdout.contains('\x1b'), "{out}");
 }

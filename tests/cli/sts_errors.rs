@@ -204,13 +204,8 @@ fn connection_refused() {
         &format!("http://127.0.0.1:{port}"),
     ]));
     assert_eq!(out.code, 1);
-    assert!(
-        out.stderr
-            .contains(&format!("cannot reach STS at http://127.0.0.1:{port}")),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("refused"), "{}", out.stderr);
+    out.assert_stderr_has(&format!("cannot reach STS at http://127.0.0.1:{port}"))
+        .assert_stderr_has("refused");
     assert_eq!(env.read_credentials(), default_source().as_bytes());
 }
 
@@ -252,8 +247,7 @@ async fn assume_role_refusals_are_explained() {
         })
         .await
         .unwrap();
-        assert_eq!(out.0.code, 1, "{}", out.0.stderr);
-        assert!(out.0.stderr.contains(&expected), "{}", out.0.stderr);
+        out.0.assert_code(1).assert_stderr_has(&expected);
         assert!(out.1, "the file changed");
         assert_eq!(server.received_requests().await.unwrap().len(), 1, "{code} is not retried");
     }
