@@ -121,6 +121,18 @@ pub enum Error {
     /// The source profile is unusable.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A long-term key of the source goes on to the next line.
+    #[error("source profile [{profile}]: {key} in {} goes on to line {line} (an indented line under it), which the SDKs read as part of the key; remove that line or move it to column 0", Shown(path))]
+    KeySpansLines {
+        /// The source profile.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the indented line.
+        line: usize,
+    },
     /// Reading, locking or writing a file failed.
     #[error(transparent)]
     Fs(#[from] FsError),
@@ -171,6 +183,7 @@ impl Error {
             | Error::Refused { .. }
             | Error::LongTermTarget { .. }
             | Error::Source(_)
+            | Error::KeySpansLines { .. }
             | Error::NoHome(_)
             | Error::Export(_) => EXIT_USAGE,
         }

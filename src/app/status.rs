@@ -5,7 +5,9 @@ use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::notice::Notice;
-use crate::profile::{read_document, sections_for_profiles, ProfileSet, SharedFiles, Shown};
+use crate::profile::{
+    read_document, sections_for_profiles, unreadable, ProfileSet, SharedFiles, Shown,
+};
 use crate::status::{target_statuses, State, TargetStatus};
 use crate::time;
 
@@ -25,6 +27,9 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         args.config_file.as_deref(),
     )?;
     let doc = read_document(&files.credentials)?;
+    for problem in unreadable(&doc) {
+        notice(Notice::Warning(problem.warning(&files.credentials, None)));
+    }
     let targets = target_statuses(&doc, now(), STATUS_MARGIN);
     // The serial lives in the source profile, in either file.
     let profiles = if targets.is_empty() {
@@ -32,7 +37,12 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     } else {
         let sources: Vec<&str> = targets.iter().map(|t| t.target.source.as_str()).collect();
         let config = match read_document(&files.config) {
-            Ok(config) => sections_for_profiles(&config, &sources),
+            Ok(config) => {
+                for problem in unreadable(&config) {
+                    notice(Notice::Warning(problem.warning(&files.config, None)));
+                }
+                sections_for_profiles(&config, &sources)
+            }
             Err(error) => {
                 notice(Notice::Warning(format!(
                     "{error}; the serials it holds are not shown"

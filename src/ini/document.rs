@@ -5,7 +5,7 @@
 //! Whether the file ends with a line ending is kept too, unless new lines are added at its end
 //! (they always end with one).
 
-use super::line::{classify, Header, LineKind, Property, WHITESPACE};
+use super::line::{classify, classify_property, Header, LineKind, Property, WHITESPACE};
 use memchr::memchr;
 use std::fmt;
 use std::ops::Range;
@@ -310,10 +310,10 @@ impl Document {
                         return fail(ParseErrorKind::OrphanContinuation)
                     }
                     State::InProperty { sub_block: true } => {
-                        if let LineKind::Property(p) = classify(text.trim_matches(WHITESPACE)) {
-                            if p.key.is_none() {
-                                return fail(ParseErrorKind::BadSubProperty);
-                            }
+                        // The SDK reads every indented line here as `key = value`, an
+                        // indented `# comment` included (no blank before its `#`).
+                        if classify_property(text.trim_matches(WHITESPACE)).key.is_none() {
+                            return fail(ParseErrorKind::BadSubProperty);
                         }
                     }
                     State::InProperty { sub_block: false } => {}
@@ -494,6 +494,23 @@ impl Document {
         }
     }
 
+    /// Replaces header line `index` with another header line.
+    ///
+    /// # Panics
+    /// When either is not a well-formed header.
+    pub(super) fn replace_header(&mut self, index: usize, text: String) {
+        assert!(!text.contains(['\n', '\r']), "a line holds a line break");
+        let kind = Kind::pack(classify(&text));
+        assert!(
+            matches!(self.lines[index].kind, Kind::Header(Some(_)))
+                && matches!(kind, Kind::Header(Some(_))),
+            "replace_header needs two well-formed headers"
+        );
+        let line = &mut self.lines[index];
+        line.kind = kind;
+        line.text = Text::Owned(text.into_boxed_str());
+    }
+
     /// Replaces the text of a line with a line of the same kind (a property stays a property).
     fn replace_text(&mut self, index: usize, text: String) {
         let line = &mut self.lines[index];
@@ -648,6 +665,11 @@ mod tests {
         assert_eq!(kind("[a]\n  k = v\n"), ParseErrorKind::OrphanContinuation);
         assert_eq!(kind("  [a]\n"), ParseErrorKind::OrphanContinuation);
         assert_eq!(kind("[a]\ns3 =\n  nokey\n"), ParseErrorKind::BadSubProperty);
+        assert_eq!(
+            kind("[a]\ns3 =\n  # a comment\n"),
+            ParseErrorKind::BadSubProperty,
+            "an indented comment in a sub-property block is no comment to the SDK"
+        );
         assert!(Document::parse(b"[a]\ns3 =\n  k = v\n").is_ok());
         assert!(Document::parse(b"[a]\nk = v\n  more\n").is_ok());
     }

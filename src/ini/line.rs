@@ -70,7 +70,8 @@ fn classify_header(line: &str) -> Header {
     Header { inner }
 }
 
-fn classify_property(line: &str) -> Property {
+/// Classifies `line` as a property line, whatever it starts with.
+pub(super) fn classify_property(line: &str) -> Property {
     let (cut, inline_comment) = match inline_comment_start(line) {
         Some(at) => (at, true),
         None => (line.len(), false),

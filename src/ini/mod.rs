@@ -8,14 +8,16 @@
 //! The dialect is the one the AWS SDKs' shared parser reads (`aws-runtime`'s `env_config`):
 //! lines split on `\n` or `\r\n`, whitespace is only space and tab, `#`/`;` start a comment line,
 //! an indented line continues the previous property. Where botocore (the AWS CLI) reads a line
-//! differently, [`botocore`] says how, so callers can refuse ambiguous input. This module knows
+//! differently, [`botocore`] says how, and [`js_sdk`] says how the AWS SDK for JavaScript
+//! reads it, so callers can refuse ambiguous input. This module knows
 //! nothing of AWS names: which section or key means what is `profile`'s business.
 
 pub mod botocore;
 mod document;
+pub mod js_sdk;
 mod line;
 mod section;
 
 pub use document::{Document, Eol, ParseError, ParseErrorKind};
 pub use line::{classify, Header, LineKind, Property};
-pub use section::{ContinuationLine, Entry, Section, SectionId, SectionMut};
+pub use section::{ContinuationLine, Entry, NumberedLine, Section, SectionId, SectionMut};

@@ -27,6 +27,15 @@ pub struct Entry<'a> {
     index: usize,
 }
 
+/// A line with its 1-based line number (0 for a line an edit added).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberedLine<'a> {
+    /// 1-based input line number.
+    pub line: usize,
+    /// The text, without its line ending.
+    pub text: &'a str,
+}
+
 /// A line that continues the previous property (indented), with its 1-based line number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ContinuationLine<'a> {
@@ -37,6 +46,14 @@ pub struct ContinuationLine<'a> {
 }
 
 impl Document {
+    /// Every line, with its 1-based line number (0 for a line an edit added).
+    pub fn lines(&self) -> impl Iterator<Item = NumberedLine<'_>> + '_ {
+        (0..self.len()).map(move |index| NumberedLine {
+            line: self.line_number(index),
+            text: self.text(index),
+        })
+    }
+
     /// Every section, in file order.
     pub fn sections(&self) -> impl Iterator<Item = Section<'_>> + '_ {
         (0..self.headers().len()).map(|n| self.section(SectionId(n as u32)))
@@ -112,6 +129,16 @@ impl<'a> Section<'a> {
             .filter(|entry| entry.key().eq_ignore_ascii_case(key))
             .last()
             .map(|entry| entry.value())
+    }
+
+    /// Every line after the header, whatever its kind, with its 1-based line number (0 for a
+    /// line an edit added).
+    pub fn body_lines(&self) -> impl Iterator<Item = NumberedLine<'a>> + 'a {
+        let doc = self.doc;
+        (self.header + 1..self.end()).map(move |index| NumberedLine {
+            line: doc.line_number(index),
+            text: doc.text(index),
+        })
     }
 
     /// Appends the section's lines to `out`, each with its line ending.
@@ -212,11 +239,37 @@ impl SectionMut<'_> {
         let end = self.doc.section_end(self.header + 1);
         match self.find(key, end) {
             Some(index) => {
-                self.doc.set_key(index, new_key);
+                if self.doc.key(index) != Some(new_key) {
+                    self.doc.set_key(index, new_key);
+                }
                 true
             }
             None => false,
         }
+    }
+
+    /// Replaces the header line with `text`, which must name the same section for the SDKs
+    /// (e.g. `[mfa] ;note` for `[mfa];note`).
+    ///
+    /// # Panics
+    /// When `text` is not a header the SDKs read as this section's name.
+    pub fn set_header(&mut self, text: &str) {
+        let name = Section {
+            doc: self.doc,
+            id: SectionId(0),
+            header: self.header,
+        }
+        .name()
+        .to_owned();
+        self.doc.replace_header(self.header, text.to_owned());
+        let renamed = Section {
+            doc: self.doc,
+            id: SectionId(0),
+            header: self.header,
+        }
+        .name()
+        .to_owned();
+        assert_eq!(renamed, name, "set_header changed the section's name");
     }
 
     /// The first line of `key` (case-insensitive) in the section, which ends at line `end`.

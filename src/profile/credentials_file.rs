@@ -1,12 +1,15 @@
 //! Writing a session into the target section of a credentials file.
 //!
-//! Invariant: only the managed keys of the target change (or the section is appended); the
-//! caller has located and checked the target with [`locate_target`](super::locate_target).
+//! Invariant: only the target's own lines change (or the section is appended): its managed
+//! keys, written in lower case (the JavaScript SDK matches keys case-sensitively), and its
+//! header where the JavaScript SDK would not read it; the caller has located and checked the
+//! target with [`locate_target`](super::locate_target).
 
 use super::find::FileKind;
+use super::target::js_header_fix;
 use super::{
-    ProfileName, ACCESS_KEY_ID, EXPIRATION, MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME,
-    MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SECURITY_TOKEN, SESSION_TOKEN,
+    ProfileName, ACCESS_KEY_ID, EXPIRATION, MANAGED_KEYS, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
+    MFA_ROLE_SESSION_NAME, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SECURITY_TOKEN, SESSION_TOKEN,
 };
 use crate::ini::{Document, SectionId};
 use crate::keys::SessionCredentials;
@@ -35,8 +38,9 @@ pub struct SessionEntries<'a> {
 }
 
 /// Writes a session into the target section `at` (appended as `[name]` when `None`). Existing
-/// keys keep their place and spelling; an existing `aws_security_token` gets the new token too:
-/// botocore prefers it to `aws_session_token`, and older tools read only it.
+/// keys keep their place and spacing, their spelling lower-cased; an existing
+/// `aws_security_token` gets the new token too: botocore prefers it to `aws_session_token`, and
+/// older tools read only it.
 pub fn write_session(
     doc: &mut Document,
     at: Option<SectionId>,
@@ -62,7 +66,14 @@ pub fn write_session(
         values.extend(role.external_id.map(|id| (MFA_EXTERNAL_ID, id)));
         values.extend(role.session_name.map(|n| (MFA_ROLE_SESSION_NAME, n)));
     }
+    let fixed_header = js_header_fix(doc.section(id).header());
     let mut section = doc.section_mut(id);
+    if let Some(header) = fixed_header {
+        section.set_header(&header);
+    }
+    for key in MANAGED_KEYS {
+        section.rename_key(key, key);
+    }
     for (key, value) in values {
         section.set(key, value);
     }
@@ -114,6 +125,15 @@ aws_session_token = newtoken\nexpiration = 2030-01-01T00:00:00Z\nmfa_source_prof
             "[mfa]\r\nregion=eu\r\naws_security_token=newtoken\r\naws_access_key_id=ASIANEW\r\n\
 aws_secret_access_key=newsecret\r\naws_session_token=newtoken\r\nexpiration=2030-01-01T00:00:00Z\r\n\
 mfa_source_profile=default\r\n# mine\r\n"
+        );
+    }
+
+    #[test]
+    fn managed_keys_are_written_in_lower_case_and_a_glued_comment_gets_a_space() {
+        assert_eq!(
+            write("[mfa];note\nAWS_ACCESS_KEY_ID=old\nREGION=eu\n", None),
+            "[mfa] ;note\naws_access_key_id=ASIANEW\nREGION=eu\naws_secret_access_key=newsecret\n\
+aws_session_token=newtoken\nexpiration=2030-01-01T00:00:00Z\nmfa_source_profile=default\n"
         );
     }
 

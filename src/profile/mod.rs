@@ -13,6 +13,7 @@ mod find;
 pub mod locations;
 mod managed;
 mod name;
+mod readers;
 pub mod source;
 mod target;
 
@@ -23,8 +24,11 @@ pub use find::{find_section, sections_for_profiles, FileKind};
 pub use locations::{FileLocations, NoHome, Shown};
 pub use managed::{managed_targets, stored_session, ManagedTarget, NoSession};
 pub use name::{NameError, ProfileName};
+pub use readers::{unreadable, Reader, Unreadable};
 pub use source::{ProfileSet, SharedFiles, SourceError, SourceProfile};
-pub use target::{check_leaking_defaults, inspect_target, locate_target, TargetSummary};
+pub use target::{
+    check_leaking_defaults, inspect_target, js_header_fix, locate_target, TargetSummary,
+};
 
 use std::fmt;
 

@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A profile name that every reader sees the same way: 1 to 128 of `A-Z a-z 0-9 _ - / . % @ :
-/// +`, and not `DEFAULT`.
+/// +`, and neither `DEFAULT` (botocore's defaults) nor `__proto__` (the JavaScript SDK's
+/// parser throws on it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProfileName(String);
 
@@ -23,6 +24,9 @@ pub enum NameError {
     /// `DEFAULT`, which botocore merges into every section.
     #[error("profile name `DEFAULT` is special to the AWS CLI (its keys leak into every profile); use another name")]
     UpperDefault,
+    /// `__proto__`, which makes the JavaScript SDK read the whole file as empty.
+    #[error("profile name `__proto__` makes the AWS SDK for JavaScript read the whole file as empty; use another name")]
+    Proto,
 }
 
 impl ProfileName {
@@ -44,6 +48,8 @@ impl ProfileName {
             Err(NameError::BadChar(name.escape_debug().to_string()))
         } else if name == "DEFAULT" {
             Err(NameError::UpperDefault)
+        } else if name == "__proto__" {
+            Err(NameError::Proto)
         } else {
             Ok(ProfileName(name.to_owned()))
         }
@@ -96,6 +102,7 @@ mod tests {
             );
         }
         assert_eq!(ProfileName::new("DEFAULT"), Err(NameError::UpperDefault));
+        assert_eq!(ProfileName::new("__proto__"), Err(NameError::Proto));
         assert!(matches!(
             ProfileName::new(&"a".repeat(129)),
             Err(NameError::TooLong(_))

@@ -1,13 +1,17 @@
 //! The target section of a refresh: found, checked for lines the readers disagree on, and
-//! summed up.
+//! summed up. The readers are botocore (the AWS CLI), the Rust SDK's parser (the SDKs'
+//! shared rules) and the JavaScript SDK's.
 //!
-//! Invariant: a target that passes [`locate_target`] can be rewritten key by key and every
-//! reader then reads the new values; anything else is a [`Refusal`] naming the line.
+//! Invariant: a target that passes [`locate_target`] can be rewritten by
+//! [`write_session`](super::write_session) and all three readers then read the new values, and
+//! no line of the target is read by any of them as part of another profile; anything else is
+//! a [`Refusal`] naming the line.
 
 use super::find::{find_section, FileKind};
 use super::managed::ManagedTarget;
 use super::{ProfileName, Refusal, ACCESS_KEY_ID, MANAGED_KEYS, SECURITY_TOKEN, SESSION_TOKEN};
 use crate::ini::botocore::{botocore_key, botocore_section, is_botocore_comment};
+use crate::ini::js_sdk::{js_header, js_property, JsHeader};
 use crate::ini::{Document, Section, SectionId};
 
 /// What the target section holds, as far as a refresh cares.
@@ -36,14 +40,105 @@ pub fn locate_target(
     name: &ProfileName,
 ) -> Result<Option<(SectionId, TargetSummary)>, Refusal> {
     check_leaking_defaults(doc)?;
+    refuse_js_only_headers(doc, name)?;
     let Some(id) = find_section(doc, FileKind::Credentials, name)? else {
         return Ok(None);
     };
-    let summary = inspect_target(&doc.section(id))?;
+    let section = doc.section(id);
+    if js_header_fix(section.header()).is_none()
+        && js_header(section.header()) != Some(JsHeader::Named(name.to_string()))
+    {
+        return Err(Refusal {
+            line: section.line(),
+            reason: format!(
+                "the AWS SDK for JavaScript does not read `{}` as [{name}]; write it as `[{name}]`",
+                section.header().escape_debug()
+            ),
+        });
+    }
+    refuse_js_invisible_next_header(doc, &section, name)?;
+    let summary = inspect_target(&section)?;
     Ok(Some((id, summary)))
 }
 
-/// Checks the target section for lines the two readers disagree on, and sums up what it holds.
+/// Refuses a header right after the target that the JavaScript SDK does not take for one
+/// (`[next]#c`) when keys follow it: that SDK would read them as the target's.
+fn refuse_js_invisible_next_header(
+    doc: &Document,
+    target: &Section,
+    name: &ProfileName,
+) -> Result<(), Refusal> {
+    let Some(next) = doc.sections().find(|s| s.line() > target.line()) else {
+        return Ok(());
+    };
+    if js_header(next.header()).is_some() || js_keys_until_next_header(doc, next.line()).is_none()
+    {
+        return Ok(());
+    }
+    Err(Refusal {
+        line: next.line(),
+        reason: format!(
+            "the AWS SDK for JavaScript does not read `{}` as a header, so it reads the keys after it as part of [{name}]; put a space before its comment",
+            next.header().escape_debug()
+        ),
+    })
+}
+
+/// The first key the JavaScript SDK reads after line `from` and before the next line it takes
+/// for a header, with its line.
+fn js_keys_until_next_header(doc: &Document, from: usize) -> Option<(usize, String)> {
+    doc.lines()
+        .skip_while(|l| l.line <= from)
+        .take_while(|l| js_header(l.text).is_none())
+        .find_map(|l| js_property(l.text).map(|(key, _)| (l.line, key.to_owned())))
+}
+
+/// The header line rewritten so the JavaScript SDK reads it too, when it is `[NAME]` with a
+/// comment right after the `]` (`[mfa];note`, which the others read as `[mfa]`): a space
+/// goes before the comment, which stays.
+pub fn js_header_fix(header: &str) -> Option<String> {
+    let close = header.find(']')?;
+    let rest = &header[close + 1..];
+    rest.starts_with(['#', ';'])
+        .then(|| format!("{} {rest}", &header[..=close]))
+}
+
+/// Refuses a line outside any header that the JavaScript SDK reads as the header of profile
+/// `name` (an indented `  [mfa]`, which the others read as part of a value) when it comes after
+/// the target and a key mfa-profile writes follows it: that SDK merges the two and the later
+/// key wins over the new one.
+fn refuse_js_only_headers(doc: &Document, name: &ProfileName) -> Result<(), Refusal> {
+    let headers: Vec<usize> = doc.sections().map(|s| s.line()).collect();
+    let target = find_section(doc, FileKind::Credentials, name)
+        .ok()
+        .flatten()
+        .map(|id| doc.section(id).line());
+    let wanted = Some(JsHeader::Named(name.to_string()));
+    for l in doc.lines() {
+        if headers.contains(&l.line) || js_header(l.text) != wanted {
+            continue;
+        }
+        let after_target = target.is_some_and(|t| l.line > t);
+        let managed_key = doc
+            .lines()
+            .skip_while(|m| m.line <= l.line)
+            .take_while(|m| js_header(m.text).is_none())
+            .find(|m| js_property(m.text).is_some_and(|(k, _)| MANAGED_KEYS.contains(&k)));
+        if let (true, Some(key_line)) = (after_target, managed_key) {
+            return Err(Refusal {
+                line: l.line,
+                reason: format!(
+                    "`{}` is read as a second [{name}] by the AWS SDK for JavaScript (but as part of the value above by the AWS CLI and the other SDKs), and its line {} would win over the new session for it; remove it or move it to column 0",
+                    l.text.escape_debug(),
+                    key_line.line
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the target section for lines the readers disagree on, and sums up what it holds.
 pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
     let mut seen: Vec<(String, usize)> = Vec::new();
     let mut summary = TargetSummary::default();
@@ -94,8 +189,41 @@ pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
             _ => {}
         }
     }
+    refuse_js_disagreements(section)?;
     summary.managed = ManagedTarget::read(section);
     Ok(summary)
+}
+
+/// Refuses lines of the target that the JavaScript SDK reads differently in a way a rewrite
+/// would not mend: a line it takes for a header (what follows would leave the target for it),
+/// and an indented line it reads as a key mfa-profile writes (it would win over the new one).
+fn refuse_js_disagreements(section: &Section) -> Result<(), Refusal> {
+    for body in section.body_lines() {
+        let refusal = |reason: String| {
+            Err(Refusal {
+                line: body.line,
+                reason,
+            })
+        };
+        if js_header(body.text).is_some() {
+            return refusal(format!(
+                "`{}` is read as a section header by the AWS SDK for JavaScript but as part of the value above by the AWS CLI and the other SDKs; remove it or move it to column 0",
+                body.text.escape_debug()
+            ));
+        }
+        if !body.text.starts_with([' ', '\t']) {
+            continue;
+        }
+        if let Some((key, _)) = js_property(body.text) {
+            if MANAGED_KEYS.contains(&key) {
+                return refusal(format!(
+                    "the indented `{}` is read as `{key}` by the AWS SDK for JavaScript but as part of the value above by the AWS CLI and the other SDKs; remove it",
+                    body.text.trim().escape_debug()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a `[DEFAULT]` section holding `aws_security_token`: botocore copies it into every
@@ -143,6 +271,34 @@ mod tests {
         assert!(locate("[a]\nx = 1 # c\n[mfa]\n").is_ok());
         assert!(locate("[mfa] # note\nk = 1\n").is_ok());
         assert!(locate("[DEFAULT]\nregion = x\n").is_ok());
+    }
+
+    #[test]
+    fn lines_the_javascript_sdk_reads_differently_are_refused_or_mended() {
+        let line = |input: &str| locate(input).unwrap_err().line;
+        assert_eq!(
+            line("[mfa]\n[a]\nk = v\n  [mfa]\naws_session_token = x\n"),
+            4,
+            "an indented target header after the target, with a key we write"
+        );
+        assert!(locate("[a]\nk = v\n  [mfa]\naws_session_token = x\n[mfa]\n").is_ok());
+        assert_eq!(
+            line("[mfa]\n[b]#c\nk = v\n"),
+            2,
+            "a header the JS SDK does not see, with keys after it"
+        );
+        assert!(locate("[mfa]\n[b]#c\n[c]\nk = v\n").is_ok());
+        assert_eq!(line("[mfa]\nregion = x\n  [other]\n"), 3, "a header inside");
+        assert_eq!(
+            line("[mfa]\nregion = x\n  aws_session_token = old\n"),
+            3,
+            "an indented managed key"
+        );
+        assert!(locate("[mfa];note\nk = 1\n").is_ok(), "mended by the rewrite");
+        assert!(locate("[mfa]\nregion = x\n  more\n").is_ok());
+        assert_eq!(js_header_fix("[mfa];note").as_deref(), Some("[mfa] ;note"));
+        assert_eq!(js_header_fix("[mfa]#").as_deref(), Some("[mfa] #"));
+        assert_eq!(js_header_fix("[mfa] # ok"), None);
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::input::Region;
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::{
-    add_region, locate_target, read_document, write_session, ProfileName, SessionEntries, Shown,
+    add_region, locate_target, read_document, unreadable, write_session, ProfileName,
+    SessionEntries, Shown,
 };
 
 /// Writes `session` into the target, starting from `doc` (the file as the plan read it) when
@@ -62,6 +63,11 @@ pub(super) fn commit(
     write_session(&mut doc, at, &call.target, &entries);
     fsio::replace(path, doc.render().as_bytes(), &lock)?;
     drop(lock);
+    for problem in unreadable(&doc) {
+        notices(Notice::Warning(
+            problem.warning(path, Some(call.target.as_str())),
+        ));
+    }
     if let Some(region) = &call.carry_region {
         carry_region_over(settings, &call.target, &call.source, region, notices);
     }

@@ -147,6 +147,11 @@ pub fn refresh(
     sts::check_session(&session, settings.now)
         .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))?;
     let done = commit::commit(settings, &call, docs.credentials, session, notices)?;
+    for problem in crate::profile::unreadable(&docs.config) {
+        notices(Notice::Warning(
+            problem.warning(&settings.files.config, Some(call.target.as_str())),
+        ));
+    }
     Ok(Outcome::Refreshed(done))
 }
 

@@ -13,8 +13,8 @@ use crate::input::{
 };
 use crate::keys::LongTermKeys;
 use crate::profile::{
-    locate_target, sections_for_profiles, ManagedTarget, ProfileName, RecordedRole,
-    SharedDocuments, SharedFiles, SourceProfile, TargetSummary,
+    locate_target, sections_for_profiles, FileKind, ManagedTarget, ProfileName, RecordedRole,
+    SharedDocuments, SharedFiles, SourceProfile, TargetSummary, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
 };
 use crate::sts::{RoleRequest, SessionRequest};
 use std::str::FromStr;
@@ -131,6 +131,7 @@ pub(super) fn plan(settings: &RefreshSettings, docs: &SharedDocuments) -> Result
         config: sections_for_profiles(&docs.config, &[source.as_str()]),
     };
     let source_profile = crate::profile::source::source_profile(&shared.profiles()?, &source)?;
+    refuse_keys_spanning_lines(settings, docs, &source, &source_profile.keys)?;
     let serial = match &settings.serial {
         Some(serial) => serial.clone(),
         None => profile_value(&source, "mfa_serial", source_profile.mfa_serial.as_deref())?
@@ -182,6 +183,45 @@ pub(super) fn plan(settings: &RefreshSettings, docs: &SharedDocuments) -> Result
         carry_region: source_region.filter(|_| settings.carry_region),
         endpoint: settings.endpoint.clone(),
     }))
+}
+
+/// Refuses long-term keys that go on to the next line (an indented line under the key): the
+/// SDKs read the next line as part of the key and fail to sign (the Rust SDK panics).
+fn refuse_keys_spanning_lines(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+    source: &ProfileName,
+    keys: &LongTermKeys,
+) -> Result<(), Error> {
+    let values = [
+        (ACCESS_KEY_ID, keys.access_key_id.as_str()),
+        (SECRET_ACCESS_KEY, keys.secret_access_key.expose()),
+    ];
+    let Some((key, _)) = values.iter().find(|(_, value)| value.contains('\n')) else {
+        return Ok(());
+    };
+    let files = [
+        (&docs.credentials, FileKind::Credentials, &settings.files.credentials),
+        (&docs.config, FileKind::Config, &settings.files.config),
+    ];
+    // The credentials file wins for the SDKs, and in a file the last of repeated keys.
+    let found = files.iter().find_map(|(doc, kind, path)| {
+        let line = doc
+            .sections()
+            .filter(|s| kind.sdk_profile(s) == Some(source.as_str()))
+            .flat_map(|s| s.entries())
+            .filter(|e| e.key().eq_ignore_ascii_case(key))
+            .filter_map(|e| e.continuation().next())
+            .last()?;
+        Some(((*path).clone(), line.line))
+    });
+    let (path, line) = found.unwrap_or_else(|| (settings.files.credentials.clone(), 0));
+    Err(Error::KeySpansLines {
+        profile: source.to_string(),
+        key,
+        path,
+        line,
+    })
 }
 
 /// The target named by `--target`, else by `AWS_PROFILE` when that names a managed target.

@@ -118,6 +118,28 @@ fn the_aws_config_crate_reads_the_written_session() {
 }
 
 #[test]
+fn the_javascript_sdk_reads_the_written_session() {
+    let Some(moto) = Moto::start() else { return };
+    let env = refreshed_by_moto(&moto);
+    let Some(read) = crate::readers::js_read(&[env.credentials()]) else {
+        return;
+    };
+    let rust = crate::readers::rust_read(&env.read_credentials_text());
+    let js = crate::readers::sdk_triple(&read[0], "mfa");
+    assert!(js.0.is_some() && js.1.is_some() && js.2.is_some(), "{js:?}");
+    assert_eq!(js, crate::readers::sdk_triple(&rust, "mfa"));
+    // Every other profile reads as before.
+    let before = TestEnv::with_credentials(&original());
+    let read_before = crate::readers::js_read(&[before.credentials()]).unwrap();
+    let others = |read: &crate::readers::Read| {
+        let mut profiles = read.profiles().unwrap().clone();
+        profiles.remove("mfa");
+        profiles
+    };
+    assert_eq!(others(&read[0]), others(&read_before[0]));
+}
+
+#[test]
 fn endpoint_from_aws_endpoint_url_sts_duration_and_stdin_code() {
     let Some(moto) = Moto::start() else { return };
     let ran = Test::new()
