@@ -28,3 +28,16 @@ ensure_terminal_tools() {
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+
+# The JavaScript SDK's profile parser (@smithy/shared-ini-file-loader, pinned in
+# tests/js/package-lock.json), the third reader of the conformance and differential tests.
+ensure_js_reader() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "installing from Debian: nodejs npm" >&2
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if [ ! -d tests/js/node_modules/@smithy/shared-ini-file-loader ]; then
+    echo "installing from npm: tests/js (npm ci)" >&2
+    npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+  fi
+}

@@ -1,7 +1,8 @@
-//! How botocore (Python's `configparser`, which the AWS CLI and boto3 use) reads a line, where
-//! that can differ from the SDK view that [`classify`](super::classify) gives.
+//! How botocore (Python's `configparser`, which the AWS CLI and boto3 use) reads a line, and
+//! a whole document, where that can differ from the SDK view that
+//! [`classify`](super::classify) gives.
 //!
-//! Invariant: these functions only describe; they never decide. Callers compare the two views
+//! Invariant: these functions only describe; they never decide. Callers compare the views
 //! and refuse input on which the readers disagree.
 
 /// The section name botocore reads from a line: the line stripped of all Unicode whitespace,
@@ -28,6 +29,12 @@ pub fn is_botocore_comment(line: &str) -> bool {
     line.trim_start().starts_with(['#', ';'])
 }
 
+/// Python's `str.isspace`, which botocore's indentation and stripping use: Rust's white space
+/// plus the four information separators U+001C to U+001F.
+pub fn is_python_whitespace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
 /// Why botocore (and so the AWS CLI, which reads the credentials file at every start) cannot
 /// parse a document the SDKs read: the first line it fails on, and what is there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,51 +47,95 @@ pub struct BotocoreError {
 
 /// The first line botocore's `configparser` rejects in a document the SDKs accept, if any:
 /// a section repeated (other than `[DEFAULT]`), a key repeated in a section (keys compared as
-/// botocore reads them: up to the first `=` or `:`, lower-cased), an empty key, `[]`.
+/// botocore reads them: up to the first `=` or `:`, lower-cased), a key line without a key or
+/// a delimiter, `[]`. Lines are walked as configparser walks them: a line is the continuation
+/// of the key before it only when indented (by any white space) deeper than that key's line.
 pub fn botocore_error(doc: &super::Document) -> Option<BotocoreError> {
-    let mut sections: Vec<(&str, usize)> = Vec::new();
-    // `[DEFAULT]` may repeat, but its keys are one set across its sections.
-    let mut default_keys: Vec<String> = Vec::new();
-    for section in doc.sections() {
-        let line = section.line();
-        let Some(name) = botocore_section(section.header()) else {
-            return Some(BotocoreError {
-                line,
-                what: format!("`{}` is not a section header", section.header().escape_debug()),
-            });
-        };
-        if name != "DEFAULT" {
-            if let Some((_, first)) = sections.iter().find(|(n, _)| *n == name) {
-                return Some(BotocoreError {
-                    line,
-                    what: format!("[{}] repeated (first on line {first})", name.escape_debug()),
-                });
-            }
-            sections.push((name, line));
-        }
-        let mut own_keys: Vec<String> = Vec::new();
-        let keys = if name == "DEFAULT" {
-            &mut default_keys
-        } else {
-            &mut own_keys
-        };
-        for entry in section.entries() {
-            let Some(key) = botocore_key(entry.text()) else {
-                return Some(BotocoreError {
-                    line: entry.line(),
-                    what: format!("`{}` has no key before its `:`", entry.text().escape_debug()),
+    let mut walk = Walk::default();
+    doc.sections()
+        .try_for_each(|section| {
+            let Some(name) = botocore_section(section.header()) else {
+                let what = format!(
+                    "`{}` is not a section header",
+                    section.header().escape_debug()
+                );
+                return Err(BotocoreError {
+                    line: section.line(),
+                    what,
                 });
             };
-            if keys.contains(&key) {
-                return Some(BotocoreError {
-                    line: entry.line(),
-                    what: format!("`{}` repeated in [{}]", key.escape_debug(), name.escape_debug()),
-                });
-            }
-            keys.push(key);
+            walk.open(name.to_owned(), section.line())?;
+            section
+                .body_lines()
+                .try_for_each(|body| walk.line(body.line, body.text))
+        })
+        .err()
+}
+
+/// configparser's state while it reads a file.
+#[derive(Default)]
+struct Walk {
+    sections: Vec<(String, usize)>,
+    section: String,
+    keys: Vec<String>,
+    /// `[DEFAULT]` may repeat, but its keys are one set across its sections.
+    default_keys: Vec<String>,
+    indent: usize,
+    in_key: bool,
+}
+
+impl Walk {
+    fn open(&mut self, name: String, line: usize) -> Result<(), BotocoreError> {
+        if self.section == "DEFAULT" {
+            self.default_keys = std::mem::take(&mut self.keys);
         }
+        if name == "DEFAULT" {
+            self.keys = std::mem::take(&mut self.default_keys);
+        } else if let Some((_, first)) = self.sections.iter().find(|(n, _)| *n == name) {
+            let what = format!("[{}] repeated (first on line {first})", name.escape_debug());
+            return Err(BotocoreError { line, what });
+        } else {
+            self.sections.push((name.clone(), line));
+            self.keys.clear();
+        }
+        self.section = name;
+        self.indent = 0;
+        self.in_key = false;
+        Ok(())
     }
-    None
+
+    fn line(&mut self, line: usize, text: &str) -> Result<(), BotocoreError> {
+        let stripped = text.trim_matches(is_python_whitespace);
+        if stripped.is_empty() || stripped.starts_with(['#', ';']) {
+            return Ok(());
+        }
+        let indent = text
+            .chars()
+            .take_while(|&c| is_python_whitespace(c))
+            .count();
+        if self.in_key && indent > self.indent {
+            return Ok(());
+        }
+        self.indent = indent;
+        if let Some(name) = botocore_section(stripped) {
+            return self.open(name.to_owned(), line);
+        }
+        let Some(key) = botocore_key(stripped) else {
+            let what = format!("`{}` is no `key = value` line", stripped.escape_debug());
+            return Err(BotocoreError { line, what });
+        };
+        if self.keys.contains(&key) {
+            let what = format!(
+                "`{}` repeated in [{}]",
+                key.escape_debug(),
+                self.section.escape_debug()
+            );
+            return Err(BotocoreError { line, what });
+        }
+        self.keys.push(key);
+        self.in_key = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -134,9 +185,25 @@ mod tests {
             Some(5),
             "but not its keys"
         );
+        assert_eq!(
+            error("[DEFAULT]\nk = 1\n[a]\n[DEFAULT]\nk = 2\n").map(|e| e.0),
+            Some(5),
+            "but not its keys"
+        );
         assert_eq!(error("[a]\nx:y = 1\nx = 2\n").map(|e| e.0), Some(3));
         assert_eq!(error("[a]\n:x = 1\n").map(|e| e.0), Some(2));
         assert_eq!(error("[a]\nk = 1\n[]\n").map(|e| e.0), Some(3));
+        assert_eq!(
+            error("[a]\nx = 1\n\u{a0}x = 2\n"),
+            None,
+            "a line led by an NBSP continues the key before"
+        );
+        assert_eq!(
+            error("[a]\n\u{a0}x = 1\n\u{a0}x = 2\n").map(|e| e.0),
+            Some(3),
+            "but not one indented as deep as that key"
+        );
+        assert_eq!(error("[a]\n\u{a0}x = 1\n more\n").map(|e| e.0), Some(3));
     }
 
     #[test]

@@ -312,7 +312,10 @@ impl Document {
                     State::InProperty { sub_block: true } => {
                         // The SDK reads every indented line here as `key = value`, an
                         // indented `# comment` included (no blank before its `#`).
-                        if classify_property(text.trim_matches(WHITESPACE)).key.is_none() {
+                        if classify_property(text.trim_matches(WHITESPACE))
+                            .key
+                            .is_none()
+                        {
                             return fail(ParseErrorKind::BadSubProperty);
                         }
                     }

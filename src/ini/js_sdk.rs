@@ -114,11 +114,19 @@ mod tests {
     #[test]
     fn headers() {
         assert_eq!(named("[mfa]").as_deref(), Some("mfa"));
-        assert_eq!(named("  [mfa]  ").as_deref(), Some("mfa"), "indentation is nothing");
+        assert_eq!(
+            named("  [mfa]  ").as_deref(),
+            Some("mfa"),
+            "indentation is nothing"
+        );
         assert_eq!(named("[mfa] # note").as_deref(), Some("mfa"));
         assert_eq!(named("[mfa]; note"), None, "no blank before the comment");
         assert_eq!(named("[mfa]#"), None);
-        assert_eq!(named("[ mfa ]").as_deref(), Some(" mfa "), "not trimmed inside");
+        assert_eq!(
+            named("[ mfa ]").as_deref(),
+            Some(" mfa "),
+            "not trimmed inside"
+        );
         assert_eq!(named("[profile mfa]").as_deref(), Some("profile.mfa"));
         assert_eq!(named("[profile 'my-p']").as_deref(), Some("profile.my-p"));
         assert_eq!(named("[foo bar]").as_deref(), Some("<dropped>"));

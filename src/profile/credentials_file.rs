@@ -6,7 +6,7 @@
 //! target with [`locate_target`](super::locate_target).
 
 use super::find::FileKind;
-use super::target::js_header_fix;
+use super::target::{defaults_give_a_security_token, js_header_fix};
 use super::{
     ProfileName, ACCESS_KEY_ID, EXPIRATION, MANAGED_KEYS, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
     MFA_ROLE_SESSION_NAME, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SECURITY_TOKEN, SESSION_TOKEN,
@@ -40,14 +40,17 @@ pub struct SessionEntries<'a> {
 /// Writes a session into the target section `at` (appended as `[name]` when `None`). Existing
 /// keys keep their place and spacing, their spelling lower-cased; an existing
 /// `aws_security_token` gets the new token too: botocore prefers it to `aws_session_token`, and
-/// older tools read only it.
+/// older tools read only it. So does a target that botocore would otherwise give the
+/// `aws_security_token` of `[DEFAULT]`.
 pub fn write_session(
     doc: &mut Document,
     at: Option<SectionId>,
     name: &ProfileName,
     entries: &SessionEntries,
 ) {
-    let has_security_token = at.is_some_and(|id| doc.section(id).get(SECURITY_TOKEN).is_some());
+    // botocore prefers aws_security_token, the section's own or one [DEFAULT] gives it.
+    let has_security_token = at.is_some_and(|id| doc.section(id).get(SECURITY_TOKEN).is_some())
+        || defaults_give_a_security_token(doc);
     let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Credentials.header_for(name)));
     let session = entries.session;
     let expiration = time::rfc3339(session.expires_at);
@@ -134,6 +137,15 @@ mfa_source_profile=default\r\n# mine\r\n"
             write("[mfa];note\nAWS_ACCESS_KEY_ID=old\nREGION=eu\n", None),
             "[mfa] ;note\naws_access_key_id=ASIANEW\nREGION=eu\naws_secret_access_key=newsecret\n\
 aws_session_token=newtoken\nexpiration=2030-01-01T00:00:00Z\nmfa_source_profile=default\n"
+        );
+    }
+
+    #[test]
+    fn a_security_token_in_default_gets_one_of_our_own_beside_it() {
+        let out = write("[DEFAULT]\naws_security_token = stale\n", None);
+        assert!(
+            out.contains("\naws_session_token = newtoken\naws_security_token = newtoken\n"),
+            "{out}"
         );
     }
 

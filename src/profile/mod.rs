@@ -27,7 +27,7 @@ pub use name::{NameError, ProfileName};
 pub use readers::{unreadable, Reader, Unreadable};
 pub use source::{ProfileSet, SharedFiles, SourceError, SourceProfile};
 pub use target::{
-    check_leaking_defaults, inspect_target, js_header_fix, locate_target, TargetSummary,
+    defaults_give_a_security_token, inspect_target, js_header_fix, locate_target, TargetSummary,
 };
 
 use std::fmt;

@@ -10,7 +10,9 @@
 use super::find::{find_section, FileKind};
 use super::managed::ManagedTarget;
 use super::{ProfileName, Refusal, ACCESS_KEY_ID, MANAGED_KEYS, SECURITY_TOKEN, SESSION_TOKEN};
-use crate::ini::botocore::{botocore_key, botocore_section, is_botocore_comment};
+use crate::ini::botocore::{
+    botocore_key, botocore_section, is_botocore_comment, is_python_whitespace,
+};
 use crate::ini::js_sdk::{js_header, js_property, JsHeader};
 use crate::ini::{Document, Section, SectionId};
 
@@ -39,7 +41,6 @@ pub fn locate_target(
     doc: &Document,
     name: &ProfileName,
 ) -> Result<Option<(SectionId, TargetSummary)>, Refusal> {
-    check_leaking_defaults(doc)?;
     refuse_js_only_headers(doc, name)?;
     let Some(id) = find_section(doc, FileKind::Credentials, name)? else {
         return Ok(None);
@@ -71,8 +72,7 @@ fn refuse_js_invisible_next_header(
     let Some(next) = doc.sections().find(|s| s.line() > target.line()) else {
         return Ok(());
     };
-    if js_header(next.header()).is_some() || js_keys_until_next_header(doc, next.line()).is_none()
-    {
+    if js_header(next.header()).is_some() || js_keys_until_next_header(doc, next.line()).is_none() {
         return Ok(());
     }
     Err(Refusal {
@@ -145,6 +145,20 @@ pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
     let managed = |k: &str| MANAGED_KEYS.contains(&k);
     for entry in section.entries() {
         let line = entry.line();
+        if let Some(blank) = entry
+            .text()
+            .chars()
+            .next()
+            .filter(|c| is_python_whitespace(*c))
+        {
+            return Err(Refusal {
+                line,
+                reason: format!(
+                    "the line starts with an invisible space (U+{:04X}): the AWS CLI reads it as part of the value above, the SDKs as a key of its own; remove that character",
+                    u32::from(blank)
+                ),
+            });
+        }
         let key = entry.key().to_ascii_lowercase();
         let boto = botocore_key(entry.text()).unwrap_or_default();
         if key != boto && (managed(&key) || managed(&boto)) {
@@ -226,24 +240,15 @@ fn refuse_js_disagreements(section: &Section) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Refuses a `[DEFAULT]` section holding `aws_security_token`: botocore copies it into every
-/// section and prefers it to the `aws_session_token` we write.
-pub fn check_leaking_defaults(doc: &Document) -> Result<(), Refusal> {
-    for section in doc.sections() {
-        if botocore_section(section.header()) != Some("DEFAULT") {
-            continue;
-        }
-        if let Some(entry) = section
-            .entries()
-            .find(|e| e.key().eq_ignore_ascii_case(SECURITY_TOKEN))
-        {
-            return Err(Refusal {
-                line: entry.line(),
-                reason: "[DEFAULT] holds aws_security_token, which the AWS CLI copies into every profile and prefers to aws_session_token; remove it".into(),
-            });
-        }
-    }
-    Ok(())
+/// True when botocore gives every section an `aws_security_token` from `[DEFAULT]`: it then
+/// prefers that one to the `aws_session_token` of a section that has none of its own.
+pub fn defaults_give_a_security_token(doc: &Document) -> bool {
+    doc.sections().any(|section| {
+        botocore_section(section.header()) == Some("DEFAULT")
+            && section
+                .entries()
+                .any(|e| e.key().eq_ignore_ascii_case(SECURITY_TOKEN))
+    })
 }
 
 #[cfg(test)]
@@ -266,7 +271,7 @@ mod tests {
         assert_eq!(line("[mfa]\naws_session_token = a\n  # c\n"), 3);
         assert_eq!(line("[mfa]\naws_session_token:x = a\n"), 2);
         assert_eq!(line("[mfa]\naws_session_token\u{a0}= a\n"), 2);
-        assert_eq!(line("[DEFAULT]\naws_security_token = x\n[mfa]\n"), 2);
+        assert_eq!(line("[mfa]\naws_session_token = a\n\u{a0}x = 1\n"), 3);
         // Disagreements outside the target, or on keys it does not rewrite, are not ours.
         assert!(locate("[a]\nx = 1 # c\n[mfa]\n").is_ok());
         assert!(locate("[mfa] # note\nk = 1\n").is_ok());
@@ -294,7 +299,10 @@ mod tests {
             3,
             "an indented managed key"
         );
-        assert!(locate("[mfa];note\nk = 1\n").is_ok(), "mended by the rewrite");
+        assert!(
+            locate("[mfa];note\nk = 1\n").is_ok(),
+            "mended by the rewrite"
+        );
         assert!(locate("[mfa]\nregion = x\n  more\n").is_ok());
         assert_eq!(js_header_fix("[mfa];note").as_deref(), Some("[mfa] ;note"));
         assert_eq!(js_header_fix("[mfa]#").as_deref(), Some("[mfa] #"));

@@ -201,7 +201,11 @@ fn refuse_keys_spanning_lines(
         return Ok(());
     };
     let files = [
-        (&docs.credentials, FileKind::Credentials, &settings.files.credentials),
+        (
+            &docs.credentials,
+            FileKind::Credentials,
+            &settings.files.credentials,
+        ),
         (&docs.config, FileKind::Config, &settings.files.config),
     ];
     // The credentials file wins for the SDKs, and in a file the last of repeated keys.

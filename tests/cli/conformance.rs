@@ -172,7 +172,10 @@ fn all_three_readers_read_the_same_target_after_every_accepted_edit() {
     for (name, bytes) in observed_inputs() {
         for target in ["default", "mfa"] {
             let Some(after) = edit(&bytes, target) else {
-                refused.entry(target).or_insert_with(Vec::new).push(name.clone());
+                refused
+                    .entry(target)
+                    .or_insert_with(Vec::new)
+                    .push(name.clone());
                 continue;
             };
             let input = dir.path().join(format!("{name}-{target}.in"));
@@ -198,8 +201,16 @@ fn all_three_readers_read_the_same_target_after_every_accepted_edit() {
     );
     for (i, (name, target, after)) in labels.iter().enumerate() {
         let rust = rust_read(after);
-        assert_eq!(sdk_triple(&rust, target), want, "{name} [{target}]: the Rust SDK");
-        assert_eq!(sdk_triple(&js[i], target), want, "{name} [{target}]: the JavaScript SDK\n{after}");
+        assert_eq!(
+            sdk_triple(&rust, target),
+            want,
+            "{name} [{target}]: the Rust SDK"
+        );
+        assert_eq!(
+            sdk_triple(&js[i], target),
+            want,
+            "{name} [{target}]: the JavaScript SDK\n{after}"
+        );
         // A file botocore could not read before may stay unreadable to it (mfa-profile warns).
         if botocore_before[i].profiles().is_some() {
             assert_eq!(
@@ -281,4 +292,29 @@ fn the_sdk_reads_a_profile_from_its_sections_as_from_the_whole_file() {
         }
     }
     assert!(compared >= 50, "only {compared} profiles compared");
+}
+
+/// The JavaScript SDK reads every observed input as recorded in
+/// fixtures/conformance/observed/js-sdk.json (the JS column of docs/conformance.md).
+#[test]
+fn the_javascript_sdk_still_reads_the_observed_inputs_as_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<(String, std::path::PathBuf)> = observed_inputs()
+        .into_iter()
+        .map(|(name, bytes)| {
+            let path = dir.path().join(&name);
+            std::fs::write(&path, bytes).unwrap();
+            (name, path)
+        })
+        .collect();
+    let paths: Vec<_> = inputs.iter().map(|(_, p)| p.clone()).collect();
+    let Some(read) = js_read(&paths) else { return };
+    let recorded = fixture("observed/js-sdk.json");
+    let recorded = recorded["credentials_file_cases"].as_array().unwrap();
+    assert_eq!(recorded.len(), inputs.len());
+    for ((name, _), (seen, want)) in inputs.iter().zip(read.iter().zip(recorded)) {
+        assert_eq!(want["name"], name.as_str());
+        let want: Reading = serde_json::from_value(want["js_sdk"]["profiles"].clone()).unwrap();
+        assert_eq!(seen.profiles(), Some(&want), "{name}");
+    }
 }

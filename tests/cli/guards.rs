@@ -346,16 +346,6 @@ fn indented_key_after_header() {
 }
 
 #[test]
-fn default_leaking_a_security_token() {
-    guard(
-        with_source("[DEFAULT]\naws_security_token = x\n"),
-        &["123456"],
-        2,
-        "[DEFAULT] holds aws_security_token",
-    );
-}
-
-#[test]
 fn unknown_flag() {
     guard(default_source(), &["--bogus"], 2, "unexpected argument");
 }

@@ -135,7 +135,9 @@ pub fn js_read(paths: &[PathBuf]) -> Option<Vec<Read>> {
     if !require("node") {
         return None;
     }
-    let installed = js_dir().join("node_modules/@smithy/shared-ini-file-loader").is_dir();
+    let installed = js_dir()
+        .join("node_modules/@smithy/shared-ini-file-loader")
+        .is_dir();
     if !installed {
         assert!(
             !in_ci(),
@@ -147,9 +149,12 @@ pub fn js_read(paths: &[PathBuf]) -> Option<Vec<Read>> {
     let empty = tempfile::NamedTempFile::new().unwrap();
     let script = js_dir().join("read.js");
     let script = script.to_str().unwrap();
-    Some(batch("node", &[script], paths, |p| {
-        serde_json::json!({"credentials": p, "config": empty.path()})
-    }))
+    Some(batch(
+        "node",
+        &[script],
+        paths,
+        |p| serde_json::json!({"credentials": p, "config": empty.path()}),
+    ))
 }
 
 fn batch(

@@ -64,7 +64,10 @@ fn a_header_glued_to_its_comment_gets_a_space_so_the_javascript_sdk_sees_the_tar
     }
     // [default] keeps only its own keys for Node tools: no session leaked into it.
     let default = &js.profiles().unwrap()["default"];
-    assert_eq!(default.get("aws_access_key_id").map(String::as_str), Some(AKID));
+    assert_eq!(
+        default.get("aws_access_key_id").map(String::as_str),
+        Some(AKID)
+    );
     assert!(!default.contains_key("aws_session_token"), "{default:?}");
 }
 
@@ -80,7 +83,9 @@ fn a_source_key_going_on_to_the_next_line_is_refused_with_the_line() {
             .status(2)
             .stderr_has("source profile [default]: aws_access_key_id in ~/.aws/credentials goes on to line 3")
             .run();
-        ran.out.assert_stderr_lacks("STS").assert_silent_about(SECRET);
+        ran.out
+            .assert_stderr_lacks("STS")
+            .assert_silent_about(SECRET);
         ran.env.assert_credentials(original.as_bytes());
     }
 }
@@ -111,8 +116,11 @@ fn a_file_the_aws_cli_cannot_parse_is_written_with_a_warning_naming_the_line() {
     );
     if require("aws") {
         // The warning is true: the real AWS CLI cannot parse the file.
-        run(ran.env.command("aws").args(["configure", "list", "--profile", "mfa"]))
-            .assert_stderr_has("Unable to parse config file");
+        run(ran
+            .env
+            .command("aws")
+            .args(["configure", "list", "--profile", "mfa"]))
+        .assert_stderr_has("Unable to parse config file");
     }
 }
 
@@ -141,13 +149,39 @@ fn a_proto_section_which_the_javascript_sdk_cannot_read_is_warned_about() {
 }
 
 #[test]
-fn an_indented_target_header_that_only_the_javascript_sdk_sees_is_refused() {
-    let original = format!("{}  [mfa]\nk = v\n", default_source());
+fn an_indented_target_header_only_the_javascript_sdk_sees_with_a_key_after_it_is_refused() {
+    // For the JavaScript SDK the indented line opens a second [mfa], merged after the first:
+    // its aws_session_token would win over the new session.
+    let original = format!(
+        "{}{}[other]\nk = v\n  [mfa]\naws_session_token = stale\n",
+        default_source(),
+        managed("mfa", "default", "2001-01-01T00:00:00Z")
+    );
     let ran = Test::new()
         .credentials(&original)
         .args(["123456", "--endpoint-url", CLOSED])
         .status(2)
-        .stderr_has("line 5: `  [mfa]` is read as a [mfa] header by the AWS SDK for JavaScript")
+        .stderr_has("line 13: `  [mfa]` is read as a second [mfa] by the AWS SDK for JavaScript")
         .run();
     ran.env.assert_credentials(original.as_bytes());
+}
+
+#[test]
+fn a_security_token_in_default_is_outranked_by_one_written_into_the_target() {
+    // botocore gives every section [DEFAULT]'s aws_security_token and prefers it to
+    // aws_session_token: the target gets one of its own, which botocore reads instead.
+    let sts = CannedSts::start();
+    let ran = Test::new()
+        .credentials(format!(
+            "{}\n[DEFAULT]\naws_security_token = stale\n",
+            default_source()
+        ))
+        .args(["123456", "--endpoint-url", &sts.url()])
+        .run();
+    let Some((botocore, rust, js)) = read_three(&ran.env) else {
+        return;
+    };
+    assert_eq!(botocore_triple(&botocore, "mfa"), canned_triple());
+    assert_eq!(sdk_triple(&rust, "mfa"), canned_triple());
+    assert_eq!(sdk_triple(&js, "mfa"), canned_triple());
 }
