@@ -19,6 +19,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod fsio;

@@ -1,0 +1,327 @@
+//! `doctor`: what the AWS tools will do with the shared files and this environment, explained
+//! finding by finding, with what to do. No network.
+//!
+//! Invariant: pure: it reads only what it is handed (the parsed files, their modes, the
+//! environment's variables, the time) and returns findings; it never writes.
+
+use crate::ini::Document;
+use crate::profile::{
+    find_section, unreadable, FileKind, FileLocations, ManagedTarget, Shown, ACCESS_KEY_ID,
+    SECRET_ACCESS_KEY,
+};
+use crate::time::{human_span, human_utc};
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// How things are: nothing to do.
+    Ok,
+    /// Something to do in the normal course of things (an expired session).
+    Note,
+    /// Something is wrong: the tools will not do what you expect.
+    Problem,
+}
+
+impl Level {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Note => "note",
+            Level::Problem => "problem",
+        }
+    }
+}
+
+/// One finding: about what, what is so, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// How much it matters.
+    pub level: Level,
+    /// What it is about: `environment`, a file, `[profile]`.
+    pub subject: String,
+    /// One sentence, with what to do when something is to be done.
+    pub message: String,
+}
+
+/// What `doctor` looks at.
+pub struct Examined<'a> {
+    /// The shared files.
+    pub files: &'a FileLocations,
+    /// The credentials file, parsed (or why it could not be).
+    pub credentials: Result<&'a Document, String>,
+    /// The config file, parsed (or why it could not be).
+    pub config: Result<&'a Document, String>,
+    /// Permission bits of the credentials and config files, where they exist.
+    pub modes: (Option<u32>, Option<u32>),
+    /// The environment's variables.
+    pub var: &'a dyn Fn(&str) -> Option<String>,
+    /// Now, epoch seconds.
+    pub now: i64,
+    /// Only this profile, when one is named.
+    pub profile: Option<&'a str>,
+}
+
+/// Everything `doctor` finds, the most important first within each subject.
+pub fn examine(input: &Examined) -> Vec<Finding> {
+    let mut found = Vec::new();
+    environment(input, &mut found);
+    files(input, &mut found);
+    profiles(input, &mut found);
+    found
+}
+
+fn finding(found: &mut Vec<Finding>, level: Level, subject: &str, message: String) {
+    found.push(Finding {
+        level,
+        subject: subject.to_owned(),
+        message,
+    });
+}
+
+/// Variables that change which credentials the tools use.
+fn environment(input: &Examined, found: &mut Vec<Finding>) {
+    let var = |name: &str| (input.var)(name).filter(|v| !v.is_empty());
+    let env = "environment";
+    if var("AWS_ACCESS_KEY_ID").is_some() || var("AWS_SECRET_ACCESS_KEY").is_some() {
+        finding(found, Level::Problem, env, "AWS_ACCESS_KEY_ID is set: the SDKs and `AWS_PROFILE=NAME aws ...` use it instead of any profile (only `aws --profile NAME` ignores it); run `unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`".into());
+    } else if var("AWS_SESSION_TOKEN").is_some() {
+        finding(found, Level::Problem, env, "AWS_SESSION_TOKEN is set without AWS_ACCESS_KEY_ID: a leftover of an old session; run `unset AWS_SESSION_TOKEN`".into());
+    }
+    if var("AWS_ROLE_ARN").is_some() && var("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
+        finding(found, Level::Problem, env, "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set: the SDKs assume that role instead of using a profile's keys; unset them outside CI".into());
+    }
+    let profile = var("AWS_PROFILE");
+    let default_profile = var("AWS_DEFAULT_PROFILE");
+    if let Some(legacy) = &default_profile {
+        if profile.as_ref() != Some(legacy) {
+            finding(found, Level::Problem, env, format!("AWS_DEFAULT_PROFILE={legacy} is set: the AWS CLI prefers it to AWS_PROFILE, the SDKs ignore it; run `unset AWS_DEFAULT_PROFILE` and use AWS_PROFILE"));
+        }
+    }
+    match &profile {
+        Some(name) => finding(
+            found,
+            Level::Ok,
+            env,
+            format!("AWS_PROFILE={name}: the tools use profile [{name}] unless told otherwise"),
+        ),
+        None => finding(
+            found,
+            Level::Ok,
+            env,
+            "AWS_PROFILE is not set: the tools use profile [default] unless told otherwise".into(),
+        ),
+    }
+    for (name, file) in [
+        ("AWS_SHARED_CREDENTIALS_FILE", &input.files.credentials),
+        ("AWS_CONFIG_FILE", &input.files.config),
+    ] {
+        if var(name).is_some() {
+            finding(
+                found,
+                Level::Ok,
+                env,
+                format!("{name} is set: the tools read {}", Shown(file)),
+            );
+        }
+    }
+}
+
+/// The files: readable by every tool, private when they hold keys, keys where they belong.
+fn files(input: &Examined, found: &mut Vec<Finding>) {
+    for (path, doc, mode) in [
+        (&input.files.credentials, &input.credentials, input.modes.0),
+        (&input.files.config, &input.config, input.modes.1),
+    ] {
+        let subject = Shown(path).to_string();
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(why) => {
+                finding(
+                    found,
+                    Level::Problem,
+                    &subject,
+                    format!("{why}; the SDKs cannot use any profile while this stands"),
+                );
+                continue;
+            }
+        };
+        for problem in unreadable(doc) {
+            finding(found, Level::Problem, &subject, problem.warning(path, None));
+        }
+        let holds_keys = doc.sections().any(|s| s.get(SECRET_ACCESS_KEY).is_some());
+        if let (true, Some(mode)) = (holds_keys, mode) {
+            if mode & 0o077 != 0 {
+                finding(found, Level::Problem, &subject, format!("it holds secret keys and other users can read it (mode {mode:o}); run `chmod 600 {subject}`"));
+            }
+        }
+    }
+    if let Ok(config) = &input.config {
+        for section in config.sections() {
+            if section.get(ACCESS_KEY_ID).is_some() && section.get(SECRET_ACCESS_KEY).is_some() {
+                let name = FileKind::Config
+                    .sdk_profile(&section)
+                    .unwrap_or(section.name());
+                finding(found, Level::Problem, &format!("[{name}]"), format!("long-term keys in the config file ({}, line {}): the credentials file is the place for them (the tools look there first and keep it private); move them", Shown(&input.files.config), section.line()));
+            }
+        }
+    }
+}
+
+/// How each profile gets its credentials, for the AWS CLI and for the SDKs.
+fn profiles(input: &Examined, found: &mut Vec<Finding>) {
+    let (Ok(credentials), Ok(config)) = (&input.credentials, &input.config) else {
+        return;
+    };
+    let mut names: Vec<String> = Vec::new();
+    for (doc, kind) in [
+        (credentials, FileKind::Credentials),
+        (config, FileKind::Config),
+    ] {
+        for section in doc.sections() {
+            if let Some(name) = kind.sdk_profile(&section) {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    }
+    if let Some(only) = input.profile {
+        if !names.iter().any(|n| n == only) {
+            finding(
+                found,
+                Level::Problem,
+                &format!("[{only}]"),
+                format!(
+                    "no such profile in {} or {}; the profiles are: {}",
+                    Shown(&input.files.credentials),
+                    Shown(&input.files.config),
+                    names.join(", ")
+                ),
+            );
+            return;
+        }
+        names.retain(|n| n == only);
+    }
+    for name in &names {
+        let profile = Profile::read(credentials, config, name);
+        sources_of(&profile, name, found);
+        managed_state(input, credentials, name, found);
+    }
+}
+
+/// What a profile holds, both files merged, as far as choosing credentials goes.
+#[derive(Default)]
+struct Profile {
+    keys_in_credentials: bool,
+    keys_in_config: bool,
+    role_arn: bool,
+    web_identity: bool,
+    sso: bool,
+    login_session: bool,
+    credential_process: bool,
+    credential_source: bool,
+}
+
+impl Profile {
+    fn read(credentials: &Document, config: &Document, name: &str) -> Profile {
+        let mut p = Profile::default();
+        let Ok(name) = crate::profile::ProfileName::new(name) else {
+            return p;
+        };
+        for (doc, kind) in [
+            (credentials, FileKind::Credentials),
+            (config, FileKind::Config),
+        ] {
+            let Ok(Some(id)) = find_section(doc, kind, &name) else {
+                continue;
+            };
+            let section = doc.section(id);
+            let has = |key: &str| section.get(key).is_some_and(|v| !v.is_empty());
+            let keys = has(ACCESS_KEY_ID) && has(SECRET_ACCESS_KEY);
+            match kind {
+                FileKind::Credentials => p.keys_in_credentials |= keys,
+                FileKind::Config => p.keys_in_config |= keys,
+            }
+            p.role_arn |= has("role_arn");
+            p.web_identity |= has("web_identity_token_file");
+            p.sso |= has("sso_session") || has("sso_start_url");
+            p.login_session |= has("login_session");
+            p.credential_process |= has("credential_process");
+            p.credential_source |= has("credential_source");
+        }
+        p
+    }
+
+    /// What `aws --profile NAME` uses (botocore's order: role, web identity, SSO, the
+    /// credentials file's keys, login, process, the config file's keys).
+    fn aws_cli(&self) -> Option<&'static str> {
+        [
+            (self.role_arn && !self.web_identity, "the role in role_arn"),
+            (
+                self.web_identity && self.role_arn,
+                "web identity (web_identity_token_file)",
+            ),
+            (self.sso, "IAM Identity Center (sso_*)"),
+            (self.keys_in_credentials, "the keys in the credentials file"),
+            (
+                self.login_session,
+                "the `aws login` session (login_session)",
+            ),
+            (self.credential_process, "credential_process"),
+            (self.keys_in_config, "the keys in the config file"),
+        ]
+        .into_iter()
+        .find_map(|(has, what)| has.then_some(what))
+    }
+
+    /// What the SDKs use (aws-config's order: role, credential source, web identity, SSO,
+    /// login, process, then keys from either file).
+    fn sdks(&self) -> Option<&'static str> {
+        [
+            (self.role_arn && !self.web_identity, "the role in role_arn"),
+            (self.credential_source, "credential_source"),
+            (
+                self.web_identity && self.role_arn,
+                "web identity (web_identity_token_file)",
+            ),
+            (self.sso, "IAM Identity Center (sso_*)"),
+            (
+                self.login_session,
+                "the `aws login` session (login_session)",
+            ),
+            (self.credential_process, "credential_process"),
+            (self.keys_in_credentials, "the keys in the credentials file"),
+            (self.keys_in_config, "the keys in the config file"),
+        ]
+        .into_iter()
+        .find_map(|(has, what)| has.then_some(what))
+    }
+}
+
+fn sources_of(profile: &Profile, name: &str, found: &mut Vec<Finding>) {
+    let subject = format!("[{name}]");
+    match (profile.aws_cli(), profile.sdks()) {
+        (Some(cli), Some(sdks)) if cli != sdks => finding(found, Level::Problem, &subject, format!("the AWS CLI uses {cli}, the SDKs use {sdks}: keep one way of signing in per profile (remove the other, or use another profile name)")),
+        (Some(both), _) => finding(found, Level::Ok, &subject, format!("signs with {both}")),
+        (None, _) => finding(found, Level::Ok, &subject, "holds no credentials (settings only, or a profile mfa-profile has not written yet)".into()),
+    }
+}
+
+fn managed_state(input: &Examined, credentials: &Document, name: &str, found: &mut Vec<Finding>) {
+    let Ok(profile) = crate::profile::ProfileName::new(name) else {
+        return;
+    };
+    let Ok(Some(id)) = find_section(credentials, FileKind::Credentials, &profile) else {
+        return;
+    };
+    let Some(target) = ManagedTarget::read(&credentials.section(id)) else {
+        return;
+    };
+    let subject = format!("[{name}]");
+    match target.expires_at {
+        Some(at) if at > input.now => finding(found, Level::Ok, &subject, format!("a session from [{}], valid for {} (until {})", target.source, human_span(at - input.now), human_utc(at))),
+        Some(at) => finding(found, Level::Note, &subject, format!("the session from [{}] expired on {}; run `mfa-profile -t {name}`", target.source, human_utc(at))),
+        None => finding(found, Level::Note, &subject, format!("a session from [{}] with no readable expiration; run `mfa-profile -t {name} --force`", target.source)),
+    }
+}
