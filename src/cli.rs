@@ -42,6 +42,8 @@ pub struct Cli {
 }
 
 /// The commands.
+// Built once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Get a new session and write it into the target profile (the default command).
@@ -85,6 +87,10 @@ pub struct SessionArgs {
     /// Leave the config file alone: do not add the source's region to [profile TARGET].
     #[arg(long)]
     pub no_config: bool,
+    /// Allow a plain http:// AWS_ENDPOINT_URL_STS on another machine when refreshing: the
+    /// MFA code and the session then cross the network in clear text.
+    #[arg(long)]
+    pub allow_insecure_endpoint: bool,
 }
 
 /// Options of `exec`.
@@ -184,10 +190,15 @@ pub struct RefreshArgs {
     /// us-east-1].
     #[arg(long, value_name = "REGION")]
     pub region: Option<Region>,
-    /// STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else
-    /// https://sts.REGION.amazonaws.com].
+    /// STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else https://sts.REGION.amazonaws.com;
+    /// the general AWS_ENDPOINT_URL is not used for STS]. Plain http:// only to this machine
+    /// (localhost, 127.0.0.0/8, ::1) unless --allow-insecure-endpoint.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<EndpointUrl>,
+    /// Allow a plain http:// STS endpoint on another machine: the MFA code and the session
+    /// then cross the network in clear text.
+    #[arg(long)]
+    pub allow_insecure_endpoint: bool,
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,

@@ -3,13 +3,20 @@
 //!
 //! Invariant: a [`Secret`] never shows its value through `Debug` or `Display`; the only way to
 //! the value is [`Secret::expose`], called where the value is sent to STS, written to a file,
-//! or printed because the user asked for it.
+//! or printed because the user asked for it. Its memory is zeroed when it is dropped.
 
 use std::fmt;
+use zeroize::Zeroize;
 
-/// A string that must not appear in output, logs or errors.
+/// A string that must not appear in output, logs, errors or core dumps: zeroed on drop.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl Secret {
     /// Wraps a value.

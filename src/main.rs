@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    mfa_profile::app::protect_process();
     let cli = mfa_profile::cli::Cli::parse();
     match mfa_profile::app::run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -19,9 +19,23 @@ use crate::error::Error;
 use crate::input::EndpointUrl;
 use crate::notice::Notice;
 use crate::profile::locations::{self, FileLocations};
+use crate::sts::{resolve_endpoint, CustomEndpoint, EndpointError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use terminal::colour::{paint, Colour, Stream};
+
+/// Keeps the secrets this process reads out of core dumps and away from other processes of
+/// the same user: the process is marked non-dumpable (no core file, no ptrace attach, no
+/// `/proc/PID/mem`). Called first thing in `main`. A program `exec` runs is dumpable again:
+/// `execve` resets the flag.
+pub fn protect_process() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{set_dumpable_behavior, DumpableBehavior};
+        // Nothing better to do on failure than to go on: the secrets are zeroed on drop still.
+        let _ = set_dumpable_behavior(DumpableBehavior::NotDumpable);
+    }
+}
 
 /// Runs the command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
@@ -70,10 +84,26 @@ fn locate(credentials: Option<&Path>, config: Option<&Path>) -> Result<FileLocat
     Ok(locations::resolve(var, credentials, config)?)
 }
 
-/// The STS endpoint: `--endpoint-url`, else the SDKs' variables.
-fn endpoint(flag: Option<&EndpointUrl>) -> Result<Option<EndpointUrl>, Error> {
-    crate::sts::resolve_endpoint(flag.cloned(), var)
-        .map_err(|(var, error)| Error::EnvValue { var, error })
+/// The STS endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_STS`; a plain-http one only on
+/// this machine or with `--allow-insecure-endpoint`. Says so when `AWS_ENDPOINT_URL` is set,
+/// since the SDKs would use it and mfa-profile does not.
+fn endpoint(
+    flag: Option<&EndpointUrl>,
+    allow_insecure: bool,
+) -> Result<Option<CustomEndpoint>, Error> {
+    let choice = resolve_endpoint(flag.cloned(), allow_insecure, var).map_err(|e| match e {
+        EndpointError::Malformed(var, error) => Error::EnvValue { var, error },
+        EndpointError::Insecure(endpoint) => Error::InsecureEndpoint {
+            url: endpoint.url.to_string(),
+            origin: endpoint.origin.as_str(),
+        },
+    })?;
+    if choice.ignored_general_variable {
+        notice(Notice::Info(
+            "AWS_ENDPOINT_URL is set but not used for STS: MFA codes go only to --endpoint-url, AWS_ENDPOINT_URL_STS or STS itself".into(),
+        ));
+    }
+    Ok(choice.endpoint)
 }
 
 /// Shows a notice on standard error.

@@ -24,7 +24,12 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
         command: args.code_command.clone(),
         input: CodeInput::detect(),
     };
-    let outcome = refresh(&settings, &SpinningSts(&SdkSts), &mut codes, &mut notice)?;
+    let outcome = refresh(
+        &settings,
+        &SpinningSts(&SdkSts::default()),
+        &mut codes,
+        &mut notice,
+    )?;
     report(&outcome, args.json)?;
     Ok(EXIT_OK)
 }
@@ -46,7 +51,7 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         serial: args.serial_number.clone(),
         duration: args.duration,
         region: args.region.clone(),
-        endpoint: endpoint(args.endpoint_url.as_ref())?,
+        endpoint: endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?,
         role: args.role_arn.clone().map(|arn| RoleSettings {
             arn,
             session_name: args.role_session_name.clone(),
@@ -85,9 +90,14 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
             now: now(),
             ..settings.clone()
         });
-        let result = one
-            .map_err(Error::from)
-            .and_then(|one| refresh(&one, &SpinningSts(&SdkSts), &mut codes, &mut notice));
+        let result = one.map_err(Error::from).and_then(|one| {
+            refresh(
+                &one,
+                &SpinningSts(&SdkSts::default()),
+                &mut codes,
+                &mut notice,
+            )
+        });
         match result.and_then(|outcome| report(&outcome, args.json)) {
             Ok(()) => {}
             Err(error @ Error::ClosedPipe) => return Err(error),

@@ -9,6 +9,7 @@ use super::line::{classify, Header, LineKind, Property, WHITESPACE};
 use memchr::memchr;
 use std::fmt;
 use std::ops::Range;
+use zeroize::Zeroize;
 
 /// A line ending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -549,6 +550,18 @@ fn header_indices(lines: &[Line]) -> Vec<u32> {
         .filter(|(_, line)| matches!(line.kind, Kind::Header(_)))
         .map(|(index, _)| index as u32)
         .collect()
+}
+
+impl Drop for Document {
+    fn drop(&mut self) {
+        // The text holds the long-term secret key: it must not linger in freed memory.
+        self.source.zeroize();
+        for line in &mut self.lines {
+            if let Text::Owned(text) = &mut line.text {
+                text.zeroize();
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Document {

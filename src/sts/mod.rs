@@ -1,20 +1,31 @@
 //! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
-//! fake behind it), and its implementation on the AWS SDK.
+//! fake behind it), its implementation on the AWS SDK, the choice of endpoint
+//! ([`resolve_endpoint`]), a bound on what is read back ([`MAX_RESPONSE_BYTES`]) and the check
+//! of the session STS returned ([`check_session`]).
 //!
 //! Invariant: one refresh makes exactly one logical STS request (the SDK may retry it), with
 //! the credentials, region and endpoint passed in explicitly; nothing here reads the process
 //! environment, looks up IMDS or credential chains. Every failure becomes one [`StsError`]
 //! sentence that carries no secret.
 
+mod bounded;
+mod check;
+mod endpoint;
+
+pub use bounded::MAX_RESPONSE_BYTES;
+pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
+pub use endpoint::{
+    resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,
+};
+
 use crate::input::{
-    EndpointUrl, ExternalId, InputError, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName,
-    SessionDuration,
+    EndpointUrl, ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
 };
 use crate::keys::{LongTermKeys, Secret, SessionCredentials};
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::BehaviorVersion;
 use aws_credential_types::Credentials;
+use aws_sdk_sts::config::retry::RetryConfig;
+use aws_sdk_sts::config::timeout::TimeoutConfig;
+use aws_sdk_sts::config::{BehaviorVersion, SharedHttpClient};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use std::time::Duration;
 
@@ -130,7 +141,20 @@ pub enum StsError {
 
 /// STS through the AWS SDK for Rust.
 #[derive(Debug, Default)]
-pub struct SdkSts;
+pub struct SdkSts {
+    /// The HTTP client; `None`: the SDK's own (rustls), or plain hyper for an `http://`
+    /// endpoint. Tests and the fuzz target put a canned answer here.
+    http_client: Option<SharedHttpClient>,
+}
+
+impl SdkSts {
+    /// STS through `http_client` instead of the network.
+    pub fn with_http_client(http_client: SharedHttpClient) -> SdkSts {
+        SdkSts {
+            http_client: Some(http_client),
+        }
+    }
+}
 
 impl Sts for SdkSts {
     fn get_session(
@@ -147,11 +171,10 @@ impl Sts for SdkSts {
 }
 
 impl SdkSts {
-    async fn call(
-        &self,
-        keys: &LongTermKeys,
-        request: &SessionRequest,
-    ) -> Result<SessionCredentials, StsError> {
+    /// The client for one request. Built from the service's own config builder, not from
+    /// `aws_config::defaults()`, which would read `AWS_ENDPOINT_URL` and other variables from
+    /// the environment behind our back.
+    fn client(&self, keys: &LongTermKeys, request: &SessionRequest) -> aws_sdk_sts::Client {
         let credentials = Credentials::new(
             &keys.access_key_id,
             keys.secret_access_key.expose(),
@@ -159,11 +182,10 @@ impl SdkSts {
             None,
             "mfa-profile source profile",
         );
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        let mut config = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(request.region.to_string()))
             .credentials_provider(credentials)
-            // The source was read already: the loader gets no profile file to read again.
-            .profile_files(crate::profile::SharedFiles::default().to_env_config_files())
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(CONNECT_TIMEOUT)
@@ -172,17 +194,28 @@ impl SdkSts {
                     .operation_timeout(CALL_TIMEOUT)
                     .build(),
             )
-            .retry_config(RetryConfig::standard().with_max_attempts(3));
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .interceptor(bounded::BoundedResponse);
+        if let Some(client) = &self.http_client {
+            config = config.http_client(client.clone());
+        }
         if let Some(url) = &request.endpoint {
             // Without TLS the client never loads the system's CA store (about 150 files).
-            if url.is_plain_http() {
-                loader = loader.http_client(aws_smithy_http_client::Builder::new().build_http());
+            if url.is_plain_http() && self.http_client.is_none() {
+                config = config.http_client(aws_smithy_http_client::Builder::new().build_http());
             }
-            loader = loader.endpoint_url(url.as_str());
+            config = config.endpoint_url(url.as_str());
         }
-        let config = loader.load().await;
+        aws_sdk_sts::Client::from_conf(config.build())
+    }
+
+    async fn call(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError> {
+        let client = self.client(keys, request);
         let endpoint = request.endpoint_shown();
-        let client = aws_sdk_sts::Client::new(&config);
         let creds = match &request.role {
             None => {
                 client
@@ -222,54 +255,15 @@ impl SdkSts {
     }
 }
 
-/// The endpoint STS calls go to: `flag` (`--endpoint-url`), else the AWS SDKs' variables
-/// `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
-/// is true), read through `var`. `Ok(None)`: STS's regional https endpoint. A malformed
-/// variable is an error naming it.
-pub fn resolve_endpoint(
-    flag: Option<EndpointUrl>,
-    var: impl Fn(&str) -> Option<String>,
-) -> Result<Option<EndpointUrl>, (&'static str, InputError)> {
-    if flag.is_some() {
-        return Ok(flag);
-    }
-    let var = |name| var(name).filter(|v| !v.is_empty());
-    if var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-        return Ok(None);
-    }
-    for name in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
-        if let Some(url) = var(name) {
-            return url.parse().map(Some).map_err(|e| (name, e));
-        }
-    }
-    Ok(None)
-}
-
-/// Refuses a session that must never reach the file. The SDK turns a truncated response into
-/// empty strings and an epoch-0 expiration rather than an error.
-pub fn check_session(session: &SessionCredentials, now: i64) -> Result<(), String> {
-    let printable = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic());
-    if !printable(&session.access_key_id)
-        || !printable(session.secret_access_key.expose())
-        || !printable(session.session_token.expose())
-    {
-        return Err("its credentials are empty or hold characters no key has".into());
-    }
-    if session.expires_at <= now {
-        return Err(format!(
-            "the session it describes expired at {} (if that looks wrong, check the system clock)",
-            crate::time::rfc3339(session.expires_at)
-        ));
-    }
-    Ok(())
-}
-
 fn map_error<E, R>(error: SdkError<E, R>, request: &SessionRequest, endpoint: &str) -> StsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
     let endpoint = endpoint.to_owned();
+    if bounded::is_too_large(&error) {
+        return StsError::BadResponse(endpoint, bounded::TooLarge.to_string());
+    }
     match &error {
         SdkError::ServiceError(service) => {
             let err = service.err();
@@ -366,88 +360,6 @@ mod tests {
         }
     }
 
-    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
-
-    fn resolved(
-        flag: Option<&str>,
-        vars: &'static [(&'static str, &'static str)],
-    ) -> Option<String> {
-        resolve_endpoint(flag.map(|f| f.parse().unwrap()), env(vars))
-            .unwrap()
-            .map(|url| url.to_string())
-    }
-
-    #[test]
-    fn endpoint_flag_beats_service_variable_beats_global_variable() {
-        let both: &[(&str, &str)] = &[
-            ("AWS_ENDPOINT_URL_STS", "http://sts.local"),
-            ("AWS_ENDPOINT_URL", "http://all.local"),
-        ];
-        assert_eq!(
-            resolved(Some("https://flag.example"), both).as_deref(),
-            Some("https://flag.example")
-        );
-        assert_eq!(resolved(None, both).as_deref(), Some("http://sts.local"));
-        let global: &[(&str, &str)] = &[
-            ("AWS_ENDPOINT_URL_STS", ""),
-            ("AWS_ENDPOINT_URL", "http://all.local"),
-        ];
-        assert_eq!(resolved(None, global).as_deref(), Some("http://all.local"));
-        let ignored: &[(&str, &str)] = &[
-            ("AWS_ENDPOINT_URL_STS", "http://sts.local"),
-            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
-        ];
-        assert_eq!(resolved(None, ignored), None);
-        assert_eq!(resolved(None, &[]), None);
-        let bad: &[(&str, &str)] = &[("AWS_ENDPOINT_URL_STS", "ftp://x")];
-        assert_eq!(
-            resolve_endpoint(None, env(bad)).unwrap_err().0,
-            "AWS_ENDPOINT_URL_STS"
-        );
-        assert_eq!(
-            request().endpoint_shown(),
-            "https://sts.eu-south-1.amazonaws.com"
-        );
-    }
-
-    #[test]
-    fn incomplete_sessions_are_refused() {
-        let good = SessionCredentials {
-            access_key_id: "ASIAEXAMPLE".into(),
-            secret_access_key: Secret::new("s"),
-            session_token: Secret::new("t"),
-            expires_at: 2000,
-        };
-        assert!(check_session(&good, 1000).is_ok());
-        assert!(check_session(&good, 2000).is_err());
-        for broken in [
-            SessionCredentials {
-                access_key_id: String::new(),
-                ..good.clone()
-            },
-            SessionCredentials {
-                secret_access_key: Secret::new(""),
-                ..good.clone()
-            },
-            SessionCredentials {
-                session_token: Secret::new("a b"),
-                ..good.clone()
-            },
-            SessionCredentials {
-                session_token: Secret::new("a\nb = c"),
-                ..good.clone()
-            },
-        ] {
-            assert!(check_session(&broken, 1000).is_err());
-        }
-    }
-
     #[test]
     fn service_errors_get_hints() {
         let r = request();
@@ -475,6 +387,7 @@ mod tests {
             classify_service_error("RegionDisabledException", "x", &r),
             StsError::RegionDisabled("eu-south-1".into())
         );
+        assert_eq!(r.endpoint_shown(), "https://sts.eu-south-1.amazonaws.com");
         assert!(classify_service_error("Weird", "m", &r)
             .to_string()
             .contains("Weird: m"));
