@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, the editor's conformance and property tests, and the
 # end-to-end tests against a local moto STS read back by the AWS CLI, boto3 and aws-config.
-# Installs moto, awscli and boto3 from PyPI, and setsid and script from Debian, when missing.
+# Installs moto, awscli and boto3 from PyPI, and setsid, script, unshare and ip from Debian, when
+# missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/tools.sh
 ensure_python_tools
 ensure_terminal_tools
+ensure_network_tools
 export PROPTEST_CASES="${PROPTEST_CASES:-2000}"
 cargo test --locked --features failpoints

@@ -5,7 +5,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     mfa_profile::app::protect_process();
-    let cli = mfa_profile::cli::Cli::parse();
+    let cli = match mfa_profile::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return ExitCode::from(mfa_profile::app::report_usage(&error)),
+    };
     match mfa_profile::app::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

@@ -15,14 +15,14 @@ mod status;
 mod terminal;
 
 use crate::cli::{Cli, Command};
-use crate::error::Error;
+use crate::error::{Error, EXIT_OK, EXIT_USAGE};
 use crate::input::EndpointUrl;
 use crate::notice::Notice;
 use crate::profile::locations::{self, FileLocations};
 use crate::sts::{resolve_endpoint, CustomEndpoint, EndpointError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use terminal::colour::{paint, Colour, Stream};
+use terminal::colour::Colour;
 
 /// Keeps the secrets this process reads out of core dumps and away from other processes of
 /// the same user: the process is marked non-dumpable (no core file, no ptrace attach, no
@@ -110,10 +110,9 @@ fn endpoint(
 fn notice(notice: Notice) {
     match notice {
         Notice::Info(text) => terminal::say(&format!("mfa-profile: {text}")),
-        Notice::Warning(text) => terminal::say(&format!(
-            "mfa-profile: {} {text}",
-            paint("warning:", Colour::Yellow, Stream::Stderr)
-        )),
+        Notice::Warning(text) => {
+            terminal::say_labelled("mfa-profile: ", "warning:", Colour::Yellow, &text)
+        }
     }
 }
 
@@ -122,10 +121,25 @@ pub fn report_error(error: &Error) {
     if error.is_quiet() {
         return;
     }
-    terminal::say(&format!(
-        "mfa-profile: {} {error}",
-        paint("error:", Colour::Red, Stream::Stderr)
-    ));
+    terminal::say_labelled("mfa-profile: ", "error:", Colour::Red, &error.to_string());
+}
+
+/// Prints what clap has to say instead of running: help and version on standard output as
+/// clap renders them, a usage error on standard error made printable (clap quotes the
+/// rejected argument as typed, escape sequences included). Returns the exit code.
+pub fn report_usage(error: &clap::Error) -> u8 {
+    if !error.use_stderr() {
+        // Help or version: text of our own. A closed pipe (`--help | head`) is no error.
+        let _ = error.print();
+        return EXIT_OK;
+    }
+    for line in error.render().to_string().lines() {
+        match line.strip_prefix("error: ") {
+            Some(rest) => terminal::say_labelled("", "error:", Colour::Red, rest),
+            None => terminal::say(line),
+        }
+    }
+    u8::try_from(error.exit_code()).unwrap_or(EXIT_USAGE)
 }
 
 /// Writes `bytes` to standard output. A reader that closed the pipe (`| head`) ends the

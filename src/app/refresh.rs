@@ -1,7 +1,7 @@
 //! `mfa-profile [refresh]`: one target, or every managed one with `--all`.
 
 use super::code_source::ProcessCodes;
-use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::colour::Colour;
 use super::terminal::prompt::CodeInput;
 use super::terminal::spinner::SpinningSts;
 use super::{endpoint, locate, non_empty_var, notice, now, print};
@@ -14,7 +14,7 @@ use crate::sts::SdkSts;
 use crate::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
-    let code: Option<MfaCode> = args.code.as_deref().map(str::parse).transpose()?;
+    let code: Option<MfaCode> = args.code.as_ref().map(|c| c.0.parse()).transpose()?;
     let settings = settings(args)?;
     if args.all {
         return run_all(args, settings);
@@ -102,11 +102,12 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
             Ok(()) => {}
             Err(error @ Error::ClosedPipe) => return Err(error),
             Err(error) => {
-                notice(crate::notice::Notice::Info(format!(
-                    "[{}]: {} {error}",
-                    target.name,
-                    paint("error:", Colour::Red, Stream::Stderr)
-                )));
+                super::terminal::say_labelled(
+                    &format!("mfa-profile: [{}]: ", target.name),
+                    "error:",
+                    Colour::Red,
+                    &error.to_string(),
+                );
                 first_failure.get_or_insert(error.exit_code());
                 failed.push(target.name.as_str());
             }

@@ -27,13 +27,23 @@ pub struct Entry<'a> {
     index: usize,
 }
 
-/// A line that continues the previous property (indented), with its 1-based line number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A line that continues the previous property (indented), with its 1-based line number. Its
+/// `Debug` shows only the length of the text, which may be part of a secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ContinuationLine<'a> {
     /// 1-based input line number.
     pub line: usize,
     /// The text, indentation included.
     pub text: &'a str,
+}
+
+impl std::fmt::Debug for ContinuationLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContinuationLine")
+            .field("line", &self.line)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
 }
 
 impl Document {

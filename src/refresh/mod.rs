@@ -136,6 +136,13 @@ pub fn refresh(
             shown = Shown(path)
         )));
     }
+    if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
+        notices(Notice::Warning(format!(
+            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
+            shown = Shown(&dir),
+            file = Shown(path)
+        )));
+    }
     if let Some(notice) = settings.endpoint.as_ref().and_then(CustomEndpoint::notice) {
         notices(notice);
     }

@@ -1,9 +1,13 @@
 //! A bound on what is read from STS.
 //!
 //! Invariant: no more than [`MAX_RESPONSE_BYTES`] of a response body is ever read, whatever
-//! the server announces or sends; a larger response is an error before it is parsed.
+//! the server announces or sends; a larger response is an error before it is parsed, and is
+//! not asked for again.
 
-use aws_sdk_sts::config::interceptors::BeforeDeserializationInterceptorContextMut;
+use aws_sdk_sts::config::interceptors::{
+    BeforeDeserializationInterceptorContextMut, InterceptorContext,
+};
+use aws_sdk_sts::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_types::body::SdkBody;
 use std::fmt;
@@ -69,4 +73,21 @@ pub fn is_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
         error = e.source();
     }
     false
+}
+
+/// Forbids retrying a response found too large: the next one would be as large.
+#[derive(Debug)]
+pub struct NoRetryWhenTooLarge;
+
+impl ClassifyRetry for NoRetryWhenTooLarge {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.output_or_error() {
+            Some(Err(error)) if is_too_large(error) => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "NoRetryWhenTooLarge"
+    }
 }

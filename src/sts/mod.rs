@@ -9,6 +9,7 @@
 //! sentence that carries no secret.
 
 mod bounded;
+pub mod canned;
 mod check;
 mod endpoint;
 
@@ -195,7 +196,8 @@ impl SdkSts {
                     .build(),
             )
             .retry_config(RetryConfig::standard().with_max_attempts(3))
-            .interceptor(bounded::BoundedResponse);
+            .interceptor(bounded::BoundedResponse)
+            .retry_classifier(bounded::NoRetryWhenTooLarge);
         if let Some(client) = &self.http_client {
             config = config.http_client(client.clone());
         }
@@ -391,5 +393,62 @@ mod tests {
         assert!(classify_service_error("Weird", "m", &r)
             .to_string()
             .contains("Weird: m"));
+    }
+    /// A response body that never ends, 64 KiB at a time.
+    struct Endless;
+
+    impl http_body::Body for Endless {
+        type Data = bytes::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+            let chunk = bytes::Bytes::from_static(&[b'<'; 64 * 1024]);
+            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(chunk))))
+        }
+    }
+
+    fn keys() -> LongTermKeys {
+        LongTermKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        }
+    }
+
+    #[test]
+    fn an_endless_response_is_cut_at_the_bound_and_not_retried() {
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&requests);
+        let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            aws_smithy_types::body::SdkBody::from_body_1_x(Endless)
+        }));
+        let started = std::time::Instant::now();
+        let error = sts.get_session(&keys(), &request()).unwrap_err();
+        assert!(
+            matches!(&error, StsError::BadResponse(_, why) if why.contains("larger than 1 MiB")),
+            "{error}"
+        );
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            started.elapsed() < ATTEMPT_TIMEOUT,
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_canned_answer_goes_through_the_sdks_parser() {
+        let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
+<SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\
+<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
+</Credentials></GetSessionTokenResult></GetSessionTokenResponse>";
+        let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || body.into()));
+        let session = sts.get_session(&keys(), &request()).unwrap();
+        assert_eq!(session.access_key_id, "ASIAIOSFODNN7EXAMPLE");
+        assert_eq!(session.session_token.expose(), "FwoGZXIvYXdzEXAMPLE");
+        assert_eq!(session.expires_at, 4_070_908_800);
     }
 }
