@@ -267,6 +267,19 @@ mod tests {
         assert!(silent.contains("no six-digit code"), "{silent}");
     }
 
+    #[test]
+    fn the_help_states_the_bounds() {
+        use clap::CommandFactory;
+        let help = crate::cli::Cli::command().render_long_help().to_string();
+        let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let bounds = format!(
+            "stopped after {} s or {} KiB of output",
+            CODE_COMMAND_TIMEOUT.as_secs(),
+            CODE_COMMAND_MAX_OUTPUT >> 10
+        );
+        assert!(words.contains(&bounds), "{help}");
+    }
+
     const QUICK: Limits = Limits {
         timeout: Duration::from_secs(1),
         max_output: CODE_COMMAND_MAX_OUTPUT,

@@ -1,9 +1,12 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
+mod code_command;
 mod conformance;
 mod daily;
 mod editor_props;
+mod export_safety;
 mod guards;
+mod hardening;
 mod harness;
 mod private_network;
 mod refresh_moto;

@@ -126,3 +126,39 @@ async fn a_20_mb_answer_is_refused_at_1_mib_without_a_retry() {
     );
     assert!(done.elapsed < Duration::from_secs(5), "{:?}", done.elapsed);
 }
+
+/// An STS error message is shown to the user: control characters in it arrive escaped. XML
+/// forbids ESC itself, but allows the 8-bit C1 controls, which many terminals obey as well
+/// (U+009B is CSI, U+009D OSC: here a screen clear and a title change).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_sts_error_message_with_control_characters_is_shown_escaped() {
+    let server = MockServer::start().await;
+    let body = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
+<Code>Weird\u{9b}2J</Code><Message>no\u{9d}0;owned\u{9c} entry</Message></Error>\
+<RequestId>4c8a1a6b-EXAMPLE</RequestId></ErrorResponse>";
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("content-type", "text/xml")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        let env = TestEnv::with_credentials(&default_source());
+        run(env.mfa().args(["123456", "--endpoint-url", &uri]))
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("STS error Weird\\u{9b}2J: no\\u{9d}0;owned\\u{9c} entry"),
+        "{:?}",
+        out.stderr
+    );
+    for c1 in ['\u{9b}', '\u{9c}', '\u{9d}'] {
+        assert!(!out.stderr.contains(c1), "{:?}", out.stderr);
+    }
+}
