@@ -146,6 +146,8 @@ pub struct SdkSts {
     /// The HTTP client; `None`: the SDK's own (rustls), or plain hyper for an `http://`
     /// endpoint. Tests and the fuzz target put a canned answer here.
     http_client: Option<SharedHttpClient>,
+    /// One attempt only (the fuzz target: retries wait).
+    single_attempt: bool,
 }
 
 impl SdkSts {
@@ -153,6 +155,15 @@ impl SdkSts {
     pub fn with_http_client(http_client: SharedHttpClient) -> SdkSts {
         SdkSts {
             http_client: Some(http_client),
+            single_attempt: false,
+        }
+    }
+
+    /// The same, making one attempt where it would retry.
+    pub fn without_retries(self) -> SdkSts {
+        SdkSts {
+            single_attempt: true,
+            ..self
         }
     }
 }
@@ -195,7 +206,11 @@ impl SdkSts {
                     .operation_timeout(CALL_TIMEOUT)
                     .build(),
             )
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .retry_config(if self.single_attempt {
+                RetryConfig::disabled()
+            } else {
+                RetryConfig::standard().with_max_attempts(3)
+            })
             .interceptor(bounded::BoundedResponse)
             .retry_classifier(bounded::NoRetryWhenTooLarge);
         if let Some(client) = &self.http_client {

@@ -5,6 +5,7 @@ mod conformance;
 mod daily;
 mod editor_props;
 mod export_safety;
+mod fuzz_corpus;
 mod guards;
 mod hardening;
 mod harness;
