@@ -4,6 +4,7 @@
 //! Invariant: the only module (with `main`) that reads the process environment, the clock or
 //! the terminal, and that writes to standard output or standard error.
 
+mod code_command;
 mod code_source;
 mod credential_process;
 mod exec;
