@@ -54,12 +54,13 @@ pub fn editor(data: &[u8]) {
         let (mut a, mut b) = (String::new(), String::new());
         before.render_into(&mut a);
         after.render_into(&mut b);
-        // An appended target is set off from the last section by one blank line.
+        // An appended target is set off from the last section by one blank line, and a last
+        // line without an ending gets one.
+        let bare = |text: &str| text.trim_end_matches(['\r', '\n']).len();
         let set_off = at.is_none()
             && Some(n) == last
-            && b.strip_suffix(['\n'])
-                .map(|b| b.strip_suffix('\r').unwrap_or(b))
-                == Some(a.as_str());
+            && a[..bare(&a)] == b[..bare(&b)]
+            && b.len() - bare(&b) <= 4;
         assert!(
             a == b || set_off,
             "a section other than the target changed: {a:?} -> {b:?}"

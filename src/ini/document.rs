@@ -5,7 +5,7 @@
 //! Whether the file ends with a line ending is kept too, unless new lines are added at its end
 //! (they always end with one).
 
-use super::line::{classify, Header, LineKind, Property, WHITESPACE};
+use super::line::{classify, classify_property, Header, LineKind, Property, WHITESPACE};
 use memchr::memchr;
 use std::fmt;
 use std::ops::Range;
@@ -310,11 +310,14 @@ impl Document {
                     State::Start | State::AfterHeader => {
                         return fail(ParseErrorKind::OrphanContinuation)
                     }
+                    // The SDK reads every line of a sub-property block as `key = value`,
+                    // even one that looks like a comment or a header once unindented.
                     State::InProperty { sub_block: true } => {
-                        if let LineKind::Property(p) = classify(text.trim_matches(WHITESPACE)) {
-                            if p.key.is_none() {
-                                return fail(ParseErrorKind::BadSubProperty);
-                            }
+                        if classify_property(text.trim_matches(WHITESPACE))
+                            .key
+                            .is_none()
+                        {
+                            return fail(ParseErrorKind::BadSubProperty);
                         }
                     }
                     State::InProperty { sub_block: false } => {}
@@ -661,6 +664,14 @@ mod tests {
         assert_eq!(kind("[a]\n  k = v\n"), ParseErrorKind::OrphanContinuation);
         assert_eq!(kind("  [a]\n"), ParseErrorKind::OrphanContinuation);
         assert_eq!(kind("[a]\ns3 =\n  nokey\n"), ParseErrorKind::BadSubProperty);
+        // Found by the fuzz target: the SDK rejects these, indented under `key =`.
+        assert_eq!(
+            kind("[a]\ns3 =\n  k = v\n  ; c\n"),
+            ParseErrorKind::BadSubProperty
+        );
+        assert_eq!(kind("[a]\ns3 =\n\t# c\n"), ParseErrorKind::BadSubProperty);
+        assert_eq!(kind("[a]\ns3 =\n  [b]\n"), ParseErrorKind::BadSubProperty);
+        assert!(Document::parse(b"[a]\ns3 =\n  #k = v\n").is_ok());
         assert!(Document::parse(b"[a]\ns3 =\n  k = v\n").is_ok());
         assert!(Document::parse(b"[a]\nk = v\n  more\n").is_ok());
     }
