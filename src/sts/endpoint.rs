@@ -39,7 +39,7 @@ impl CustomEndpoint {
     /// What to tell the user before an MFA code goes there, if anything: an endpoint that is
     /// not an AWS host is named, a plain-http one allowed with `--allow-insecure-endpoint`
     /// is warned about.
-    pub fn notice(&self) -> Option<crate::notice::Notice> {
+    pub fn notice(&self) -> Option<Notice> {
         let (url, origin) = (&self.url, self.origin.as_str());
         if self.url.is_plain_http() && !self.url.is_loopback() {
             return Some(Notice::Warning(format!(
