@@ -29,6 +29,18 @@ ensure_terminal_tools() {
   fi
 }
 
+# `unshare` (util-linux) and `ip` (iproute2) give a test a network namespace of its own, where
+# nothing can leave the machine: the plain-http endpoint tests need both. Debian-based only.
+ensure_network_tools() {
+  local missing=()
+  command -v unshare >/dev/null 2>&1 || missing+=("util-linux")
+  command -v ip >/dev/null 2>&1 || missing+=("iproute2")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
 # The JavaScript SDK's profile parser (@smithy/shared-ini-file-loader, pinned in
 # tests/js/package-lock.json), the third reader of the conformance and differential tests.
 ensure_js_reader() {

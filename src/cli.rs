@@ -7,6 +7,7 @@
 //! never echoed back (it may have been a pasted secret).
 
 use crate::export::Format;
+use crate::handout::SHADOWING_VARIABLES;
 use crate::input::{
     EndpointUrl, ExternalId, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
 };
@@ -42,6 +43,8 @@ pub struct Cli {
 }
 
 /// The commands.
+// Built once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Get a new session and write it into the target profile (the default command).
@@ -51,9 +54,7 @@ pub enum Command {
     Status(StatusArgs),
     /// Run a command with the target's session: AWS_PROFILE=TARGET, refreshing it first only
     /// when needed (asking for a code on the terminal).
-    #[command(
-        after_help = "The command gets AWS_PROFILE=TARGET, and AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\nAWS_SESSION_TOKEN and AWS_SECURITY_TOKEN removed (they would shadow the profile).\nmfa-profile exits with the command's exit code (127: not found, 126: not executable)."
-    )]
+    #[command(after_help = exec_after_help())]
     Exec(ExecArgs),
     /// Print the target's session as shell variables: eval "$(mfa-profile export)".
     Export(ExportArgs),
@@ -64,6 +65,23 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+}
+
+/// What `exec --help` says after the options: the variables it removes.
+fn exec_after_help() -> String {
+    let mut lines = vec![
+        "The command gets AWS_PROFILE=TARGET, and these variables removed (each would make an SDK use"
+            .to_owned(),
+        "another identity than the profile):".to_owned(),
+    ];
+    for names in SHADOWING_VARIABLES.chunks(4) {
+        lines.push(format!("  {}", names.join(" ")));
+    }
+    lines.push(
+        "mfa-profile exits with the command's exit code (127: not found, 126: not executable)."
+            .to_owned(),
+    );
+    lines.join("\n")
 }
 
 /// Options shared by the commands that use a target's session and refresh it when needed.
@@ -79,12 +97,17 @@ pub struct SessionArgs {
     #[arg(long, value_name = "DURATION", default_value = "15m")]
     pub min_remaining: Span,
     /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
-    /// mfa_process of the source profile, else ask on the terminal].
+    /// mfa_process of the source profile, else ask on the terminal]. Its stderr is shown as it
+    /// comes; it is stopped after 120 s or 64 KiB of output.
     #[arg(long, value_name = "COMMAND")]
     pub code_command: Option<String>,
     /// Leave the config file alone: do not add the source's region to [profile TARGET].
     #[arg(long)]
     pub no_config: bool,
+    /// Allow a plain http:// AWS_ENDPOINT_URL_STS on another machine when refreshing: the
+    /// MFA code and the session then cross the network in clear text.
+    #[arg(long)]
+    pub allow_insecure_endpoint: bool,
 }
 
 /// Options of `exec`.
@@ -164,7 +187,7 @@ pub struct RefreshArgs {
     /// The six-digit MFA code; read from standard input, or asked for on the terminal, when
     /// absent.
     #[arg(value_name = "CODE")]
-    pub code: Option<String>,
+    pub code: Option<TypedCode>,
     /// Profile holding the long-term keys [default: the source recorded in the target, else
     /// default].
     #[arg(short, long, value_name = "PROFILE")]
@@ -184,10 +207,15 @@ pub struct RefreshArgs {
     /// us-east-1].
     #[arg(long, value_name = "REGION")]
     pub region: Option<Region>,
-    /// STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else
-    /// https://sts.REGION.amazonaws.com].
+    /// STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else https://sts.REGION.amazonaws.com;
+    /// the general AWS_ENDPOINT_URL is not used for STS]. Plain http:// only to this machine
+    /// (localhost, 127.0.0.0/8, ::1) unless --allow-insecure-endpoint.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<EndpointUrl>,
+    /// Allow a plain http:// STS endpoint on another machine: the MFA code and the session
+    /// then cross the network in clear text.
+    #[arg(long)]
+    pub allow_insecure_endpoint: bool,
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
@@ -217,12 +245,32 @@ pub struct RefreshArgs {
     #[arg(long, value_name = "ID", requires = "role_arn")]
     pub external_id: Option<ExternalId>,
     /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
-    /// mfa_process of the source profile].
+    /// mfa_process of the source profile]. Its stderr is shown as it comes; it is stopped
+    /// after 120 s or 64 KiB of output.
     #[arg(long, value_name = "COMMAND")]
     pub code_command: Option<String>,
     /// Leave the config file alone: do not add the source's region to [profile TARGET].
     #[arg(long)]
     pub no_config: bool,
+}
+
+/// The MFA code argument as typed: parsed in `app`, so that a malformed one is never echoed,
+/// and never shown by `Debug` (it may have been a pasted secret).
+#[derive(Clone)]
+pub struct TypedCode(pub String);
+
+impl std::str::FromStr for TypedCode {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(TypedCode(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for TypedCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TypedCode(***)")
+    }
 }
 
 /// The completion script for `shell`.

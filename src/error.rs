@@ -43,6 +43,14 @@ pub enum Error {
         /// What is wrong with it.
         error: InputError,
     },
+    /// A plain-http STS endpoint that is not this machine.
+    #[error("refusing to send the MFA code to {url} (from {origin}) over plain http: the code and the session STS returns would cross the network in clear text; use https://, or pass --allow-insecure-endpoint if this is on purpose")]
+    InsecureEndpoint {
+        /// The URL.
+        url: String,
+        /// The flag or variable it came from.
+        origin: &'static str,
+    },
     /// A malformed profile name.
     #[error(transparent)]
     Name(#[from] NameError),
@@ -173,6 +181,7 @@ impl Error {
             Error::Input(_)
             | Error::ProfileValue { .. }
             | Error::EnvValue { .. }
+            | Error::InsecureEndpoint { .. }
             | Error::Name(_)
             | Error::NoCode
             | Error::CodeInput(_)

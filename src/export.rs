@@ -3,7 +3,9 @@
 //! JSON.
 //!
 //! Invariant: every value is quoted for its format so that evaluating the output assigns
-//! exactly the value and runs nothing; a value a format cannot carry safely is refused.
+//! exactly the value and runs nothing; a value a format cannot carry safely is refused: a
+//! control character or non-ASCII in any shell format, anything but `A-Z a-z 0-9 + / = : . _
+//! -` in the unquoted ones (dotenv, windows-cmd).
 
 use crate::keys::SessionCredentials;
 use crate::time;
@@ -87,41 +89,53 @@ pub fn render(format: Format, session: &SessionCredentials) -> Result<String, St
     }
     let mut out = String::new();
     for (name, value) in variables(session) {
-        if value.chars().any(char::is_control) {
-            return Err(format!(
-                "{name} holds a control character; refusing to print it"
-            ));
-        }
+        check_value(format, name, &value)?;
         let line = match format {
             Format::Env => format!("export {name}={}", posix_quote(&value)),
             Format::EnvNoExport => format!("{name}={}", posix_quote(&value)),
             Format::Powershell => format!("$Env:{name}='{}'", value.replace('\'', "''")),
-            Format::WindowsCmd => {
-                if value.contains(['"', '%', '^', '&', '|', '<', '>', '!']) {
-                    return Err(format!(
-                        "{name} holds a character cmd.exe would interpret; use another format"
-                    ));
-                }
-                format!("set \"{name}={value}\"")
-            }
+            Format::WindowsCmd => format!("set \"{name}={value}\""),
             Format::Fish => format!(
                 "set -gx {name} '{}'",
                 value.replace('\\', "\\\\").replace('\'', "\\'")
             ),
-            Format::Dotenv => {
-                if value.contains(['\'', '"', '\\', '$', '`', '#', ' ']) {
-                    return Err(format!(
-                        "{name} holds a character .env readers disagree on; use another format"
-                    ));
-                }
-                format!("{name}={value}")
-            }
+            Format::Dotenv => format!("{name}={value}"),
             Format::Process => unreachable!("handled above"),
         };
         out.push_str(&line);
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Refuses a value `format` cannot carry safely. Every format: no control character (a line
+/// break would end the assignment) and nothing outside ASCII (PowerShell takes the curly
+/// quotes U+2018 to U+201B for `'`). The unquoted formats, `.env` files (read by shells,
+/// Docker, dotenv libraries, each with its own rules) and cmd.exe, carry only the characters
+/// a session can hold: `A-Z a-z 0-9 + / = : . _ -`.
+fn check_value(format: Format, name: &str, value: &str) -> Result<(), String> {
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "{name} holds a control character; refusing to print it"
+        ));
+    }
+    if !value.is_ascii() {
+        return Err(format!(
+            "{name} holds a character outside ASCII, which no key has; refusing to print it"
+        ));
+    }
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"+/=:._-".contains(&b);
+    let unquoted = match format {
+        Format::Dotenv => Some(".env readers"),
+        Format::WindowsCmd => Some("cmd.exe"),
+        _ => None,
+    };
+    match unquoted {
+        Some(reader) if !value.bytes().all(plain) => Err(format!(
+            "{name} holds a character {reader} could interpret (only A-Z a-z 0-9 + / = : . _ - are printed in this format); use --format env or another quoted format"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Single-quotes `value` for a POSIX shell: `'` becomes `'\''`.
@@ -185,5 +199,40 @@ mod tests {
         assert!(render(Format::Dotenv, &s).is_err());
         assert!(render(Format::WindowsCmd, &session("a%PATH%")).is_err());
         assert!(render(Format::Env, &session("a\nb")).is_err());
+    }
+
+    #[test]
+    fn each_format_refuses_what_it_cannot_carry() {
+        // The access key id a fake STS sent: sourced as a .env file, it ran `id`.
+        let braces = SessionCredentials {
+            access_key_id: "ASIAX;{id,-un}>x".into(),
+            ..session("s")
+        };
+        assert!(render(Format::Dotenv, &braces).is_err());
+        assert!(render(Format::WindowsCmd, &braces).is_err());
+        assert!(render(Format::Env, &braces)
+            .unwrap()
+            .contains("export AWS_ACCESS_KEY_ID='ASIAX;{id,-un}>x'"));
+        for format in [
+            Format::Env,
+            Format::EnvNoExport,
+            Format::Powershell,
+            Format::WindowsCmd,
+            Format::Fish,
+            Format::Dotenv,
+        ] {
+            // PowerShell reads U+2019 as a closing quote.
+            let why = render(format, &session("a\u{2019};calc;\u{2019}")).unwrap_err();
+            assert!(why.contains("outside ASCII"), "{why}");
+            assert!(!why.contains("calc"), "{why}");
+            assert!(render(format, &session("a\x1b]0;t\x07")).is_err());
+            assert!(render(format, &session("wJalr/K7+x=")).is_ok());
+        }
+        for unsafe_unquoted in [
+            "a b", "a;b", "a&b", "a(b)", "a'b", "a\"b", "a%b%", "a!b", "a^b",
+        ] {
+            assert!(render(Format::Dotenv, &session(unsafe_unquoted)).is_err());
+            assert!(render(Format::WindowsCmd, &session(unsafe_unquoted)).is_err());
+        }
     }
 }

@@ -13,6 +13,26 @@ use crate::profile::{
 use crate::time::human_span;
 use std::path::Path;
 
+/// Variables that would make an SDK or tool use another identity than the profile `exec`
+/// names: credentials in the environment (with their companions, and the Java SDK v1's
+/// older names), web identity (which the Java SDK and botocore try before the profile), and
+/// `AWS_DEFAULT_PROFILE` (which older tools prefer to `AWS_PROFILE`). `exec` removes them from
+/// the command's environment.
+pub const SHADOWING_VARIABLES: [&str; 12] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_ACCOUNT_ID",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_DEFAULT_PROFILE",
+];
+
 /// What a command may do when the stored session is stale (or missing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WhenStale {

@@ -3,13 +3,20 @@
 //!
 //! Invariant: a [`Secret`] never shows its value through `Debug` or `Display`; the only way to
 //! the value is [`Secret::expose`], called where the value is sent to STS, written to a file,
-//! or printed because the user asked for it.
+//! or printed because the user asked for it. Its memory is zeroed when it is dropped.
 
 use std::fmt;
+use zeroize::Zeroize;
 
-/// A string that must not appear in output, logs or errors.
+/// A string that must not appear in output, logs, errors or core dumps: zeroed on drop.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl Secret {
     /// Wraps a value.
@@ -72,5 +79,73 @@ mod tests {
         );
         assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
         assert!(!shown.contains("EXAMPLETOKEN"), "{shown}");
+    }
+    /// Every type that holds a secret key or token, or the text of a file holding one.
+    #[test]
+    fn every_type_holding_a_secret_has_a_redacting_debug() {
+        use crate::ini::Document;
+        use crate::profile::{ProfileName, SessionEntries, SharedDocuments, SharedFiles};
+        const SECRET: &str = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY";
+        const TOKEN: &str = "FwoGZXIvYXdzEXAMPLETOKEN";
+        let file = format!(
+            "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {SECRET}\n\
+[mfa]\naws_session_token =\n  t = {TOKEN}\n"
+        );
+        let doc = Document::parse(file.as_bytes()).unwrap();
+        let session = SessionCredentials {
+            access_key_id: "ASIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: Secret::new(SECRET),
+            session_token: Secret::new(TOKEN),
+            expires_at: 0,
+        };
+        let source = ProfileName::default_profile();
+        let files = SharedFiles {
+            credentials: file.clone(),
+            config: file.clone(),
+        };
+        let profiles = files.profiles().unwrap();
+        let source_profile = crate::profile::source::source_profile(&profiles, &source).unwrap();
+        let mfa = doc.sections().nth(1).unwrap();
+        let continuation: Vec<_> = mfa.entries().flat_map(|e| e.continuation()).collect();
+        assert_eq!(continuation.len(), 1);
+        let shown = [
+            format!("{doc:?}"),
+            format!(
+                "{:?}",
+                SharedDocuments {
+                    credentials: doc.clone(),
+                    config: doc.clone(),
+                }
+            ),
+            format!("{files:?}"),
+            format!("{session:?}"),
+            format!("{source_profile:?}"),
+            format!("{continuation:?}"),
+            format!(
+                "{:?}",
+                SessionEntries {
+                    session: &session,
+                    source: &source,
+                    role: None,
+                }
+            ),
+            format!(
+                "{:?}",
+                crate::refresh::Refreshed {
+                    target: ProfileName::new("mfa").unwrap(),
+                    source: source.clone(),
+                    serial: "GAHT12345678".parse().unwrap(),
+                    session: session.clone(),
+                    file: "/c".into(),
+                }
+            ),
+            format!("{:?}", crate::handout::Handout::Ready(session.clone())),
+            format!("{:?}", crate::cli::TypedCode(SECRET.into())),
+        ];
+        for text in shown {
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(!text.contains(TOKEN), "{text}");
+            assert!(!text.contains("EXAMPLEKEY"), "{text}");
+        }
     }
 }

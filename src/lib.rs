@@ -14,6 +14,7 @@
 //! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
 //!   other commands decide and print;
 //! - [`error`]: the error of a command and its exit code;
+//! - [`fuzzing`]: the properties the fuzz targets check, replayed by the tests;
 //! - [`cli`] and [`app`]: the command line and the process around the core (environment,
 //!   clock, terminal, standard streams).
 
@@ -23,6 +24,7 @@ pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod fuzzing;
 pub mod handout;
 pub mod ini;
 pub mod input;

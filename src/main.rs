@@ -4,7 +4,11 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = mfa_profile::cli::Cli::parse();
+    mfa_profile::app::protect_process();
+    let cli = match mfa_profile::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return ExitCode::from(mfa_profile::app::report_usage(&error)),
+    };
     match mfa_profile::app::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

@@ -1,14 +1,13 @@
 //! The MFA code for a refresh, from the first source that has one: the argument, the code
 //! command (`--code-command`, else the source's `mfa_process`), standard input, a prompt.
 //!
-//! Invariant: a code command runs only when no code was given, and is reported with its exit
-//! status and standard error when it fails.
+//! Invariant: a code command runs only when no code was given.
 
+use super::code_command::code_from_command;
 use super::terminal::prompt::{read_code, CodeInput};
 use crate::error::Error;
 use crate::input::MfaCode;
 use crate::refresh::{CodeRequest, CodeSource};
-use std::process::{Command, Stdio};
 
 /// The code sources of this process.
 pub struct ProcessCodes {
@@ -30,81 +29,5 @@ impl CodeSource for ProcessCodes {
         }
         let label = format!("{} (for [{}])", request.serial, request.target);
         read_code(self.input, &label)?.ok_or(Error::NoCode)
-    }
-}
-
-/// Runs `command` with `sh -c` (stdin and stderr stay the user's, so it can ask for a touch or a
-/// password) and takes the first group of exactly six digits on its standard output.
-pub fn code_from_command(command: &str) -> Result<MfaCode, Error> {
-    let failed = |problem: String| Error::CodeCommand {
-        command: command.to_owned(),
-        problem,
-    };
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| failed(format!("cannot be run: {e}")))?;
-    let output = child
-        .wait_with_output()
-        .map_err(|e| failed(format!("could not be read: {e}")))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let stderr = stderr.trim();
-    if !output.status.success() {
-        let status = match output.status.code() {
-            Some(code) => format!("exit status {code}"),
-            None => "a signal".to_owned(),
-        };
-        let said = if stderr.is_empty() {
-            String::new()
-        } else {
-            format!(": {stderr}")
-        };
-        return Err(failed(format!("failed ({status}){said}")));
-    }
-    first_six_digits(&String::from_utf8_lossy(&output.stdout))
-        .ok_or_else(|| failed("printed no six-digit code on its standard output".into()))
-}
-
-/// The first run of exactly six ASCII digits (not part of a longer run of digits).
-fn first_six_digits(text: &str) -> Option<MfaCode> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .and_then(|run| run.parse().ok())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn six(text: &str) -> Option<String> {
-        first_six_digits(text).map(|c| c.as_str().to_owned())
-    }
-
-    #[test]
-    fn code_is_the_first_group_of_six_digits() {
-        assert_eq!(six("123456\n").as_deref(), Some("123456"));
-        assert_eq!(six("aws:alice  654321 (25 s)").as_deref(), Some("654321"));
-        assert_eq!(six("1234567 and 222222").as_deref(), Some("222222"));
-        assert_eq!(six("12345"), None);
-        assert_eq!(six(""), None);
-    }
-
-    #[test]
-    fn code_command_output_and_failure() {
-        assert_eq!(
-            code_from_command("echo 'Code: 098765'").unwrap().as_str(),
-            "098765"
-        );
-        let failed = code_from_command("echo 'no YubiKey detected' >&2; exit 4")
-            .unwrap_err()
-            .to_string();
-        assert!(failed.contains("exit status 4"), "{failed}");
-        assert!(failed.contains("no YubiKey detected"), "{failed}");
-        let silent = code_from_command("echo nothing").unwrap_err().to_string();
-        assert!(silent.contains("no six-digit code"), "{silent}");
     }
 }

@@ -7,19 +7,9 @@
 use super::handout::usable_session;
 use crate::cli::ExecArgs;
 use crate::error::Error;
-use crate::handout::WhenStale;
+use crate::handout::{WhenStale, SHADOWING_VARIABLES};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-
-/// Variables that shadow every profile; `exec` removes them from the command's environment.
-/// `AWS_DEFAULT_PROFILE` goes too: botocore prefers it to `AWS_PROFILE`.
-pub const SHADOWING: [&str; 5] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_DEFAULT_PROFILE",
-];
 
 pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
     let usable = usable_session(args.target.as_ref(), &args.session, WhenStale::Refresh)?;
@@ -31,7 +21,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
     command
         .args(rest)
         .env("AWS_PROFILE", usable.target.as_str());
-    for name in SHADOWING {
+    for name in SHADOWING_VARIABLES {
         command.env_remove(name);
     }
     // Files given as flags must be the ones the command reads too.

@@ -73,7 +73,7 @@ pub(super) fn usable_session(
         serial: None,
         duration: None,
         region: None,
-        endpoint: endpoint(None)?,
+        endpoint: endpoint(None, args.allow_insecure_endpoint)?,
         role: None,
         min_remaining: args.min_remaining,
         force: false,
@@ -85,7 +85,7 @@ pub(super) fn usable_session(
         command: args.code_command.clone(),
         input: CodeInput::ControllingTerminal,
     };
-    let outcome = match refresh(&settings, &SpinningSts(&SdkSts), &mut codes, &mut notice) {
+    let outcome = match refresh(&settings, &SpinningSts(&SdkSts::default()), &mut codes, &mut notice) {
         Ok(outcome) => outcome,
         Err(Error::NoCode) => {
             return Err(Error::Expired {

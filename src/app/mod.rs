@@ -4,6 +4,7 @@
 //! Invariant: the only module (with `main`) that reads the process environment, the clock or
 //! the terminal, and that writes to standard output or standard error.
 
+mod code_command;
 mod code_source;
 mod credential_process;
 mod exec;
@@ -15,13 +16,27 @@ mod status;
 mod terminal;
 
 use crate::cli::{Cli, Command};
-use crate::error::Error;
+use crate::error::{Error, EXIT_OK, EXIT_USAGE};
 use crate::input::EndpointUrl;
 use crate::notice::Notice;
 use crate::profile::locations::{self, FileLocations};
+use crate::sts::{resolve_endpoint, CustomEndpoint, EndpointError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use terminal::colour::{paint, Colour, Stream};
+use terminal::colour::Colour;
+
+/// Keeps the secrets this process reads out of core dumps and away from other processes of
+/// the same user: the process is marked non-dumpable (no core file, no ptrace attach, no
+/// `/proc/PID/mem`). Called first thing in `main`. A program `exec` runs is dumpable again:
+/// `execve` resets the flag.
+pub fn protect_process() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{set_dumpable_behavior, DumpableBehavior};
+        // Nothing better to do on failure than to go on: the secrets are zeroed on drop still.
+        let _ = set_dumpable_behavior(DumpableBehavior::NotDumpable);
+    }
+}
 
 /// Runs the command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
@@ -70,20 +85,35 @@ fn locate(credentials: Option<&Path>, config: Option<&Path>) -> Result<FileLocat
     Ok(locations::resolve(var, credentials, config)?)
 }
 
-/// The STS endpoint: `--endpoint-url`, else the SDKs' variables.
-fn endpoint(flag: Option<&EndpointUrl>) -> Result<Option<EndpointUrl>, Error> {
-    crate::sts::resolve_endpoint(flag.cloned(), var)
-        .map_err(|(var, error)| Error::EnvValue { var, error })
+/// The STS endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_STS`; a plain-http one only on
+/// this machine or with `--allow-insecure-endpoint`. Says so when `AWS_ENDPOINT_URL` is set,
+/// since the SDKs would use it and mfa-profile does not.
+fn endpoint(
+    flag: Option<&EndpointUrl>,
+    allow_insecure: bool,
+) -> Result<Option<CustomEndpoint>, Error> {
+    let choice = resolve_endpoint(flag.cloned(), allow_insecure, var).map_err(|e| match e {
+        EndpointError::Malformed(var, error) => Error::EnvValue { var, error },
+        EndpointError::Insecure(endpoint) => Error::InsecureEndpoint {
+            url: endpoint.url.to_string(),
+            origin: endpoint.origin.as_str(),
+        },
+    })?;
+    if choice.ignored_general_variable {
+        notice(Notice::Info(
+            "AWS_ENDPOINT_URL is set but not used for STS: MFA codes go only to --endpoint-url, AWS_ENDPOINT_URL_STS or STS itself".into(),
+        ));
+    }
+    Ok(choice.endpoint)
 }
 
 /// Shows a notice on standard error.
 fn notice(notice: Notice) {
     match notice {
         Notice::Info(text) => terminal::say(&format!("mfa-profile: {text}")),
-        Notice::Warning(text) => terminal::say(&format!(
-            "mfa-profile: {} {text}",
-            paint("warning:", Colour::Yellow, Stream::Stderr)
-        )),
+        Notice::Warning(text) => {
+            terminal::say_labelled("mfa-profile: ", "warning:", Colour::Yellow, &text)
+        }
     }
 }
 
@@ -92,10 +122,25 @@ pub fn report_error(error: &Error) {
     if error.is_quiet() {
         return;
     }
-    terminal::say(&format!(
-        "mfa-profile: {} {error}",
-        paint("error:", Colour::Red, Stream::Stderr)
-    ));
+    terminal::say_labelled("mfa-profile: ", "error:", Colour::Red, &error.to_string());
+}
+
+/// Prints what clap has to say instead of running: help and version on standard output as
+/// clap renders them, a usage error on standard error made printable (clap quotes the
+/// rejected argument as typed, escape sequences included). Returns the exit code.
+pub fn report_usage(error: &clap::Error) -> u8 {
+    if !error.use_stderr() {
+        // Help or version: text of our own. A closed pipe (`--help | head`) is no error.
+        let _ = error.print();
+        return EXIT_OK;
+    }
+    for line in error.render().to_string().lines() {
+        match line.strip_prefix("error: ") {
+            Some(rest) => terminal::say_labelled("", "error:", Colour::Red, rest),
+            None => terminal::say(line),
+        }
+    }
+    u8::try_from(error.exit_code()).unwrap_or(EXIT_USAGE)
 }
 
 /// Writes `bytes` to standard output. A reader that closed the pipe (`| head`) ends the

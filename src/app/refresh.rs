@@ -1,7 +1,7 @@
 //! `mfa-profile [refresh]`: one target, or every managed one with `--all`.
 
 use super::code_source::ProcessCodes;
-use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::colour::Colour;
 use super::terminal::prompt::CodeInput;
 use super::terminal::spinner::SpinningSts;
 use super::{endpoint, locate, non_empty_var, notice, now, print};
@@ -14,7 +14,7 @@ use crate::sts::SdkSts;
 use crate::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
-    let code: Option<MfaCode> = args.code.as_deref().map(str::parse).transpose()?;
+    let code: Option<MfaCode> = args.code.as_ref().map(|c| c.0.parse()).transpose()?;
     let settings = settings(args)?;
     if args.all {
         return run_all(args, settings);
@@ -24,7 +24,12 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
         command: args.code_command.clone(),
         input: CodeInput::detect(),
     };
-    let outcome = refresh(&settings, &SpinningSts(&SdkSts), &mut codes, &mut notice)?;
+    let outcome = refresh(
+        &settings,
+        &SpinningSts(&SdkSts::default()),
+        &mut codes,
+        &mut notice,
+    )?;
     report(&outcome, args.json)?;
     Ok(EXIT_OK)
 }
@@ -46,7 +51,7 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         serial: args.serial_number.clone(),
         duration: args.duration,
         region: args.region.clone(),
-        endpoint: endpoint(args.endpoint_url.as_ref())?,
+        endpoint: endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?,
         role: args.role_arn.clone().map(|arn| RoleSettings {
             arn,
             session_name: args.role_session_name.clone(),
@@ -85,18 +90,24 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
             now: now(),
             ..settings.clone()
         });
-        let result = one
-            .map_err(Error::from)
-            .and_then(|one| refresh(&one, &SpinningSts(&SdkSts), &mut codes, &mut notice));
+        let result = one.map_err(Error::from).and_then(|one| {
+            refresh(
+                &one,
+                &SpinningSts(&SdkSts::default()),
+                &mut codes,
+                &mut notice,
+            )
+        });
         match result.and_then(|outcome| report(&outcome, args.json)) {
             Ok(()) => {}
             Err(error @ Error::ClosedPipe) => return Err(error),
             Err(error) => {
-                notice(crate::notice::Notice::Info(format!(
-                    "[{}]: {} {error}",
-                    target.name,
-                    paint("error:", Colour::Red, Stream::Stderr)
-                )));
+                super::terminal::say_labelled(
+                    &format!("mfa-profile: [{}]: ", target.name),
+                    "error:",
+                    Colour::Red,
+                    &error.to_string(),
+                );
                 first_failure.get_or_insert(error.exit_code());
                 failed.push(target.name.as_str());
             }

@@ -1,6 +1,7 @@
 //! `mfa-profile status`: the managed targets, read with no network.
 
 use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::printable;
 use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
 use crate::error::{Error, EXIT_OK};
@@ -101,15 +102,16 @@ fn serial_of(profiles: Option<&ProfileSet>, source: &str) -> String {
         .to_owned()
 }
 
-/// The table: a header row, then a row per target, columns padded; the state coloured.
+/// The table: a header row, then a row per target, columns padded; the state coloured; what
+/// the files hold made [`printable`] (a name could hold escape sequences).
 fn table(targets: &[TargetStatus], serial: impl Fn(&str) -> String) -> String {
     let rows: Vec<[String; 6]> = targets
         .iter()
         .map(|t| {
             [
-                t.target.name.clone(),
-                t.target.source.clone(),
-                serial(&t.target.source),
+                printable(&t.target.name).into_owned(),
+                printable(&t.target.source).into_owned(),
+                printable(&serial(&t.target.source)).into_owned(),
                 t.target.expires_at.map_or("-".into(), local_time),
                 match (t.state, t.remaining) {
                     (State::Expired, _) | (_, None) => "-".into(),

@@ -269,6 +269,15 @@ pub fn loose_mode(path: &Path) -> Option<u32> {
     (mode & 0o077 != 0).then_some(mode)
 }
 
+/// The directory holding the file `path` names (through its symlinks) and its permission
+/// bits, when users other than its owner may create, rename or delete files in it: they could
+/// then replace the credentials file.
+pub fn dir_writable_by_others(path: &Path) -> Option<(PathBuf, u32)> {
+    let dir = parent_dir(&real_path(path).ok()?);
+    let mode = fs::metadata(&dir).ok()?.mode() & 0o7777;
+    (mode & 0o022 != 0).then_some((dir, mode))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +370,21 @@ mod tests {
         let lock = lock_dir_of(&path, |_| {}).unwrap();
         replace(&path, b"new", &lock).unwrap();
         assert!(!stale.exists());
+    }
+
+    #[test]
+    fn a_directory_others_can_write_to_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(dir_writable_by_others(&path), None);
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o1777)).unwrap();
+        assert_eq!(
+            dir_writable_by_others(&path),
+            Some((dir.path().to_path_buf(), 0o1777))
+        );
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o770)).unwrap();
+        assert!(dir_writable_by_others(&path).is_some());
     }
 
     #[test]

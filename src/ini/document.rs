@@ -9,6 +9,7 @@ use super::line::{classify, classify_property, Header, LineKind, Property, WHITE
 use memchr::memchr;
 use std::fmt;
 use std::ops::Range;
+use zeroize::Zeroize;
 
 /// A line ending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,9 +310,9 @@ impl Document {
                     State::Start | State::AfterHeader => {
                         return fail(ParseErrorKind::OrphanContinuation)
                     }
+                    // The SDK reads every line of a sub-property block as `key = value`,
+                    // even one that looks like a comment or a header once unindented.
                     State::InProperty { sub_block: true } => {
-                        // The SDK reads every indented line here as `key = value`, an
-                        // indented `# comment` included (no blank before its `#`).
                         if classify_property(text.trim_matches(WHITESPACE))
                             .key
                             .is_none()
@@ -571,6 +572,18 @@ fn header_indices(lines: &[Line]) -> Vec<u32> {
         .collect()
 }
 
+impl Drop for Document {
+    fn drop(&mut self) {
+        // The text holds the long-term secret key: it must not linger in freed memory.
+        self.source.zeroize();
+        for line in &mut self.lines {
+            if let Text::Owned(text) = &mut line.text {
+                text.zeroize();
+            }
+        }
+    }
+}
+
 impl fmt::Debug for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The text holds secret keys: only its shape is shown.
@@ -673,6 +686,14 @@ mod tests {
             ParseErrorKind::BadSubProperty,
             "an indented comment in a sub-property block is no comment to the SDK"
         );
+        // Found by the fuzz target: the SDK rejects these, indented under `key =`.
+        assert_eq!(
+            kind("[a]\ns3 =\n  k = v\n  ; c\n"),
+            ParseErrorKind::BadSubProperty
+        );
+        assert_eq!(kind("[a]\ns3 =\n\t# c\n"), ParseErrorKind::BadSubProperty);
+        assert_eq!(kind("[a]\ns3 =\n  [b]\n"), ParseErrorKind::BadSubProperty);
+        assert!(Document::parse(b"[a]\ns3 =\n  #k = v\n").is_ok());
         assert!(Document::parse(b"[a]\ns3 =\n  k = v\n").is_ok());
         assert!(Document::parse(b"[a]\nk = v\n  more\n").is_ok());
     }

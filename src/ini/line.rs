@@ -70,7 +70,8 @@ fn classify_header(line: &str) -> Header {
     Header { inner }
 }
 
-/// Classifies `line` as a property line, whatever it starts with.
+/// A property line as the SDK splits it: the key before the first `=` (comment cut off), the
+/// value after it; `key: None` when there is no `=` or nothing before it.
 pub(super) fn classify_property(line: &str) -> Property {
     let (cut, inline_comment) = match inline_comment_start(line) {
         Some(at) => (at, true),

@@ -27,8 +27,9 @@ pub struct Entry<'a> {
     index: usize,
 }
 
-/// A line with its 1-based line number (0 for a line an edit added).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A line with its 1-based line number (0 for a line an edit added). Its `Debug` shows only
+/// the length of the text, which may be part of a secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct NumberedLine<'a> {
     /// 1-based input line number.
     pub line: usize,
@@ -36,13 +37,32 @@ pub struct NumberedLine<'a> {
     pub text: &'a str,
 }
 
-/// A line that continues the previous property (indented), with its 1-based line number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+impl std::fmt::Debug for NumberedLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NumberedLine")
+            .field("line", &self.line)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
+}
+
+/// A line that continues the previous property (indented), with its 1-based line number. Its
+/// `Debug` shows only the length of the text, which may be part of a secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ContinuationLine<'a> {
     /// 1-based input line number.
     pub line: usize,
     /// The text, indentation included.
     pub text: &'a str,
+}
+
+impl std::fmt::Debug for ContinuationLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContinuationLine")
+            .field("line", &self.line)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
 }
 
 impl Document {

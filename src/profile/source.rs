@@ -12,6 +12,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
+use zeroize::Zeroize;
 
 /// The contents of the two shared files, as read. Its `Debug` shows only sizes.
 #[derive(Clone, Default)]
@@ -28,6 +29,13 @@ impl std::fmt::Debug for SharedFiles {
             .field("credentials_bytes", &self.credentials.len())
             .field("config_bytes", &self.config.len())
             .finish()
+    }
+}
+
+impl Drop for SharedFiles {
+    fn drop(&mut self) {
+        self.credentials.zeroize();
+        self.config.zeroize();
     }
 }
 

@@ -197,9 +197,12 @@ pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
                 ),
             });
         }
+        // An empty value is no token: `aws_session_token =` beside long-term keys must not
+        // pass them off as a session.
+        let has_value = !entry.value().trim().is_empty();
         match key.as_str() {
             ACCESS_KEY_ID => summary.has_access_key = true,
-            SESSION_TOKEN | SECURITY_TOKEN => summary.has_session_token = true,
+            SESSION_TOKEN | SECURITY_TOKEN if has_value => summary.has_session_token = true,
             _ => {}
         }
     }
@@ -325,5 +328,15 @@ mod tests {
             "[mfa]\naws_access_key_id = A\nmfa_source_profile = d\n"
         ));
         assert!(!long_term("[mfa]\nregion = x\n"));
+        for empty_token in [
+            "[mfa]\naws_access_key_id = AKIA\naws_secret_access_key = S\naws_session_token =\n",
+            "[mfa]\naws_access_key_id = AKIA\naws_session_token = \t\naws_security_token=\n",
+            "[mfa]\naws_access_key_id = AKIA\naws_session_token =\n  sub = value\n",
+        ] {
+            assert!(
+                long_term(empty_token),
+                "an empty token is no token: {empty_token:?}"
+            );
+        }
     }
 }

@@ -61,7 +61,9 @@ pub(super) fn commit(
         role: call.recorded_role(),
     };
     write_session(&mut doc, at, &call.target, &entries);
-    fsio::replace(path, doc.render().as_bytes(), &lock)?;
+    // The rendered file holds the long-term key too: zeroed once written.
+    let rendered = zeroize::Zeroizing::new(doc.render());
+    fsio::replace(path, rendered.as_bytes(), &lock)?;
     drop(lock);
     for problem in unreadable(&doc) {
         notices(Notice::Warning(

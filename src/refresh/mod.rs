@@ -13,13 +13,12 @@ mod plan;
 use crate::error::Error;
 use crate::fsio;
 use crate::input::{
-    EndpointUrl, ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
-    Span,
+    ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
 };
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
-use crate::sts::{self, Sts, StsError};
+use crate::sts::{self, CustomEndpoint, Sts, StsError};
 use std::path::PathBuf;
 
 pub use plan::default_target;
@@ -53,8 +52,8 @@ pub struct RefreshSettings {
     pub duration: Option<SessionDuration>,
     /// `--region`.
     pub region: Option<Region>,
-    /// The STS endpoint (`--endpoint-url` or the SDKs' variables), when not STS's own.
-    pub endpoint: Option<EndpointUrl>,
+    /// The STS endpoint (`--endpoint-url` or `AWS_ENDPOINT_URL_STS`), when not STS's own.
+    pub endpoint: Option<CustomEndpoint>,
     /// `--role-arn` (with its companions); when absent, the role recorded in the target.
     pub role: Option<RoleSettings>,
     /// A managed target valid for longer than this is left alone.
@@ -136,6 +135,16 @@ pub fn refresh(
             "{shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`",
             shown = Shown(path)
         )));
+    }
+    if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
+        notices(Notice::Warning(format!(
+            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
+            shown = Shown(&dir),
+            file = Shown(path)
+        )));
+    }
+    if let Some(notice) = settings.endpoint.as_ref().and_then(CustomEndpoint::notice) {
+        notices(notice);
     }
     let code = codes.code(&CodeRequest {
         serial: &call.serial,

@@ -42,7 +42,7 @@ pub(super) struct Call {
     pub profile_command: Option<String>,
     /// The source's own region, to add to the target's config profile.
     pub carry_region: Option<Region>,
-    pub endpoint: Option<crate::input::EndpointUrl>,
+    pub endpoint: Option<crate::sts::CustomEndpoint>,
 }
 
 /// The role to assume, and what of it the target records.
@@ -60,7 +60,7 @@ impl Call {
             code,
             duration: self.duration,
             region: self.region.clone(),
-            endpoint: self.endpoint.clone(),
+            endpoint: self.endpoint.as_ref().map(|e| e.url.clone()),
             role: self.role.as_ref().map(|r| r.request.clone()),
         }
     }

@@ -65,7 +65,7 @@ impl CodeSource for FixedCode {
 
 fn session() -> SessionCredentials {
     SessionCredentials {
-        access_key_id: "ASIAFAKEEXAMPLE".into(),
+        access_key_id: "ASIAFAKE0EXAMPLE".into(),
         secret_access_key: Secret::new("fakesecret"),
         session_token: Secret::new("faketoken"),
         expires_at: NOW + 43_200,
@@ -147,7 +147,7 @@ fn managed(target: &str, source: &str, expires_at: i64) -> String {
     )
 }
 
-const WRITTEN: &str = "aws_access_key_id = ASIAFAKEEXAMPLE\naws_secret_access_key = fakesecret\naws_session_token = faketoken\nexpiration = 2027-01-15T20:00:00Z\n";
+const WRITTEN: &str = "aws_access_key_id = ASIAFAKE0EXAMPLE\naws_secret_access_key = fakesecret\naws_session_token = faketoken\nexpiration = 2027-01-15T20:00:00Z\n";
 
 #[test]
 fn a_first_refresh_appends_the_target_byte_for_byte() {

@@ -610,7 +610,7 @@ async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
     let server = MockServer::start().await;
     let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
 <SessionToken>slowtoken</SessionToken><SecretAccessKey>slowsecret</SecretAccessKey>\
-<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIASLOWEXAMPLE</AccessKeyId>\
+<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIASLOW0EXAMPLE</AccessKeyId>\
 </Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>58c5dbae-EXAMPLE</RequestId></ResponseMetadata></GetSessionTokenResponse>";
     Mock::given(method("POST"))
         .respond_with(

@@ -1,16 +1,78 @@
 //! The terminal: messages on standard error, colour, a spinner, and the MFA code prompt.
 //!
 //! Invariant: nothing here writes an escape sequence or a spinner frame to a stream that is
-//! not a terminal; a message that cannot be written (stderr closed) is dropped, never a panic.
+//! not a terminal; text from outside (profile names, paths, values, STS messages, a code
+//! command's output) reaches a terminal only through [`printable`], so it cannot clear the
+//! screen, set the title or write the clipboard; a message that cannot be written (stderr
+//! closed) is dropped, never a panic.
 
 pub mod colour;
 pub mod prompt;
 pub mod spinner;
 
+use colour::{paint, Colour, Stream};
+use std::borrow::Cow;
 use std::io::Write;
 
-/// Writes one line to standard error, ignoring failure: there is nowhere else to say it.
+/// `text` with every control character (C0, DEL, C1: escape sequences, line breaks, bells)
+/// and every bidirectional-formatting character shown as a Rust escape (`\u{1b}`, `\n`), the
+/// rest as it is.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes one line to standard error, made [`printable`], ignoring failure: there is nowhere
+/// else to say it.
 pub fn say(line: &str) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{line}");
+    let _ = writeln!(stderr, "{}", printable(line));
+}
+
+/// Writes `{prefix}{label} {text}` to standard error, the label coloured on a terminal, the
+/// rest made [`printable`].
+pub fn say_labelled(prefix: &str, label: &str, colour: Colour, text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "{}{} {}",
+        printable(prefix),
+        paint(label, colour, Stream::Stderr),
+        printable(text)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_bidi_characters_are_escaped() {
+        assert!(matches!(printable("[mfa] ~/.aws é"), Cow::Borrowed(_)));
+        assert_eq!(printable("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            printable("t\x1b]52;c;aGk=\x07x"),
+            "t\\u{1b}]52;c;aGk=\\u{7}x"
+        );
+        assert_eq!(printable("two\nlines\r"), "two\\nlines\\r");
+        assert_eq!(printable("c1\u{9b}31m"), "c1\\u{9b}31m");
+        assert_eq!(printable("rtl\u{202e}txt"), "rtl\\u{202e}txt");
+        assert_eq!(printable("iso\u{2066}x"), "iso\\u{2066}x");
+    }
 }

@@ -72,7 +72,7 @@ pub fn prompt(
     label: &str,
 ) -> Result<Option<MfaCode>, Error> {
     for _ in 0..5 {
-        let _ = write!(out, "MFA code for {label}: ");
+        let _ = write!(out, "MFA code for {}: ", super::printable(label));
         let _ = out.flush();
         let mut line = String::new();
         match input.read_line(&mut line) {

@@ -1,0 +1,469 @@
+//! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
+//! fake behind it), its implementation on the AWS SDK, the choice of endpoint
+//! ([`resolve_endpoint`]), a bound on what is read back ([`MAX_RESPONSE_BYTES`]) and the check
+//! of the session STS returned ([`check_session`]).
+//!
+//! Invariant: one refresh makes exactly one logical STS request (the SDK may retry it), with
+//! the credentials, region and endpoint passed in explicitly; nothing here reads the process
+//! environment, looks up IMDS or credential chains. Every failure becomes one [`StsError`]
+//! sentence that carries no secret.
+
+mod bounded;
+pub mod canned;
+mod check;
+mod endpoint;
+
+pub use bounded::MAX_RESPONSE_BYTES;
+pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
+pub use endpoint::{
+    resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,
+};
+
+use crate::input::{
+    EndpointUrl, ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
+};
+use crate::keys::{LongTermKeys, Secret, SessionCredentials};
+use aws_credential_types::Credentials;
+use aws_sdk_sts::config::retry::RetryConfig;
+use aws_sdk_sts::config::timeout::TimeoutConfig;
+use aws_sdk_sts::config::{BehaviorVersion, SharedHttpClient};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use std::time::Duration;
+
+/// Connect timeout for STS.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Timeout of one attempt.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Timeout of the whole call, retries included.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(12);
+
+/// A GetSessionToken (or, with a role, AssumeRole) request.
+#[derive(Clone, Debug)]
+pub struct SessionRequest {
+    /// The MFA device.
+    pub serial: MfaSerial,
+    /// The six-digit code.
+    pub code: MfaCode,
+    /// Requested session length.
+    pub duration: SessionDuration,
+    /// Region whose STS endpoint is called.
+    pub region: Region,
+    /// Explicit endpoint; otherwise STS's regional https endpoint.
+    pub endpoint: Option<EndpointUrl>,
+    /// The role to assume; `None` for a GetSessionToken session.
+    pub role: Option<RoleRequest>,
+}
+
+impl SessionRequest {
+    /// The endpoint the request goes to, for messages.
+    pub fn endpoint_shown(&self) -> String {
+        match &self.endpoint {
+            Some(url) => url.to_string(),
+            None => format!("https://sts.{}.amazonaws.com", self.region),
+        }
+    }
+}
+
+/// The AssumeRole part of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleRequest {
+    /// The role.
+    pub arn: RoleArn,
+    /// The role session name (shows in CloudTrail).
+    pub session_name: RoleSessionName,
+    /// The external ID the role's trust policy asks for, if any.
+    pub external_id: Option<ExternalId>,
+}
+
+/// Something that turns long-term keys and an MFA code into a session.
+pub trait Sts {
+    /// Calls AssumeRole when the request names a role, else GetSessionToken.
+    fn get_session(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError>;
+}
+
+/// Why STS gave no session. Each message is one sentence with a hint.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StsError {
+    /// Wrong, expired or reused code.
+    #[error("STS rejected the MFA code: it is wrong, expired, or was already used (a code is good once per 30 s window); wait for the next code and run again")]
+    CodeRejected,
+    /// The serial is not a device of this user.
+    #[error("STS could not check the code against MFA device {0}: it is not a device of the IAM user whose keys are in the source profile; check mfa_serial (IAM console > Security credentials > MFA)")]
+    WrongSerial(String),
+    /// Called with session credentials.
+    #[error("STS refuses GetSessionToken with temporary credentials: the source profile's keys are a session, not an IAM user's long-term keys")]
+    SessionCredentials,
+    /// Unknown access key.
+    #[error("STS does not know the source profile's access key (InvalidClientTokenId): it was deleted, deactivated or mistyped; check aws_access_key_id")]
+    UnknownAccessKey,
+    /// Wrong secret.
+    #[error("STS rejected the signature (SignatureDoesNotMatch): the source profile's aws_secret_access_key does not belong to its access key, or the clock is off")]
+    BadSignature,
+    /// Expired token.
+    #[error("STS says the security token has expired (ExpiredToken): the source profile holds stale temporary credentials")]
+    ExpiredToken,
+    /// STS not activated in the region.
+    #[error("STS is not activated in region {0} for this account (RegionDisabledException); activate it in IAM > Account settings, or use --region us-east-1")]
+    RegionDisabled(String),
+    /// Throttled, after retries.
+    #[error("STS is throttling requests ({0}); wait a minute and run again")]
+    Throttled(String),
+    /// The role's trust policy does not let this user assume it (with this MFA).
+    #[error("STS refused to let the source profile's user assume {0}: check the role ARN, and that the role's trust policy allows this user (with MFA); {1}")]
+    RoleDenied(String, String),
+    /// The session asked for is longer than the role allows.
+    #[error("the session length asked for is longer than role {0} allows (its MaxSessionDuration); ask for less with -d 1h, or raise the role's maximum session duration in IAM")]
+    RoleDurationTooLong(String),
+    /// A request STS found invalid.
+    #[error("STS rejected the request: {0}")]
+    Invalid(String),
+    /// Any other STS error.
+    #[error("STS error {code}: {message}")]
+    Service {
+        /// Error code, or the HTTP status when there was none.
+        code: String,
+        /// Error message.
+        message: String,
+    },
+    /// No answer in time.
+    #[error("no answer from STS at {0} within {1} s; check the network or --endpoint-url")]
+    Timeout(String, u64),
+    /// Could not connect.
+    #[error("cannot reach STS at {0}: {1}")]
+    Unreachable(String, String),
+    /// An answer that is not a valid STS response.
+    #[error("STS at {0} sent a response that is not a valid GetSessionToken answer: {1}")]
+    BadResponse(String, String),
+}
+
+/// STS through the AWS SDK for Rust.
+#[derive(Debug, Default)]
+pub struct SdkSts {
+    /// The HTTP client; `None`: the SDK's own (rustls), or plain hyper for an `http://`
+    /// endpoint. Tests and the fuzz target put a canned answer here.
+    http_client: Option<SharedHttpClient>,
+    /// One attempt only (the fuzz target: retries wait).
+    single_attempt: bool,
+}
+
+impl SdkSts {
+    /// STS through `http_client` instead of the network.
+    pub fn with_http_client(http_client: SharedHttpClient) -> SdkSts {
+        SdkSts {
+            http_client: Some(http_client),
+            single_attempt: false,
+        }
+    }
+
+    /// The same, making one attempt where it would retry.
+    pub fn without_retries(self) -> SdkSts {
+        SdkSts {
+            single_attempt: true,
+            ..self
+        }
+    }
+}
+
+impl Sts for SdkSts {
+    fn get_session(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?;
+        runtime.block_on(self.call(keys, request))
+    }
+}
+
+impl SdkSts {
+    /// The client for one request. Built from the service's own config builder, not from
+    /// `aws_config::defaults()`, which would read `AWS_ENDPOINT_URL` and other variables from
+    /// the environment behind our back.
+    fn client(&self, keys: &LongTermKeys, request: &SessionRequest) -> aws_sdk_sts::Client {
+        let credentials = Credentials::new(
+            &keys.access_key_id,
+            keys.secret_access_key.expose(),
+            None,
+            None,
+            "mfa-profile source profile",
+        );
+        let mut config = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_types::region::Region::new(request.region.to_string()))
+            .credentials_provider(credentials)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .read_timeout(ATTEMPT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(CALL_TIMEOUT)
+                    .build(),
+            )
+            .retry_config(if self.single_attempt {
+                RetryConfig::disabled()
+            } else {
+                RetryConfig::standard().with_max_attempts(3)
+            })
+            .interceptor(bounded::BoundedResponse)
+            .retry_classifier(bounded::NoRetryWhenTooLarge);
+        if let Some(client) = &self.http_client {
+            config = config.http_client(client.clone());
+        }
+        if let Some(url) = &request.endpoint {
+            // Without TLS the client never loads the system's CA store (about 150 files).
+            if url.is_plain_http() && self.http_client.is_none() {
+                config = config.http_client(aws_smithy_http_client::Builder::new().build_http());
+            }
+            config = config.endpoint_url(url.as_str());
+        }
+        aws_sdk_sts::Client::from_conf(config.build())
+    }
+
+    async fn call(
+        &self,
+        keys: &LongTermKeys,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, StsError> {
+        let client = self.client(keys, request);
+        let endpoint = request.endpoint_shown();
+        let creds = match &request.role {
+            None => {
+                client
+                    .get_session_token()
+                    .serial_number(request.serial.as_str())
+                    .token_code(request.code.as_str())
+                    .duration_seconds(request.duration.secs() as i32)
+                    .send()
+                    .await
+                    .map_err(|e| map_error(e, request, &endpoint))?
+                    .credentials
+            }
+            Some(role) => {
+                client
+                    .assume_role()
+                    .role_arn(role.arn.as_str())
+                    .role_session_name(role.session_name.as_str())
+                    .set_external_id(role.external_id.as_ref().map(|id| id.as_str().to_owned()))
+                    .serial_number(request.serial.as_str())
+                    .token_code(request.code.as_str())
+                    .duration_seconds(request.duration.secs() as i32)
+                    .send()
+                    .await
+                    .map_err(|e| map_error(e, request, &endpoint))?
+                    .credentials
+            }
+        };
+        let creds = creds.ok_or_else(|| {
+            StsError::BadResponse(endpoint.clone(), "it holds no credentials".into())
+        })?;
+        Ok(SessionCredentials {
+            access_key_id: creds.access_key_id().to_owned(),
+            secret_access_key: Secret::new(creds.secret_access_key()),
+            session_token: Secret::new(creds.session_token()),
+            expires_at: creds.expiration().secs(),
+        })
+    }
+}
+
+fn map_error<E, R>(error: SdkError<E, R>, request: &SessionRequest, endpoint: &str) -> StsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let endpoint = endpoint.to_owned();
+    if bounded::is_too_large(&error) {
+        return StsError::BadResponse(endpoint, bounded::TooLarge.to_string());
+    }
+    match &error {
+        SdkError::ServiceError(service) => {
+            let err = service.err();
+            let code = err.code().unwrap_or_default().to_owned();
+            let message = err.message().unwrap_or_default().to_owned();
+            classify_service_error(&code, &message, request)
+        }
+        SdkError::TimeoutError(_) => StsError::Timeout(endpoint, CALL_TIMEOUT.as_secs()),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            StsError::Timeout(endpoint, CALL_TIMEOUT.as_secs())
+        }
+        SdkError::DispatchFailure(failure) => StsError::Unreachable(
+            endpoint,
+            root_cause(
+                failure
+                    .as_connector_error()
+                    .map(|e| e as &(dyn std::error::Error + 'static)),
+            ),
+        ),
+        SdkError::ResponseError(_) => {
+            StsError::BadResponse(endpoint, root_cause(std::error::Error::source(&error)))
+        }
+        other => StsError::Unreachable(endpoint, root_cause(Some(other))),
+    }
+}
+
+/// Maps an STS error code and message to an error with a hint.
+pub fn classify_service_error(code: &str, message: &str, request: &SessionRequest) -> StsError {
+    let lower = message.to_ascii_lowercase();
+    match code {
+        "AccessDenied" if lower.contains("invalid mfa one time pass code") => {
+            StsError::CodeRejected
+        }
+        "AccessDenied" if lower.contains("unable to validate mfa") || lower.contains("serial") => {
+            StsError::WrongSerial(request.serial.to_string())
+        }
+        "AccessDenied" if lower.contains("session credentials") => StsError::SessionCredentials,
+        "AccessDenied" if lower.contains("assumerole") => match &request.role {
+            Some(role) => StsError::RoleDenied(role.arn.to_string(), message.to_owned()),
+            None => StsError::Invalid(message.to_owned()),
+        },
+        "InvalidClientTokenId" => StsError::UnknownAccessKey,
+        "SignatureDoesNotMatch" => StsError::BadSignature,
+        "ExpiredToken" | "ExpiredTokenException" => StsError::ExpiredToken,
+        "RegionDisabledException" => StsError::RegionDisabled(request.region.to_string()),
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
+        | "TooManyRequestsException" => StsError::Throttled(code.to_owned()),
+        "ValidationError" if lower.contains("maxsessionduration") => StsError::RoleDurationTooLong(
+            request
+                .role
+                .as_ref()
+                .map_or_else(String::new, |r| r.arn.to_string()),
+        ),
+        "ValidationError" => StsError::Invalid(message.to_owned()),
+        "" => StsError::Service {
+            code: "(no code)".into(),
+            message: if message.is_empty() {
+                "STS answered with an error and no message".into()
+            } else {
+                message.to_owned()
+            },
+        },
+        _ => StsError::Service {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        },
+    }
+}
+
+fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
+    let Some(mut error) = error else {
+        return "unknown error".into();
+    };
+    while let Some(source) = error.source() {
+        error = source;
+    }
+    error.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> SessionRequest {
+        SessionRequest {
+            serial: "arn:aws:iam::123456789012:mfa/alice".parse().unwrap(),
+            code: "123456".parse().unwrap(),
+            duration: SessionDuration::DEFAULT_ROLE,
+            region: "eu-south-1".parse().unwrap(),
+            endpoint: None,
+            role: None,
+        }
+    }
+
+    #[test]
+    fn service_errors_get_hints() {
+        let r = request();
+        assert_eq!(
+            classify_service_error(
+                "AccessDenied",
+                "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+                &r
+            ),
+            StsError::CodeRejected
+        );
+        assert_eq!(
+            classify_service_error("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.", &r),
+            StsError::WrongSerial(r.serial.to_string())
+        );
+        assert_eq!(
+            classify_service_error(
+                "AccessDenied",
+                "Cannot call GetSessionToken with session credentials",
+                &r
+            ),
+            StsError::SessionCredentials
+        );
+        assert_eq!(
+            classify_service_error("RegionDisabledException", "x", &r),
+            StsError::RegionDisabled("eu-south-1".into())
+        );
+        assert_eq!(r.endpoint_shown(), "https://sts.eu-south-1.amazonaws.com");
+        assert!(classify_service_error("Weird", "m", &r)
+            .to_string()
+            .contains("Weird: m"));
+    }
+    /// A response body that never ends, 64 KiB at a time.
+    struct Endless;
+
+    impl http_body::Body for Endless {
+        type Data = bytes::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+            let chunk = bytes::Bytes::from_static(&[b'<'; 64 * 1024]);
+            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(chunk))))
+        }
+    }
+
+    fn keys() -> LongTermKeys {
+        LongTermKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        }
+    }
+
+    #[test]
+    fn an_endless_response_is_cut_at_the_bound_and_not_retried() {
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&requests);
+        let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            aws_smithy_types::body::SdkBody::from_body_1_x(Endless)
+        }));
+        let started = std::time::Instant::now();
+        let error = sts.get_session(&keys(), &request()).unwrap_err();
+        assert!(
+            matches!(&error, StsError::BadResponse(_, why) if why.contains("larger than 1 MiB")),
+            "{error}"
+        );
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            started.elapsed() < ATTEMPT_TIMEOUT,
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_canned_answer_goes_through_the_sdks_parser() {
+        let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
+<SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\
+<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
+</Credentials></GetSessionTokenResult></GetSessionTokenResponse>";
+        let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || body.into()));
+        let session = sts.get_session(&keys(), &request()).unwrap();
+        assert_eq!(session.access_key_id, "ASIAIOSFODNN7EXAMPLE");
+        assert_eq!(session.session_token.expose(), "FwoGZXIvYXdzEXAMPLE");
+        assert_eq!(session.expires_at, 4_070_908_800);
+    }
+}
