@@ -41,6 +41,8 @@ fn editor(c: &mut Criterion) {
         session: &session,
         source: &source,
         role: None,
+        serial: None,
+        duration: None,
     };
     for profiles in [10usize, 1_000, 10_000] {
         let text = generate(profiles);

@@ -239,10 +239,10 @@ pub struct RefreshArgs {
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<RoleArn>,
     /// Role session name, shown in CloudTrail [default: mfa-profile-SOURCE].
-    #[arg(long, value_name = "NAME", requires = "role_arn")]
+    #[arg(long, value_name = "NAME")]
     pub role_session_name: Option<RoleSessionName>,
     /// External ID the role's trust policy asks for.
-    #[arg(long, value_name = "ID", requires = "role_arn")]
+    #[arg(long, value_name = "ID")]
     pub external_id: Option<ExternalId>,
     /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
     /// mfa_process of the source profile]. Its stderr is shown as it comes; it is stopped

@@ -51,6 +51,20 @@ pub enum Error {
         /// The flag or variable it came from.
         origin: &'static str,
     },
+    /// `--external-id` or `--role-session-name` without a role to go with.
+    #[error("--external-id and --role-session-name go with a role: add --role-arn, or use a target that records one ([{target}] does not)")]
+    RoleOptionWithoutRole {
+        /// The target.
+        target: String,
+    },
+    /// `AWS_PROFILE` names no target a command can use.
+    #[error("AWS_PROFILE={value} {why}")]
+    AwsProfile {
+        /// Its value.
+        value: String,
+        /// What it names, and what to do.
+        why: String,
+    },
     /// A malformed profile name.
     #[error(transparent)]
     Name(#[from] NameError),
@@ -182,6 +196,8 @@ impl Error {
             | Error::ProfileValue { .. }
             | Error::EnvValue { .. }
             | Error::InsecureEndpoint { .. }
+            | Error::RoleOptionWithoutRole { .. }
+            | Error::AwsProfile { .. }
             | Error::Name(_)
             | Error::NoCode
             | Error::CodeInput(_)
@@ -201,5 +217,17 @@ impl Error {
     /// True when the command should end without a message (a closed pipe).
     pub fn is_quiet(&self) -> bool {
         matches!(self, Error::ClosedPipe)
+    }
+}
+
+impl From<crate::sts::EndpointError> for Error {
+    fn from(error: crate::sts::EndpointError) -> Error {
+        match error {
+            crate::sts::EndpointError::Malformed(var, error) => Error::EnvValue { var, error },
+            crate::sts::EndpointError::Insecure(endpoint) => Error::InsecureEndpoint {
+                url: endpoint.url.to_string(),
+                origin: endpoint.origin.as_str(),
+            },
+        }
     }
 }

@@ -42,6 +42,8 @@ pub fn editor(data: &[u8]) {
             session: &session,
             source: &source,
             role: None,
+            serial: None,
+            duration: None,
         },
     );
     let text = edited.render();
@@ -139,6 +141,8 @@ pub fn sts_answer(data: &[u8]) {
             session: &session,
             source: &source,
             role: None,
+            serial: None,
+            duration: None,
         },
     );
     let reread = Document::parse(doc.render().as_bytes()).expect("the written file parses");

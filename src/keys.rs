@@ -127,6 +127,8 @@ mod tests {
                     session: &session,
                     source: &source,
                     role: None,
+                    serial: None,
+                    duration: None,
                 }
             ),
             format!(

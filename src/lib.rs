@@ -34,4 +34,5 @@ pub mod profile;
 pub mod refresh;
 pub mod status;
 pub mod sts;
+pub mod suggest;
 pub mod time;

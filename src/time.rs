@@ -5,11 +5,14 @@
 use aws_smithy_types::date_time::{DateTime, Format};
 
 /// `12h`, `7h12m`, `45m`, `30s`: the largest two units, for humans, to the nearest minute
-/// from a minute up.
+/// from a minute up; from two days up, whole days (`26335 days`).
 pub fn human_span(seconds: i64) -> String {
     let s = seconds.max(0);
     if s < 60 {
         return format!("{s}s");
+    }
+    if s >= 2 * 86_400 {
+        return format!("{} days", s / 86_400);
     }
     let minutes = (s + 30) / 60;
     let (h, m) = (minutes / 60, minutes % 60);
@@ -18,6 +21,21 @@ pub fn human_span(seconds: i64) -> String {
         (h, 0) => format!("{h}h"),
         (h, m) => format!("{h}h{m}m"),
     }
+}
+
+/// `14m59s`, `15m`, `36h1s`: a span to the second, for limits where rounding would mislead.
+pub fn exact_span(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    let mut out = String::new();
+    for (value, unit) in [(h, 'h'), (m, 'm'), (s, 's')] {
+        if value > 0 {
+            out.push_str(&format!("{value}{unit}"));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("0s");
+    }
+    out
 }
 
 /// `2026-11-23T02:00:00Z`.
@@ -43,6 +61,23 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
         .map(|t| t.secs())
 }
 
+/// Parses an `expiration` as the tools that write one spell it: RFC 3339 (mfa-profile, with
+/// any offset), or `2026-11-24 07:00:00` in UTC with no zone (broamski/aws-mfa).
+pub fn parse_expiration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Some(seconds) = parse_rfc3339(text) {
+        return Some(seconds);
+    }
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        return Some(timestamp.as_second());
+    }
+    let naive: jiff::civil::DateTime = text.parse().ok()?;
+    naive
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|zoned| zoned.timestamp().as_second())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +93,19 @@ mod tests {
         assert_eq!(human_span(59), "59s");
         assert_eq!(human_span(3599), "1h");
         assert_eq!(human_span(3569), "59m");
+        assert_eq!(human_span(172_799), "48h");
+        assert_eq!(human_span(217_623_660), "2518 days");
+        assert_eq!(exact_span(899), "14m59s");
+        assert_eq!(exact_span(900), "15m");
+        assert_eq!(exact_span(129_601), "36h1s");
+    }
+
+    #[test]
+    fn expirations_as_other_tools_write_them() {
+        let at = 1_795_503_600; // 2026-11-24T07:00:00Z
+        assert_eq!(parse_expiration("2026-11-24T07:00:00Z"), Some(at));
+        assert_eq!(parse_expiration("2026-11-24 07:00:00"), Some(at), "aws-mfa");
+        assert_eq!(parse_expiration("2026-11-24T08:00:00+01:00"), Some(at));
+        assert_eq!(parse_expiration("junk"), None);
     }
 }

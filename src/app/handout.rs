@@ -8,14 +8,14 @@
 use super::code_source::ProcessCodes;
 use super::terminal::prompt::CodeInput;
 use super::terminal::spinner::SpinningSts;
-use super::{endpoint, locate, non_empty_var, notice, now};
+use super::{configured_endpoints, endpoint, locate, non_empty_var, notice, now};
 use crate::cli::SessionArgs;
 use crate::error::Error;
 use crate::handout::{choose_target, decide, no_session, Handout, WhenStale};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
-use crate::profile::{read_document, stored_session, FileLocations, ProfileName};
-use crate::refresh::{refresh, Outcome, RefreshSettings};
+use crate::profile::{read_document, stored_session, FileLocations, ProfileName, SharedDocuments};
+use crate::refresh::{refresh, Outcome, RefreshSettings, RoleSettings};
 use crate::sts::SdkSts;
 use crate::time::human_span;
 
@@ -38,8 +38,14 @@ pub(super) fn usable_session(
         args.config_file.as_deref(),
     )?;
     let min_remaining = i64::from(args.min_remaining.secs());
-    let doc = read_document(&files.credentials)?;
-    let target = choose_target(named, non_empty_var("AWS_PROFILE").as_deref(), &doc);
+    let docs = SharedDocuments::read(&files)?;
+    let target = choose_target(
+        named,
+        non_empty_var("AWS_PROFILE").as_deref(),
+        &docs,
+        &files.credentials,
+    )?;
+    let doc = &docs.credentials;
     let now = now();
     let usable = |session| Usable {
         target: target.clone(),
@@ -47,7 +53,7 @@ pub(super) fn usable_session(
         files: files.clone(),
     };
     match decide(
-        &doc,
+        doc,
         &files.credentials,
         &target,
         now,
@@ -64,7 +70,7 @@ pub(super) fn usable_session(
         }
         Handout::Refresh => {}
     }
-    drop(doc);
+    drop(docs);
     let settings = RefreshSettings {
         files: files.clone(),
         source: None,
@@ -74,7 +80,9 @@ pub(super) fn usable_session(
         duration: None,
         region: None,
         endpoint: endpoint(None, args.allow_insecure_endpoint)?,
-        role: None,
+        configured_endpoints: configured_endpoints(),
+        allow_insecure_endpoint: args.allow_insecure_endpoint,
+        role: RoleSettings::default(),
         min_remaining: args.min_remaining,
         force: false,
         now,

@@ -20,7 +20,7 @@ use crate::error::{Error, EXIT_OK, EXIT_USAGE};
 use crate::input::EndpointUrl;
 use crate::notice::Notice;
 use crate::profile::locations::{self, FileLocations};
-use crate::sts::{resolve_endpoint, CustomEndpoint, EndpointError};
+use crate::sts::{resolve_endpoint, CustomEndpoint};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use terminal::colour::Colour;
@@ -92,19 +92,20 @@ fn endpoint(
     flag: Option<&EndpointUrl>,
     allow_insecure: bool,
 ) -> Result<Option<CustomEndpoint>, Error> {
-    let choice = resolve_endpoint(flag.cloned(), allow_insecure, var).map_err(|e| match e {
-        EndpointError::Malformed(var, error) => Error::EnvValue { var, error },
-        EndpointError::Insecure(endpoint) => Error::InsecureEndpoint {
-            url: endpoint.url.to_string(),
-            origin: endpoint.origin.as_str(),
-        },
-    })?;
+    let choice = resolve_endpoint(flag.cloned(), allow_insecure, var)?;
     if choice.ignored_general_variable {
         notice(Notice::Info(
-            "AWS_ENDPOINT_URL is set but not used for STS: MFA codes go only to --endpoint-url, AWS_ENDPOINT_URL_STS or STS itself".into(),
+            "AWS_ENDPOINT_URL is set but not used for STS: MFA codes go only to --endpoint-url, AWS_ENDPOINT_URL_STS, the source profile's endpoint settings or STS itself".into(),
         ));
     }
     Ok(choice.endpoint)
+}
+
+/// Whether endpoints configured in profiles count: not with
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
+fn configured_endpoints() -> bool {
+    !non_empty_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// Shows a notice on standard error.

@@ -4,7 +4,7 @@ use super::code_source::ProcessCodes;
 use super::terminal::colour::Colour;
 use super::terminal::prompt::CodeInput;
 use super::terminal::spinner::SpinningSts;
-use super::{endpoint, locate, non_empty_var, notice, now, print};
+use super::{configured_endpoints, endpoint, locate, non_empty_var, notice, now, print};
 use crate::cli::RefreshArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
@@ -52,11 +52,13 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         duration: args.duration,
         region: args.region.clone(),
         endpoint: endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?,
-        role: args.role_arn.clone().map(|arn| RoleSettings {
-            arn,
+        configured_endpoints: configured_endpoints(),
+        allow_insecure_endpoint: args.allow_insecure_endpoint,
+        role: RoleSettings {
+            arn: args.role_arn.clone(),
             session_name: args.role_session_name.clone(),
             external_id: args.external_id.clone(),
-        }),
+        },
         min_remaining: args.min_remaining,
         force: args.force,
         now: now(),
@@ -155,17 +157,23 @@ pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
             target,
             source,
             expires_at,
+            margin,
+            serial,
+            file,
         } => {
             super::terminal::say(&format!(
-                "[{target}] is still valid for {} (until {}); --force refreshes it now",
+                "[{target}] is still valid for {} (until {}; refreshed when less than {} is left); --force refreshes it now",
                 time::human_span(expires_at - now()),
                 time::human_utc(*expires_at),
+                time::human_span(*margin),
             ));
             if json {
                 let object = serde_json::json!({
                     "target": target.as_str(),
                     "source": source.as_str(),
+                    "serial": serial,
                     "expiration": time::rfc3339(*expires_at),
+                    "file": file.display().to_string(),
                     "skipped": true,
                 });
                 print(format!("{object}\n").as_bytes())?;

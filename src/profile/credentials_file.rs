@@ -8,8 +8,9 @@
 use super::find::FileKind;
 use super::target::{defaults_give_a_security_token, js_header_fix};
 use super::{
-    ProfileName, ACCESS_KEY_ID, EXPIRATION, MANAGED_KEYS, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
-    MFA_ROLE_SESSION_NAME, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SECURITY_TOKEN, SESSION_TOKEN,
+    ProfileName, ACCESS_KEY_ID, EXPIRATION, MANAGED_KEYS, MFA_DURATION, MFA_EXTERNAL_ID,
+    MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, MFA_SERIAL_NUMBER, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY,
+    SECURITY_TOKEN, SESSION_TOKEN,
 };
 use crate::ini::{Document, SectionId};
 use crate::keys::SessionCredentials;
@@ -35,6 +36,10 @@ pub struct SessionEntries<'a> {
     pub source: &'a ProfileName,
     /// The role, for an AssumeRole session.
     pub role: Option<RecordedRole<'a>>,
+    /// `mfa_serial_number`: the MFA device, when it was given rather than found in the source.
+    pub serial: Option<&'a str>,
+    /// `mfa_duration`: the session length asked for, seconds.
+    pub duration: Option<u32>,
 }
 
 /// Writes a session into the target section `at` (appended as `[name]` when `None`). Existing
@@ -69,6 +74,9 @@ pub fn write_session(
         values.extend(role.external_id.map(|id| (MFA_EXTERNAL_ID, id)));
         values.extend(role.session_name.map(|n| (MFA_ROLE_SESSION_NAME, n)));
     }
+    values.extend(entries.serial.map(|serial| (MFA_SERIAL_NUMBER, serial)));
+    let duration = entries.duration.map(|d| d.to_string());
+    values.extend(duration.as_deref().map(|d| (MFA_DURATION, d)));
     let fixed_header = js_header_fix(doc.section(id).header());
     let mut section = doc.section_mut(id);
     if let Some(header) = fixed_header {
@@ -107,6 +115,8 @@ mod tests {
             session: &session,
             source: &source,
             role,
+            serial: None,
+            duration: None,
         };
         write_session(&mut doc, at, &name, &entries);
         doc.render()

@@ -5,9 +5,10 @@
 //! as the SDKs read them (keys case-insensitive, the last of repeated keys wins).
 
 use super::find::{find_section, FileKind};
+use super::name::NameError;
 use super::{
-    ProfileName, Refusal, ACCESS_KEY_ID, EXPIRATION, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
-    MFA_ROLE_SESSION_NAME, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SESSION_TOKEN,
+    ProfileName, Refusal, ACCESS_KEY_ID, EXPIRATION, MFA_DURATION, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
+    MFA_ROLE_SESSION_NAME, MFA_SERIAL_NUMBER, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SESSION_TOKEN,
 };
 use crate::ini::{Document, Section};
 use crate::keys::{Secret, SessionCredentials};
@@ -29,9 +30,23 @@ pub struct ManagedTarget {
     pub external_id: Option<String>,
     /// `mfa_role_session_name`.
     pub role_session_name: Option<String>,
+    /// `mfa_serial_number`: the MFA device given with `--serial-number`.
+    pub serial_number: Option<String>,
+    /// `mfa_duration`: the session length asked for, seconds.
+    pub duration: Option<u32>,
 }
 
 impl ManagedTarget {
+    /// How long before its expiry the session counts as stale: `min_remaining`, or a quarter
+    /// of the session's length when that is less (a 15-minute session is fresh for 11m15s, not
+    /// stale the moment it is written).
+    pub fn refresh_margin(&self, min_remaining: i64) -> i64 {
+        match self.duration {
+            Some(length) => min_remaining.min(i64::from(length) / 4),
+            None => min_remaining,
+        }
+    }
+
     /// Reads what a section records; `None` when it is not a managed target.
     pub fn read(section: &Section) -> Option<ManagedTarget> {
         let get = |key: &str| {
@@ -43,11 +58,88 @@ impl ManagedTarget {
         Some(ManagedTarget {
             name: section.name().to_owned(),
             source: get(MFA_SOURCE_PROFILE)?,
-            expires_at: section.get(EXPIRATION).and_then(time::parse_rfc3339),
+            expires_at: section.get(EXPIRATION).and_then(time::parse_expiration),
             role_arn: get(MFA_ROLE_ARN),
             external_id: get(MFA_EXTERNAL_ID),
             role_session_name: get(MFA_ROLE_SESSION_NAME),
+            serial_number: get(MFA_SERIAL_NUMBER),
+            duration: section
+                .get(MFA_DURATION)
+                .and_then(|d| d.trim().parse().ok()),
         })
+    }
+}
+
+/// The target a source's sessions go to when none is named: `mfa` for `default`, `NAME` for
+/// aws-mfa's `NAME-long-term`, `SOURCE-mfa` otherwise.
+pub fn default_target(source: &ProfileName) -> Result<ProfileName, NameError> {
+    match source.as_str() {
+        "default" => ProfileName::new("mfa"),
+        name => match name.strip_suffix("-long-term").filter(|n| !n.is_empty()) {
+            Some(short) => ProfileName::new(short),
+            None => ProfileName::new(&format!("{name}-mfa")),
+        },
+    }
+}
+
+/// What a profile name (`AWS_PROFILE`, say) means to mfa-profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileMeaning {
+    /// A target mfa-profile manages.
+    ManagedTarget(ProfileName),
+    /// A source: a profile with long-term keys, or one a managed target records. `target` is
+    /// the target recorded for it (its default target's name first), if any.
+    Source {
+        /// The source.
+        source: ProfileName,
+        /// Its target, when one exists.
+        target: Option<ProfileName>,
+    },
+    /// A profile that is neither.
+    Unmanaged(ProfileName),
+    /// No such profile in either file (or not a valid name).
+    Missing,
+}
+
+/// What profile `name` is, looked up in both files.
+pub fn meaning_of(credentials: &Document, config: &Document, name: &str) -> ProfileMeaning {
+    let Ok(name) = ProfileName::new(name) else {
+        return ProfileMeaning::Missing;
+    };
+    let in_credentials = find_section(credentials, FileKind::Credentials, &name)
+        .ok()
+        .flatten()
+        .map(|id| credentials.section(id));
+    let in_config = find_section(config, FileKind::Config, &name)
+        .ok()
+        .flatten()
+        .map(|id| config.section(id));
+    if in_credentials.is_some_and(|s| ManagedTarget::read(&s).is_some()) {
+        return ProfileMeaning::ManagedTarget(name);
+    }
+    let targets: Vec<ManagedTarget> = managed_targets(credentials)
+        .into_iter()
+        .filter(|t| t.source == name.as_str())
+        .collect();
+    let holds_keys = [in_credentials, in_config]
+        .iter()
+        .flatten()
+        .any(|s| s.get(ACCESS_KEY_ID).is_some());
+    if !targets.is_empty() || holds_keys {
+        let preferred = default_target(&name).ok();
+        let target = targets
+            .iter()
+            .find(|t| preferred.as_ref().is_some_and(|p| p.as_str() == t.name))
+            .or(targets.first())
+            .and_then(|t| ProfileName::new(&t.name).ok());
+        return ProfileMeaning::Source {
+            source: name,
+            target,
+        };
+    }
+    match in_credentials.or(in_config) {
+        Some(_) => ProfileMeaning::Unmanaged(name),
+        None => ProfileMeaning::Missing,
     }
 }
 
@@ -88,7 +180,7 @@ pub fn stored_session(
     let secret = get(SECRET_ACCESS_KEY)?;
     let token = get(SESSION_TOKEN)?;
     let expires_at =
-        time::parse_rfc3339(get(EXPIRATION)?).ok_or(NoSession::Incomplete(EXPIRATION))?;
+        time::parse_expiration(get(EXPIRATION)?).ok_or(NoSession::Incomplete(EXPIRATION))?;
     Ok(SessionCredentials {
         access_key_id: access_key_id.to_owned(),
         secret_access_key: Secret::new(secret),
@@ -142,6 +234,56 @@ expiration = 2030-01-01T00:00:00Z\nmfa_source_profile = default\n\
             Some("arn:aws:iam::123456789012:role/a"),
             "keys match case-insensitively"
         );
+    }
+
+    #[test]
+    fn default_targets() {
+        let target = |s: &str| default_target(&name(s)).unwrap().to_string();
+        assert_eq!(target("default"), "mfa");
+        assert_eq!(target("work"), "work-mfa");
+        assert_eq!(target("work-long-term"), "work", "aws-mfa's naming");
+        assert_eq!(target("-long-term"), "-long-term-mfa");
+    }
+
+    #[test]
+    fn what_a_profile_name_means() {
+        let doc = Document::parse(FILE).unwrap();
+        let config =
+            Document::parse(b"[profile cfg]\nregion = x\n[profile keys]\naws_access_key_id = A\n")
+                .unwrap();
+        let meaning = |n: &str| meaning_of(&doc, &config, n);
+        assert_eq!(meaning("mfa"), ProfileMeaning::ManagedTarget(name("mfa")));
+        assert_eq!(
+            meaning("default"),
+            ProfileMeaning::Source {
+                source: name("default"),
+                target: Some(name("mfa"))
+            }
+        );
+        assert_eq!(
+            meaning("keys"),
+            ProfileMeaning::Source {
+                source: name("keys"),
+                target: None
+            }
+        );
+        assert_eq!(meaning("cfg"), ProfileMeaning::Unmanaged(name("cfg")));
+        assert_eq!(meaning("nope"), ProfileMeaning::Missing);
+    }
+
+    #[test]
+    fn a_short_session_is_fresh_for_three_quarters_of_its_length() {
+        let target = ManagedTarget {
+            duration: Some(900),
+            ..ManagedTarget::default()
+        };
+        assert_eq!(target.refresh_margin(900), 225);
+        let long = ManagedTarget {
+            duration: Some(43_200),
+            ..ManagedTarget::default()
+        };
+        assert_eq!(long.refresh_margin(900), 900);
+        assert_eq!(ManagedTarget::default().refresh_margin(900), 900);
     }
 
     #[test]

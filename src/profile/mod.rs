@@ -22,7 +22,10 @@ pub use credentials_file::{write_session, RecordedRole, SessionEntries};
 pub use files::{read_document, ReadError, SharedDocuments};
 pub use find::{find_section, sections_for_profiles, FileKind};
 pub use locations::{FileLocations, NoHome, Shown};
-pub use managed::{managed_targets, stored_session, ManagedTarget, NoSession};
+pub use managed::{
+    default_target, managed_targets, meaning_of, stored_session, ManagedTarget, NoSession,
+    ProfileMeaning,
+};
 pub use name::{NameError, ProfileName};
 pub use readers::{unreadable, Reader, Unreadable};
 pub use source::{ProfileSet, SharedFiles, SourceError, SourceProfile};
@@ -51,8 +54,13 @@ pub const MFA_EXTERNAL_ID: &str = "mfa_external_id";
 /// The role session name given with the role, recorded with it.
 pub const MFA_ROLE_SESSION_NAME: &str = "mfa_role_session_name";
 
+/// The MFA device given with `--serial-number`, recorded so later refreshes use it too.
+pub const MFA_SERIAL_NUMBER: &str = "mfa_serial_number";
+/// The session length asked for (seconds), recorded so later refreshes ask the same.
+pub const MFA_DURATION: &str = "mfa_duration";
+
 /// Keys whose lines a refresh rewrites in the target section.
-pub const MANAGED_KEYS: [&str; 9] = [
+pub const MANAGED_KEYS: [&str; 11] = [
     ACCESS_KEY_ID,
     SECRET_ACCESS_KEY,
     SESSION_TOKEN,
@@ -62,6 +70,8 @@ pub const MANAGED_KEYS: [&str; 9] = [
     MFA_ROLE_ARN,
     MFA_EXTERNAL_ID,
     MFA_ROLE_SESSION_NAME,
+    MFA_SERIAL_NUMBER,
+    MFA_DURATION,
 ];
 
 /// Why a file cannot be edited safely, with the 1-based line it concerns.

@@ -74,6 +74,31 @@ pub struct SourceProfile {
     pub region: Option<String>,
     /// `mfa_process`: a command printing the MFA code (aws-vault's key).
     pub mfa_process: Option<String>,
+    /// `aws_mfa_device`: broamski/aws-mfa's name for the MFA device.
+    pub aws_mfa_device: Option<String>,
+    /// `endpoint_url`: the endpoint for every service, as the SDKs read it from a profile.
+    pub endpoint_url: Option<String>,
+    /// `services`: the `[services NAME]` section with per-service settings.
+    pub services: Option<String>,
+    /// `ignore_configured_endpoint_urls`: `true` turns configured endpoints off.
+    pub ignore_configured_endpoint_urls: Option<String>,
+}
+
+/// The `endpoint_url` that section `[services NAME]` gives STS (`sts =` with an indented
+/// `endpoint_url = URL`), as the SDKs read it.
+pub fn services_sts_endpoint(profiles: &ProfileSet, services: &str) -> Option<String> {
+    let key = aws_runtime::env_config::property::PropertiesKey::builder()
+        .section_key("services")
+        .section_name(services)
+        .property_name("sts")
+        .sub_property_name("endpoint_url")
+        .build()
+        .ok()?;
+    profiles
+        .other_sections()
+        .get(&key)
+        .cloned()
+        .filter(|url| !url.is_empty())
 }
 
 /// Why the source profile cannot be used.
@@ -163,6 +188,10 @@ pub fn source_profile(
         duration_seconds: setting("duration_seconds"),
         region: setting("region"),
         mfa_process: setting("mfa_process"),
+        aws_mfa_device: setting("aws_mfa_device"),
+        endpoint_url: setting("endpoint_url"),
+        services: setting("services"),
+        ignore_configured_endpoint_urls: setting("ignore_configured_endpoint_urls"),
     })
 }
 

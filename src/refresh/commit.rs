@@ -59,6 +59,8 @@ pub(super) fn commit(
         session: &session,
         source: &call.source,
         role: call.recorded_role(),
+        serial: call.record_serial.then(|| call.serial.as_str()),
+        duration: call.recorded_duration(),
     };
     write_session(&mut doc, at, &call.target, &entries);
     // The rendered file holds the long-term key too: zeroed once written.

@@ -21,13 +21,11 @@ use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
 use crate::sts::{self, CustomEndpoint, Sts, StsError};
 use std::path::PathBuf;
 
-pub use plan::default_target;
-
-/// `--role-arn` and its companions.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `--role-arn` and its companions; each may come alone, to change a recorded role.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RoleSettings {
     /// The role to assume.
-    pub arn: RoleArn,
+    pub arn: Option<RoleArn>,
     /// `--role-session-name`.
     pub session_name: Option<RoleSessionName>,
     /// `--external-id`.
@@ -54,8 +52,14 @@ pub struct RefreshSettings {
     pub region: Option<Region>,
     /// The STS endpoint (`--endpoint-url` or `AWS_ENDPOINT_URL_STS`), when not STS's own.
     pub endpoint: Option<CustomEndpoint>,
-    /// `--role-arn` (with its companions); when absent, the role recorded in the target.
-    pub role: Option<RoleSettings>,
+    /// Use endpoints configured in the source profile (off with
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`).
+    pub configured_endpoints: bool,
+    /// `--allow-insecure-endpoint`: a plain-http endpoint on another machine is allowed.
+    pub allow_insecure_endpoint: bool,
+    /// `--role-arn` and its companions; what they leave out comes from the role recorded in
+    /// the target.
+    pub role: RoleSettings,
     /// A managed target valid for longer than this is left alone.
     pub min_remaining: Span,
     /// Refresh even when the target is still valid.
@@ -98,6 +102,12 @@ pub enum Outcome {
         source: ProfileName,
         /// When it expires.
         expires_at: i64,
+        /// It counts as stale when less than this is left (seconds).
+        margin: i64,
+        /// The MFA device its refresh would use, when one is known.
+        serial: Option<String>,
+        /// The credentials file.
+        file: PathBuf,
     },
 }
 
@@ -125,7 +135,7 @@ pub fn refresh(
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let docs = SharedDocuments::read(&settings.files)?;
-    let call = match plan::plan(settings, &docs)? {
+    let call = match plan::plan(settings, &docs, notices)? {
         plan::Plan::Skip(outcome) => return Ok(outcome),
         plan::Plan::Call(call) => call,
     };
@@ -143,7 +153,7 @@ pub fn refresh(
             file = Shown(path)
         )));
     }
-    if let Some(notice) = settings.endpoint.as_ref().and_then(CustomEndpoint::notice) {
+    if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
         notices(notice);
     }
     let code = codes.code(&CodeRequest {

@@ -109,7 +109,9 @@ impl Files {
             duration: None,
             region: None,
             endpoint: None,
-            role: None,
+            configured_endpoints: true,
+            allow_insecure_endpoint: false,
+            role: RoleSettings::default(),
             min_remaining: Span::from_secs(900),
             force: false,
             now: NOW,
@@ -234,12 +236,16 @@ fn a_named_target_refreshes_from_its_recorded_source() {
 }
 
 #[test]
-fn aws_profile_selects_a_managed_target_but_never_a_source() {
+fn aws_profile_selects_a_managed_target_or_the_target_of_a_source() {
     let text = format!(
         "{SOURCE}[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = GAHT12345678\n{}",
         managed("work-mfa", "work", NOW - 10)
     );
-    for (env, target) in [("work-mfa", "work-mfa"), ("work", "mfa"), ("nope", "mfa")] {
+    for (env, target) in [
+        ("work-mfa", "work-mfa"),
+        ("work", "work-mfa"),
+        ("nope", "mfa"),
+    ] {
         let files = Files::new(&text, "");
         let settings = RefreshSettings {
             aws_profile: Some(env.into()),
@@ -257,11 +263,11 @@ fn assume_role_is_requested_recorded_and_repeated() {
     let files = Files::new(SOURCE, "");
     let settings = RefreshSettings {
         target: Some(ProfileName::new("admin").unwrap()),
-        role: Some(RoleSettings {
-            arn: "arn:aws:iam::123456789012:role/admin".parse().unwrap(),
+        role: RoleSettings {
+            arn: Some("arn:aws:iam::123456789012:role/admin".parse().unwrap()),
             session_name: None,
             external_id: Some("partner-42".parse().unwrap()),
-        }),
+        },
         ..files.settings()
     };
     let sts = FakeSts::new();
@@ -273,7 +279,7 @@ fn assume_role_is_requested_recorded_and_repeated() {
     );
     // Again, from the record alone: same role, same external ID, 1 h by default.
     let again = RefreshSettings {
-        role: None,
+        role: RoleSettings::default(),
         force: true,
         ..settings
     };
@@ -291,11 +297,11 @@ fn an_assume_role_duration_over_12h_is_refused_before_the_code() {
     let files = Files::new(SOURCE, "");
     let settings = RefreshSettings {
         target: Some(ProfileName::new("admin").unwrap()),
-        role: Some(RoleSettings {
-            arn: "arn:aws:iam::123456789012:role/admin".parse().unwrap(),
+        role: RoleSettings {
+            arn: Some("arn:aws:iam::123456789012:role/admin".parse().unwrap()),
             session_name: None,
             external_id: None,
-        }),
+        },
         duration: Some("13h".parse().unwrap()),
         ..files.settings()
     };

@@ -14,6 +14,10 @@ pub enum EndpointOrigin {
     Flag,
     /// `AWS_ENDPOINT_URL_STS`.
     StsVariable,
+    /// The source profile's `[services NAME]` section (`sts` `endpoint_url`).
+    ProfileServices,
+    /// The source profile's `endpoint_url`.
+    ProfileEndpointUrl,
 }
 
 impl EndpointOrigin {
@@ -22,6 +26,8 @@ impl EndpointOrigin {
         match self {
             EndpointOrigin::Flag => "--endpoint-url",
             EndpointOrigin::StsVariable => "AWS_ENDPOINT_URL_STS",
+            EndpointOrigin::ProfileServices => "the source profile's services section",
+            EndpointOrigin::ProfileEndpointUrl => "the source profile's endpoint_url",
         }
     }
 }
@@ -36,6 +42,14 @@ pub struct CustomEndpoint {
 }
 
 impl CustomEndpoint {
+    /// Refuses a plain-http endpoint that is not this machine unless `allow_insecure`.
+    pub fn check(&self, allow_insecure: bool) -> Result<(), EndpointError> {
+        if self.url.is_plain_http() && !self.url.is_loopback() && !allow_insecure {
+            return Err(EndpointError::Insecure(self.clone()));
+        }
+        Ok(())
+    }
+
     /// What to tell the user before an MFA code goes there, if anything: an endpoint that is
     /// not an AWS host is named, a plain-http one allowed with `--allow-insecure-endpoint`
     /// is warned about.
@@ -105,9 +119,7 @@ pub fn resolve_endpoint(
         },
     };
     if let Some(endpoint) = &endpoint {
-        if endpoint.url.is_plain_http() && !endpoint.url.is_loopback() && !allow_insecure {
-            return Err(EndpointError::Insecure(endpoint.clone()));
-        }
+        endpoint.check(allow_insecure)?;
     }
     Ok(EndpointChoice {
         ignored_general_variable: endpoint.is_none()

@@ -48,6 +48,8 @@ fn edit(text: &[u8], target: &str) -> Option<String> {
         session: &session,
         source: &source,
         role: None,
+        serial: None,
+        duration: None,
     };
     write_session(&mut doc, at, &name, &entries);
     Some(doc.render())

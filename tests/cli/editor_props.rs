@@ -139,6 +139,8 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
             session: &session,
             source: &source,
             role: None,
+            serial: None,
+            duration: None,
         };
         write_session(&mut edited, at, &target, &entries);
         let out = edited.render();

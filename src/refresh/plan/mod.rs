@@ -1,0 +1,102 @@
+//! The plan of a refresh: which target and source, whether the target may be skipped, and the
+//! STS request to make, decided from the parsed files and the settings alone.
+//!
+//! Invariant: pure (no I/O, no clock but `settings.now`); every refusal a refresh can make
+//! without STS is made here.
+
+mod request;
+mod target;
+
+use super::{Outcome, RefreshSettings};
+use crate::error::Error;
+use crate::ini::SectionId;
+use crate::input::{ExternalId, MfaCode, MfaSerial, Region, RoleSessionName, SessionDuration};
+use crate::keys::LongTermKeys;
+use crate::notice::Notice;
+use crate::profile::{ProfileName, RecordedRole, SharedDocuments};
+use crate::sts::{CustomEndpoint, RoleRequest, SessionRequest};
+
+/// What to do.
+pub(super) enum Plan {
+    /// Nothing: the target is still valid.
+    Skip(Outcome),
+    /// Call STS, then write.
+    Call(Call),
+}
+
+/// A refresh that goes to STS: everything but the code.
+pub(super) struct Call {
+    pub target: ProfileName,
+    /// The target section, when it exists.
+    pub at: Option<SectionId>,
+    pub source: ProfileName,
+    pub keys: LongTermKeys,
+    pub serial: MfaSerial,
+    /// Record the serial in the target: it was given, not found in the source.
+    pub record_serial: bool,
+    pub duration: SessionDuration,
+    pub region: Region,
+    pub role: Option<PlannedRole>,
+    /// `mfa_process` of the source.
+    pub profile_command: Option<String>,
+    /// The source's own region, to add to the target's config profile.
+    pub carry_region: Option<Region>,
+    pub endpoint: Option<CustomEndpoint>,
+}
+
+/// The role to assume, and what of it the target records.
+pub(super) struct PlannedRole {
+    pub request: RoleRequest,
+    /// The session name, recorded only when the user chose it.
+    pub chosen_session_name: Option<RoleSessionName>,
+}
+
+impl Call {
+    /// The STS request, with the code.
+    pub fn request(&self, code: MfaCode) -> SessionRequest {
+        SessionRequest {
+            serial: self.serial.clone(),
+            code,
+            duration: self.duration,
+            region: self.region.clone(),
+            endpoint: self.endpoint.as_ref().map(|e| e.url.clone()),
+            role: self.role.as_ref().map(|r| r.request.clone()),
+        }
+    }
+
+    /// The session length the target records: one other than STS's default (12 h, or 1 h for
+    /// a role), so later refreshes ask the same and a short session gets a short margin.
+    pub fn recorded_duration(&self) -> Option<u32> {
+        let default = match self.role {
+            Some(_) => SessionDuration::DEFAULT_ROLE,
+            None => SessionDuration::DEFAULT,
+        };
+        (self.duration != default).then(|| self.duration.secs())
+    }
+
+    /// The role as the target records it.
+    pub fn recorded_role(&self) -> Option<RecordedRole<'_>> {
+        self.role.as_ref().map(|role| RecordedRole {
+            arn: role.request.arn.as_str(),
+            external_id: role.request.external_id.as_ref().map(ExternalId::as_str),
+            session_name: role
+                .chosen_session_name
+                .as_ref()
+                .map(RoleSessionName::as_str),
+        })
+    }
+}
+
+/// Decides what a refresh does; `notices` hears what the user should know about the choice.
+pub(super) fn plan(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<Plan, Error> {
+    let chosen = target::choose(settings, docs, notices)?;
+    if let Some(outcome) = target::still_valid(settings, docs, &chosen) {
+        return Ok(Plan::Skip(outcome));
+    }
+    let call = request::plan_call(settings, docs, chosen, notices)?;
+    Ok(Plan::Call(call))
+}

@@ -1,0 +1,127 @@
+//! Which target a refresh writes and which source it reads, and whether the target may be left
+//! alone.
+//!
+//! Invariant: a named target refreshes from the source recorded in it unless a source is
+//! given; `AWS_PROFILE` counts only when neither is named; the target is checked (readers
+//! agree, no long-term keys) before anything else is read.
+
+use super::super::{Outcome, RefreshSettings};
+use crate::error::Error;
+use crate::ini::SectionId;
+use crate::notice::Notice;
+use crate::profile::{
+    default_target, locate_target, meaning_of, ProfileMeaning, ProfileName, SharedDocuments, Shown,
+    TargetSummary,
+};
+
+/// The target and source of a refresh, the target located and checked.
+pub(in crate::refresh) struct Chosen {
+    pub target: ProfileName,
+    pub at: Option<SectionId>,
+    pub summary: TargetSummary,
+    pub source: ProfileName,
+}
+
+/// Chooses the target and the source.
+pub(super) fn choose(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<Chosen, Error> {
+    let path = &settings.files.credentials;
+    let (named, source_from_env) = named_target(settings, docs, notices);
+    let given_source = settings.source.clone().or(source_from_env);
+    let target = match (&named, &given_source) {
+        (Some(target), _) => target.clone(),
+        (None, Some(source)) => default_target(source)?,
+        (None, None) => ProfileName::new("mfa")?,
+    };
+    let found = locate_target(&docs.credentials, &target).map_err(|refusal| Error::Refused {
+        path: path.clone(),
+        refusal,
+    })?;
+    let (at, summary) = match found {
+        Some((id, summary)) => (Some(id), summary),
+        None => (None, TargetSummary::default()),
+    };
+    // A named target refreshes from the source recorded in it, unless one is given.
+    let recorded = summary.managed.as_ref().filter(|_| named.is_some());
+    let source = match (given_source, recorded) {
+        (Some(source), _) => source,
+        (None, Some(managed)) => ProfileName::new(&managed.source)?,
+        (None, None) => ProfileName::default_profile(),
+    };
+    if source == target {
+        return Err(Error::SameProfile(source.to_string()));
+    }
+    if summary.holds_long_term_keys() {
+        return Err(Error::LongTermTarget {
+            target: target.to_string(),
+            path: path.clone(),
+        });
+    }
+    Ok(Chosen {
+        target,
+        at,
+        summary,
+        source,
+    })
+}
+
+/// The target named by `--target`, else what `AWS_PROFILE` names when neither `--source` nor
+/// `--target` is given: a managed target, or a source (then its recorded target, and the
+/// source itself when it has none yet). `AWS_PROFILE` naming anything else is said and left.
+fn named_target(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+    notices: &mut dyn FnMut(Notice),
+) -> (Option<ProfileName>, Option<ProfileName>) {
+    if let Some(target) = &settings.target {
+        return (Some(target.clone()), None);
+    }
+    let Some(env) = settings.aws_profile.as_deref() else {
+        return (None, None);
+    };
+    match meaning_of(&docs.credentials, &docs.config, env) {
+        ProfileMeaning::ManagedTarget(target) => (Some(target), None),
+        ProfileMeaning::Source {
+            target: Some(target),
+            ..
+        } => (Some(target), None),
+        ProfileMeaning::Source {
+            source,
+            target: None,
+        } => (None, Some(source)),
+        ProfileMeaning::Unmanaged(_) | ProfileMeaning::Missing => {
+            notices(Notice::Warning(format!(
+                "AWS_PROFILE={} names no profile mfa-profile manages or reads keys from in {} or {}; refreshing as if it were unset",
+                env,
+                Shown(&settings.files.credentials),
+                Shown(&settings.files.config)
+            )));
+            (None, None)
+        }
+    }
+}
+
+/// The skip: a managed target from the same source, valid for longer than its refresh margin.
+pub(super) fn still_valid(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+    chosen: &Chosen,
+) -> Option<Outcome> {
+    let managed = chosen.summary.managed.as_ref()?;
+    let expires_at = managed.expires_at?;
+    let margin = managed.refresh_margin(i64::from(settings.min_remaining.secs()));
+    let valid = !settings.force
+        && managed.source == chosen.source.as_str()
+        && expires_at - settings.now > margin;
+    valid.then(|| Outcome::StillValid {
+        target: chosen.target.clone(),
+        source: chosen.source.clone(),
+        expires_at,
+        margin,
+        serial: super::request::serial_for_display(docs, &chosen.source, managed),
+        file: settings.files.credentials.clone(),
+    })
+}
