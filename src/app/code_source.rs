@@ -33,16 +33,15 @@ impl CodeSource for ProcessCodes {
     }
 }
 
-/// Runs `command` with `sh -c` (stdin and stderr stay the user's, so it can ask for a touch or a
-/// password) and takes the first group of exactly six digits on its standard output.
+/// Runs `command` with the system's shell (stdin and stderr stay the user's, so it can ask for
+/// a touch or a password) and takes the first group of exactly six digits on its standard
+/// output.
 pub fn code_from_command(command: &str) -> Result<MfaCode, Error> {
     let failed = |problem: String| Error::CodeCommand {
         command: command.to_owned(),
         problem,
     };
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
+    let child = shell(command)
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -69,6 +68,24 @@ pub fn code_from_command(command: &str) -> Result<MfaCode, Error> {
         .ok_or_else(|| failed("printed no six-digit code on its standard output".into()))
 }
 
+/// `sh -c COMMAND`.
+#[cfg(unix)]
+fn shell(command: &str) -> Command {
+    let mut shell = Command::new("sh");
+    shell.arg("-c").arg(command);
+    shell
+}
+
+/// `cmd /C COMMAND`, the command passed to cmd.exe verbatim: cmd does its own parsing, and
+/// quoting it as one argument (as Rust does for ordinary programs) would change its meaning.
+#[cfg(windows)]
+fn shell(command: &str) -> Command {
+    use std::os::windows::process::CommandExt;
+    let mut shell = Command::new("cmd");
+    shell.arg("/C").raw_arg(command);
+    shell
+}
+
 /// The first run of exactly six ASCII digits (not part of a longer run of digits).
 fn first_six_digits(text: &str) -> Option<MfaCode> {
     text.split(|c: char| !c.is_ascii_digit())
@@ -93,18 +110,31 @@ mod tests {
         assert_eq!(six(""), None);
     }
 
+    /// A command that says why it failed on stderr and exits 4, in the system's shell.
+    const FAILING: &str = if cfg!(windows) {
+        "echo no YubiKey detected 1>&2 & exit 4"
+    } else {
+        "echo 'no YubiKey detected' >&2; exit 4"
+    };
+
     #[test]
     fn code_command_output_and_failure() {
         assert_eq!(
             code_from_command("echo 'Code: 098765'").unwrap().as_str(),
             "098765"
         );
-        let failed = code_from_command("echo 'no YubiKey detected' >&2; exit 4")
-            .unwrap_err()
-            .to_string();
+        let failed = code_from_command(FAILING).unwrap_err().to_string();
         assert!(failed.contains("exit status 4"), "{failed}");
         assert!(failed.contains("no YubiKey detected"), "{failed}");
         let silent = code_from_command("echo nothing").unwrap_err().to_string();
         assert!(silent.contains("no six-digit code"), "{silent}");
+    }
+
+    /// cmd.exe gets the command as written: its quotes, parentheses and `&&` are its own.
+    #[cfg(windows)]
+    #[test]
+    fn cmd_gets_the_command_verbatim() {
+        let command = r#"echo 111111 > NUL && if "a"=="a" (echo 654321) else (echo 000000)"#;
+        assert_eq!(code_from_command(command).unwrap().as_str(), "654321");
     }
 }

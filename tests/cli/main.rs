@@ -5,6 +5,8 @@ mod daily;
 mod editor_props;
 mod guards;
 mod harness;
+mod lock_file;
+mod portable;
 mod refresh_moto;
 mod reliability;
 mod skip_status;

@@ -110,16 +110,16 @@ fn thirty_two_writers_on_one_target_leave_one_valid_section() {
     assert!(has_session(&text, "mfa"));
 }
 
-/// Holds an exclusive flock on `dir` in a separate process until it is killed.
-fn lock_holder(dir: &std::path::Path) -> Child {
+/// Holds an exclusive flock on the lock file `path` in a separate process until it is killed.
+fn lock_holder(path: &std::path::Path) -> Child {
     let script = "import fcntl, os, sys, time\n\
-fd = os.open(sys.argv[1], os.O_RDONLY)\n\
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n\
 fcntl.flock(fd, fcntl.LOCK_EX)\n\
 print('locked', flush=True)\n\
 time.sleep(60)\n";
     let mut child = Command::new("python3")
         .args(["-c", script])
-        .arg(dir)
+        .arg(path)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -138,7 +138,7 @@ fn a_killed_lock_holder_does_not_block_and_the_wait_is_explained() {
         return;
     }
     let env = TestEnv::with_credentials(&default_source());
-    let mut holder = lock_holder(&env.home().join(".aws"));
+    let mut holder = lock_holder(&env.home().join(".aws/.mfa-profile.lock"));
     let mut child = spawn(env.mfa().args(["123456", "--endpoint-url", &moto.url()]));
     // Wait until it says it is waiting (under load it may take a while to get there).
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
