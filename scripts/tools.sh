@@ -28,3 +28,27 @@ ensure_terminal_tools() {
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+
+# Windows, built and tested here: the Rust target (rustup), mingw's gcc and 64-bit wine
+# (Debian). Fails with a clear message when a piece cannot be had.
+ensure_windows_tools() {
+  local target=x86_64-pc-windows-gnu
+  if ! rustup target list --installed | grep -qx "$target"; then
+    echo "adding the Rust target $target (rustup)" >&2
+    rustup target add "$target" >&2 || {
+      echo "error: rustup cannot add $target, so Windows cannot be built here" >&2
+      return 1
+    }
+  fi
+  local missing=()
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || missing+=("gcc-mingw-w64-x86-64")
+  command -v wine >/dev/null 2>&1 || missing+=("wine")
+  [ -e /usr/lib/wine/wine64 ] || missing+=("wine64")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } || {
+      echo "error: cannot install ${missing[*]} from Debian (needed to build and test for Windows)" >&2
+      return 1
+    }
+  fi
+}
