@@ -10,37 +10,18 @@ ensure_python_tools
 ensure_windows_tools
 
 target=x86_64-pc-windows-gnu
-wine_root="$PWD/target/wine"
-export WINEPREFIX="$wine_root/prefix" WINEDEBUG=-all WINEARCH=win64
+ensure_wine_prefix
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
-# Wine links the prefix's user folders into HOME, so it gets a HOME of its own; rustup and
-# cargo keep finding theirs.
-export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
-wine_home="$wine_root/home"
-mkdir -p "$wine_home"
 # The wineserver of this prefix is ours: stop it however the script ends.
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
-
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  echo "creating a wine prefix in $WINEPREFIX" >&2
-  HOME="$wine_home" wineboot -i >/dev/null 2>&1 || true
-  [ -f "$WINEPREFIX/system.reg" ] || { echo "error: wineboot could not create $WINEPREFIX" >&2; exit 1; }
-fi
-# Debian's Wine 8.0 lacks bcryptprimitives.dll, which Rust's std imports (ProcessPrng): without
-# this stand-in every Rust exe exits 53 at start. Real Windows 10 and later have the DLL.
-dll="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
-if [ ! -f "$dll" ] || [ scripts/windows/bcryptprimitives.c -nt "$dll" ]; then
-  x86_64-w64-mingw32-gcc -O2 -shared -o "$dll" \
-    scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -lbcrypt
-fi
 
 # One wineserver for the whole run rather than one per burst of tests (a cold start under the
 # load of 32 concurrent writers made moto miss the 12 s STS deadline).
 wineserver -p
-HOME="$wine_home" cargo test --locked --target "$target" --features failpoints --lib
+HOME="$WINE_HOME" cargo test --locked --target "$target" --features failpoints --lib
 cargo build --locked --target "$target" --features failpoints --bin mfa-profile
 exe="$PWD/target/$target/debug/mfa-profile.exe"
-if ! version=$(HOME="$wine_home" wine "$exe" --version 2>&1); then
+if ! version=$(HOME="$WINE_HOME" wine "$exe" --version 2>&1); then
   echo "error: the Windows exe does not start under wine: $version" >&2
   exit 1
 fi

@@ -52,3 +52,42 @@ ensure_windows_tools() {
     }
   fi
 }
+
+# A wine prefix in target/wine that runs Rust exes: WINEPREFIX exported, created when missing,
+# with the stand-in for bcryptprimitives.dll, which Debian's Wine 8.0 lacks and Rust's std
+# imports (ProcessPrng; without it every Rust exe exits 53 at start; real Windows 10+ has it).
+# Wine links the prefix's user folders into HOME, so it is created with a HOME of its own
+# ($WINE_HOME); rustup and cargo keep finding theirs through RUSTUP_HOME and CARGO_HOME.
+ensure_wine_prefix() {
+  local root="$PWD/target/wine"
+  export WINEPREFIX="$root/prefix" WINEDEBUG=-all WINEARCH=win64
+  export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+  export WINE_HOME="$root/home"
+  mkdir -p "$WINE_HOME"
+  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    echo "creating a wine prefix in $WINEPREFIX" >&2
+    HOME="$WINE_HOME" wineboot -i >/dev/null 2>&1 || true
+    [ -f "$WINEPREFIX/system.reg" ] || {
+      echo "error: wineboot could not create $WINEPREFIX" >&2
+      return 1
+    }
+  fi
+  local dll="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+  if [ ! -f "$dll" ] || [ scripts/windows/bcryptprimitives.c -nt "$dll" ]; then
+    x86_64-w64-mingw32-gcc -O2 -shared -o "$dll" \
+      scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -lbcrypt
+  fi
+}
+
+# Starts moto's STS on a free 127.0.0.1 port: sets MOTO_PORT and MOTO_PID (the caller stops it).
+start_moto() {
+  MOTO_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  moto_server -H 127.0.0.1 -p "$MOTO_PORT" >/dev/null 2>&1 &
+  MOTO_PID=$!
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $MOTO_PORT), 0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "error: moto_server did not listen on 127.0.0.1:$MOTO_PORT" >&2
+  return 1
+}
