@@ -60,6 +60,7 @@ smoke_test() {
   home=$(mktemp -d)
   mkdir "$home/.aws"
   printf '%s' "$credentials" >"$home/.aws/credentials"
+  chmod 600 "$home/.aws/credentials"
   local -a vars=(PATH="$PATH" HOME="$home" AWS_SHARED_CREDENTIALS_FILE="$home/.aws/credentials"
     AWS_CONFIG_FILE="$home/.aws/config")
   if [[ "${*: -1}" == *.exe ]]; then
