@@ -67,6 +67,8 @@ ensure_wine_prefix() {
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     echo "creating a wine prefix in $WINEPREFIX" >&2
     HOME="$WINE_HOME" wineboot -i >/dev/null 2>&1 || true
+    # The registry reaches the disk when the prefix's wineserver exits.
+    HOME="$WINE_HOME" wineserver -w || true
     [ -f "$WINEPREFIX/system.reg" ] || {
       echo "error: wineboot could not create $WINEPREFIX" >&2
       return 1

@@ -87,7 +87,7 @@ fn expand_tilde(path: &Path, home: Option<&Path>) -> Result<PathBuf, NoHome> {
     }
 }
 
-/// A path for humans: the home directory shown as `~`, with one kind of separator (`\\` on
+/// A path for humans: the home directory shown as `~`, with one kind of separator (`\` on
 /// Windows, where `/` also separates and paths given with it would otherwise show both).
 pub fn display(path: &Path, home: Option<&Path>) -> String {
     let shown = match home.and_then(|h| path.strip_prefix(h).ok()) {
