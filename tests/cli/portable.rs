@@ -178,7 +178,7 @@ fn export_prints_the_platforms_shell_by_default() {
 
 /// Another process holding the writers' lock on `path` until it is killed. A Windows exe under
 /// wine takes its file locks as POSIX record locks; the Linux binary uses `flock`.
-fn lock_holder(path: &std::path::Path) -> Child {
+pub fn lock_holder(path: &std::path::Path) -> Child {
     let how = if testing_windows_exe() {
         "fcntl.lockf(fd, fcntl.LOCK_EX)"
     } else {

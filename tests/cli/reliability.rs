@@ -2,6 +2,7 @@
 //! lock holder, SIGKILL at random moments and at fail points between the steps of a write.
 
 use crate::harness::*;
+use crate::portable::lock_holder;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::SharedFiles;
 use std::io::{BufRead, BufReader};
@@ -108,27 +109,6 @@ fn thirty_two_writers_on_one_target_leave_one_valid_section() {
     assert_eq!(text.matches("[mfa]").count(), 1);
     assert!(text.starts_with(&original()));
     assert!(has_session(&text, "mfa"));
-}
-
-/// Holds an exclusive flock on the lock file `path` in a separate process until it is killed.
-fn lock_holder(path: &std::path::Path) -> Child {
-    let script = "import fcntl, os, sys, time\n\
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n\
-fcntl.flock(fd, fcntl.LOCK_EX)\n\
-print('locked', flush=True)\n\
-time.sleep(60)\n";
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .arg(path)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "locked");
-    child
 }
 
 #[test]
