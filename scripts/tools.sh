@@ -53,3 +53,68 @@ ensure_js_reader() {
     npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
   fi
 }
+
+# Windows, built and tested here: the Rust target (rustup), mingw's gcc and 64-bit wine
+# (Debian). Fails with a clear message when a piece cannot be had.
+ensure_windows_tools() {
+  local target=x86_64-pc-windows-gnu
+  if ! rustup target list --installed | grep -qx "$target"; then
+    echo "adding the Rust target $target (rustup)" >&2
+    rustup target add "$target" >&2 || {
+      echo "error: rustup cannot add $target, so Windows cannot be built here" >&2
+      return 1
+    }
+  fi
+  local missing=()
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || missing+=("gcc-mingw-w64-x86-64")
+  command -v wine >/dev/null 2>&1 || missing+=("wine")
+  [ -e /usr/lib/wine/wine64 ] || missing+=("wine64")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } || {
+      echo "error: cannot install ${missing[*]} from Debian (needed to build and test for Windows)" >&2
+      return 1
+    }
+  fi
+}
+
+# A wine prefix in target/wine that runs Rust exes: WINEPREFIX exported, created when missing,
+# with the stand-in for bcryptprimitives.dll, which Debian's Wine 8.0 lacks and Rust's std
+# imports (ProcessPrng; without it every Rust exe exits 53 at start; real Windows 10+ has it).
+# Wine links the prefix's user folders into HOME, so it is created with a HOME of its own
+# ($WINE_HOME); rustup and cargo keep finding theirs through RUSTUP_HOME and CARGO_HOME.
+ensure_wine_prefix() {
+  local root="$PWD/target/wine"
+  export WINEPREFIX="$root/prefix" WINEDEBUG=-all WINEARCH=win64
+  export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+  export WINE_HOME="$root/home"
+  mkdir -p "$WINE_HOME"
+  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    echo "creating a wine prefix in $WINEPREFIX" >&2
+    HOME="$WINE_HOME" wineboot -i >/dev/null 2>&1 || true
+    # The registry reaches the disk when the prefix's wineserver exits.
+    HOME="$WINE_HOME" wineserver -w || true
+    [ -f "$WINEPREFIX/system.reg" ] || {
+      echo "error: wineboot could not create $WINEPREFIX" >&2
+      return 1
+    }
+  fi
+  local dll="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+  if [ ! -f "$dll" ] || [ scripts/windows/bcryptprimitives.c -nt "$dll" ]; then
+    x86_64-w64-mingw32-gcc -O2 -shared -o "$dll" \
+      scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -lbcrypt
+  fi
+}
+
+# Starts moto's STS on a free 127.0.0.1 port: sets MOTO_PORT and MOTO_PID (the caller stops it).
+start_moto() {
+  MOTO_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  moto_server -H 127.0.0.1 -p "$MOTO_PORT" >/dev/null 2>&1 &
+  MOTO_PID=$!
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $MOTO_PORT), 0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "error: moto_server did not listen on 127.0.0.1:$MOTO_PORT" >&2
+  return 1
+}

@@ -130,14 +130,18 @@ fn export_format() -> impl TypedValueParser<Value = Format> {
         .map(|name: String| Format::named(&name).expect("a listed name"))
 }
 
+/// The default of `export --format`: the shell a terminal of this platform runs.
+pub const DEFAULT_EXPORT_FORMAT: &str = if cfg!(windows) { "powershell" } else { "env" };
+
 /// Options of `export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
     #[arg(value_name = "TARGET")]
     pub target: Option<ProfileName>,
-    /// Output format: env is `export NAME='v'`, process the credential_process JSON.
-    #[arg(long, value_name = "FORMAT", default_value = "env", value_parser = export_format())]
+    /// Output format: env is `export NAME='v'`, powershell `$Env:NAME='v'`, process the
+    /// credential_process JSON [default on Windows: powershell].
+    #[arg(long, value_name = "FORMAT", default_value = DEFAULT_EXPORT_FORMAT, value_parser = export_format())]
     pub format: Format,
     /// Refresh the target first when it is expired or about to be (asking for a code on the
     /// terminal), instead of refusing.

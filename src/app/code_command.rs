@@ -8,7 +8,6 @@
 use crate::error::Error;
 use crate::input::MfaCode;
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -99,7 +98,9 @@ fn timed_out(timeout: Duration) -> String {
 }
 
 /// Starts `sh -c command`, in a process group of its own if `own_group`.
+#[cfg(unix)]
 fn spawn(command: &str, own_group: bool) -> std::io::Result<Child> {
+    use std::os::unix::process::CommandExt;
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(command)
@@ -112,12 +113,41 @@ fn spawn(command: &str, own_group: bool) -> std::io::Result<Child> {
     cmd.spawn()
 }
 
+/// Starts `cmd /C command`, the command passed to cmd.exe verbatim: cmd does its own parsing,
+/// and quoting it as one argument (as Rust does for ordinary programs) would change its
+/// meaning.
+#[cfg(windows)]
+fn spawn(command: &str, _own_group: bool) -> std::io::Result<Child> {
+    use std::os::windows::process::CommandExt;
+    Command::new("cmd")
+        .arg("/C")
+        .raw_arg(command)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+}
+
+#[cfg(unix)]
 fn has_controlling_terminal() -> bool {
     std::fs::File::open("/dev/tty").is_ok()
 }
 
+#[cfg(windows)]
+fn has_controlling_terminal() -> bool {
+    std::fs::File::open("CONIN$").is_ok()
+}
+
+/// Stops the command.
+#[cfg(windows)]
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// Stops the command: its process group when it has its own, else the process itself. Its
 /// pipes are not waited for: something it started may hold them open.
+#[cfg(unix)]
 fn stop(child: &mut Child) {
     let pid = rustix::process::Pid::from_child(child);
     let own_group = rustix::process::getpgid(Some(pid)).is_ok_and(|group| group == pid);
@@ -227,6 +257,7 @@ mod tests {
         assert_eq!(six(""), None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn code_command_output_and_failure() {
         assert_eq!(
@@ -260,6 +291,7 @@ mod tests {
         max_output: CODE_COMMAND_MAX_OUTPUT,
     };
 
+    #[cfg(unix)]
     #[test]
     fn endless_output_is_cut_at_the_bound() {
         let started = Instant::now();
@@ -273,6 +305,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_command_that_never_ends_is_stopped_with_what_it_started() {
         let dir = tempfile::tempdir().unwrap();
@@ -297,6 +330,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn in_our_process_group_a_command_is_still_given_up_on_in_time() {
         let started = Instant::now();
@@ -307,6 +341,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(3));
     }
 
+    #[cfg(unix)]
     #[test]
     fn failure_quotes_the_last_lines_of_stderr() {
         let error = run_code_command(
@@ -320,5 +355,18 @@ mod tests {
             error.ends_with("failed (exit status 7): line 3; line 4; line 5"),
             "{error}"
         );
+    }
+
+    /// cmd.exe gets the command as written: its quotes, parentheses and `&&` are its own.
+    #[cfg(windows)]
+    #[test]
+    fn cmd_gets_the_command_verbatim_and_its_failure_is_reported() {
+        let command = r#"echo 111111 > NUL && if "a"=="a" (echo 654321) else (echo 000000)"#;
+        assert_eq!(code_from_command(command).unwrap().as_str(), "654321");
+        let failed = code_from_command("echo no YubiKey detected 1>&2 & exit 4")
+            .unwrap_err()
+            .to_string();
+        assert!(failed.contains("exit status 4"), "{failed}");
+        assert!(failed.contains("no YubiKey detected"), "{failed}");
     }
 }

@@ -2,14 +2,16 @@
 //! target first when needed.
 //!
 //! Invariant: the command sees `AWS_PROFILE=TARGET` and none of the variables that would
-//! shadow the profile.
+//! shadow the profile, and mfa-profile ends with the command's exit code. On Unix this process
+//! becomes the command (`exec(2)`); Windows has no such call, so there mfa-profile runs the
+//! command, waits for it, and exits with its code.
 
 use super::handout::usable_session;
 use crate::cli::ExecArgs;
 use crate::error::Error;
 use crate::handout::{WhenStale, SHADOWING_VARIABLES};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
+use std::process::Command;
 
 pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
     let usable = usable_session(args.target.as_ref(), &args.session, WhenStale::Refresh)?;
@@ -17,7 +19,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         .command
         .split_first()
         .expect("clap requires a command after --");
-    let mut command = std::process::Command::new(program);
+    let mut command = Command::new(program);
     command
         .args(rest)
         .env("AWS_PROFILE", usable.target.as_str());
@@ -47,8 +49,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         }
     }
     drop(usable.session);
-    // Only returns on failure: on success this process becomes the command.
-    let error = command.exec();
+    let error = become_command(command);
     let code = match error.kind() {
         std::io::ErrorKind::NotFound => 127,
         _ => 126,
@@ -58,4 +59,23 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         reason: error.to_string(),
         code,
     })
+}
+
+/// Replaces this process with `command`; returns only when it cannot be run.
+#[cfg(unix)]
+fn become_command(mut command: Command) -> std::io::Error {
+    std::os::unix::process::CommandExt::exec(&mut command)
+}
+
+/// Runs `command` and exits with its exit code (all 32 bits of it, as Windows has them);
+/// returns only when it cannot be run. Ctrl-C reaches the command, which shares the console:
+/// mfa-profile ignores it and goes on waiting, so the command decides how to stop and the shell
+/// gets the command's exit code.
+#[cfg(windows)]
+fn become_command(mut command: Command) -> std::io::Error {
+    let _ = ctrlc::set_handler(|| {});
+    match command.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(error) => error,
+    }
 }

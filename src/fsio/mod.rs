@@ -1,22 +1,29 @@
 //! File I/O for the shared files: a lock, a bounded read, and an atomic replace.
 //!
 //! Invariant: the file at a path is only ever replaced whole, by `rename` of a fully written and
-//! fsynced temporary file in the same directory, while holding an exclusive `flock` on that
-//! directory. A reader therefore sees the old bytes or the new bytes, never a mix; a crash
-//! leaves at most a temporary file, which the next writer removes under the lock.
+//! fsynced temporary file in the same directory, while holding the writers' lock of that
+//! directory ([`lock`]). A reader therefore sees the old bytes or the new bytes, never a mix; a
+//! crash leaves at most a temporary file, which the next writer removes under the lock. What
+//! differs between Unix and Windows (modes, owners, read-only files, renames blocked by open
+//! handles, directory fsync) is in `unix.rs` and `windows.rs`, behind the same functions.
 
 pub mod failpoint;
+pub mod lock;
+#[cfg(unix)]
+#[path = "unix.rs"]
+mod os;
+#[cfg(windows)]
+#[path = "windows.rs"]
+mod os;
 
-use std::fs::{self, File, OpenOptions};
+pub use lock::{lock_beside, WriteLock, LOCK_FILE, LOCK_TIMEOUT};
+
+use std::fs::{self, File};
 use std::io::{self, BufRead, ErrorKind, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// The largest shared file accepted (8 MiB; a 10,000-profile file is about 2 MB).
 pub const MAX_FILE_SIZE: u64 = 8 << 20;
-/// How long a writer waits for another one before giving up.
-pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 const TEMP_MARK: &str = ".mfa-profile-";
 
 /// An I/O failure, with the path and what was being done.
@@ -46,7 +53,10 @@ pub enum FsError {
     LockTimeout(PathBuf),
 }
 
-fn io_err<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> FsError + 'p {
+pub(crate) fn io_err<'p>(
+    action: &'static str,
+    path: &'p Path,
+) -> impl FnOnce(io::Error) -> FsError + 'p {
     move |source| FsError::Io {
         action,
         path: path.to_path_buf(),
@@ -131,43 +141,7 @@ pub fn holds(path: &Path, expected: &[u8]) -> Result<bool, FsError> {
     }
 }
 
-/// An exclusive lock on a directory, released on drop (and by the kernel if the process dies).
-#[derive(Debug)]
-pub struct DirLock {
-    _dir: File,
-}
-
-/// Creates the directory of `file` if missing (mode 0700), then locks it. Calls `waiting` once
-/// if another process holds the lock, then waits up to [`LOCK_TIMEOUT`].
-pub fn lock_dir_of(file: &Path, waiting: impl FnOnce(&Path)) -> Result<DirLock, FsError> {
-    let dir = parent_dir(file);
-    if !dir.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)
-            .map_err(io_err("create directory", &dir))?;
-    }
-    let handle = File::open(&dir).map_err(io_err("open directory", &dir))?;
-    match handle.try_lock() {
-        Ok(()) => return Ok(DirLock { _dir: handle }),
-        Err(fs::TryLockError::WouldBlock) => waiting(&dir),
-        Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", &dir)(e)),
-    }
-    let deadline = Instant::now() + LOCK_TIMEOUT;
-    loop {
-        match handle.try_lock() {
-            Ok(()) => return Ok(DirLock { _dir: handle }),
-            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20))
-            }
-            Err(fs::TryLockError::WouldBlock) => return Err(FsError::LockTimeout(dir)),
-            Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", &dir)(e)),
-        }
-    }
-}
-
-fn parent_dir(file: &Path) -> PathBuf {
+pub(crate) fn parent_dir(file: &Path) -> PathBuf {
     match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -175,9 +149,9 @@ fn parent_dir(file: &Path) -> PathBuf {
 }
 
 /// Replaces the file at `path` (or the file its symlink names) with `bytes`, atomically.
-/// Keeps an existing file's mode and owner; a new file gets mode 0600. Must be called while
-/// holding the [`DirLock`] of the real file's directory.
-pub fn replace(path: &Path, bytes: &[u8], _lock: &DirLock) -> Result<(), FsError> {
+/// Keeps an existing file's mode and owner (on Windows, its read-only attribute); a new file
+/// gets mode 0600. Must be called while holding the [`WriteLock`] of the real file's directory.
+pub fn replace(path: &Path, bytes: &[u8], _lock: &WriteLock) -> Result<(), FsError> {
     let real = real_path(path)?;
     let dir = parent_dir(&real);
     remove_stale_temps(&real);
@@ -189,16 +163,15 @@ pub fn replace(path: &Path, bytes: &[u8], _lock: &DirLock) -> Result<(), FsError
     let temp = temp_path(&real);
     let result = write_temp(&temp, path, bytes, existing.as_ref())
         .and_then(|()| failpoint::hit("before-rename", path))
-        .and_then(|()| fs::rename(&temp, &real).map_err(io_err("replace", path)));
+        .and_then(|()| {
+            os::rename_over(&temp, &real, existing.as_ref()).map_err(io_err("replace", path))
+        });
     if result.is_err() {
         let _ = fs::remove_file(&temp);
         return result;
     }
     failpoint::hit("after-rename", path)?;
-    // The rename is durable only once the directory entry is.
-    File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err("sync directory", &dir))
+    os::sync_dir(&dir).map_err(io_err("sync directory", &dir))
 }
 
 /// Writes the temporary file; errors name `path`, the file the user knows.
@@ -208,19 +181,13 @@ fn write_temp(
     bytes: &[u8],
     existing: Option<&fs::Metadata>,
 ) -> Result<(), FsError> {
-    let mut file = OpenOptions::new()
+    let mut file = os::private_file()
         .write(true)
         .create_new(true)
-        .mode(0o600)
         .open(temp)
         .map_err(io_err("write a temporary file beside", path))?;
     if let Some(meta) = existing {
-        file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
-            .map_err(io_err("keep the mode of", path))?;
-        if meta.uid() != file_uid(&file) {
-            // Only root can give a file away; anyone else keeps their own ownership.
-            let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
-        }
+        os::keep_attributes(&file, meta).map_err(io_err("keep the mode of", path))?;
     }
     failpoint::hit("before-write", path)?;
     let half = bytes.len() / 2;
@@ -230,10 +197,6 @@ fn write_temp(
     file.write_all(&bytes[half..])
         .map_err(io_err("write", path))?;
     file.sync_all().map_err(io_err("sync", path))
-}
-
-fn file_uid(file: &File) -> u32 {
-    file.metadata().map(|m| m.uid()).unwrap_or(u32::MAX)
 }
 
 fn temp_path(real: &Path) -> PathBuf {
@@ -263,10 +226,10 @@ fn remove_stale_temps(real: &Path) {
     }
 }
 
-/// The permission bits of a file that let group or others read it, if any.
+/// The permission bits of a file that let group or others read it, if any (never on Windows,
+/// which has no permission bits).
 pub fn loose_mode(path: &Path) -> Option<u32> {
-    let mode = fs::metadata(path).ok()?.mode() & 0o777;
-    (mode & 0o077 != 0).then_some(mode)
+    os::loose_mode(path)
 }
 
 /// The directory holding the file `path` names (through its symlinks) and its permission
@@ -274,25 +237,47 @@ pub fn loose_mode(path: &Path) -> Option<u32> {
 /// then replace the credentials file.
 pub fn dir_writable_by_others(path: &Path) -> Option<(PathBuf, u32)> {
     let dir = parent_dir(&real_path(path).ok()?);
-    let mode = fs::metadata(&dir).ok()?.mode() & 0o7777;
-    (mode & 0o022 != 0).then_some((dir, mode))
+    let mode = os::writable_by_others(&dir)?;
+    Some((dir, mode))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The names in `dir` other than the lock file.
+    fn names_besides_the_lock(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != LOCK_FILE)
+            .collect()
+    }
+
+    #[test]
+    fn replace_writes_the_new_bytes_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        let lock = lock_beside(&path, |_| {}).unwrap();
+        replace(&path, b"new", &lock).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(names_besides_the_lock(dir.path()), ["credentials"]);
+    }
+
+    #[cfg(unix)]
     #[test]
     fn replace_keeps_mode_and_leaves_no_temp() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        let lock = lock_dir_of(&path, |_| {}).unwrap();
+        let lock = lock_beside(&path, |_| {}).unwrap();
         replace(&path, b"new", &lock).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o640);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(names_besides_the_lock(dir.path()), ["credentials"]);
     }
 
     #[test]
@@ -318,10 +303,21 @@ mod tests {
     }
 
     #[test]
-    fn new_file_and_directory_are_private() {
+    fn a_missing_directory_is_created() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".aws/credentials");
-        let lock = lock_dir_of(&path, |_| {}).unwrap();
+        let lock = lock_beside(&path, |_| {}).unwrap();
+        replace(&path, b"x", &lock).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_file_and_directory_are_private() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".aws/credentials");
+        let lock = lock_beside(&path, |_| {}).unwrap();
         replace(&path, b"x", &lock).unwrap();
         assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
         assert_eq!(
@@ -330,6 +326,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn symlink_stays_a_symlink() {
         let dir = tempfile::tempdir().unwrap();
@@ -337,7 +334,7 @@ mod tests {
         let link = dir.path().join("credentials");
         fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        let lock = lock_dir_of(&real_path(&link).unwrap(), |_| {}).unwrap();
+        let lock = lock_beside(&real_path(&link).unwrap(), |_| {}).unwrap();
         replace(&link, b"new", &lock).unwrap();
         assert!(fs::symlink_metadata(&link)
             .unwrap()
@@ -346,6 +343,7 @@ mod tests {
         assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 
+    #[cfg(unix)]
     #[test]
     fn dangling_symlink_and_directory_are_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -362,18 +360,29 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            read_optional(dir.path()),
+            Err(FsError::IsDirectory(_))
+        ));
+    }
+
+    #[test]
     fn stale_temps_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
         let stale = dir.path().join(".credentials.mfa-profile-999999.tmp");
         fs::write(&stale, "half").unwrap();
-        let lock = lock_dir_of(&path, |_| {}).unwrap();
+        let lock = lock_beside(&path, |_| {}).unwrap();
         replace(&path, b"new", &lock).unwrap();
         assert!(!stale.exists());
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_directory_others_can_write_to_is_found() {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
@@ -395,5 +404,80 @@ mod tests {
         let f = File::create(&big).unwrap();
         f.set_len(MAX_FILE_SIZE + 1).unwrap();
         assert!(matches!(read_optional(&big), Err(FsError::TooLarge(_))));
+    }
+
+    #[cfg(windows)]
+    mod windows {
+        use super::super::*;
+        use super::names_besides_the_lock;
+        use std::os::windows::fs::OpenOptionsExt;
+        use std::time::{Duration, Instant};
+
+        /// Opens `path` the way C's `fopen` and most programs do: sharing reads and writes, not
+        /// deletion or renaming.
+        fn open_without_delete_sharing(path: &Path) -> File {
+            const FILE_SHARE_READ_WRITE: u32 = 0x1 | 0x2;
+            fs::OpenOptions::new()
+                .read(true)
+                .share_mode(FILE_SHARE_READ_WRITE)
+                .open(path)
+                .unwrap()
+        }
+
+        #[test]
+        fn a_read_only_file_is_replaced_and_stays_read_only() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("credentials");
+            fs::write(&path, "old").unwrap();
+            let mut permissions = fs::metadata(&path).unwrap().permissions();
+            permissions.set_readonly(true);
+            fs::set_permissions(&path, permissions).unwrap();
+            let lock = lock_beside(&path, |_| {}).unwrap();
+            replace(&path, b"new", &lock).unwrap();
+            assert_eq!(fs::read(&path).unwrap(), b"new");
+            assert!(fs::metadata(&path).unwrap().permissions().readonly());
+            assert_eq!(names_besides_the_lock(dir.path()), ["credentials"]);
+        }
+
+        #[test]
+        fn a_rename_blocked_by_a_reader_is_retried_until_it_lets_go() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("credentials");
+            fs::write(&path, "old").unwrap();
+            let reader = open_without_delete_sharing(&path);
+            let releaser = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(400));
+                drop(reader);
+            });
+            let lock = lock_beside(&path, |_| {}).unwrap();
+            let started = Instant::now();
+            replace(&path, b"new", &lock).unwrap();
+            releaser.join().unwrap();
+            assert!(
+                started.elapsed() >= Duration::from_millis(300),
+                "the rename should have waited for the reader: {:?}",
+                started.elapsed()
+            );
+            assert_eq!(fs::read(&path).unwrap(), b"new");
+        }
+
+        #[test]
+        fn a_rename_blocked_for_good_fails_after_the_patience_and_keeps_the_file() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("credentials");
+            fs::write(&path, "old").unwrap();
+            let _reader = open_without_delete_sharing(&path);
+            let lock = lock_beside(&path, |_| {}).unwrap();
+            let started = Instant::now();
+            let error = replace(&path, b"new", &lock).unwrap_err().to_string();
+            assert!(error.starts_with("cannot replace"), "{error}");
+            assert!(
+                started.elapsed() >= os::RENAME_PATIENCE,
+                "{:?}",
+                started.elapsed()
+            );
+            assert_eq!(fs::read(&path).unwrap(), b"old");
+            assert_eq!(names_besides_the_lock(dir.path()), ["credentials"]);
+        }
     }
 }

@@ -87,11 +87,17 @@ fn expand_tilde(path: &Path, home: Option<&Path>) -> Result<PathBuf, NoHome> {
     }
 }
 
-/// A path for humans: the home directory shown as `~`.
+/// A path for humans: the home directory shown as `~`, with one kind of separator (`\` on
+/// Windows, where `/` also separates and paths given with it would otherwise show both).
 pub fn display(path: &Path, home: Option<&Path>) -> String {
-    match home.and_then(|h| path.strip_prefix(h).ok()) {
-        Some(rest) => format!("~/{}", rest.display()),
+    let shown = match home.and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) => format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display()),
         None => path.display().to_string(),
+    };
+    if cfg!(windows) {
+        shown.replace('/', "\\")
+    } else {
+        shown
     }
 }
 
@@ -165,6 +171,7 @@ mod tests {
         assert!(resolve(env(&[]), Some(Path::new("/a")), Some(Path::new("/b"))).is_ok());
     }
 
+    #[cfg(unix)]
     #[test]
     fn display_uses_tilde() {
         assert_eq!(
@@ -172,5 +179,21 @@ mod tests {
             "~/.aws/credentials"
         );
         assert_eq!(display(Path::new("/x/c"), Some(Path::new("/h"))), "/x/c");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn display_uses_tilde_and_backslashes() {
+        let home = Some(Path::new(r"C:\Users\alice"));
+        assert_eq!(
+            display(Path::new(r"C:\Users\alice\.aws\credentials"), home),
+            r"~\.aws\credentials"
+        );
+        assert_eq!(
+            display(Path::new("C:/Users/alice/.aws/credentials"), home),
+            r"~\.aws\credentials",
+            "a path given with slashes"
+        );
+        assert_eq!(display(Path::new("D:/keys/c"), home), r"D:\keys\c");
     }
 }

@@ -28,7 +28,7 @@ pub(super) fn commit(
 ) -> Result<Refreshed, Error> {
     let path = &settings.files.credentials;
     let real = fsio::real_path(path)?;
-    let lock = fsio::lock_dir_of(&real, |dir| {
+    let lock = fsio::lock_beside(&real, |dir| {
         notices(Notice::Info(format!(
             "waiting for another mfa-profile to finish writing in {}",
             Shown(dir)
@@ -113,7 +113,7 @@ fn add_region_to_config(
     region: &Region,
 ) -> Result<Option<String>, Error> {
     let real = fsio::real_path(path)?;
-    let lock = fsio::lock_dir_of(&real, |_| {})?;
+    let lock = fsio::lock_beside(&real, |_| {})?;
     let mut doc = read_document(path)?;
     let added = add_region(&mut doc, target, region).map_err(|refusal| Error::Refused {
         path: path.to_path_buf(),

@@ -5,7 +5,6 @@ use super::*;
 use crate::keys::{LongTermKeys, Secret};
 use crate::sts::SessionRequest;
 use std::cell::RefCell;
-use std::path::Path;
 
 const SOURCE: &str = "# keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n";
 const NOW: i64 = 1_800_000_000;
@@ -78,11 +77,14 @@ struct Files {
 
 impl Files {
     fn new(credentials: &str, config: &str) -> Files {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
         std::fs::write(&path, credentials).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         std::fs::write(dir.path().join("config"), config).unwrap();
         Files { dir }
     }
@@ -439,11 +441,12 @@ fn the_sources_region_is_carried_to_the_config_once_and_said() {
     assert_eq!(off.config(), "[default]\nregion = eu-west-1\n");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_loose_mode_is_warned_about() {
     use std::os::unix::fs::PermissionsExt;
     let files = Files::new(SOURCE, "");
-    let path: &Path = &files.dir.path().join("credentials");
+    let path: &std::path::Path = &files.dir.path().join("credentials");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let ran = run(&files.settings(), &FakeSts::new());
     assert!(ran.result.is_ok());

@@ -455,13 +455,13 @@ fn aws_profile_naming_a_managed_target_selects_it() {
 }
 
 #[test]
-fn aws_profile_naming_a_source_is_not_a_target() {
+fn aws_profile_naming_a_source_refreshes_that_sources_target() {
     let sts = CannedSts::start();
     Test::new()
         .credentials(two_pairs())
         .env("AWS_PROFILE", "work")
         .args(["123456", "--endpoint-url", &sts.url()])
-        .stderr_has("wrote [mfa] in ~/.aws/credentials from [default]")
+        .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
         .run();
 }
 

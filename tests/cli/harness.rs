@@ -125,9 +125,62 @@ impl TestEnv {
         cmd
     }
 
-    /// The mfa-profile binary under test, with a scrubbed environment.
+    /// The mfa-profile binary under test, with a scrubbed environment: the one cargo built,
+    /// or `MFA_PROFILE_TEST_BIN` run by `MFA_PROFILE_TEST_RUNNER` (the Windows exe under
+    /// `wine`, see scripts/test-windows.sh). Wine gets its own `WINE*` variables, the home as
+    /// `WINEHOME` (wine passes no `HOME`) and the shared files as `Z:` paths.
     pub fn mfa(&self) -> Command {
-        self.command(BIN)
+        let Some(bin) = std::env::var_os("MFA_PROFILE_TEST_BIN") else {
+            return self.command(env!("CARGO_BIN_EXE_mfa-profile"));
+        };
+        let Some(runner) = std::env::var_os("MFA_PROFILE_TEST_RUNNER") else {
+            return self.command(bin);
+        };
+        let mut cmd = self.command(runner);
+        cmd.arg(bin);
+        if testing_windows_exe() {
+            for (name, value) in std::env::vars_os() {
+                if name.to_string_lossy().starts_with("WINE") {
+                    cmd.env(name, value);
+                }
+            }
+            cmd.env("WINEHOME", windows_path(self.home()))
+                .env(
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    windows_path(&self.credentials()),
+                )
+                .env("AWS_CONFIG_FILE", windows_path(&self.config()));
+        }
+        cmd
+    }
+}
+
+/// Whether the binary under test is a Windows exe (run under wine).
+pub fn testing_windows_exe() -> bool {
+    std::env::var_os("MFA_PROFILE_TEST_BIN")
+        .is_some_and(|bin| bin.to_string_lossy().to_ascii_lowercase().ends_with(".exe"))
+}
+
+/// A path of this machine as a Windows program under wine names it (wine's `Z:` is `/`).
+pub fn windows_path(path: &Path) -> String {
+    format!("Z:{}", path.display()).replace('/', "\\")
+}
+
+/// A full path as the binary under test names it (in `--json`, in errors).
+pub fn bin_path(path: &Path) -> String {
+    if testing_windows_exe() {
+        windows_path(path)
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// A path as the binary under test shows it in a message (`~/.aws` is `~\.aws` on Windows).
+pub fn shown(unix_style: &str) -> String {
+    if testing_windows_exe() {
+        unix_style.replace('/', "\\")
+    } else {
+        unix_style.to_owned()
     }
 }
 

@@ -10,6 +10,8 @@ mod fuzz_corpus;
 mod guards;
 mod hardening;
 mod harness;
+mod lock_file;
+mod portable;
 mod private_network;
 mod readers;
 mod refresh_moto;

@@ -2,6 +2,7 @@
 //! lock holder, SIGKILL at random moments and at fail points between the steps of a write.
 
 use crate::harness::*;
+use crate::portable::lock_holder;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::SharedFiles;
 use std::io::{BufRead, BufReader};
@@ -110,27 +111,6 @@ fn thirty_two_writers_on_one_target_leave_one_valid_section() {
     assert!(has_session(&text, "mfa"));
 }
 
-/// Holds an exclusive flock on `dir` in a separate process until it is killed.
-fn lock_holder(dir: &std::path::Path) -> Child {
-    let script = "import fcntl, os, sys, time\n\
-fd = os.open(sys.argv[1], os.O_RDONLY)\n\
-fcntl.flock(fd, fcntl.LOCK_EX)\n\
-print('locked', flush=True)\n\
-time.sleep(60)\n";
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "locked");
-    child
-}
-
 #[test]
 fn a_killed_lock_holder_does_not_block_and_the_wait_is_explained() {
     let Some(moto) = Moto::start() else { return };
@@ -138,7 +118,7 @@ fn a_killed_lock_holder_does_not_block_and_the_wait_is_explained() {
         return;
     }
     let env = TestEnv::with_credentials(&default_source());
-    let mut holder = lock_holder(&env.home().join(".aws"));
+    let mut holder = lock_holder(&env.home().join(".aws/.mfa-profile.lock"));
     let mut child = spawn(env.mfa().args(["123456", "--endpoint-url", &moto.url()]));
     // Wait until it says it is waiting (under load it may take a while to get there).
     let mut stderr = BufReader::new(child.stderr.take().unwrap());

@@ -27,7 +27,22 @@ fn wants_colour(stream: Stream) -> bool {
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-    terminal && !no_color && !dumb
+    terminal && !no_color && !dumb && escapes_work()
+}
+
+/// Whether the console understands escape sequences: always on Unix; on Windows once virtual
+/// terminal processing could be switched on (Windows 10 and later; older consoles get plain
+/// text).
+pub fn escapes_work() -> bool {
+    #[cfg(windows)]
+    {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ON.get_or_init(|| anstyle_query::windows::enable_ansi_colors().unwrap_or(false))
+    }
+    #[cfg(not(windows))]
+    {
+        true
+    }
 }
 
 /// `text` in `colour` when `stream` is a terminal that may have colour, else `text`.

@@ -14,8 +14,9 @@ pub enum CodeInput {
     Piped,
     /// Standard input is a terminal: prompt on standard error, re-ask on a malformed code.
     Terminal,
-    /// The controlling terminal (`/dev/tty`), whatever standard input is: for commands whose
-    /// standard streams belong to someone else (`exec`, `credential-process`).
+    /// The controlling terminal (`/dev/tty`; on Windows the console, `CONIN$` and `CONOUT$`),
+    /// whatever standard input is: for commands whose standard streams belong to someone else
+    /// (`exec`, `credential-process`).
     ControllingTerminal,
 }
 
@@ -51,17 +52,36 @@ pub fn read_code(input: CodeInput, label: &str) -> Result<Option<MfaCode>, Error
         }
         CodeInput::Terminal => prompt(&mut io::stdin().lock(), &mut io::stderr(), label),
         CodeInput::ControllingTerminal => {
-            let Ok(tty) = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open("/dev/tty")
-            else {
+            let Some((input, mut output)) = open_terminal() else {
                 return Ok(None);
             };
-            let mut out = &tty;
-            prompt(&mut io::BufReader::new(&tty), &mut out, label)
+            prompt(&mut io::BufReader::new(input), &mut output, label)
         }
     }
+}
+
+/// The controlling terminal, to read from and to write to; `None` without one.
+#[cfg(unix)]
+fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    Some((tty.try_clone().ok()?, tty))
+}
+
+/// The console's input and output buffers; `None` without a console.
+#[cfg(windows)]
+fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
+    let open = |name: &str| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name)
+            .ok()
+    };
+    Some((open("CONIN$")?, open("CONOUT$")?))
 }
 
 /// Asks on `out` and reads from `input` until a well-formed code or end of input (at most five

@@ -20,7 +20,8 @@ impl Spinner {
     /// Starts spinning with `label`, or does nothing off a terminal.
     pub fn start(label: &str) -> Spinner {
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = std::io::stderr().is_terminal().then(|| {
+        let watched = std::io::stderr().is_terminal() && super::colour::escapes_work();
+        let thread = watched.then(|| {
             let stop = Arc::clone(&stop);
             let label = label.to_owned();
             std::thread::spawn(move || {
