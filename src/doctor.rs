@@ -203,11 +203,70 @@ fn profiles(input: &Examined, found: &mut Vec<Finding>) {
         }
         names.retain(|n| n == only);
     }
+    let sources = crate::profile::long_term_profiles(credentials, config);
+    let recorded: Vec<ManagedTarget> = crate::profile::managed_targets(credentials);
     for name in &names {
         let profile = Profile::read(credentials, config, name);
         sources_of(&profile, name, found);
         managed_state(input, credentials, name, found);
+        let is_source = sources.contains(name) || recorded.iter().any(|t| &t.source == name);
+        if is_source {
+            serial_of_source(input, credentials, config, name, &recorded, found);
+        }
     }
+}
+
+/// The MFA device a source's refreshes use, and where it comes from.
+fn serial_of_source(
+    input: &Examined,
+    credentials: &Document,
+    config: &Document,
+    name: &str,
+    recorded: &[ManagedTarget],
+    found: &mut Vec<Finding>,
+) {
+    let subject = format!("[{name}]");
+    let Ok(profile) = crate::profile::ProfileName::new(name) else {
+        return;
+    };
+    // The credentials file wins key by key, as for the SDKs.
+    let files = [
+        (credentials, FileKind::Credentials, &input.files.credentials),
+        (config, FileKind::Config, &input.files.config),
+    ];
+    for key in ["mfa_serial", "aws_mfa_device"] {
+        for (doc, kind, path) in files {
+            let Ok(Some(id)) = find_section(doc, kind, &profile) else {
+                continue;
+            };
+            if let Some(serial) = doc.section(id).get(key).filter(|v| !v.is_empty()) {
+                let note = if key == "aws_mfa_device" {
+                    " (aws-mfa's key; `aws configure set mfa_serial` makes it every tool's)"
+                } else {
+                    ""
+                };
+                finding(
+                    found,
+                    Level::Ok,
+                    &subject,
+                    format!(
+                        "a source: its MFA device is {serial}, from {key} in {}{note}",
+                        Shown(path)
+                    ),
+                );
+                return;
+            }
+        }
+    }
+    if let Some(serial) = recorded
+        .iter()
+        .filter(|t| t.source == name)
+        .find_map(|t| t.serial_number.clone())
+    {
+        finding(found, Level::Ok, &subject, format!("a source: its MFA device is {serial}, recorded in its target (given with --serial-number)"));
+        return;
+    }
+    finding(found, Level::Problem, &subject, format!("a source with no MFA device: run `aws configure set mfa_serial arn:aws:iam::ACCOUNT_ID:mfa/DEVICE --profile {name}`"));
 }
 
 /// What a profile holds, both files merged, as far as choosing credentials goes.

@@ -65,6 +65,14 @@ pub enum Error {
         /// What it names, and what to do.
         why: String,
     },
+    /// A word that is neither an MFA code nor a command (a mistyped command, most often).
+    #[error("`{typed}` is neither a command nor an MFA code; did you mean `{suggestion}`?")]
+    MistypedCommand {
+        /// What was typed: close to a command name, so no secret.
+        typed: String,
+        /// The command it is closest to.
+        suggestion: String,
+    },
     /// A malformed profile name.
     #[error(transparent)]
     Name(#[from] NameError),
@@ -198,6 +206,7 @@ impl Error {
             | Error::InsecureEndpoint { .. }
             | Error::RoleOptionWithoutRole { .. }
             | Error::AwsProfile { .. }
+            | Error::MistypedCommand { .. }
             | Error::Name(_)
             | Error::NoCode
             | Error::CodeInput(_)

@@ -30,6 +30,7 @@ pub mod ini;
 pub mod input;
 pub mod keys;
 pub mod notice;
+pub mod plain;
 pub mod profile;
 pub mod refresh;
 pub mod status;

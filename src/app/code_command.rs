@@ -51,7 +51,8 @@ fn run_code_command(command: &str, limits: Limits, own_group: bool) -> Result<Mf
         command: command.to_owned(),
         problem,
     };
-    let mut child = spawn(command, own_group).map_err(|e| failed(format!("cannot be run: {e}")))?;
+    let mut child = spawn(command, own_group)
+        .map_err(|e| failed(format!("cannot be run: {}", crate::plain::io_error(&e))))?;
     let deadline = Instant::now() + limits.timeout;
     let stdout = read_bounded(child.stdout.take(), limits.max_output);
     let stderr = Tee::start(child.stderr.take());

@@ -56,7 +56,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
     };
     Err(Error::Exec {
         command: program.to_string_lossy().into_owned(),
-        reason: error.to_string(),
+        reason: crate::plain::io_error(&error),
         code,
     })
 }
@@ -73,7 +73,7 @@ fn become_command(mut command: Command) -> std::io::Error {
 /// gets the command's exit code.
 #[cfg(windows)]
 fn become_command(mut command: Command) -> std::io::Error {
-    let _ = ctrlc::set_handler(|| {});
+    super::terminal::interrupt::set(super::terminal::interrupt::Mode::Ignore);
     match command.status() {
         Ok(status) => std::process::exit(status.code().unwrap_or(1)),
         Err(error) => error,

@@ -7,6 +7,7 @@
 mod code_command;
 mod code_source;
 mod credential_process;
+mod doctor;
 mod exec;
 mod export;
 mod generate;
@@ -53,8 +54,9 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Exec(args)) => exec::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::CredentialProcess(args)) => credential_process::run(&args),
+        Some(Command::Doctor(args)) => doctor::run(&args),
         Some(Command::Completions(args)) => generate::completions(&args),
-        Some(Command::Man) => generate::man(),
+        Some(Command::Man(args)) => generate::man(&args),
         None => refresh::run(&cli.refresh),
     }
 }

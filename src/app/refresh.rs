@@ -8,13 +8,13 @@ use super::{configured_endpoints, endpoint, locate, non_empty_var, notice, now, 
 use crate::cli::RefreshArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
-use crate::profile::{managed_targets, read_document, ProfileName, Shown};
+use crate::profile::{first_refresh_hint, managed_targets, ProfileName, SharedDocuments, Shown};
 use crate::refresh::{refresh, Outcome, RefreshSettings, RoleSettings};
 use crate::sts::SdkSts;
 use crate::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
-    let code: Option<MfaCode> = args.code.as_ref().map(|c| c.0.parse()).transpose()?;
+    let code: Option<MfaCode> = args.code.as_ref().map(|c| parse_code(&c.0)).transpose()?;
     let settings = settings(args)?;
     if args.all {
         return run_all(args, settings);
@@ -32,6 +32,22 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
     )?;
     report(&outcome, args.json)?;
     Ok(EXIT_OK)
+}
+
+/// The code argument, checked before anything else (the skip path included): a word close to
+/// a command's name is a mistyped command (`mfa-profile stauts`), said with the command meant;
+/// anything else that is not a code is refused without repeating it (it may be a secret).
+fn parse_code(typed: &str) -> Result<MfaCode, Error> {
+    typed.parse().map_err(|error| {
+        let names = crate::cli::command_names();
+        match crate::suggest::closest(typed, names.iter().map(String::as_str)) {
+            Some(command) => Error::MistypedCommand {
+                typed: typed.to_owned(),
+                suggestion: command.to_owned(),
+            },
+            None => Error::Input(error),
+        }
+    })
 }
 
 /// The settings of a refresh from its flags and the environment.
@@ -69,16 +85,17 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
 /// Every managed target, in file order; a failure is reported and the others still run. The
 /// exit code is the first failure's.
 fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
-    let doc = read_document(&settings.files.credentials)?;
-    let targets = managed_targets(&doc);
-    drop(doc);
+    let docs = SharedDocuments::read(&settings.files)?;
+    let targets = managed_targets(&docs.credentials);
     if targets.is_empty() {
         notice(crate::notice::Notice::Info(format!(
-            "no profile in {} is managed by mfa-profile yet; run `mfa-profile CODE` to create [mfa]",
-            Shown(&settings.files.credentials)
+            "no profile in {} is managed by mfa-profile yet; {}",
+            Shown(&settings.files.credentials),
+            first_refresh_hint(&docs.credentials, &docs.config)
         )));
         return Ok(EXIT_OK);
     }
+    drop(docs);
     let mut codes = ProcessCodes {
         argument: None,
         command: args.code_command.clone(),

@@ -5,9 +5,11 @@ use super::terminal::printable;
 use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
 use crate::error::{Error, EXIT_OK};
+use crate::ini::Document;
 use crate::notice::Notice;
 use crate::profile::{
-    read_document, sections_for_profiles, unreadable, ProfileSet, SharedFiles, Shown,
+    first_refresh_hint, read_document, sections_for_profiles, unreadable, ProfileSet, SharedFiles,
+    Shown,
 };
 use crate::status::{target_statuses, State, TargetStatus};
 use crate::time;
@@ -84,9 +86,11 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         return Ok(EXIT_OK);
     }
     if targets.is_empty() {
+        let config = read_document(&files.config).unwrap_or_else(|_| Document::empty());
         super::terminal::say(&format!(
-            "no profile in {} is managed by mfa-profile yet; run `mfa-profile CODE` to create [mfa]",
-            Shown(&files.credentials)
+            "no profile in {} is managed by mfa-profile yet; {}",
+            Shown(&files.credentials),
+            first_refresh_hint(&doc, &config)
         ));
         return Ok(EXIT_OK);
     }

@@ -30,7 +30,7 @@ const TEMP_MARK: &str = ".mfa-profile-";
 #[derive(Debug, thiserror::Error)]
 pub enum FsError {
     /// An operating-system error.
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}: {}", path.display(), crate::plain::io_error(source))]
     Io {
         /// What was being done ("read", "create directory", ...).
         action: &'static str,
@@ -224,6 +224,20 @@ fn remove_stale_temps(real: &Path) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Writes a file that is not a shared file (a man page, say): its directory is created when
+/// missing, an existing file is replaced.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(io_err("create directory", dir))?;
+    }
+    fs::write(path, bytes).map_err(io_err("write", path))
+}
+
+/// The permission bits of the file at `path` (`None` when it is missing, or on Windows).
+pub fn mode(path: &Path) -> Option<u32> {
+    os::mode(path)
 }
 
 /// The permission bits of a file that let group or others read it, if any (never on Windows,

@@ -51,6 +51,10 @@ pub(super) fn writable_by_others(dir: &Path) -> Option<u32> {
     (mode & 0o022 != 0).then_some(mode)
 }
 
+pub(super) fn mode(path: &Path) -> Option<u32> {
+    Some(fs::metadata(path).ok()?.mode() & 0o7777)
+}
+
 pub(super) fn loose_mode(path: &Path) -> Option<u32> {
     let mode = fs::metadata(path).ok()?.mode() & 0o777;
     (mode & 0o077 != 0).then_some(mode)

@@ -91,6 +91,10 @@ pub(super) fn writable_by_others(_dir: &Path) -> Option<u32> {
     None
 }
 
+pub(super) fn mode(_path: &Path) -> Option<u32> {
+    None
+}
+
 pub(super) fn loose_mode(_path: &Path) -> Option<u32> {
     None
 }

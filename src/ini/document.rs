@@ -327,6 +327,11 @@ impl Document {
         Ok(())
     }
 
+    /// An empty file.
+    pub fn empty() -> Document {
+        Document::parse(b"").expect("the empty file parses")
+    }
+
     /// The text that was parsed, as it was before any edit.
     pub fn input(&self) -> &str {
         &self.source

@@ -1,7 +1,7 @@
 //! Durations as users type them: `3600`, `15m`, `12h`, `1h30m`.
 
 use super::{shown, InputError};
-use crate::time::human_span;
+use crate::time::exact_span;
 use std::str::FromStr;
 
 /// Shortest session STS grants, in seconds (15 minutes).
@@ -85,7 +85,7 @@ impl SessionDuration {
             Ok(SessionDuration(span.secs()))
         } else {
             Err(InputError::DurationOutOfRange {
-                shown: human_span(i64::from(span.secs())),
+                shown: exact_span(span.secs()),
                 what: "an IAM user",
                 range: "15m (900) to 36h (129600)",
             })
@@ -98,7 +98,7 @@ impl SessionDuration {
             Ok(self)
         } else {
             Err(InputError::DurationOutOfRange {
-                shown: human_span(i64::from(self.0)),
+                shown: exact_span(self.0),
                 what: "an assumed role",
                 range: "15m (900) to 12h (43200)",
             })

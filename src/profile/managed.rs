@@ -143,6 +143,48 @@ pub fn meaning_of(credentials: &Document, config: &Document, name: &str) -> Prof
     }
 }
 
+/// The profiles that hold long-term keys (an access key with no session token, not written by
+/// mfa-profile), in either file, in file order: the sources mfa-profile can start from.
+pub fn long_term_profiles(credentials: &Document, config: &Document) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for (doc, kind) in [
+        (credentials, FileKind::Credentials),
+        (config, FileKind::Config),
+    ] {
+        for section in doc.sections() {
+            let Some(name) = kind.sdk_profile(&section) else {
+                continue;
+            };
+            let long_term = section.get(ACCESS_KEY_ID).is_some()
+                && section.get(SESSION_TOKEN).is_none()
+                && ManagedTarget::read(&section).is_none();
+            if long_term && !found.iter().any(|f| f == name) {
+                found.push(name.to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// What to run first when nothing is managed yet: a refresh from `[default]` when it holds
+/// keys, else from the first profile that does, else how to add keys.
+pub fn first_refresh_hint(credentials: &Document, config: &Document) -> String {
+    let sources = long_term_profiles(credentials, config);
+    match sources.first() {
+        None => "no profile holds long-term keys yet: add your IAM user's with `aws configure --profile NAME`, then run `mfa-profile -s NAME CODE`".into(),
+        Some(_) if sources.iter().any(|s| s == "default") => {
+            "run `mfa-profile CODE` to create [mfa] from [default]".into()
+        }
+        Some(first) => {
+            let target = ProfileName::new(first)
+                .ok()
+                .and_then(|n| default_target(&n).ok())
+                .map_or_else(|| "its session".to_owned(), |t| format!("[{t}]"));
+            format!("run `mfa-profile -s {first} CODE` to create {target} from [{first}]")
+        }
+    }
+}
+
 /// The managed targets of a credentials file, in file order.
 pub fn managed_targets(doc: &Document) -> Vec<ManagedTarget> {
     doc.sections()

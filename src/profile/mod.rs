@@ -23,8 +23,8 @@ pub use files::{read_document, ReadError, SharedDocuments};
 pub use find::{find_section, sections_for_profiles, FileKind};
 pub use locations::{FileLocations, NoHome, Shown};
 pub use managed::{
-    default_target, managed_targets, meaning_of, stored_session, ManagedTarget, NoSession,
-    ProfileMeaning,
+    default_target, first_refresh_hint, long_term_profiles, managed_targets, meaning_of,
+    stored_session, ManagedTarget, NoSession, ProfileMeaning,
 };
 pub use name::{NameError, ProfileName};
 pub use readers::{unreadable, Reader, Unreadable};

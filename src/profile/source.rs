@@ -110,6 +110,9 @@ pub enum SourceError {
     /// No such profile in either file.
     #[error("source profile [{0}] is in neither the credentials nor the config file")]
     Missing(String),
+    /// No such profile in either file; these hold long-term keys.
+    #[error("source profile [{0}] is in neither the credentials nor the config file; {1}")]
+    MissingAmong(String, String),
     /// The profile has no access key.
     #[error("source profile [{0}] has no aws_access_key_id; mfa-profile needs an IAM user's long-term access keys there")]
     NoKeys(String),

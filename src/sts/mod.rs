@@ -3,10 +3,12 @@
 //! ([`resolve_endpoint`]), a bound on what is read back ([`MAX_RESPONSE_BYTES`]) and the check
 //! of the session STS returned ([`check_session`]).
 //!
-//! Invariant: one refresh makes exactly one logical STS request (the SDK may retry it), with
-//! the credentials, region and endpoint passed in explicitly; nothing here reads the process
-//! environment, looks up IMDS or credential chains. Every failure becomes one [`StsError`]
-//! sentence that carries no secret.
+//! Invariant: one refresh makes exactly one logical STS request, with the credentials, region
+//! and endpoint passed in explicitly; it is sent again only when STS cannot have seen the code
+//! (the connection was refused or never made, or STS throttled it), since a one-time code STS
+//! has used is refused the second time. Nothing here reads the process environment, looks up
+//! IMDS or credential chains. Every failure becomes one [`StsError`] sentence that carries no
+//! secret, and says so when STS may have used the code.
 
 mod bounded;
 pub mod canned;
@@ -28,6 +30,7 @@ use aws_sdk_sts::config::retry::RetryConfig;
 use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, SharedHttpClient};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::time::Duration;
 
 /// Connect timeout for STS.
@@ -36,6 +39,8 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Timeout of the whole call, retries included.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(12);
+/// Attempts at most, when the attempts before them cannot have reached STS.
+pub const MAX_ATTEMPTS: u32 = 3;
 
 /// A GetSessionToken (or, with a role, AssumeRole) request.
 #[derive(Clone, Debug)]
@@ -107,8 +112,8 @@ pub enum StsError {
     #[error("STS says the security token has expired (ExpiredToken): the source profile holds stale temporary credentials")]
     ExpiredToken,
     /// STS not activated in the region.
-    #[error("STS is not activated in region {0} for this account (RegionDisabledException); activate it in IAM > Account settings, or use --region us-east-1")]
-    RegionDisabled(String),
+    #[error("STS is not activated in region {0} for this account (RegionDisabledException); activate it in IAM > Account settings, or {1}")]
+    RegionDisabled(String, &'static str),
     /// Throttled, after retries.
     #[error("STS is throttling requests ({0}); wait a minute and run again")]
     Throttled(String),
@@ -130,8 +135,26 @@ pub enum StsError {
         message: String,
     },
     /// No answer in time.
-    #[error("no answer from STS at {0} within {1} s; check the network or --endpoint-url")]
+    #[error("no answer from STS at {0} within {1} s: STS may have used the code, so wait for the next code before running again; check the network or --endpoint-url")]
     Timeout(String, u64),
+    /// An HTTP error with no STS error in it: a proxy, a wrong endpoint, or STS in trouble.
+    #[error("STS at {endpoint} answered HTTP {status} with no STS error in the answer: {likely}; STS may have used the code, so wait for the next code before running again")]
+    Http {
+        /// The endpoint.
+        endpoint: String,
+        /// `502 Bad Gateway`.
+        status: String,
+        /// What it likely means.
+        likely: &'static str,
+    },
+    /// A server error from STS itself, after which the code may be spent.
+    #[error("STS error {code}: {message}; STS may have used the code, so wait for the next code before running again")]
+    ServerError {
+        /// Error code.
+        code: String,
+        /// Error message.
+        message: String,
+    },
     /// Could not connect.
     #[error("cannot reach STS at {0}: {1}")]
     Unreachable(String, String),
@@ -206,11 +229,8 @@ impl SdkSts {
                     .operation_timeout(CALL_TIMEOUT)
                     .build(),
             )
-            .retry_config(if self.single_attempt {
-                RetryConfig::disabled()
-            } else {
-                RetryConfig::standard().with_max_attempts(3)
-            })
+            // Retries are ours (see `call`): the SDK would resend a code STS may have used.
+            .retry_config(RetryConfig::disabled())
             .interceptor(bounded::BoundedResponse)
             .retry_classifier(bounded::NoRetryWhenTooLarge);
         if let Some(client) = &self.http_client {
@@ -226,12 +246,38 @@ impl SdkSts {
         aws_sdk_sts::Client::from_conf(config.build())
     }
 
+    /// Sends the request, again only after an attempt STS cannot have seen, within
+    /// [`CALL_TIMEOUT`].
     async fn call(
         &self,
         keys: &LongTermKeys,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
         let client = self.client(keys, request);
+        let started = std::time::Instant::now();
+        let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
+        let mut attempt = 1;
+        loop {
+            match self.attempt(&client, request).await {
+                Ok(session) => return Ok(session),
+                Err(failure) => {
+                    let backoff = Duration::from_millis(200 << attempt);
+                    let in_time = started.elapsed() + backoff + ATTEMPT_TIMEOUT < CALL_TIMEOUT;
+                    if !failure.unseen || attempt >= attempts || !in_time {
+                        return Err(failure.error);
+                    }
+                    tokio::time::sleep(backoff).await;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        client: &aws_sdk_sts::Client,
+        request: &SessionRequest,
+    ) -> Result<SessionCredentials, Failure> {
         let endpoint = request.endpoint_shown();
         let creds = match &request.role {
             None => {
@@ -260,8 +306,9 @@ impl SdkSts {
                     .credentials
             }
         };
-        let creds = creds.ok_or_else(|| {
-            StsError::BadResponse(endpoint.clone(), "it holds no credentials".into())
+        let creds = creds.ok_or_else(|| Failure {
+            error: StsError::BadResponse(endpoint.clone(), "it holds no credentials".into()),
+            unseen: false,
         })?;
         Ok(SessionCredentials {
             access_key_id: creds.access_key_id().to_owned(),
@@ -272,38 +319,131 @@ impl SdkSts {
     }
 }
 
-fn map_error<E, R>(error: SdkError<E, R>, request: &SessionRequest, endpoint: &str) -> StsError
+/// A failed attempt, and whether STS cannot have seen it (so sending it again is safe).
+struct Failure {
+    error: StsError,
+    unseen: bool,
+}
+
+fn map_error<E>(
+    error: SdkError<E, HttpResponse>,
+    request: &SessionRequest,
+    endpoint: &str,
+) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
 {
     let endpoint = endpoint.to_owned();
+    let seen = |error| Failure {
+        error,
+        unseen: false,
+    };
     if bounded::is_too_large(&error) {
-        return StsError::BadResponse(endpoint, bounded::TooLarge.to_string());
+        return seen(StsError::BadResponse(
+            endpoint,
+            bounded::TooLarge.to_string(),
+        ));
     }
     match &error {
         SdkError::ServiceError(service) => {
             let err = service.err();
             let code = err.code().unwrap_or_default().to_owned();
             let message = err.message().unwrap_or_default().to_owned();
-            classify_service_error(&code, &message, request)
+            let status = service.raw().status().as_u16();
+            let error = match (code.as_str(), status) {
+                ("", status) => http_error(endpoint, status),
+                (_, 500..=599) if !is_throttling(&code) => StsError::ServerError { code, message },
+                _ => classify_service_error(&code, &message, request),
+            };
+            Failure {
+                unseen: matches!(error, StsError::Throttled(_)),
+                error,
+            }
         }
-        SdkError::TimeoutError(_) => StsError::Timeout(endpoint, CALL_TIMEOUT.as_secs()),
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
-            StsError::Timeout(endpoint, CALL_TIMEOUT.as_secs())
+        SdkError::TimeoutError(_) => seen(StsError::Timeout(endpoint, ATTEMPT_TIMEOUT.as_secs())),
+        SdkError::DispatchFailure(failure) => {
+            let cause = failure
+                .as_connector_error()
+                .map(|e| e as &(dyn std::error::Error + 'static));
+            if never_connected(cause) {
+                Failure {
+                    error: StsError::Unreachable(endpoint, root_cause(cause)),
+                    unseen: true,
+                }
+            } else if failure.is_timeout() {
+                seen(StsError::Timeout(endpoint, ATTEMPT_TIMEOUT.as_secs()))
+            } else {
+                seen(StsError::Unreachable(endpoint, root_cause(cause)))
+            }
         }
-        SdkError::DispatchFailure(failure) => StsError::Unreachable(
+        SdkError::ResponseError(_) => seen(StsError::BadResponse(
             endpoint,
-            root_cause(
-                failure
-                    .as_connector_error()
-                    .map(|e| e as &(dyn std::error::Error + 'static)),
-            ),
-        ),
-        SdkError::ResponseError(_) => {
-            StsError::BadResponse(endpoint, root_cause(std::error::Error::source(&error)))
+            root_cause(std::error::Error::source(&error)),
+        )),
+        other => seen(StsError::Unreachable(endpoint, root_cause(Some(other)))),
+    }
+}
+
+/// True when the connection was never made (refused, no route, no such host, a connect
+/// timeout): STS cannot have seen the request.
+fn never_connected(error: Option<&(dyn std::error::Error + 'static)>) -> bool {
+    let mut error = error;
+    while let Some(e) = error {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable
+            ) {
+                return true;
+            }
         }
-        other => StsError::Unreachable(endpoint, root_cause(Some(other))),
+        let text = e.to_string();
+        if text.contains("tcp connect error")
+            || text.contains("dns error")
+            || text.contains("HTTP connect timeout")
+        {
+            return true;
+        }
+        error = e.source();
+    }
+    false
+}
+
+fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException"
+    )
+}
+
+/// An HTTP error answer without an STS error in it (an HTML page, an empty body).
+fn http_error(endpoint: String, status: u16) -> StsError {
+    let reason = match status {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        407 => "Proxy Authentication Required",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    };
+    let likely = match status {
+        407 => "a proxy wants credentials of its own (check HTTPS_PROXY)",
+        404 | 405 => "this is likely not an STS endpoint (check --endpoint-url)",
+        502 | 504 => {
+            "likely a proxy or gateway between you and STS (check HTTPS_PROXY and --endpoint-url)"
+        }
+        500..=599 => "STS, or something in front of it, is having trouble",
+        _ => "likely a proxy or a wrong endpoint (check HTTPS_PROXY and --endpoint-url)",
+    };
+    StsError::Http {
+        endpoint,
+        status: format!("{status} {reason}").trim_end().to_owned(),
+        likely,
     }
 }
 
@@ -325,11 +465,15 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
         "InvalidClientTokenId" => StsError::UnknownAccessKey,
         "SignatureDoesNotMatch" => StsError::BadSignature,
         "ExpiredToken" | "ExpiredTokenException" => StsError::ExpiredToken,
-        "RegionDisabledException" => StsError::RegionDisabled(request.region.to_string()),
-        "Throttling"
-        | "ThrottlingException"
-        | "RequestLimitExceeded"
-        | "TooManyRequestsException" => StsError::Throttled(code.to_owned()),
+        "RegionDisabledException" => StsError::RegionDisabled(
+            request.region.to_string(),
+            if request.region.as_str() == "us-east-1" {
+                "use --region with a region where STS is active for the account"
+            } else {
+                "use --region us-east-1, where STS is always active"
+            },
+        ),
+        code if is_throttling(code) => StsError::Throttled(code.to_owned()),
         "ValidationError" if lower.contains("maxsessionduration") => StsError::RoleDurationTooLong(
             request
                 .role
@@ -359,7 +503,7 @@ fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
     while let Some(source) = error.source() {
         error = source;
     }
-    error.to_string()
+    crate::plain::without_os_error(&error.to_string())
 }
 
 #[cfg(test)]
@@ -402,7 +546,10 @@ mod tests {
         );
         assert_eq!(
             classify_service_error("RegionDisabledException", "x", &r),
-            StsError::RegionDisabled("eu-south-1".into())
+            StsError::RegionDisabled(
+                "eu-south-1".into(),
+                "use --region us-east-1, where STS is always active"
+            )
         );
         assert_eq!(r.endpoint_shown(), "https://sts.eu-south-1.amazonaws.com");
         assert!(classify_service_error("Weird", "m", &r)

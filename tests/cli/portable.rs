@@ -78,7 +78,11 @@ fn a_refresh_appends_the_target_and_the_next_rewrites_only_its_values() {
             .filter(|l| !l.starts_with("mfa_duration"))
             .collect(),
     );
-    assert_eq!(old.len(), new.len(), "no other line added or removed: {second:?}");
+    assert_eq!(
+        old.len(),
+        new.len(),
+        "no other line added or removed: {second:?}"
+    );
     for (o, n) in old.iter().zip(&new) {
         if o.starts_with("expiration = ") {
             assert_ne!(o, n, "the expiration moved");

@@ -163,7 +163,7 @@ async fn throttling_is_retried_then_reported() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_error_is_retried_then_reported() {
+async fn a_server_error_is_not_retried_with_the_same_code_and_says_the_code_may_be_spent() {
     let o = refresh_against(xml(
         500,
         error_xml("Receiver", "InternalFailure", "An internal error occurred."),
@@ -172,9 +172,22 @@ async fn server_error_is_retried_then_reported() {
     assert_failure(
         &o,
         1,
-        "STS error InternalFailure: An internal error occurred.",
+        "STS error InternalFailure: An internal error occurred.; STS may have used the code, so wait for the next code",
     );
-    assert_eq!(o.requests, 3, "three attempts");
+    assert_eq!(
+        o.requests, 1,
+        "a code STS may have used is never sent again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_error_page_is_explained_with_its_http_status() {
+    let page = ResponseTemplate::new(502)
+        .insert_header("content-type", "text/html")
+        .set_body_string("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    let o = refresh_against(page).await;
+    assert_failure(&o, 1, "answered HTTP 502 Bad Gateway with no STS error in the answer: likely a proxy or gateway between you and STS");
+    assert_eq!(o.requests, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -191,6 +204,11 @@ async fn malformed_xml() {
 async fn server_that_never_answers_is_bounded() {
     let o = refresh_against(xml(200, String::new()).set_delay(Duration::from_secs(120))).await;
     assert_failure(&o, 1, "no answer from STS at http://127.0.0.1:");
+    assert_failure(&o, 1, "wait for the next code");
+    assert_eq!(
+        o.requests, 1,
+        "a request STS may have seen is not sent again"
+    );
     assert!(o.elapsed < Duration::from_secs(20), "took {:?}", o.elapsed);
 }
 

@@ -42,7 +42,10 @@ pub fn read_code(input: CodeInput, label: &str) -> Result<Option<MfaCode>, Error
                 .take(4096)
                 .read_line(&mut first)
                 .map_err(|e| {
-                    Error::CodeInput(format!("cannot read the MFA code from standard input: {e}"))
+                    Error::CodeInput(format!(
+                        "cannot read the MFA code from standard input: {}",
+                        crate::plain::io_error(&e)
+                    ))
                 })?;
             let code = first.trim();
             if code.is_empty() {
@@ -84,8 +87,8 @@ fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
     Some((open("CONIN$")?, open("CONOUT$")?))
 }
 
-/// Asks on `out` and reads from `input` until a well-formed code or end of input (at most five
-/// tries).
+/// Asks on `out` and reads from `input` until a well-formed code (at most five tries); end of
+/// input (Ctrl-D) is an error saying no code was entered.
 pub fn prompt(
     input: &mut impl BufRead,
     out: &mut impl Write,
@@ -97,11 +100,17 @@ pub fn prompt(
         let mut line = String::new();
         match input.read_line(&mut line) {
             Ok(0) => {
+                // Ctrl-D at the prompt: the person said no, there is a terminal.
                 let _ = writeln!(out);
-                return Ok(None);
+                return Err(Error::CodeInput("no MFA code was entered".into()));
             }
             Ok(_) => {}
-            Err(e) => return Err(Error::CodeInput(format!("cannot read the MFA code: {e}"))),
+            Err(e) => {
+                return Err(Error::CodeInput(format!(
+                    "cannot read the MFA code: {}",
+                    crate::plain::io_error(&e)
+                )))
+            }
         }
         match line.trim().parse::<MfaCode>() {
             Ok(code) => return Ok(Some(code)),
@@ -129,8 +138,7 @@ mod tests {
         assert_eq!(shown.matches("MFA code for GAHT12345678: ").count(), 3);
         assert_eq!(shown.matches("try again").count(), 2);
         assert!(!shown.contains("abcdef"), "what was typed is not echoed");
-        assert!(prompt(&mut io::Cursor::new(""), &mut Vec::new(), "x")
-            .unwrap()
-            .is_none());
+        let ended = prompt(&mut io::Cursor::new(""), &mut Vec::new(), "x").unwrap_err();
+        assert_eq!(ended.to_string(), "no MFA code was entered");
     }
 }

@@ -22,6 +22,7 @@ impl Spinner {
         let stop = Arc::new(AtomicBool::new(false));
         let watched = std::io::stderr().is_terminal() && super::colour::escapes_work();
         let thread = watched.then(|| {
+            super::interrupt::set(super::interrupt::Mode::ClearLineThenExit);
             let stop = Arc::clone(&stop);
             let label = label.to_owned();
             std::thread::spawn(move || {
@@ -53,6 +54,7 @@ impl Drop for Spinner {
         if let Some(thread) = self.thread.take() {
             thread.thread().unpark();
             let _ = thread.join();
+            super::interrupt::set(super::interrupt::Mode::Exit);
         }
     }
 }

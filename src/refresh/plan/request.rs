@@ -16,9 +16,9 @@ use crate::keys::LongTermKeys;
 use crate::notice::Notice;
 use crate::profile::source::{services_sts_endpoint, source_profile};
 use crate::profile::{
-    sections_for_profiles, FileKind, ManagedTarget, ProfileName, ProfileSet, SharedDocuments,
-    SharedFiles, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
-    MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
+    long_term_profiles, sections_for_profiles, FileKind, ManagedTarget, ProfileName, ProfileSet,
+    SharedDocuments, SharedFiles, SourceError, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID,
+    MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
 };
 use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest};
 use std::str::FromStr;
@@ -47,7 +47,19 @@ pub(super) fn plan_call(
         source,
     } = chosen;
     let profiles = profiles_of(docs, &[source.as_str()])?;
-    let source_settings = source_profile(&profiles, &source)?;
+    let source_settings = source_profile(&profiles, &source).map_err(|error| match error {
+        SourceError::Missing(name) => {
+            let sources = long_term_profiles(&docs.credentials, &docs.config);
+            let among = if sources.is_empty() {
+                "no profile holds long-term keys yet: add your IAM user's with `aws configure --profile NAME`".to_owned()
+            } else {
+                let listed: Vec<String> = sources.iter().map(|s| format!("[{s}]")).collect();
+                format!("the profiles with long-term keys are {}", listed.join(", "))
+            };
+            SourceError::MissingAmong(name, among)
+        }
+        other => other,
+    })?;
     refuse_keys_spanning_lines(settings, docs, &source, &source_settings.keys)?;
     let recorded = summary.managed.as_ref();
     let (serial, record_serial) = serial(settings, &source, &source_settings, recorded, notices)?;

@@ -16,6 +16,9 @@ use clap::builder::TypedValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod generate;
+pub use generate::{completions, man_pages};
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
@@ -61,10 +64,15 @@ pub enum Command {
     /// Print the target's session as credential_process JSON, for a config profile with
     /// `credential_process = mfa-profile credential-process TARGET`.
     CredentialProcess(CredentialProcessArgs),
+    /// Explain what the AWS tools will do with your files and environment: which credentials
+    /// win for each profile, the managed targets, files a tool cannot read, loose permissions,
+    /// keys in the wrong file, each source's MFA device. No network. Exit 1 when something is
+    /// wrong.
+    Doctor(DoctorArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man(ManArgs),
 }
 
 /// What `exec --help` says after the options: the variables it removes.
@@ -113,14 +121,21 @@ pub struct SessionArgs {
 /// Options of `exec`.
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The target profile [default: AWS_PROFILE when it names a managed target, else mfa].
+    /// The target profile [default: AWS_PROFILE when it names a managed target (or the target
+    /// of the source it names), else mfa].
     #[arg(short, long, value_name = "PROFILE")]
     pub target: Option<ProfileName>,
     /// Shared options.
     #[command(flatten)]
     pub session: SessionArgs,
-    /// The command and its arguments, after `--`.
-    #[arg(last = true, required = true, value_name = "COMMAND")]
+    /// The command and its arguments (everything from the first word that is not an option of
+    /// exec on, or after `--`).
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
     pub command: Vec<std::ffi::OsString>,
 }
 
@@ -169,6 +184,32 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Options of `doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Only this profile (and the environment and files).
+    #[arg(value_name = "PROFILE")]
+    pub profile: Option<ProfileName>,
+    /// Print a JSON array of {level, subject, message}.
+    #[arg(long)]
+    pub json: bool,
+    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write mfa-profile.1 and a page per command (mfa-profile-exec.1, ...) into DIR instead
+    /// of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options of `status`.
@@ -277,16 +318,10 @@ impl std::fmt::Debug for TypedCode {
     }
 }
 
-/// The completion script for `shell`.
-pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "mfa-profile", &mut out);
-    out
-}
-
-/// The man page, in roff.
-pub fn man_page() -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    Ok(out)
+/// The names of the commands (`status`, `export`, ...).
+pub fn command_names() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect()
 }

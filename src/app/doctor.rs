@@ -1,0 +1,64 @@
+//! `mfa-profile doctor [PROFILE]`: the findings of [`crate::doctor`], one line each.
+
+use super::terminal::colour::Colour;
+use super::{locate, now, print, var};
+use crate::cli::DoctorArgs;
+use crate::doctor::{examine, Examined, Level};
+use crate::error::{Error, EXIT_FAILURE, EXIT_OK};
+use crate::fsio;
+use crate::profile::read_document;
+
+pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
+    let files = locate(
+        args.credentials_file.as_deref(),
+        args.config_file.as_deref(),
+    )?;
+    let credentials = read_document(&files.credentials);
+    let config = read_document(&files.config);
+    let findings = examine(&Examined {
+        files: &files,
+        credentials: credentials.as_ref().map_err(ToString::to_string),
+        config: config.as_ref().map_err(ToString::to_string),
+        modes: (fsio::mode(&files.credentials), fsio::mode(&files.config)),
+        var: &var,
+        now: now(),
+        profile: args.profile.as_ref().map(|p| p.as_str()),
+    });
+    if args.json {
+        let rows: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "level": f.level.as_str(),
+                    "subject": f.subject,
+                    "message": f.message,
+                })
+            })
+            .collect();
+        print(format!("{}\n", serde_json::Value::Array(rows)).as_bytes())?;
+    } else {
+        let mut out = String::new();
+        for f in &findings {
+            let colour = match f.level {
+                Level::Ok => Colour::Green,
+                Level::Note => Colour::Yellow,
+                Level::Problem => Colour::Red,
+            };
+            let level = super::terminal::colour::paint(
+                f.level.as_str(),
+                colour,
+                super::terminal::colour::Stream::Stdout,
+            );
+            let line = format!("{} {}: {}", f.level.as_str(), f.subject, f.message);
+            let line = super::terminal::printable(&line);
+            // The level word, padded, in colour; the rest as escaped for the terminal.
+            let rest = &line[f.level.as_str().len()..];
+            out.push_str(&level);
+            out.push_str(rest);
+            out.push('\n');
+        }
+        print(out.as_bytes())?;
+    }
+    let wrong = findings.iter().any(|f| f.level == Level::Problem);
+    Ok(if wrong { EXIT_FAILURE } else { EXIT_OK })
+}

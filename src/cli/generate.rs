@@ -1,0 +1,126 @@
+//! Completion scripts and man pages, generated from the command-line definition so they never
+//! drift from it.
+//!
+//! Invariant: pure (bytes out, nothing written); every page and script covers every command
+//! and option clap knows.
+
+use super::Cli;
+use clap::CommandFactory;
+use std::io::Write;
+
+/// The completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "mfa-profile", &mut out);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete names the case labels of a binary with a hyphen `mfa__subcmd__profile__…`
+        // but computes `mfa__profile__…` while reading the words, so nothing below the top
+        // level completed: one spelling for both.
+        let script =
+            String::from_utf8_lossy(&out).replace("mfa__subcmd__profile__", "mfa__profile__");
+        return script.into_bytes();
+    }
+    out
+}
+
+/// The man pages: `mfa-profile.1` and one page per command (`mfa-profile-exec.1`, ...), each
+/// with its options, as (file name, roff).
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    let mut pages = vec![("mfa-profile.1".to_owned(), page(&cli)?)];
+    for command in cli.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let name = command
+            .get_display_name()
+            .unwrap_or_else(|| command.get_name());
+        pages.push((format!("{name}.1"), page(command)?));
+    }
+    Ok(pages)
+}
+
+/// One page: clap_mangen's sections, then the text after `--help` as preformatted sections
+/// (an "Exit codes:" paragraph becomes EXIT STATUS), so its columns stay aligned.
+fn page(command: &clap::Command) -> std::io::Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(command.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if command.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
+    }
+    if command.get_subcommands().any(|c| !c.is_hide_set()) {
+        man.render_subcommands_section(&mut out)?;
+    }
+    if let Some(after) = command.get_after_help() {
+        for paragraph in after.to_string().split("\n\n") {
+            let (title, body) = match paragraph.strip_prefix("Exit codes:\n") {
+                Some(codes) => ("\"EXIT STATUS\"", codes),
+                None => ("NOTES", paragraph),
+            };
+            writeln!(out, ".SH {title}\n.nf")?;
+            for line in body.lines() {
+                writeln!(out, "{}", roff_line(line))?;
+            }
+            writeln!(out, ".fi")?;
+        }
+    }
+    if command.get_version().is_some() {
+        man.render_version_section(&mut out)?;
+    }
+    Ok(out)
+}
+
+/// A line of text for roff: backslashes escaped, a leading `.` or `'` made literal.
+fn roff_line(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_per_command_each_with_its_options() {
+        let pages = man_pages().unwrap();
+        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        for want in [
+            "mfa-profile.1",
+            "mfa-profile-exec.1",
+            "mfa-profile-export.1",
+            "mfa-profile-status.1",
+            "mfa-profile-credential-process.1",
+        ] {
+            assert!(names.contains(&want), "{want} in {names:?}");
+        }
+        let export = String::from_utf8(
+            pages
+                .iter()
+                .find(|(n, _)| n == "mfa-profile-export.1")
+                .unwrap()
+                .1
+                .clone(),
+        )
+        .unwrap();
+        assert!(export.contains("\\-\\-format"), "{export}");
+        let main = String::from_utf8(pages[0].1.clone()).unwrap();
+        assert!(
+            main.contains(".SH \"EXIT STATUS\"\n.nf\n  0  success\n"),
+            "{main}"
+        );
+    }
+
+    #[test]
+    fn bash_case_labels_match_the_names_it_computes() {
+        let script = String::from_utf8(completions(clap_complete::Shell::Bash)).unwrap();
+        assert!(!script.contains("mfa__subcmd__profile"));
+        assert!(script.contains("cmd=\"mfa__profile__subcmd__export\""));
+        assert!(script.contains("        mfa__profile__subcmd__export)"));
+    }
+}
