@@ -8,8 +8,8 @@ use crate::error::{Error, EXIT_OK};
 use crate::ini::Document;
 use crate::notice::Notice;
 use crate::profile::{
-    first_refresh_hint, read_document, sections_for_profiles, unreadable, ProfileSet, SharedFiles,
-    Shown,
+    first_refresh_hint, read_document, sections_for_profiles, unreadable, ManagedTarget,
+    ProfileSet, SharedFiles, Shown,
 };
 use crate::status::{target_statuses, State, TargetStatus};
 use crate::time;
@@ -67,7 +67,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
             )));
         }
     }
-    let serial = |source: &str| serial_of(profiles.as_ref(), source);
+    let serial = |target: &ManagedTarget| serial_of(profiles.as_ref(), target);
     if args.json {
         let rows: Vec<serde_json::Value> = targets
             .iter()
@@ -75,7 +75,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
                 serde_json::json!({
                     "target": t.target.name,
                     "source": t.target.source,
-                    "serial": serial(&t.target.source),
+                    "serial": serial(&t.target),
                     "expiration": t.target.expires_at.map(time::rfc3339),
                     "remaining": t.remaining,
                     "state": t.state.as_str(),
@@ -98,24 +98,27 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     Ok(EXIT_OK)
 }
 
-fn serial_of(profiles: Option<&ProfileSet>, source: &str) -> String {
-    profiles
-        .and_then(|p| p.get_profile(source))
-        .and_then(|p| p.get("mfa_serial"))
+/// The MFA device a target's refresh uses: the source's `mfa_serial` (or aws-mfa's
+/// `aws_mfa_device`), else the one the target records.
+fn serial_of(profiles: Option<&ProfileSet>, target: &ManagedTarget) -> String {
+    let source = profiles.and_then(|p| p.get_profile(&target.source));
+    source
+        .and_then(|p| p.get("mfa_serial").or_else(|| p.get("aws_mfa_device")))
+        .or(target.serial_number.as_deref())
         .unwrap_or("-")
         .to_owned()
 }
 
 /// The table: a header row, then a row per target, columns padded; the state coloured; what
 /// the files hold made [`printable`] (a name could hold escape sequences).
-fn table(targets: &[TargetStatus], serial: impl Fn(&str) -> String) -> String {
+fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) -> String {
     let rows: Vec<[String; 6]> = targets
         .iter()
         .map(|t| {
             [
                 printable(&t.target.name).into_owned(),
                 printable(&t.target.source).into_owned(),
-                printable(&serial(&t.target.source)).into_owned(),
+                printable(&serial(&t.target)).into_owned(),
                 t.target.expires_at.map_or("-".into(), local_time),
                 match (t.state, t.remaining) {
                     (State::Expired, _) | (_, None) => "-".into(),

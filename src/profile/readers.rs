@@ -89,8 +89,8 @@ mod tests {
         let found = unreadable(&doc);
         assert_eq!(found.len(), 2);
         assert_eq!(
-            found[0].warning(Path::new("/c"), Some("mfa")),
-            "the AWS CLI cannot read /c (line 3: `region` repeated in [other]); the SDKs can. Fix that line to use `aws --profile mfa`."
+            found[0].warning(Path::new("credentials"), Some("mfa")),
+            "the AWS CLI cannot read credentials (line 3: `region` repeated in [other]); the SDKs can. Fix that line to use `aws --profile mfa`."
         );
         assert_eq!(found[1].reader, Reader::JavaScriptSdk);
         assert_eq!(found[1].line, 4);

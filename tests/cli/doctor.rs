@@ -1,0 +1,140 @@
+//! `doctor`: one finding per line, with what to do; exit 0 when nothing is wrong, 1 otherwise.
+
+use crate::harness::*;
+use std::os::unix::fs::PermissionsExt;
+
+fn private(env: &TestEnv) {
+    for path in [env.credentials(), env.config()] {
+        if path.exists() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+}
+
+fn doctor(credentials: &str, config: &str, vars: &[(&str, &str)]) -> Run {
+    let env = TestEnv::with_credentials(credentials);
+    env.write_config(config);
+    private(&env);
+    let mut cmd = env.mfa();
+    cmd.arg("doctor");
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    run(&mut cmd)
+}
+
+fn healthy() -> String {
+    format!(
+        "{}{}",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z")
+    )
+}
+
+#[test]
+fn nothing_wrong_exits_0_and_says_how_each_profile_signs() {
+    let out = doctor(&healthy(), "", &[]);
+    out.assert_code(0)
+        .assert_stdout_has("ok [default]: signs with the keys in the credentials file")
+        .assert_stdout_has(&format!("ok [default]: a source: its MFA device is {SERIAL}, from mfa_serial in ~/.aws/credentials"))
+        .assert_stdout_has("ok [mfa]: a session from [default], valid for");
+    assert!(!out.stdout.contains("problem"), "{out}");
+}
+
+#[test]
+fn keys_in_the_environment_are_a_problem() {
+    doctor(&healthy(), "", &[("AWS_ACCESS_KEY_ID", "AKIASHADOW")])
+        .assert_code(1)
+        .assert_stdout_has("problem environment: AWS_ACCESS_KEY_ID is set")
+        .assert_silent_about("AKIASHADOW");
+}
+
+#[test]
+fn a_target_whose_keys_shadow_a_login_session_is_a_problem() {
+    doctor(
+        &healthy(),
+        "[profile mfa]\nlogin_session = arn:aws:iam::123456789012:user/alice\n",
+        &[],
+    )
+    .assert_code(1)
+    .assert_stdout_has("problem [mfa]: the AWS CLI uses the keys in the credentials file, the SDKs use the `aws login` session (login_session)");
+}
+
+#[test]
+fn a_file_the_aws_cli_cannot_parse_is_a_problem_with_its_line() {
+    doctor(&format!("{}[x]\nk = 1\nk = 2\n", healthy()), "", &[])
+        .assert_code(1)
+        .assert_stdout_has(
+            "the AWS CLI cannot read ~/.aws/credentials (line 13: `k` repeated in [x])",
+        );
+}
+
+#[test]
+fn a_credentials_file_others_can_read_is_a_problem() {
+    let env = TestEnv::with_credentials(&healthy());
+    std::fs::set_permissions(env.credentials(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    run(env.mfa().arg("doctor"))
+        .assert_code(1)
+        .assert_stdout_has("problem ~/.aws/credentials: it holds secret keys and other users can read it (mode 644); run `chmod 600 ~/.aws/credentials`");
+}
+
+#[test]
+fn long_term_keys_in_the_config_file_are_a_problem() {
+    doctor(
+        &healthy(),
+        &format!("[profile ci]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"),
+        &[],
+    )
+    .assert_code(1)
+    .assert_stdout_has("problem [ci]: long-term keys in the config file (~/.aws/config, line 1)")
+    .assert_silent_about(SECRET);
+}
+
+#[test]
+fn a_source_with_no_mfa_device_is_a_problem_and_aws_mfa_s_key_is_named() {
+    let credentials = format!(
+        "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n[old-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\naws_mfa_device = {SERIAL}\n"
+    );
+    doctor(&credentials, "", &[])
+        .assert_code(1)
+        .assert_stdout_has(
+            "problem [work]: a source with no MFA device: run `aws configure set mfa_serial",
+        )
+        .assert_stdout_has("from aws_mfa_device in ~/.aws/credentials (aws-mfa's key");
+}
+
+#[test]
+fn an_expired_target_is_a_note_not_a_problem() {
+    let credentials = format!(
+        "{}{}",
+        default_source(),
+        managed("mfa", "default", "2001-01-01T00:00:00Z")
+    );
+    doctor(&credentials, "", &[])
+        .assert_code(0)
+        .assert_stdout_has("note [mfa]: the session from [default] expired on 2001-01-01 00:00 UTC; run `mfa-profile -t mfa`");
+}
+
+#[test]
+fn json_lists_every_finding_and_a_profile_narrows_it() {
+    let env = TestEnv::with_credentials(&healthy());
+    private(&env);
+    let all = run(env.mfa().args(["doctor", "--json"]));
+    all.assert_code(0);
+    let rows = all.json();
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["subject"] == "[default]"));
+    let only = run(env.mfa().args(["doctor", "mfa", "--json"])).json();
+    assert!(only
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["subject"] != "[default]"));
+    run(env.mfa().args(["doctor", "nope"]))
+        .assert_code(1)
+        .assert_stdout_has("problem [nope]: no such profile")
+        .assert_stdout_has("the profiles are: default, mfa");
+}

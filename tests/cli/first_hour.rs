@@ -1,0 +1,607 @@
+//! The bugs and frictions of a new user's first hour, each pinned by a test named after it.
+
+use crate::harness::*;
+
+fn work_pair() -> String {
+    format!(
+        "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = {SERIAL}\n\n{}",
+        default_source(),
+        managed("work-mfa", "work", "2001-01-01T00:00:00Z")
+    )
+}
+
+/// Runs without a controlling terminal (`setsid`), so nothing can prompt.
+fn detached(env: &TestEnv) -> std::process::Command {
+    let mut cmd = env.command("setsid");
+    cmd.arg("-w").arg(BIN);
+    cmd
+}
+
+#[test]
+fn a_mistyped_target_is_never_created_from_default() {
+    if !require("setsid") {
+        return;
+    }
+    let original = work_pair();
+    let env = TestEnv::with_credentials(&original);
+    env.write_config("# config\n");
+    for args in [
+        vec!["credential-process", "wrk2-mfa"],
+        vec![
+            "exec",
+            "-t",
+            "wrk-mfa",
+            "--code-command",
+            "echo 123456",
+            "--",
+            "true",
+        ],
+        vec![
+            "export",
+            "wrk3-mfa",
+            "--refresh",
+            "--code-command",
+            "echo 123456",
+        ],
+    ] {
+        let out = run(detached(&env)
+            .env("AWS_ENDPOINT_URL_STS", CLOSED)
+            .args(&args));
+        out.assert_code(2)
+            .assert_stderr_has("does not exist; did you mean [work-mfa]?");
+        assert!(out.stdout.is_empty(), "{out}");
+    }
+    env.assert_credentials(original.as_bytes());
+    assert_eq!(
+        env.read_config_text(),
+        "# config\n",
+        "no [profile wrk2-mfa] either"
+    );
+}
+
+#[test]
+fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
+    Test::new()
+        .credentials(format!("{}\n[work]\nregion = eu-west-1\n", default_source()))
+        .args(["export", "work", "--refresh", "--code-command", "echo 123456"])
+        .env("AWS_ENDPOINT_URL_STS", CLOSED)
+        .status(2)
+        .stderr_has("[work] in ~/.aws/credentials holds no session mfa-profile wrote; make one with `mfa-profile -s SOURCE -t work`")
+        .run();
+}
+
+#[test]
+fn a_mistyped_command_is_not_taken_for_a_code_even_when_the_target_is_valid() {
+    let valid = format!(
+        "{}{}",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z")
+    );
+    for (typed, meant) in [("stauts", "status"), ("expot", "export"), ("exce", "exec")] {
+        Test::new()
+            .credentials(&valid)
+            .arg(typed)
+            .status(2)
+            .stderr_has(&format!(
+                "`{typed}` is neither a command nor an MFA code; did you mean `{meant}`?"
+            ))
+            .run();
+    }
+    Test::new()
+        .credentials(&valid)
+        .arg("12345")
+        .status(2)
+        .stderr_has("the MFA code is not six digits")
+        .run()
+        .out
+        .assert_stderr_lacks("still valid");
+}
+
+#[test]
+fn codes_shown_with_a_space_or_a_dash_are_accepted_as_argument_and_on_stdin() {
+    let sts = CannedSts::start();
+    for (arg, stdin) in [
+        (Some("123 456"), None),
+        (Some(" 123456 "), None),
+        (None, Some("123-456\n")),
+    ] {
+        let mut test = Test::new()
+            .credentials(default_source())
+            .args(["--endpoint-url", &sts.url()])
+            .stderr_has("wrote [mfa]");
+        if let Some(arg) = arg {
+            test = test.arg(arg);
+        }
+        if let Some(stdin) = stdin {
+            test = test.stdin(stdin);
+        }
+        test.run();
+    }
+    let sent = sts.requests();
+    assert_eq!(sent.len(), 3);
+    assert!(
+        sent.iter().all(|body| body.contains("TokenCode=123456")),
+        "{sent:?}"
+    );
+}
+
+/// Bash's completion for `words` (the last one the word being completed), by the real script.
+fn bash_complete(words: &[&str]) -> Option<Vec<String>> {
+    if !require("bash") {
+        return None;
+    }
+    let env = TestEnv::new();
+    let script = env.home().join("completion.bash");
+    std::fs::write(&script, run(env.mfa().args(["completions", "bash"])).stdout).unwrap();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _mfa__profile mfa-profile '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = run(env.command("bash").args(["-c", &program]));
+    out.assert_code(0);
+    Some(out.stdout.lines().map(str::to_owned).collect())
+}
+
+#[test]
+fn bash_completes_the_options_and_values_of_commands() {
+    let Some(formats) = bash_complete(&["mfa-profile", "export", "--format", ""]) else {
+        return;
+    };
+    for format in ["env", "powershell", "dotenv", "process"] {
+        assert!(formats.iter().any(|f| f == format), "{format}: {formats:?}");
+    }
+    let json = bash_complete(&["mfa-profile", "status", "--j"]).unwrap();
+    assert_eq!(json, ["--json"]);
+    let exec = bash_complete(&["mfa-profile", "exec", "--ta"]).unwrap();
+    assert_eq!(exec, ["--target"]);
+}
+
+#[test]
+fn fish_completes_the_options_and_values_of_commands() {
+    if !require("fish") {
+        return;
+    }
+    let env = TestEnv::new();
+    let script = env.home().join("completion.fish");
+    std::fs::write(&script, run(env.mfa().args(["completions", "fish"])).stdout).unwrap();
+    let complete = |line: &str| {
+        let program = format!(
+            "source '{}'; complete --do-complete '{line}'",
+            script.display()
+        );
+        run(env.command("fish").args(["-c", &program])).stdout
+    };
+    let formats = complete("mfa-profile export --format ");
+    assert!(formats.contains("powershell"), "{formats}");
+    assert!(complete("mfa-profile status --j").contains("--json"));
+}
+
+#[test]
+fn zsh_loads_the_completion_function() {
+    if !require("zsh") {
+        return;
+    }
+    let env = TestEnv::new();
+    let script = env.home().join("_mfa-profile");
+    std::fs::write(&script, run(env.mfa().args(["completions", "zsh"])).stdout).unwrap();
+    let program = format!(
+        "autoload -U compinit; compinit -u -d '{}/zcompdump'; source '{}'; whence -w _mfa-profile",
+        env.home().display(),
+        script.display()
+    );
+    run(env.command("zsh").args(["-f", "-c", &program]))
+        .assert_code(0)
+        .assert_stdout_has("_mfa-profile: function");
+}
+
+#[test]
+fn man_writes_a_page_per_command_with_its_options() {
+    let env = TestEnv::new();
+    let dir = env.home().join("share/man/man1");
+    let ran = Test::in_env(env)
+        .args(["man", "--dir"])
+        .arg(&dir)
+        .stderr_has("wrote 9 man pages")
+        .run();
+    let page = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert!(page("mfa-profile-exec.1").contains("\\-\\-target"));
+    assert!(page("mfa-profile-export.1").contains("\\-\\-format"));
+    assert!(page("mfa-profile-status.1").contains("\\-\\-json"));
+    assert!(page("mfa-profile-doctor.1").contains("PROFILE"));
+    let main = page("mfa-profile.1");
+    assert!(
+        main.contains("mfa\\-profile\\-exec(1)"),
+        "the page it points to exists"
+    );
+    assert!(main.contains(".SH \"EXIT STATUS\"\n.nf\n  0  success\n"));
+    drop(ran);
+}
+
+#[test]
+fn no_region_is_carried_to_the_config_when_the_targets_credentials_section_has_one() {
+    let sts = CannedSts::start();
+    let ran = Test::new()
+        .credentials(format!("{}\n[mfa]\nregion = us-west-2\n", default_source()))
+        .config("[default]\nregion = eu-central-1\n")
+        .args(["123456", "--endpoint-url", &sts.url()])
+        .run();
+    ran.out.assert_stderr_lacks("added region");
+    assert_eq!(
+        ran.env.read_config_text(),
+        "[default]\nregion = eu-central-1\n"
+    );
+}
+
+#[test]
+fn a_serial_number_given_once_is_recorded_and_used_again() {
+    let sts = CannedSts::start();
+    let first = Test::new()
+        .credentials(format!(
+            "[default-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"
+        ))
+        .args([
+            "-s",
+            "default-long-term",
+            "-t",
+            "default",
+            "--serial-number",
+            SERIAL,
+        ])
+        .args(["-d", "2h", "123456", "--endpoint-url", &sts.url()])
+        .run();
+    let text = first.env.read_credentials_text();
+    assert!(
+        text.contains(&format!("mfa_serial_number = {SERIAL}\n")),
+        "{text}"
+    );
+    assert!(text.contains("mfa_duration = 7200\n"), "{text}");
+    let status = Test::in_env(first.env).args(["status", "--json"]).run();
+    assert_eq!(status.out.json()[0]["serial"], SERIAL);
+    Test::in_env(status.env)
+        .args([
+            "-t",
+            "default",
+            "--force",
+            "123456",
+            "--endpoint-url",
+            &sts.url(),
+        ])
+        .run();
+    let sent = sts.requests();
+    assert!(sent[1].contains("SerialNumber=arn%3Aaws"), "{}", sent[1]);
+    assert!(
+        sent[1].contains("DurationSeconds=7200"),
+        "the recorded length: {}",
+        sent[1]
+    );
+}
+
+#[test]
+fn an_external_id_changes_a_recorded_role_without_the_role_arn() {
+    let sts = CannedSts::start();
+    let role = "arn:aws:iam::123456789012:role/admin";
+    let first = Test::new()
+        .credentials(default_source())
+        .args([
+            "-t",
+            "admin",
+            "--role-arn",
+            role,
+            "123456",
+            "--endpoint-url",
+            &sts.url(),
+        ])
+        .run();
+    let ran = Test::in_env(first.env)
+        .args([
+            "-t",
+            "admin",
+            "--external-id",
+            "partner-43",
+            "--force",
+            "123456",
+        ])
+        .args(["--endpoint-url", &sts.url()])
+        .run();
+    let text = ran.env.read_credentials_text();
+    assert!(
+        text.contains(&format!(
+            "mfa_role_arn = {role}\nmfa_external_id = partner-43\n"
+        )),
+        "{text}"
+    );
+    let sent = sts.requests();
+    assert!(sent[1].contains("ExternalId=partner-43") && sent[1].contains("Action=AssumeRole"));
+    Test::new()
+        .credentials(default_source())
+        .args(["-t", "plain", "--external-id", "x1", "123456"])
+        .status(2)
+        .stderr_has("--external-id and --role-session-name go with a role")
+        .run();
+}
+
+#[test]
+fn an_assume_role_duration_over_12h_is_refused_before_the_call() {
+    Test::new()
+        .credentials(default_source())
+        .args([
+            "-t",
+            "admin",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/admin",
+        ])
+        .args(["-d", "13h", "123456", "--endpoint-url", CLOSED])
+        .status(2)
+        .stderr_has(
+            "duration 13h is outside what STS grants an assumed role: 15m (900) to 12h (43200)",
+        )
+        .run();
+}
+
+#[test]
+fn a_15_minute_session_counts_as_valid_for_11_minutes_and_is_handed_out() {
+    let Some(moto) = Moto::start() else { return };
+    if !require("setsid") {
+        return;
+    }
+    let first = Test::new()
+        .credentials(default_source())
+        .args(["-d", "15m", "123456", "--endpoint-url", &moto.url()])
+        .run();
+    // No terminal, no code command: handing it out works only if it counts as fresh.
+    let out = run(detached(&first.env).args(["credential-process", "mfa"]));
+    out.assert_code(0);
+    assert!(out.stdout.contains("SessionToken"), "{out}");
+    Test::in_env(first.env)
+        .args(["--endpoint-url", CLOSED])
+        .stderr_has("refreshed when less than 4m is left")
+        .run();
+}
+
+#[test]
+fn exporting_a_long_term_profile_points_to_its_session_target() {
+    Test::new()
+        .credentials(work_pair())
+        .args(["export", "work"])
+        .status(2)
+        .stderr_has("[work] in ~/.aws/credentials holds long-term keys, not a session; use its session target [work-mfa]")
+        .run()
+        .out
+        .assert_stderr_lacks("--force");
+}
+
+#[test]
+fn a_duration_just_under_the_minimum_is_shown_to_the_second() {
+    Test::new()
+        .credentials(default_source())
+        .args(["-d", "899", "123456"])
+        .status(2)
+        .stderr_has("duration 14m59s is outside what STS grants an IAM user")
+        .run();
+}
+
+#[test]
+fn ctrl_d_at_the_prompt_says_no_code_was_entered() {
+    if !require("script") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&default_source());
+    let mut cmd = env.command("sh");
+    cmd.env("TERM", "dumb").args([
+        "-c",
+        &format!(
+            "(sleep 1; printf '\\004') | script -qec '{BIN} --endpoint-url {CLOSED}' /dev/null"
+        ),
+    ]);
+    let out = run(&mut cmd);
+    assert!(out.stdout.contains("no MFA code was entered"), "{out}");
+    assert!(!out.stdout.contains("run in a terminal"), "{out}");
+}
+
+#[test]
+fn an_old_expiry_is_said_with_its_date() {
+    Test::new()
+        .credentials(format!(
+            "{}{}",
+            default_source(),
+            managed("mfa", "default", "2001-01-01T00:00:00Z")
+        ))
+        .arg("export")
+        .status(1)
+        .stderr_has("the session in [mfa] expired on 2001-01-01 00:00 UTC (")
+        .stderr_has(" days ago)")
+        .run();
+}
+
+#[test]
+fn an_aws_mfa_expiration_is_read() {
+    let text = format!(
+        "{}[mfa]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2099-01-01 00:00:00\nmfa_source_profile = default\n",
+        default_source()
+    );
+    let ran = Test::new()
+        .credentials(text)
+        .args(["status", "--json"])
+        .run();
+    let row = &ran.out.json()[0];
+    assert_eq!(row["state"], "valid");
+    assert_eq!(row["expiration"], "2099-01-01T00:00:00Z");
+}
+
+#[test]
+fn an_aws_mfa_layout_is_read_device_and_naming() {
+    let sts = CannedSts::start();
+    let ran = Test::new()
+        .credentials(format!(
+            "[work-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\naws_mfa_device = {SERIAL}\n"
+        ))
+        .args(["-s", "work-long-term", "123456", "--endpoint-url", &sts.url()])
+        .stderr_has("using aws_mfa_device")
+        .stderr_has("wrote [work] in ~/.aws/credentials from [work-long-term]")
+        .run();
+    assert!(ran.env.read_credentials_text().contains("\n[work]\n"));
+}
+
+#[test]
+fn aws_profile_naming_a_source_gives_exec_that_sources_target() {
+    let text = format!(
+        "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\n\n{}",
+        default_source(),
+        managed("work-mfa", "work", "2099-01-01T00:00:00Z")
+    );
+    Test::new()
+        .credentials(text)
+        .env("AWS_PROFILE", "work")
+        .args(["exec", "--", "sh", "-c", "echo $AWS_PROFILE"])
+        .stdout_is("work-mfa\n")
+        .run();
+}
+
+#[test]
+fn aws_profile_naming_nothing_is_said() {
+    Test::new()
+        .credentials(format!(
+            "{}{}",
+            default_source(),
+            managed("mfa", "default", "2099-01-01T00:00:00Z")
+        ))
+        .env("AWS_PROFILE", "wrok")
+        .args(["exec", "--", "true"])
+        .status(2)
+        .stderr_has("AWS_PROFILE=wrok names no profile in ~/.aws/credentials; unset it, or set it to a target (mfa-profile manages [mfa])")
+        .run();
+}
+
+#[test]
+fn exec_runs_a_command_given_without_double_dash() {
+    Test::new()
+        .credentials(format!(
+            "{}{}",
+            default_source(),
+            managed("mfa", "default", "2099-01-01T00:00:00Z")
+        ))
+        .args([
+            "exec",
+            "-t",
+            "mfa",
+            "sh",
+            "-c",
+            "echo $1",
+            "sh",
+            "--version",
+        ])
+        .stdout_is("--version\n")
+        .run();
+}
+
+#[test]
+fn a_refused_connection_is_said_without_the_os_error_number() {
+    let port = free_port();
+    Test::new()
+        .credentials(default_source())
+        .args([
+            "123456",
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .status(1)
+        .stderr_has("Connection refused")
+        .run()
+        .out
+        .assert_stderr_lacks("os error");
+}
+
+#[test]
+fn the_source_profiles_endpoint_url_is_used() {
+    let sts = CannedSts::start();
+    let config = format!("[default]\nendpoint_url = {}\n", sts.url());
+    Test::new()
+        .credentials(default_source())
+        .config(&config)
+        .arg("123456")
+        .stderr_has("(from the source profile's endpoint_url), which is not an AWS host")
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert_eq!(sts.requests().len(), 1);
+}
+
+#[test]
+fn the_source_profiles_services_section_is_used_for_sts() {
+    let sts = CannedSts::start();
+    let config = format!(
+        "[default]\nservices = local\nendpoint_url = {CLOSED}\n\n[services local]\nsts =\n  endpoint_url = {}\n",
+        sts.url()
+    );
+    Test::new()
+        .credentials(default_source())
+        .config(&config)
+        .arg("123456")
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert_eq!(
+        sts.requests().len(),
+        1,
+        "[services local] wins over endpoint_url"
+    );
+}
+
+#[test]
+fn ignore_configured_endpoint_urls_turns_the_profiles_endpoint_off() {
+    // The request then goes to STS's own endpoint: in a network namespace with no network, so
+    // nothing leaves the machine.
+    if !require("unshare") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&default_source());
+    env.write_config(
+        "[default]\nendpoint_url = http://127.0.0.1:9\nignore_configured_endpoint_urls = true\n",
+    );
+    let mut cmd = env.command("unshare");
+    cmd.args(["-n", BIN, "123456", "--region", "us-east-1"]);
+    let out = run(&mut cmd);
+    out.assert_code(1)
+        .assert_stderr_has("https://sts.us-east-1.amazonaws.com")
+        .assert_stderr_lacks("127.0.0.1:9");
+}
+
+#[test]
+fn json_on_the_skip_path_has_the_serial_and_the_file() {
+    let ran = Test::new()
+        .credentials(format!(
+            "{}{}",
+            default_source(),
+            managed("mfa", "default", "2099-01-01T00:00:00Z")
+        ))
+        .arg("--json")
+        .run();
+    let json = ran.out.json();
+    assert_eq!(json["serial"], SERIAL);
+    assert_eq!(json["file"], ran.env.credentials().display().to_string());
+    assert_eq!(json["skipped"], true);
+}
+
+#[test]
+fn a_missing_source_lists_the_profiles_with_long_term_keys() {
+    Test::new()
+        .credentials(format!("[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"))
+        .args(["-s", "wrok", "123456"])
+        .status(2)
+        .stderr_has("source profile [wrok] is in neither the credentials nor the config file; the profiles with long-term keys are [work]")
+        .run();
+}
+
+#[test]
+fn with_no_default_status_suggests_a_command_that_works() {
+    Test::new()
+        .credentials(format!(
+            "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"
+        ))
+        .arg("status")
+        .stderr_has("run `mfa-profile -s work CODE` to create [work-mfa] from [work]")
+        .run();
+}
