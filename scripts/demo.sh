@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/tools.sh
 ensure_python_tools
+echo "building mfa-profile (a first build takes a few minutes)..." >&2
 cargo build --quiet --locked
 bin="$PWD/target/debug/mfa-profile"
 
@@ -48,6 +49,12 @@ echo
 echo "== aws --profile mfa sts get-caller-identity"
 run aws --profile mfa --region us-east-1 --endpoint-url "http://127.0.0.1:$port" sts get-caller-identity --output text
 echo
-echo "== a second run refreshes [mfa] in place (code from stdin)"
-echo 654321 | run "$bin" --duration 1h --endpoint-url "http://127.0.0.1:$port"
-diff "$home/before" "$home/.aws/credentials" | sed -n '1,12p' || true
+echo "== a second run skips: [mfa] is still valid"
+run "$bin" 654321 --endpoint-url "http://127.0.0.1:$port"
+echo
+echo "== --force refreshes [mfa] in place now (code from stdin, a 1h session)"
+echo 654321 | run "$bin" --force --duration 1h --endpoint-url "http://127.0.0.1:$port"
+diff "$home/before" "$home/.aws/credentials" || true
+echo
+echo "== mfa-profile status"
+run "$bin" status

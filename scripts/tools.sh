@@ -41,6 +41,18 @@ ensure_network_tools() {
   fi
 }
 
+# fish and zsh load the completion scripts in the completion tests (bash is always here).
+# Debian-based only.
+ensure_shells() {
+  local missing=()
+  command -v fish >/dev/null 2>&1 || missing+=("fish")
+  command -v zsh >/dev/null 2>&1 || missing+=("zsh")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
 # The JavaScript SDK's profile parser (@smithy/shared-ini-file-loader, pinned in
 # tests/js/package-lock.json), the third reader of the conformance and differential tests.
 ensure_js_reader() {

@@ -266,7 +266,24 @@ fn serial_of_source(
         finding(found, Level::Ok, &subject, format!("a source: its MFA device is {serial}, recorded in its target (given with --serial-number)"));
         return;
     }
-    finding(found, Level::Problem, &subject, format!("a source with no MFA device: run `aws configure set mfa_serial arn:aws:iam::ACCOUNT_ID:mfa/DEVICE --profile {name}`"));
+    let set_device =
+        format!("aws configure set mfa_serial arn:aws:iam::ACCOUNT_ID:mfa/DEVICE --profile {name}");
+    // Keys without MFA are common (a CI user): only a source a target relies on is a problem.
+    if recorded.iter().any(|t| t.source == name) {
+        finding(
+            found,
+            Level::Problem,
+            &subject,
+            format!("a source with no MFA device: run `{set_device}`"),
+        );
+    } else {
+        finding(
+            found,
+            Level::Note,
+            &subject,
+            format!("long-term keys with no MFA device; to use it as a source, first run `{set_device}`"),
+        );
+    }
 }
 
 /// What a profile holds, both files merged, as far as choosing credentials goes.

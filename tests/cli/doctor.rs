@@ -96,11 +96,17 @@ fn a_source_with_no_mfa_device_is_a_problem_and_aws_mfa_s_key_is_named() {
         "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n[old-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\naws_mfa_device = {SERIAL}\n"
     );
     doctor(&credentials, "", &[])
+        .assert_code(0)
+        .assert_stdout_has("note [work]: long-term keys with no MFA device; to use it as a source, first run `aws configure set mfa_serial")
+        .assert_stdout_has("from aws_mfa_device in ~/.aws/credentials (aws-mfa's key");
+    let relied_on = format!(
+        "{credentials}[work-mfa]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = work\n"
+    );
+    doctor(&relied_on, "", &[])
         .assert_code(1)
         .assert_stdout_has(
             "problem [work]: a source with no MFA device: run `aws configure set mfa_serial",
-        )
-        .assert_stdout_has("from aws_mfa_device in ~/.aws/credentials (aws-mfa's key");
+        );
 }
 
 #[test]

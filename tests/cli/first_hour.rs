@@ -605,3 +605,33 @@ fn with_no_default_status_suggests_a_command_that_works() {
         .stderr_has("run `mfa-profile -s work CODE` to create [work-mfa] from [work]")
         .run();
 }
+
+#[test]
+fn a_session_aws_mfa_wrote_is_refreshed_in_place_and_becomes_managed() {
+    let sts = CannedSts::start();
+    let aws_mfa_session = "[work]\naws_access_key_id = ASIAOLDEXAMPLE\naws_secret_access_key = old\naws_session_token = oldtoken\naws_security_token = oldtoken\nexpiration = 2001-01-01 00:00:00\nassumed_role = False\nassumed_role_arn = None\n";
+    let ran = Test::new()
+        .credentials(format!(
+            "# aws-mfa's layout\n[work-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\naws_mfa_device = {SERIAL}\n\n{aws_mfa_session}"
+        ))
+        .args(["-s", "work-long-term", "123456", "--endpoint-url", &sts.url()])
+        .stderr_has("wrote [work] in ~/.aws/credentials from [work-long-term]")
+        .run();
+    let text = ran.env.read_credentials_text();
+    let session = &text[text.find("[work]\n").unwrap()..];
+    let expiration = session
+        .lines()
+        .find_map(|l| l.strip_prefix("expiration = "))
+        .unwrap();
+    assert_eq!(
+        session,
+        format!(
+            "[work]\naws_access_key_id = {CANNED_KEY}\naws_secret_access_key = {CANNED_SECRET}\naws_session_token = {CANNED_TOKEN}\naws_security_token = {CANNED_TOKEN}\nexpiration = {expiration}\nassumed_role = False\nassumed_role_arn = None\nmfa_source_profile = work-long-term\n"
+        ),
+        "every key in place, the stale security token too, the pair recorded"
+    );
+    assert!(text.starts_with("# aws-mfa's layout\n[work-long-term]\n"));
+    let status = Test::in_env(ran.env).args(["status", "--json"]).run();
+    assert_eq!(status.out.json()[0]["target"], "work");
+    assert_eq!(status.out.json()[0]["source"], "work-long-term");
+}
