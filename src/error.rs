@@ -18,6 +18,8 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: STS rejected the MFA code; ask for a new one and run again.
 pub const EXIT_CODE_REJECTED: u8 = 3;
+/// Exit code: a new session needs an MFA code and there was no way to ask for one.
+pub const EXIT_NEEDS_CODE: u8 = 4;
 
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
@@ -76,9 +78,35 @@ pub enum Error {
     /// A malformed profile name.
     #[error(transparent)]
     Name(#[from] NameError),
-    /// No code to be had.
-    #[error("no MFA code: give it as an argument (mfa-profile 123456), pipe it on standard input, or run in a terminal to be asked")]
-    NoCode,
+    /// A code is needed and there is no way to ask for one.
+    #[error("[{target}] needs an MFA code for {serial} and {why}; run `mfa-profile -t {target}` in a terminal, pass the code (mfa-profile -t {target} 123456), or set a code command (--code-command, mfa_process)")]
+    NeedsCode {
+        /// The target to refresh.
+        target: String,
+        /// The device.
+        serial: String,
+        /// Why none could be asked for.
+        why: &'static str,
+    },
+    /// Another process kept the MFA device too long.
+    #[error("another mfa-profile has been using MFA device {serial} (asking for its code) for more than {waited} s; answer or stop it, then run again")]
+    DeviceBusy {
+        /// The device.
+        serial: String,
+        /// Seconds waited.
+        waited: u64,
+    },
+    /// The code given belongs to a 30-second window already used with this device: STS would
+    /// reject it as reused.
+    #[error("MFA device {serial} already sent the code of this 30 s window ({used_at}), and STS refuses a code twice; wait {wait}s for the next code and run again")]
+    CodeWindowUsed {
+        /// The device.
+        serial: String,
+        /// When it was used, for humans: "at 10:40:12 UTC".
+        used_at: String,
+        /// Seconds until the next window.
+        wait: i64,
+    },
     /// The code could not be read from standard input or the terminal.
     #[error("{0}")]
     CodeInput(String),
@@ -190,11 +218,13 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Sts(StsError::CodeRejected) => EXIT_CODE_REJECTED,
+            Error::Sts(StsError::CodeRejected) | Error::CodeWindowUsed { .. } => EXIT_CODE_REJECTED,
+            Error::NeedsCode { .. } => EXIT_NEEDS_CODE,
             Error::Sts(_)
             | Error::Fs(_)
             | Error::Read(ReadError::Fs(_))
             | Error::CodeCommand { .. }
+            | Error::DeviceBusy { .. }
             | Error::Expired { .. }
             | Error::Output(_)
             | Error::Man(_) => EXIT_FAILURE,
@@ -208,7 +238,6 @@ impl Error {
             | Error::AwsProfile { .. }
             | Error::MistypedCommand { .. }
             | Error::Name(_)
-            | Error::NoCode
             | Error::CodeInput(_)
             | Error::NoSession { .. }
             | Error::SameProfile(_)

@@ -20,6 +20,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod device;
 pub mod doctor;
 pub mod error;
 pub mod export;

@@ -54,6 +54,12 @@ pub fn human_utc(epoch_seconds: i64) -> String {
     }
 }
 
+/// `02:00:05`: the time of day in UTC, to the second.
+pub fn utc_time_of_day(epoch_seconds: i64) -> String {
+    let text = rfc3339(epoch_seconds);
+    text.get(11..19).map_or(text.clone(), str::to_owned)
+}
+
 /// Parses an RFC 3339 timestamp (as written in `expiration`) into epoch seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
     DateTime::from_str(text.trim(), Format::DateTime)

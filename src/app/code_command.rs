@@ -141,7 +141,7 @@ fn has_controlling_terminal() -> bool {
 
 /// Stops the command.
 #[cfg(windows)]
-fn stop(child: &mut Child) {
+pub(super) fn stop(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
@@ -149,7 +149,7 @@ fn stop(child: &mut Child) {
 /// Stops the command: its process group when it has its own, else the process itself. Its
 /// pipes are not waited for: something it started may hold them open.
 #[cfg(unix)]
-fn stop(child: &mut Child) {
+pub(super) fn stop(child: &mut Child) {
     let pid = rustix::process::Pid::from_child(child);
     let own_group = rustix::process::getpgid(Some(pid)).is_ok_and(|group| group == pid);
     if own_group {
@@ -160,7 +160,7 @@ fn stop(child: &mut Child) {
 }
 
 /// The child's exit status, or `None` once `deadline` has passed.
-fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
+pub(super) fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
@@ -171,7 +171,7 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
 }
 
 /// Reads `pipe` to its end on a thread: `Some(bytes)`, or `None` past `max` bytes.
-fn read_bounded(
+pub(super) fn read_bounded(
     pipe: Option<impl Read + Send + 'static>,
     max: usize,
 ) -> mpsc::Receiver<Option<Vec<u8>>> {

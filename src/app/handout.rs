@@ -6,9 +6,8 @@
 //! the consumer.
 
 use super::code_source::ProcessCodes;
-use super::terminal::prompt::CodeInput;
 use super::terminal::spinner::SpinningSts;
-use super::{configured_endpoints, endpoint, locate, non_empty_var, notice, now};
+use super::{configured_endpoints, devices, endpoint, locate, non_empty_var, notice, now};
 use crate::cli::SessionArgs;
 use crate::error::Error;
 use crate::handout::{choose_target, decide, no_session, Handout, WhenStale};
@@ -86,24 +85,18 @@ pub(super) fn usable_session(
         min_remaining: args.min_remaining,
         force: false,
         now,
+        clock: super::now,
+        devices: Some(devices(&files)),
         carry_region: !args.no_config,
     };
-    let mut codes = ProcessCodes {
-        argument: None,
-        command: args.code_command.clone(),
-        input: CodeInput::ControllingTerminal,
-    };
-    let outcome = match refresh(&settings, &SpinningSts(&SdkSts::default()), &mut codes, &mut notice) {
-        Ok(outcome) => outcome,
-        Err(Error::NoCode) => {
-            return Err(Error::Expired {
-                target: target.to_string(),
-                when: "needs a refresh".into(),
-                hint: format!("there is no terminal to ask for an MFA code on; run `mfa-profile -t {target}` in a terminal, or set --code-command or mfa_process"),
-            })
-        }
-        Err(other) => return Err(other),
-    };
+    let mut codes =
+        ProcessCodes::for_handout(args.code_command.clone(), args.prompt, args.no_input);
+    let outcome = refresh(
+        &settings,
+        &SpinningSts(&SdkSts::default()),
+        &mut codes,
+        &mut notice,
+    )?;
     super::refresh::report(&outcome, false)?;
     let session = match outcome {
         Outcome::Refreshed(done) => done.session,

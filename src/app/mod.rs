@@ -7,6 +7,7 @@
 mod code_command;
 mod code_source;
 mod credential_process;
+mod desktop_prompt;
 mod doctor;
 mod exec;
 mod export;
@@ -80,6 +81,18 @@ fn now() -> i64 {
 
 fn home() -> Option<PathBuf> {
     locations::home_dir(&var)
+}
+
+/// Where the MFA devices' locks and last codes are kept: `cli/cache/mfa-profile` in the
+/// credentials file's directory, which for `~/.aws/credentials` is beside the AWS CLI's own
+/// caches (`~/.aws/cli/cache`).
+fn devices(files: &FileLocations) -> crate::device::Devices {
+    let aws_dir = files
+        .credentials
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    crate::device::Devices::under_aws_dir(&aws_dir)
 }
 
 /// The shared files: the flags, else the environment, else the home directory.

@@ -4,7 +4,7 @@ use super::code_source::ProcessCodes;
 use super::terminal::colour::Colour;
 use super::terminal::prompt::CodeInput;
 use super::terminal::spinner::SpinningSts;
-use super::{configured_endpoints, endpoint, locate, non_empty_var, notice, now, print};
+use super::{configured_endpoints, devices, endpoint, locate, non_empty_var, notice, now, print};
 use crate::cli::RefreshArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
@@ -23,6 +23,8 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
         argument: code,
         command: args.code_command.clone(),
         input: CodeInput::detect(),
+        prompt: args.prompt,
+        no_input: args.no_input,
     };
     let outcome = refresh(
         &settings,
@@ -60,7 +62,6 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         .then(|| non_empty_var("AWS_PROFILE"))
         .flatten();
     Ok(RefreshSettings {
-        files,
         source: args.source.clone(),
         target: args.target.clone(),
         aws_profile,
@@ -78,7 +79,10 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         min_remaining: args.min_remaining,
         force: args.force,
         now: now(),
+        clock: now,
+        devices: Some(devices(&files)),
         carry_region: !args.no_config,
+        files,
     })
 }
 
@@ -100,6 +104,8 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
         argument: None,
         command: args.code_command.clone(),
         input: CodeInput::detect(),
+        prompt: args.prompt,
+        no_input: args.no_input,
     };
     let mut first_failure = None;
     let mut failed = Vec::new();

@@ -9,7 +9,8 @@
 use crate::export::Format;
 use crate::handout::SHADOWING_VARIABLES;
 use crate::input::{
-    EndpointUrl, ExternalId, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
+    EndpointUrl, ExternalId, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName,
+    SessionDuration, Span,
 };
 use crate::profile::ProfileName;
 use clap::builder::TypedValueParser;
@@ -24,7 +25,10 @@ Exit codes:
   0  success
   1  failure: STS refused for another reason, network, or file system
   2  bad usage or bad input (arguments, MFA code format, profile names, the files' contents)
-  3  STS rejected the MFA code (wrong, expired or reused): get a new code and run again
+  3  STS rejected the MFA code (wrong, expired or reused), or the code given is of a 30 s
+     window the device already used: get a new code and run again
+  4  a new session needs an MFA code and nobody could be asked (--no-input, or no terminal
+     and no code command): the message says what to run
 
 Files: AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE are honoured, else ~/.aws/credentials
 and ~/.aws/config. The source's keys always come from the files, never from AWS_ACCESS_KEY_ID.";
@@ -109,6 +113,15 @@ pub struct SessionArgs {
     /// comes; it is stopped after 120 s or 64 KiB of output.
     #[arg(long, value_name = "COMMAND")]
     pub code_command: Option<String>,
+    /// Where to ask for the MFA code when one is needed: terminal, or gui (a desktop dialog:
+    /// zenity or kdialog, osascript on macOS, PowerShell on Windows) [default: mfa_prompt of the
+    /// source profile, else terminal].
+    #[arg(long, value_name = "WHERE", value_parser = prompt_kind())]
+    pub prompt: Option<PromptKind>,
+    /// Never ask for a code: when one is needed and neither the argument nor a code command
+    /// gives it, exit 4 with the command to run.
+    #[arg(long)]
+    pub no_input: bool,
     /// Leave the config file alone: do not add the source's region to [profile TARGET].
     #[arg(long)]
     pub no_config: bool,
@@ -143,6 +156,12 @@ pub struct ExecArgs {
 fn export_format() -> impl TypedValueParser<Value = Format> {
     clap::builder::PossibleValuesParser::new(Format::NAMED.map(|(name, _)| name))
         .map(|name: String| Format::named(&name).expect("a listed name"))
+}
+
+/// `--prompt`: one of [`PromptKind::NAMES`], listed for `--help` and shell completions.
+fn prompt_kind() -> impl TypedValueParser<Value = PromptKind> {
+    clap::builder::PossibleValuesParser::new(PromptKind::NAMES)
+        .map(|name: String| name.parse().expect("a listed name"))
 }
 
 /// The default of `export --format`: the shell a terminal of this platform runs.
@@ -294,6 +313,15 @@ pub struct RefreshArgs {
     /// after 120 s or 64 KiB of output.
     #[arg(long, value_name = "COMMAND")]
     pub code_command: Option<String>,
+    /// Where to ask for the MFA code when one is needed: terminal, or gui (a desktop dialog:
+    /// zenity or kdialog, osascript on macOS, PowerShell on Windows) [default: mfa_prompt of the
+    /// source profile, else terminal].
+    #[arg(long, value_name = "WHERE", value_parser = prompt_kind())]
+    pub prompt: Option<PromptKind>,
+    /// Never ask for a code: when one is needed and neither the argument nor a code command
+    /// gives it, exit 4 with the command to run.
+    #[arg(long)]
+    pub no_input: bool,
     /// Leave the config file alone: do not add the source's region to [profile TARGET].
     #[arg(long)]
     pub no_config: bool,

@@ -35,30 +35,60 @@ pub fn lock_file_of(file: &Path) -> PathBuf {
 /// to [`LOCK_TIMEOUT`].
 pub fn lock_beside(file: &Path, waiting: impl FnOnce(&Path)) -> Result<WriteLock, FsError> {
     let dir = parent_dir(file);
+    match acquire(&lock_file_of(file), LOCK_TIMEOUT, || waiting(&dir))? {
+        Some(handle) => Ok(WriteLock { _file: handle }),
+        None => Err(FsError::LockTimeout(dir)),
+    }
+}
+
+/// An exclusive lock on a lock file of its own (not a writers' lock), released on drop and
+/// by the operating system if the process dies.
+#[derive(Debug)]
+pub struct NamedLock {
+    _file: File,
+}
+
+/// Takes the lock on the private file `path` (its directory created private when missing).
+/// Calls `waiting` once if another process holds it, then waits up to `timeout`; `None` when
+/// it is still held then.
+pub fn lock_named(
+    path: &Path,
+    timeout: Duration,
+    waiting: impl FnOnce(),
+) -> Result<Option<NamedLock>, FsError> {
+    Ok(acquire(path, timeout, waiting)?.map(|handle| NamedLock { _file: handle }))
+}
+
+/// The locked handle of the lock file `path`, or `None` after `timeout`.
+fn acquire(
+    path: &Path,
+    timeout: Duration,
+    waiting: impl FnOnce(),
+) -> Result<Option<File>, FsError> {
+    let dir = parent_dir(path);
     if !dir.exists() {
         os::create_private_dir(&dir).map_err(io_err("create directory", &dir))?;
     }
-    let path = lock_file_of(file);
     let handle = os::private_file()
         .write(true)
         .create(true)
         .truncate(false)
-        .open(&path)
-        .map_err(io_err("open the lock file", &path))?;
+        .open(path)
+        .map_err(io_err("open the lock file", path))?;
     match handle.try_lock() {
-        Ok(()) => return Ok(WriteLock { _file: handle }),
-        Err(TryLockError::WouldBlock) => waiting(&dir),
-        Err(TryLockError::Error(e)) => return Err(io_err("lock", &path)(e)),
+        Ok(()) => return Ok(Some(handle)),
+        Err(TryLockError::WouldBlock) => waiting(),
+        Err(TryLockError::Error(e)) => return Err(io_err("lock", path)(e)),
     }
-    let deadline = Instant::now() + LOCK_TIMEOUT;
+    let deadline = Instant::now() + timeout;
     loop {
         match handle.try_lock() {
-            Ok(()) => return Ok(WriteLock { _file: handle }),
+            Ok(()) => return Ok(Some(handle)),
             Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(20))
             }
-            Err(TryLockError::WouldBlock) => return Err(FsError::LockTimeout(dir)),
-            Err(TryLockError::Error(e)) => return Err(io_err("lock", &path)(e)),
+            Err(TryLockError::WouldBlock) => return Ok(None),
+            Err(TryLockError::Error(e)) => return Err(io_err("lock", path)(e)),
         }
     }
 }

@@ -16,7 +16,7 @@ mod os;
 #[path = "windows.rs"]
 mod os;
 
-pub use lock::{lock_beside, WriteLock, LOCK_FILE, LOCK_TIMEOUT};
+pub use lock::{lock_beside, lock_named, NamedLock, WriteLock, LOCK_FILE, LOCK_TIMEOUT};
 
 use std::fs::{self, File};
 use std::io::{self, BufRead, ErrorKind, Read, Write};
@@ -224,6 +224,28 @@ fn remove_stale_temps(real: &Path) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Replaces a small file of mfa-profile's own (a device's record; not a shared file): a
+/// private temporary file renamed over it, its directory created private when missing. No
+/// fsync and no fail point: losing it in a crash costs at most a code STS rejects as reused.
+pub fn replace_own_file(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let dir = parent_dir(path);
+    if !dir.exists() {
+        os::create_private_dir(&dir).map_err(io_err("create directory", &dir))?;
+    }
+    let temp = path.with_extension(format!("{}.tmp", std::process::id()));
+    let written = os::private_file()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&temp)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written.map_err(io_err("write", path))
 }
 
 /// Writes a file that is not a shared file (a man page, say): its directory is created when

@@ -8,6 +8,7 @@
 mod code;
 mod duration;
 mod endpoint;
+mod prompt;
 mod region;
 mod role;
 mod serial;
@@ -15,6 +16,7 @@ mod serial;
 pub use code::MfaCode;
 pub use duration::{SessionDuration, Span, MAX_DURATION, MAX_ROLE_DURATION, MIN_DURATION};
 pub use endpoint::EndpointUrl;
+pub use prompt::PromptKind;
 pub use region::Region;
 pub use role::{ExternalId, RoleArn, RoleSessionName};
 pub use serial::MfaSerial;
@@ -57,6 +59,9 @@ pub enum InputError {
     /// Not a duration.
     #[error("duration `{0}` is not a number of seconds or a span like 15m, 12h, 1h30m")]
     Duration(String),
+    /// Not a prompt kind.
+    #[error("prompt `{0}` is not terminal or gui")]
+    Prompt(String),
     /// A duration STS does not grant.
     #[error("duration {shown} is outside what STS grants {what}: {range}")]
     DurationOutOfRange {

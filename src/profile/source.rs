@@ -74,6 +74,8 @@ pub struct SourceProfile {
     pub region: Option<String>,
     /// `mfa_process`: a command printing the MFA code (aws-vault's key).
     pub mfa_process: Option<String>,
+    /// `mfa_prompt`: where to ask for a code (`terminal` or `gui`).
+    pub mfa_prompt: Option<String>,
     /// `aws_mfa_device`: broamski/aws-mfa's name for the MFA device.
     pub aws_mfa_device: Option<String>,
     /// `endpoint_url`: the endpoint for every service, as the SDKs read it from a profile.
@@ -191,6 +193,7 @@ pub fn source_profile(
         duration_seconds: setting("duration_seconds"),
         region: setting("region"),
         mfa_process: setting("mfa_process"),
+        mfa_prompt: setting("mfa_prompt"),
         aws_mfa_device: setting("aws_mfa_device"),
         endpoint_url: setting("endpoint_url"),
         services: setting("services"),

@@ -4,16 +4,21 @@
 //! (the write under the lock).
 //!
 //! Invariant: every check that can fail without STS runs before the code is asked for and
-//! before STS is called; the file is written only after STS answered, under the lock, from a
-//! fresh read; on any failure the file is untouched.
+//! before STS is called; the code is asked for and sent while this process holds the MFA
+//! device (one process at a time per device, the plan made again from the file as the last
+//! holder left it), and never in a 30 s window the device already sent a code in; the file is
+//! written only after STS answered, under the lock, from a fresh read; on any failure the file
+//! is untouched.
 
 mod commit;
 mod plan;
 
+use crate::device::{next_code_at, Devices, HeldDevice};
 use crate::error::Error;
 use crate::fsio;
 use crate::input::{
-    ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
+    ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName, SessionDuration,
+    Span,
 };
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
@@ -64,8 +69,12 @@ pub struct RefreshSettings {
     pub min_remaining: Span,
     /// Refresh even when the target is still valid.
     pub force: bool,
-    /// The current time, epoch seconds.
+    /// The current time, epoch seconds: the time the plan is made at.
     pub now: i64,
+    /// The clock, for the moments after the plan (the code asked for, the code sent).
+    pub clock: fn() -> i64,
+    /// Where the MFA devices' locks and last codes are kept; `None`: neither is used.
+    pub devices: Option<Devices>,
     /// Add the source's region to the target's config profile (off with `--no-config`).
     pub carry_region: bool,
 }
@@ -79,6 +88,13 @@ pub struct CodeRequest<'a> {
     pub target: &'a ProfileName,
     /// `mfa_process` of the source profile, if any.
     pub profile_command: Option<&'a str>,
+    /// `mfa_prompt` of the source profile, if any.
+    pub profile_prompt: Option<PromptKind>,
+    /// The device sent a code in the current 30 s window: a code may be sent again from this
+    /// moment (epoch seconds) on, and a code already at hand is that window's.
+    pub next_code_at: Option<i64>,
+    /// When the device last sent a code (epoch seconds), if known.
+    pub code_sent_at: Option<i64>,
 }
 
 /// Where the MFA code comes from: the argument, a code command, standard input, a prompt.
@@ -139,6 +155,88 @@ pub fn refresh(
         plan::Plan::Skip(outcome) => return Ok(outcome),
         plan::Plan::Call(call) => call,
     };
+    let held = hold_device(settings, &call.serial, notices)?;
+    // Another process may have refreshed the target while this one waited for the device:
+    // plan again from what is there now (its notices were given the first time).
+    let (docs, call) = match &held {
+        Some(_)
+            if !fsio::holds(
+                &settings.files.credentials,
+                docs.credentials.input().as_bytes(),
+            )? =>
+        {
+            let docs = SharedDocuments::read(&settings.files)?;
+            match plan::plan(settings, &docs, &mut |_| {})? {
+                plan::Plan::Skip(outcome) => return Ok(outcome),
+                plan::Plan::Call(call) => (docs, call),
+            }
+        }
+        _ => (docs, call),
+    };
+    warn_about_permissions(settings, notices);
+    if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
+        notices(notice);
+    }
+    let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
+    let code = codes.code(&CodeRequest {
+        serial: &call.serial,
+        target: &call.target,
+        profile_command: call.profile_command.as_deref(),
+        profile_prompt: call.prompt,
+        next_code_at: next_code_at(code_sent_at, (settings.clock)()),
+        code_sent_at,
+    })?;
+    let request = call.request(code);
+    let sent_at = (settings.clock)();
+    let answer = sts.get_session(&call.keys, &request).and_then(|session| {
+        sts::check_session(&session, settings.now)
+            .map(|()| session)
+            .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))
+    });
+    let spent = match &answer {
+        Ok(_) => true,
+        Err(error) => error.may_have_spent_the_code(),
+    };
+    if let (Some(held), true) = (&held, spent) {
+        if let Err(error) = held.record_code_sent(sent_at) {
+            notices(Notice::Warning(format!(
+                "cannot record that {} used this code window: {error}",
+                call.serial
+            )));
+        }
+    }
+    let session = answer?;
+    let done = commit::commit(settings, &call, docs.credentials, session, notices)?;
+    for problem in crate::profile::unreadable(&docs.config) {
+        notices(Notice::Warning(
+            problem.warning(&settings.files.config, Some(call.target.as_str())),
+        ));
+    }
+    Ok(Outcome::Refreshed(done))
+}
+
+/// Takes the device for this process, saying so when another process has it.
+fn hold_device(
+    settings: &RefreshSettings,
+    serial: &MfaSerial,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<Option<HeldDevice>, Error> {
+    let Some(devices) = &settings.devices else {
+        return Ok(None);
+    };
+    let held = devices.hold(serial.as_str(), || {
+        notices(Notice::Info(format!(
+            "waiting for another mfa-profile that is using MFA device {serial} (asking for its code or calling STS)"
+        )))
+    })?;
+    held.map(Some).ok_or_else(|| Error::DeviceBusy {
+        serial: serial.to_string(),
+        waited: crate::device::DEVICE_LOCK_TIMEOUT.as_secs(),
+    })
+}
+
+/// Warns when the credentials file or its directory is open to other users.
+fn warn_about_permissions(settings: &RefreshSettings, notices: &mut dyn FnMut(Notice)) {
     let path = &settings.files.credentials;
     if let Some(mode) = fsio::loose_mode(path) {
         notices(Notice::Warning(format!(
@@ -153,25 +251,6 @@ pub fn refresh(
             file = Shown(path)
         )));
     }
-    if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
-        notices(notice);
-    }
-    let code = codes.code(&CodeRequest {
-        serial: &call.serial,
-        target: &call.target,
-        profile_command: call.profile_command.as_deref(),
-    })?;
-    let request = call.request(code);
-    let session = sts.get_session(&call.keys, &request)?;
-    sts::check_session(&session, settings.now)
-        .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))?;
-    let done = commit::commit(settings, &call, docs.credentials, session, notices)?;
-    for problem in crate::profile::unreadable(&docs.config) {
-        notices(Notice::Warning(
-            problem.warning(&settings.files.config, Some(call.target.as_str())),
-        ));
-    }
-    Ok(Outcome::Refreshed(done))
 }
 
 #[cfg(test)]

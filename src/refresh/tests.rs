@@ -51,6 +51,8 @@ impl Sts for FakeSts {
 struct FixedCode {
     asked: usize,
     profile_commands: Vec<Option<String>>,
+    /// `next_code_at` of each request.
+    windows: Vec<Option<i64>>,
 }
 
 impl CodeSource for FixedCode {
@@ -58,8 +60,13 @@ impl CodeSource for FixedCode {
         self.asked += 1;
         self.profile_commands
             .push(request.profile_command.map(str::to_owned));
+        self.windows.push(request.next_code_at);
         Ok("123456".parse().unwrap())
     }
+}
+
+fn fixed_now() -> i64 {
+    NOW
 }
 
 fn session() -> SessionCredentials {
@@ -117,6 +124,8 @@ impl Files {
             min_remaining: Span::from_secs(900),
             force: false,
             now: NOW,
+            clock: fixed_now,
+            devices: Some(crate::device::Devices::in_dir(path("devices"))),
             carry_region: true,
         }
     }
@@ -127,12 +136,14 @@ struct Ran {
     asked: usize,
     notices: Vec<Notice>,
     profile_commands: Vec<Option<String>>,
+    windows: Vec<Option<i64>>,
 }
 
 fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
     let mut codes = FixedCode {
         asked: 0,
         profile_commands: Vec::new(),
+        windows: Vec::new(),
     };
     let mut notices = Vec::new();
     let result = refresh(settings, sts, &mut codes, &mut |n| notices.push(n));
@@ -141,6 +152,7 @@ fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
         asked: codes.asked,
         notices,
         profile_commands: codes.profile_commands,
+        windows: codes.windows,
     }
 }
 
@@ -455,4 +467,58 @@ fn a_loose_mode_is_warned_about() {
         "{:?}",
         ran.notices
     );
+}
+
+#[test]
+fn a_device_that_sent_a_code_in_this_window_makes_the_next_code_wait_for_the_next_window() {
+    let text = format!(
+        "{SOURCE}[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+    );
+    let files = Files::new(&text, "");
+    let first = run(&files.settings(), &FakeSts::new());
+    assert!(first.result.is_ok());
+    assert_eq!(
+        first.windows,
+        [None],
+        "a device with no record sends at once"
+    );
+    let other_target = RefreshSettings {
+        source: Some(ProfileName::new("work").unwrap()),
+        ..files.settings()
+    };
+    let second = run(&other_target, &FakeSts::new());
+    // NOW = 1_800_000_000 is a window's start: the next starts 30 s later (+2 s of grace).
+    assert_eq!(second.windows, [Some(NOW + 32)]);
+    let other_device = RefreshSettings {
+        serial: Some("GAHT12345678".parse().unwrap()),
+        force: true,
+        ..files.settings()
+    };
+    assert_eq!(run(&other_device, &FakeSts::new()).windows, [None]);
+}
+
+#[test]
+fn a_rejected_code_is_not_recorded_as_sent_but_a_code_sts_may_have_spent_is() {
+    let files = Files::new(SOURCE, "");
+    let rejected = run(
+        &files.settings(),
+        &FakeSts::answering(Err(StsError::CodeRejected)),
+    );
+    assert!(rejected.result.is_err());
+    let timed_out = run(
+        &files.settings(),
+        &FakeSts::answering(Err(StsError::Timeout("https://sts".into(), 12))),
+    );
+    assert_eq!(
+        timed_out.windows,
+        [None],
+        "the rejected code left no record"
+    );
+    assert_eq!(
+        files.credentials(),
+        SOURCE,
+        "nothing written by the failures"
+    );
+    let after_timeout = run(&files.settings(), &FakeSts::new());
+    assert_eq!(after_timeout.windows, [Some(NOW + 32)]);
 }

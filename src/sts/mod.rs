@@ -163,6 +163,32 @@ pub enum StsError {
     BadResponse(String, String),
 }
 
+impl StsError {
+    /// Whether STS may have accepted (and so spent) the MFA code: it answered, or may have,
+    /// with something other than a refusal made before the code is checked.
+    pub fn may_have_spent_the_code(&self) -> bool {
+        match self {
+            StsError::Timeout(..)
+            | StsError::Http { .. }
+            | StsError::ServerError { .. }
+            | StsError::Service { .. }
+            | StsError::BadResponse(..) => true,
+            StsError::CodeRejected
+            | StsError::WrongSerial(_)
+            | StsError::SessionCredentials
+            | StsError::UnknownAccessKey
+            | StsError::BadSignature
+            | StsError::ExpiredToken
+            | StsError::RegionDisabled(..)
+            | StsError::Throttled(_)
+            | StsError::RoleDenied(..)
+            | StsError::RoleDurationTooLong(_)
+            | StsError::Invalid(_)
+            | StsError::Unreachable(..) => false,
+        }
+    }
+}
+
 /// STS through the AWS SDK for Rust.
 #[derive(Debug, Default)]
 pub struct SdkSts {

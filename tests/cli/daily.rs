@@ -168,8 +168,8 @@ fn credential_process_without_a_terminal_or_a_code_command_fails_clearly() {
     let expired = with_target("mfa", EXPIRED);
     let env = TestEnv::with_credentials(&expired);
     let out = run(detached(&env).args(["credential-process", "mfa"]));
-    out.assert_code(1)
-        .assert_stderr_has("no terminal to ask for an MFA code");
+    out.assert_code(4)
+        .assert_stderr_has("[mfa] needs an MFA code for arn:aws:iam::123456789012:mfa/alice and there is no terminal to ask for it on; run `mfa-profile -t mfa` in a terminal");
     assert!(out.stdout.is_empty(), "{out}");
     env.assert_credentials(expired.as_bytes());
 }
@@ -627,6 +627,7 @@ async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
         let piped = run(env
             .mfa()
             .args(["--force", "123456", "--endpoint-url", &uri]));
+        env.next_code_window();
         let tty = run(env.command("script").env("TERM", "xterm").args([
             "-qec",
             &format!("{BIN} --force 123456 --endpoint-url {uri}"),

@@ -147,7 +147,7 @@ fn letters_in_code() {
 
 #[test]
 fn no_code_and_no_terminal() {
-    guard(default_source(), &[], 2, "no MFA code");
+    guard(default_source(), &[], 4, "needs an MFA code");
 }
 
 #[test]

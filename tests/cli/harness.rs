@@ -99,6 +99,17 @@ impl TestEnv {
         std::fs::read_to_string(self.config()).unwrap_or_default()
     }
 
+    /// Forgets which MFA devices sent a code in this 30 s window, as if the next window had
+    /// come: for tests that refresh twice in a row with a fixed code.
+    pub fn next_code_window(&self) {
+        let dir = self.home().join(".aws/cli/cache/mfa-profile");
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "json") {
+                std::fs::remove_file(entry.path()).unwrap();
+            }
+        }
+    }
+
     /// Asserts the credentials file holds exactly `want`, showing both when it does not.
     pub fn assert_credentials(&self, want: &[u8]) {
         let got = self.read_credentials();
@@ -203,8 +214,11 @@ impl Test {
         Test::in_env(TestEnv::new())
     }
 
-    /// A run in an existing environment (for a second run on the same files).
+    /// A run in an existing environment (for a second run on the same files), in the next
+    /// 30 s code window: tests chain refreshes with one fixed code, which a real device would
+    /// not allow twice in a window (tests of that use `TestEnv` and `run` directly).
     pub fn in_env(env: TestEnv) -> Test {
+        env.next_code_window();
         Test {
             env,
             args: Vec::new(),

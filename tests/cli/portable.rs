@@ -59,6 +59,7 @@ fn a_refresh_appends_the_target_and_the_next_rewrites_only_its_values() {
         "the file's line ending and a blank line before the new section: {first:?}"
     );
 
+    env.next_code_window();
     let out = run(env.mfa().args([
         "--force",
         "-d",

@@ -61,9 +61,12 @@ fn thirty_two_writers_on_different_targets_lose_no_update() {
     let env = TestEnv::with_credentials(&original());
     let children: Vec<Child> = (0..32)
         .map(|i| {
+            // One MFA device per writer: one device sends one code per 30 s window.
             spawn(env.mfa().args([
                 "-t",
                 &format!("t{i}"),
+                "--serial-number",
+                &format!("arn:aws:iam::123456789012:mfa/writer{i}"),
                 "123456",
                 "--endpoint-url",
                 &moto.url(),
@@ -188,6 +191,7 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         seed ^= seed << 17;
         let delay = Duration::from_micros(seed % 150_000);
         let before = env.read_credentials();
+        env.next_code_window();
         // A distinct duration per run makes every new version differ from the old one.
         let mut child = env
             .mfa()
@@ -218,6 +222,7 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         "no run was killed: {tally:?}"
     );
     // A later run cleans up whatever temp file a kill left.
+    env.next_code_window();
     run(env.mfa().args(["123456", "--endpoint-url", &moto.url()])).assert_code(0);
     assert!(temp_files(&env).is_empty(), "{:?}", temp_files(&env));
 }
@@ -244,6 +249,7 @@ fn crash_at_each_step_of_the_write_leaves_the_old_or_the_new_file() {
             "{point}"
         );
         // The temp file a crash leaves is never read as the credentials file, and goes.
+        env.next_code_window();
         let out = run(env
             .mfa()
             .args(["-t", "next", "123456", "--endpoint-url", &moto.url()]));

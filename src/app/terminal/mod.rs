@@ -7,6 +7,7 @@
 //! closed) is dropped, never a panic.
 
 pub mod colour;
+pub mod countdown;
 pub mod interrupt;
 pub mod prompt;
 pub mod spinner;

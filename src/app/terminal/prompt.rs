@@ -21,6 +21,16 @@ pub enum CodeInput {
 }
 
 impl CodeInput {
+    /// Whether a person can be asked here: standard input is a terminal, or the process has a
+    /// controlling terminal.
+    pub fn can_ask(self) -> bool {
+        match self {
+            CodeInput::Piped => false,
+            CodeInput::Terminal => true,
+            CodeInput::ControllingTerminal => open_terminal().is_some(),
+        }
+    }
+
     /// What this process's standard input is.
     pub fn detect() -> Self {
         if io::stdin().is_terminal() {
@@ -65,7 +75,7 @@ pub fn read_code(input: CodeInput, label: &str) -> Result<Option<MfaCode>, Error
 
 /// The controlling terminal, to read from and to write to; `None` without one.
 #[cfg(unix)]
-fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
+pub fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
     let tty = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -76,7 +86,7 @@ fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
 
 /// The console's input and output buffers; `None` without a console.
 #[cfg(windows)]
-fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
+pub fn open_terminal() -> Option<(std::fs::File, std::fs::File)> {
     let open = |name: &str| {
         std::fs::OpenOptions::new()
             .read(true)

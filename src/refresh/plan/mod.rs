@@ -10,7 +10,9 @@ mod target;
 use super::{Outcome, RefreshSettings};
 use crate::error::Error;
 use crate::ini::SectionId;
-use crate::input::{ExternalId, MfaCode, MfaSerial, Region, RoleSessionName, SessionDuration};
+use crate::input::{
+    ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleSessionName, SessionDuration,
+};
 use crate::keys::LongTermKeys;
 use crate::notice::Notice;
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments};
@@ -39,6 +41,8 @@ pub(super) struct Call {
     pub role: Option<PlannedRole>,
     /// `mfa_process` of the source.
     pub profile_command: Option<String>,
+    /// `mfa_prompt` of the source.
+    pub prompt: Option<PromptKind>,
     /// The source's own region, to add to the target's config profile.
     pub carry_region: Option<Region>,
     pub endpoint: Option<CustomEndpoint>,

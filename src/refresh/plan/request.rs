@@ -83,6 +83,7 @@ pub(super) fn plan_call(
     let target_has_region =
         at.is_some_and(|id| docs.credentials.section(id).get("region").is_some());
     let endpoint = endpoint(settings, docs, &source, &source_settings)?;
+    let prompt = profile_value(&source, "mfa_prompt", source_settings.mfa_prompt.as_deref())?;
     Ok(Call {
         target,
         at,
@@ -94,6 +95,7 @@ pub(super) fn plan_call(
         region,
         role,
         profile_command: source_settings.mfa_process,
+        prompt,
         carry_region: source_region.filter(|_| settings.carry_region && !target_has_region),
         endpoint,
     })
