@@ -53,6 +53,19 @@ ensure_shells() {
   fi
 }
 
+# A virtual X display (Xvfb), zenity and xdotool: the desktop-dialog prompt is tested for real,
+# typed into. Debian-based only.
+ensure_desktop_tools() {
+  local missing=()
+  command -v Xvfb >/dev/null 2>&1 || missing+=("xvfb")
+  command -v zenity >/dev/null 2>&1 || missing+=("zenity")
+  command -v xdotool >/dev/null 2>&1 || missing+=("xdotool")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
 # The JavaScript SDK's profile parser (@smithy/shared-ini-file-loader, pinned in
 # tests/js/package-lock.json), the third reader of the conformance and differential tests.
 ensure_js_reader() {

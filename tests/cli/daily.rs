@@ -4,13 +4,6 @@
 
 use crate::harness::*;
 
-/// Runs without a controlling terminal (`setsid`), so nothing can prompt.
-fn detached(env: &TestEnv) -> std::process::Command {
-    let mut cmd = env.command("setsid");
-    cmd.arg("-w").arg(BIN);
-    cmd
-}
-
 fn with_target(target: &str, expiration: &str) -> String {
     format!(
         "{}\n{}",

@@ -10,13 +10,6 @@ fn work_pair() -> String {
     )
 }
 
-/// Runs without a controlling terminal (`setsid`), so nothing can prompt.
-fn detached(env: &TestEnv) -> std::process::Command {
-    let mut cmd = env.command("setsid");
-    cmd.arg("-w").arg(BIN);
-    cmd
-}
-
 #[test]
 fn a_mistyped_target_is_never_created_from_default() {
     if !require("setsid") {

@@ -368,6 +368,13 @@ impl Run {
     }
 }
 
+/// mfa-profile run without a controlling terminal (`setsid`), so nothing can prompt there.
+pub fn detached(env: &TestEnv) -> Command {
+    let mut cmd = env.command("setsid");
+    cmd.arg("-w").arg(BIN);
+    cmd
+}
+
 pub fn run(cmd: &mut Command) -> Run {
     let Output {
         status,
@@ -573,6 +580,28 @@ impl CannedSts {
 
     pub fn url(&self) -> String {
         self.server.uri()
+    }
+
+    /// The access key id each request was signed with (from its `Authorization` header), in
+    /// order.
+    pub fn signing_keys(&self) -> Vec<String> {
+        self.runtime
+            .block_on(self.server.received_requests())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                let auth = r
+                    .headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                auth.split("Credential=")
+                    .nth(1)
+                    .and_then(|c| c.split('/').next())
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
     }
 
     /// The bodies of the requests received so far, in order.

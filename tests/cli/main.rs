@@ -13,6 +13,7 @@ mod guards;
 mod hardening;
 mod harness;
 mod lock_file;
+mod one_code;
 mod portable;
 mod private_network;
 mod readers;
