@@ -33,6 +33,7 @@ pub mod keys;
 pub mod notice;
 pub mod plain;
 pub mod profile;
+pub mod prune;
 pub mod refresh;
 pub mod status;
 pub mod sts;

@@ -59,6 +59,20 @@ pub fn target_statuses(doc: &Document, now: i64, margin: i64) -> Vec<TargetStatu
         .collect()
 }
 
+/// The line `status --prompt` prints: `mfa 7h12m`, `mfa expired`, several joined with `, `;
+/// `only` picks one target (an unmanaged name gives an empty line).
+pub fn prompt_line(statuses: &[TargetStatus], only: Option<&str>) -> String {
+    statuses
+        .iter()
+        .filter(|s| only.is_none_or(|name| s.target.name == name))
+        .map(|s| match s.remaining {
+            Some(r) if r > 0 => format!("{} {}", s.target.name, crate::time::human_span(r)),
+            _ => format!("{} expired", s.target.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +97,30 @@ mod tests {
                 ("old", State::Expired, None)
             ]
         );
+    }
+
+    fn doc(text: &str) -> Document {
+        Document::parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_prompt_line_is_short_and_names_each_target() {
+        let now = 1_800_000_000;
+        let session = |name: &str, expires: i64| {
+            format!(
+                "[{name}]\naws_access_key_id = ASIA\naws_secret_access_key = s\naws_session_token = t\nexpiration = {}\nmfa_source_profile = default\n",
+                crate::time::rfc3339(expires)
+            )
+        };
+        let text = format!(
+            "[default]\naws_access_key_id = AKIA\n{}{}",
+            session("mfa", now + 7 * 3600 + 12 * 60),
+            session("work-mfa", now - 60)
+        );
+        let statuses = target_statuses(&doc(&text), now, 900);
+        assert_eq!(prompt_line(&statuses, None), "mfa 7h12m, work-mfa expired");
+        assert_eq!(prompt_line(&statuses, Some("mfa")), "mfa 7h12m");
+        assert_eq!(prompt_line(&statuses, Some("default")), "");
+        assert_eq!(prompt_line(&[], None), "");
     }
 }

@@ -13,6 +13,7 @@ mod exec;
 mod export;
 mod generate;
 mod handout;
+mod prune;
 mod refresh;
 mod status;
 mod terminal;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::CredentialProcess(args)) => credential_process::run(&args),
         Some(Command::Doctor(args)) => doctor::run(&args),
+        Some(Command::Prune(args)) => prune::run(&args),
         Some(Command::Completions(args)) => generate::completions(&args),
         Some(Command::Man(args)) => generate::man(&args),
         None => refresh::run(&cli.refresh),

@@ -30,10 +30,23 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         args.config_file.as_deref(),
     )?;
     let doc = read_document(&files.credentials)?;
+    if args.prompt {
+        return prompt(args, &doc);
+    }
     for problem in unreadable(&doc) {
         notice(Notice::Warning(problem.warning(&files.credentials, None)));
     }
-    let targets = target_statuses(&doc, now(), STATUS_MARGIN);
+    let mut targets = target_statuses(&doc, now(), STATUS_MARGIN);
+    if let Some(only) = &args.target {
+        targets.retain(|t| t.target.name == only.as_str());
+        if targets.is_empty() {
+            return Err(Error::NoSession {
+                target: only.to_string(),
+                path: files.credentials.clone(),
+                why: "is not a target mfa-profile manages (it has no mfa_source_profile)".into(),
+            });
+        }
+    }
     // The serial lives in the source profile, in either file.
     let profiles = if targets.is_empty() {
         None
@@ -95,6 +108,23 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         return Ok(EXIT_OK);
     }
     print(table(&targets, serial).as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+/// `status --prompt`: one line, no warning, nothing but the credentials file read.
+fn prompt(args: &StatusArgs, doc: &Document) -> Result<u8, Error> {
+    let statuses = target_statuses(doc, now(), STATUS_MARGIN);
+    let from_env =
+        non_empty_var("AWS_PROFILE").filter(|name| statuses.iter().any(|s| &s.target.name == name));
+    let only = args
+        .target
+        .as_ref()
+        .map(|t| t.as_str().to_owned())
+        .or(from_env);
+    let line = crate::status::prompt_line(&statuses, only.as_deref());
+    if !line.is_empty() {
+        print(format!("{}\n", printable(&line)).as_bytes())?;
+    }
     Ok(EXIT_OK)
 }
 

@@ -73,6 +73,9 @@ pub enum Command {
     /// keys in the wrong file, each source's MFA device. No network. Exit 1 when something is
     /// wrong.
     Doctor(DoctorArgs),
+    /// Remove the targets whose session has expired (only sections mfa-profile wrote, never
+    /// long-term keys); every other byte of the file stays.
+    Prune(PruneArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
@@ -222,6 +225,17 @@ pub struct DoctorArgs {
     pub config_file: Option<PathBuf>,
 }
 
+/// Options of `prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Say what would be removed, and remove nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+}
+
 /// Options of `man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
@@ -234,9 +248,17 @@ pub struct ManArgs {
 /// Options of `status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// Only this target.
+    #[arg(value_name = "TARGET")]
+    pub target: Option<ProfileName>,
     /// Print a JSON array instead of a table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "prompt")]
     pub json: bool,
+    /// Print one short line for a shell prompt: `mfa 7h12m` (or `mfa expired`) for TARGET,
+    /// else for AWS_PROFILE when it names a managed target, else for every managed target;
+    /// nothing when there is none. Reads the credentials file only.
+    #[arg(long)]
+    pub prompt: bool,
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,

@@ -539,6 +539,19 @@ impl Document {
         }
     }
 
+    /// The lines not marked in `skip`, each with its own line ending (none for a last line
+    /// that had none).
+    pub(super) fn render_kept(&self, skip: &[bool]) -> String {
+        let mut out = String::with_capacity(self.source.len());
+        for (index, line) in self.lines.iter().enumerate() {
+            if !skip[index] {
+                out.push_str(self.text(index));
+                out.push_str(line.eol.as_str());
+            }
+        }
+        out
+    }
+
     /// The file's bytes with every edit applied.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(self.source.len() + 512);

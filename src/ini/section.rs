@@ -108,6 +108,39 @@ impl Document {
     }
 }
 
+impl Document {
+    /// The file's bytes without the sections `ids`. A section goes from its header through its
+    /// last property line (continuation lines included), with the blank lines right after it;
+    /// when only blank lines follow, the blank lines right before it go instead (the blank
+    /// line [`Document::append_section`] adds). Comments and blank lines after its last
+    /// property stay: they usually introduce the next section. Every other line is kept byte
+    /// for byte.
+    pub fn render_without(&self, ids: &[SectionId]) -> String {
+        let mut skip = vec![false; self.len()];
+        for id in ids {
+            let header = self.headers()[id.0 as usize] as usize;
+            let end = self.section_end(header + 1);
+            let last_content = (header + 1..end)
+                .rev()
+                .find(|&i| matches!(self.kind(i), LineKind::Property(_) | LineKind::Continuation))
+                .unwrap_or(header);
+            let mut after = last_content + 1;
+            while after < self.len() && matches!(self.kind(after), LineKind::Blank) {
+                after += 1;
+            }
+            let mut from = header;
+            if after == self.len() {
+                while from > 0 && matches!(self.kind(from - 1), LineKind::Blank) && !skip[from - 1]
+                {
+                    from -= 1;
+                }
+            }
+            skip[from..after].iter_mut().for_each(|s| *s = true);
+        }
+        self.render_kept(&skip)
+    }
+}
+
 impl<'a> Section<'a> {
     /// This section's id.
     pub fn id(&self) -> SectionId {
@@ -322,6 +355,42 @@ impl SectionMut<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn without(input: &str, names: &[&str]) -> String {
+        let doc = Document::parse(input.as_bytes()).unwrap();
+        let ids: Vec<SectionId> = doc
+            .sections()
+            .filter(|s| names.contains(&s.name()))
+            .map(|s| s.id())
+            .collect();
+        doc.render_without(&ids)
+    }
+
+    #[test]
+    fn removing_an_appended_section_gives_back_the_file_before_it() {
+        for before in ["# keys\n[default]\nk = v\n", "[default]\r\nk = v\r\n", ""] {
+            let mut doc = Document::parse(before.as_bytes()).unwrap();
+            let id = doc.append_section("[mfa]");
+            doc.section_mut(id).set("aws_session_token", "t");
+            let appended = doc.render();
+            assert_eq!(without(&appended, &["mfa"]), before, "{appended:?}");
+        }
+    }
+
+    #[test]
+    fn removing_a_section_keeps_every_other_line_and_the_next_sections_comment() {
+        let text = "[a]\nk = 1\n\n[mfa]\nx = 1\n# inside\ny = 2\n  more\n\n# about b\n[b]\nz = 3";
+        assert_eq!(
+            without(text, &["mfa"]),
+            "[a]\nk = 1\n\n# about b\n[b]\nz = 3"
+        );
+        assert_eq!(
+            without(text, &["b"]),
+            "[a]\nk = 1\n\n[mfa]\nx = 1\n# inside\ny = 2\n  more\n\n# about b\n"
+        );
+        assert_eq!(without(text, &["a", "mfa", "b"]), "# about b\n");
+        assert_eq!(without(text, &[]), text);
+    }
 
     fn set(input: &str, section: usize, entries: &[(&str, &str)]) -> String {
         let mut doc = Document::parse(input.as_bytes()).unwrap();

@@ -6,6 +6,7 @@ mod daily;
 mod differential;
 mod doctor;
 mod editor_props;
+mod expiry;
 mod export_safety;
 mod first_hour;
 mod fuzz_corpus;

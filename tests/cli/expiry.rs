@@ -1,0 +1,107 @@
+//! Seeing expiry before it bites: `status --prompt` for a shell prompt, and `prune`.
+
+use crate::harness::*;
+
+fn session(name: &str, expiration: &str) -> String {
+    managed(name, "default", expiration)
+}
+
+#[test]
+fn prune_removes_only_expired_sessions_byte_for_byte() {
+    let kept_before = format!(
+        "# my keys\r\n{}; a client\r\n[client]\r\naws_access_key_id = AKIACLIENTEXAMPLE\r\naws_secret_access_key = c\r\n",
+        default_source().replace('\n', "\r\n")
+    );
+    let expired = session("mfa", "2001-01-01T00:00:00Z").replace('\n', "\r\n");
+    let fresh = session("work-mfa", "2099-01-01T00:00:00Z").replace('\n', "\r\n");
+    let text = format!("{kept_before}\r\n{expired}\r\n# about work\r\n{fresh}");
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["prune"])
+        .stderr_has("removed [mfa] from ~/.aws/credentials (expired on 2001-01-01 00:00 UTC, ")
+        .run();
+    ran.out.assert_stderr_lacks("work-mfa");
+    ran.env
+        .assert_credentials(format!("{kept_before}\r\n# about work\r\n{fresh}").as_bytes());
+    Test::in_env(ran.env)
+        .args(["prune"])
+        .stderr_has("nothing to prune")
+        .run();
+}
+
+#[test]
+fn prune_dry_run_says_what_would_go_and_changes_nothing() {
+    let text = format!(
+        "{}\n{}",
+        default_source(),
+        session("mfa", "2001-01-01T00:00:00Z")
+    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["prune", "--dry-run"])
+        .stderr_has("would remove [mfa] from ~/.aws/credentials")
+        .run();
+    ran.env.assert_credentials(text.as_bytes());
+}
+
+#[test]
+fn prune_never_touches_long_term_keys_or_sessions_it_did_not_write() {
+    let text = format!(
+        "{}[other-tool]\naws_access_key_id = ASIAOTHER\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2001-01-01T00:00:00Z\n\
+[odd]\naws_access_key_id = AKIAODDEXAMPLE\naws_secret_access_key = s\nexpiration = 2001-01-01T00:00:00Z\nmfa_source_profile = default\n",
+        default_source()
+    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["prune"])
+        .stderr_has("[odd] has expired but is left in ~/.aws/credentials: it holds an access key without a session token")
+        .stderr_has("nothing to prune")
+        .run();
+    ran.out.assert_silent_about(SECRET);
+    ran.env.assert_credentials(text.as_bytes());
+}
+
+#[test]
+fn the_prompt_line_names_the_target_and_its_time_and_nothing_else() {
+    let text = format!(
+        "{}\n{}\n{}",
+        default_source(),
+        session("mfa", "2099-01-01T00:00:00Z"),
+        session("work-mfa", "2001-01-01T00:00:00Z")
+    );
+    let env = TestEnv::with_credentials(&text);
+    // A config file the SDKs cannot parse: the prompt does not read it.
+    env.write_config("[profile x\n");
+    let line = |extra: &[&str], aws_profile: Option<&str>| {
+        let mut cmd = env.mfa();
+        cmd.args(["status", "--prompt"]).args(extra);
+        if let Some(profile) = aws_profile {
+            cmd.env("AWS_PROFILE", profile);
+        }
+        let out = run(&mut cmd);
+        out.assert_code(0);
+        assert_eq!(out.stderr, "", "nothing on stderr: {out}");
+        out.stdout
+    };
+    let all = line(&[], None);
+    assert!(
+        all.starts_with("mfa ") && all.ends_with(" days, work-mfa expired\n"),
+        "{all:?}"
+    );
+    assert_eq!(line(&["work-mfa"], None), "work-mfa expired\n");
+    assert_eq!(line(&[], Some("work-mfa")), "work-mfa expired\n");
+    assert!(
+        line(&[], Some("unmanaged")).starts_with("mfa "),
+        "all when AWS_PROFILE is not a target"
+    );
+    assert_eq!(line(&["default"], None), "", "not a target: nothing");
+}
+
+#[test]
+fn the_prompt_line_is_empty_when_nothing_is_managed() {
+    Test::new()
+        .credentials(default_source())
+        .args(["status", "--prompt"])
+        .stdout_is("")
+        .run();
+}
