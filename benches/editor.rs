@@ -43,6 +43,7 @@ fn editor(c: &mut Criterion) {
         role: None,
         serial: None,
         duration: None,
+        via: None,
     };
     for profiles in [10usize, 1_000, 10_000] {
         let text = generate(profiles);

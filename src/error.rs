@@ -88,6 +88,16 @@ pub enum Error {
         /// Why none could be asked for.
         why: &'static str,
     },
+    /// A derived target's base cannot give the session its role is assumed with.
+    #[error("[{target}] cannot derive from [{base}]: {why}")]
+    BadBase {
+        /// The derived target.
+        target: String,
+        /// Its base.
+        base: String,
+        /// Why not, and what to do.
+        why: String,
+    },
     /// Another process kept the MFA device too long.
     #[error("another mfa-profile has been using MFA device {serial} (asking for its code) for more than {waited} s; answer or stop it, then run again")]
     DeviceBusy {
@@ -235,6 +245,7 @@ impl Error {
             | Error::EnvValue { .. }
             | Error::InsecureEndpoint { .. }
             | Error::RoleOptionWithoutRole { .. }
+            | Error::BadBase { .. }
             | Error::AwsProfile { .. }
             | Error::MistypedCommand { .. }
             | Error::Name(_)

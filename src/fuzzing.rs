@@ -12,7 +12,7 @@ use crate::profile::{
     locate_target, stored_session, write_session, ProfileName, SessionEntries, SharedFiles,
 };
 use crate::sts::canned::CannedAnswer;
-use crate::sts::{check_session, SdkSts, SessionRequest, Sts};
+use crate::sts::{check_session, MfaAnswer, SdkSts, SessionRequest, Signer, Sts};
 
 /// The editor, on any bytes: a file it accepts renders back byte for byte; when its `[mfa]`
 /// can be a target, writing a session there changes no other section, and both our reader and
@@ -44,6 +44,7 @@ pub fn editor(data: &[u8]) {
             role: None,
             serial: None,
             duration: None,
+            via: None,
         },
     );
     let text = edited.render();
@@ -101,16 +102,18 @@ pub fn sts_answer(data: &[u8]) {
         secret_access_key: Secret::new(SECRET),
     };
     let request = SessionRequest {
-        serial: "arn:aws:iam::123456789012:mfa/alice"
-            .parse()
-            .expect("a serial"),
-        code: "123456".parse().expect("a code"),
+        mfa: Some(MfaAnswer {
+            serial: "arn:aws:iam::123456789012:mfa/alice"
+                .parse()
+                .expect("a serial"),
+            code: "123456".parse().expect("a code"),
+        }),
         duration: SessionDuration::DEFAULT,
         region: "us-east-1".parse().expect("a region"),
         endpoint: None,
         role: None,
     };
-    let session = match sts.get_session(&keys, &request) {
+    let session = match sts.get_session(Signer::LongTerm(&keys), &request) {
         Ok(session) => session,
         Err(error) => {
             // STS's own words are quoted; the long-term secret never is, unless STS sent it.
@@ -143,6 +146,7 @@ pub fn sts_answer(data: &[u8]) {
             role: None,
             serial: None,
             duration: None,
+            via: None,
         },
     );
     let reread = Document::parse(doc.render().as_bytes()).expect("the written file parses");

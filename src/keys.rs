@@ -129,6 +129,7 @@ mod tests {
                     role: None,
                     serial: None,
                     duration: None,
+                    via: None,
                 }
             ),
             format!(
@@ -136,7 +137,8 @@ mod tests {
                 crate::refresh::Refreshed {
                     target: ProfileName::new("mfa").unwrap(),
                     source: source.clone(),
-                    serial: "GAHT12345678".parse().unwrap(),
+                    serial: Some("GAHT12345678".parse().unwrap()),
+                    via: None,
                     session: session.clone(),
                     file: "/c".into(),
                 }

@@ -59,6 +59,29 @@ pub fn target_statuses(doc: &Document, now: i64, margin: i64) -> Vec<TargetStatu
         .collect()
 }
 
+/// For each derived target whose base has expired (or is about to): what its next refresh
+/// asks for. Its serial is the base's source's, so the code to have ready is named by the
+/// base.
+pub fn stale_bases(statuses: &[TargetStatus]) -> Vec<String> {
+    statuses
+        .iter()
+        .filter_map(|derived| {
+            let base = derived.target.via.as_deref()?;
+            let base_status = statuses.iter().find(|s| s.target.name == base);
+            let why = match base_status.map(|s| s.state) {
+                Some(State::Valid) => return None,
+                Some(State::Expiring) => "expires soon",
+                Some(State::Expired) => "has expired",
+                None => "is missing",
+            };
+            Some(format!(
+                "[{}] derives from [{base}], which {why}: `mfa-profile -t {}` asks one code, for [{base}]'s MFA device, then renews both",
+                derived.target.name, derived.target.name
+            ))
+        })
+        .collect()
+}
+
 /// The line `status --prompt` prints: `mfa 7h12m`, `mfa expired`, several joined with `, `;
 /// `only` picks one target (an unmanaged name gives an empty line).
 pub fn prompt_line(statuses: &[TargetStatus], only: Option<&str>) -> String {

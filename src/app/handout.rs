@@ -82,6 +82,7 @@ pub(super) fn usable_session(
         configured_endpoints: configured_endpoints(),
         allow_insecure_endpoint: args.allow_insecure_endpoint,
         role: RoleSettings::default(),
+        via: None,
         min_remaining: args.min_remaining,
         force: false,
         now,

@@ -76,6 +76,7 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
             session_name: args.role_session_name.clone(),
             external_id: args.external_id.clone(),
         },
+        via: args.via.clone(),
         min_remaining: args.min_remaining,
         force: args.force,
         now: now(),
@@ -90,7 +91,10 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
 /// exit code is the first failure's.
 fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     let docs = SharedDocuments::read(&settings.files)?;
-    let targets = managed_targets(&docs.credentials);
+    let mut targets = managed_targets(&docs.credentials);
+    // Sessions first, then the targets derived from them: each base is fresh when its
+    // derived targets come, so they need no code.
+    targets.sort_by_key(|t| t.via.is_some());
     if targets.is_empty() {
         notice(crate::notice::Notice::Info(format!(
             "no profile in {} is managed by mfa-profile yet; {}",
@@ -156,12 +160,15 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
 pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
     match outcome {
         Outcome::Refreshed(done) => {
+            let from = match (&done.via, &done.serial) {
+                (Some(base), _) => format!("from [{base}]'s session"),
+                (None, Some(serial)) => format!("from [{}] ({serial})", done.source),
+                (None, None) => format!("from [{}]", done.source),
+            };
             super::terminal::say(&format!(
-                "wrote [{}] in {} from [{}] ({}), valid until {} ({})",
+                "wrote [{}] in {} {from}, valid until {} ({})",
                 done.target,
                 Shown(&done.file),
-                done.source,
-                done.serial,
                 time::human_utc(done.session.expires_at),
                 time::human_span(done.session.expires_at - now()),
             ));
@@ -169,7 +176,8 @@ pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
                 let object = serde_json::json!({
                     "target": done.target.as_str(),
                     "source": done.source.as_str(),
-                    "serial": done.serial.as_str(),
+                    "serial": done.serial.as_ref().map(|s| s.as_str()),
+                    "via": done.via.as_ref().map(|b| b.as_str()),
                     "expiration": time::rfc3339(done.session.expires_at),
                     "file": done.file.display().to_string(),
                 });

@@ -88,6 +88,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
                 serde_json::json!({
                     "target": t.target.name,
                     "source": t.target.source,
+                    "via": t.target.via,
                     "serial": serial(&t.target),
                     "expiration": t.target.expires_at.map(time::rfc3339),
                     "remaining": t.remaining,
@@ -108,6 +109,9 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         return Ok(EXIT_OK);
     }
     print(table(&targets, serial).as_bytes())?;
+    for line in crate::status::stale_bases(&targets) {
+        notice(Notice::Info(line));
+    }
     Ok(EXIT_OK)
 }
 
@@ -147,7 +151,10 @@ fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) ->
         .map(|t| {
             [
                 printable(&t.target.name).into_owned(),
-                printable(&t.target.source).into_owned(),
+                match &t.target.via {
+                    Some(base) => format!("via {}", printable(base)),
+                    None => printable(&t.target.source).into_owned(),
+                },
                 printable(&serial(&t.target)).into_owned(),
                 t.target.expires_at.map_or("-".into(), local_time),
                 match (t.state, t.remaining) {

@@ -318,7 +318,7 @@ pub struct RefreshArgs {
     #[arg(short, long)]
     pub force: bool,
     /// Refresh every managed target that needs it, one code per target.
-    #[arg(long, conflicts_with_all = ["code", "source", "target", "serial_number", "role_arn", "duration"])]
+    #[arg(long, conflicts_with_all = ["code", "source", "target", "serial_number", "role_arn", "duration", "via"])]
     pub all: bool,
     /// Assume this role with MFA instead of getting a plain session [default: the role
     /// recorded in the target].
@@ -330,6 +330,11 @@ pub struct RefreshArgs {
     /// External ID the role's trust policy asks for.
     #[arg(long, value_name = "ID")]
     pub external_id: Option<ExternalId>,
+    /// Assume the role with the session of BASE, a target refreshed with MFA (e.g. mfa),
+    /// instead of the long-term keys and a code: no code is asked unless BASE itself needs a
+    /// refresh. Recorded in the target (mfa_via) [default: the base the target records].
+    #[arg(long, value_name = "BASE", requires = "target", conflicts_with_all = ["source", "serial_number"])]
+    pub via: Option<ProfileName>,
     /// Command printing the MFA code, e.g. 'ykman oath accounts code -s aws' [default:
     /// mfa_process of the source profile]. Its stderr is shown as it comes; it is stopped
     /// after 120 s or 64 KiB of output.

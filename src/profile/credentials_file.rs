@@ -9,8 +9,8 @@ use super::find::FileKind;
 use super::target::{defaults_give_a_security_token, js_header_fix};
 use super::{
     ProfileName, ACCESS_KEY_ID, EXPIRATION, MANAGED_KEYS, MFA_DURATION, MFA_EXTERNAL_ID,
-    MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, MFA_SERIAL_NUMBER, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY,
-    SECURITY_TOKEN, SESSION_TOKEN,
+    MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, MFA_SERIAL_NUMBER, MFA_SOURCE_PROFILE, MFA_VIA,
+    SECRET_ACCESS_KEY, SECURITY_TOKEN, SESSION_TOKEN,
 };
 use crate::ini::{Document, SectionId};
 use crate::keys::SessionCredentials;
@@ -40,6 +40,8 @@ pub struct SessionEntries<'a> {
     pub serial: Option<&'a str>,
     /// `mfa_duration`: the session length asked for, seconds.
     pub duration: Option<u32>,
+    /// `mfa_via`: the managed target whose session the role was assumed with.
+    pub via: Option<&'a str>,
 }
 
 /// Writes a session into the target section `at` (appended as `[name]` when `None`). Existing
@@ -77,6 +79,7 @@ pub fn write_session(
     values.extend(entries.serial.map(|serial| (MFA_SERIAL_NUMBER, serial)));
     let duration = entries.duration.map(|d| d.to_string());
     values.extend(duration.as_deref().map(|d| (MFA_DURATION, d)));
+    values.extend(entries.via.map(|base| (MFA_VIA, base)));
     let fixed_header = js_header_fix(doc.section(id).header());
     let mut section = doc.section_mut(id);
     if let Some(header) = fixed_header {
@@ -117,6 +120,7 @@ mod tests {
             role,
             serial: None,
             duration: None,
+            via: None,
         };
         write_session(&mut doc, at, &name, &entries);
         doc.render()

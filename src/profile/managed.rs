@@ -8,7 +8,8 @@ use super::find::{find_section, FileKind};
 use super::name::NameError;
 use super::{
     ProfileName, Refusal, ACCESS_KEY_ID, EXPIRATION, MFA_DURATION, MFA_EXTERNAL_ID, MFA_ROLE_ARN,
-    MFA_ROLE_SESSION_NAME, MFA_SERIAL_NUMBER, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SESSION_TOKEN,
+    MFA_ROLE_SESSION_NAME, MFA_SERIAL_NUMBER, MFA_SOURCE_PROFILE, MFA_VIA, SECRET_ACCESS_KEY,
+    SESSION_TOKEN,
 };
 use crate::ini::{Document, Section};
 use crate::keys::{Secret, SessionCredentials};
@@ -34,6 +35,9 @@ pub struct ManagedTarget {
     pub serial_number: Option<String>,
     /// `mfa_duration`: the session length asked for, seconds.
     pub duration: Option<u32>,
+    /// `mfa_via`: a derived target's base, the managed target whose MFA session its role is
+    /// assumed with.
+    pub via: Option<String>,
 }
 
 impl ManagedTarget {
@@ -66,6 +70,7 @@ impl ManagedTarget {
             duration: section
                 .get(MFA_DURATION)
                 .and_then(|d| d.trim().parse().ok()),
+            via: get(MFA_VIA),
         })
     }
 }

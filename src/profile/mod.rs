@@ -58,9 +58,11 @@ pub const MFA_ROLE_SESSION_NAME: &str = "mfa_role_session_name";
 pub const MFA_SERIAL_NUMBER: &str = "mfa_serial_number";
 /// The session length asked for (seconds), recorded so later refreshes ask the same.
 pub const MFA_DURATION: &str = "mfa_duration";
+/// The managed target whose MFA session a derived target's role is assumed with.
+pub const MFA_VIA: &str = "mfa_via";
 
 /// Keys whose lines a refresh rewrites in the target section.
-pub const MANAGED_KEYS: [&str; 11] = [
+pub const MANAGED_KEYS: [&str; 12] = [
     ACCESS_KEY_ID,
     SECRET_ACCESS_KEY,
     SESSION_TOKEN,
@@ -72,6 +74,7 @@ pub const MANAGED_KEYS: [&str; 11] = [
     MFA_ROLE_SESSION_NAME,
     MFA_SERIAL_NUMBER,
     MFA_DURATION,
+    MFA_VIA,
 ];
 
 /// Why a file cannot be edited safely, with the 1-based line it concerns.

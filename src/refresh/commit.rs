@@ -4,24 +4,39 @@
 //! Invariant: the file is re-read under the lock when it changed since the plan was made, and
 //! the target is checked again on what is there now; the write is one atomic replace.
 
-use super::plan::Call;
 use super::{RefreshSettings, Refreshed};
 use crate::error::Error;
 use crate::fsio;
-use crate::ini::Document;
-use crate::input::Region;
+use crate::ini::{Document, SectionId};
+use crate::input::{MfaSerial, Region};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::{
-    add_region, locate_target, read_document, unreadable, write_session, ProfileName,
+    add_region, locate_target, read_document, unreadable, write_session, ProfileName, RecordedRole,
     SessionEntries, Shown,
 };
+
+/// What a refresh writes, besides the session.
+pub(super) struct Writing<'a> {
+    pub target: &'a ProfileName,
+    /// The target section, as the plan found it.
+    pub at: Option<SectionId>,
+    pub source: &'a ProfileName,
+    pub role: Option<RecordedRole<'a>>,
+    /// The MFA device used, and whether the target records it.
+    pub serial: Option<(&'a MfaSerial, bool)>,
+    pub duration: Option<u32>,
+    /// A derived target's base.
+    pub via: Option<&'a ProfileName>,
+    /// The source's region, to add to the target's config profile.
+    pub carry_region: Option<&'a Region>,
+}
 
 /// Writes `session` into the target, starting from `doc` (the file as the plan read it) when
 /// the file still holds exactly that.
 pub(super) fn commit(
     settings: &RefreshSettings,
-    call: &Call,
+    call: &Writing,
     doc: Document,
     session: SessionCredentials,
     notices: &mut dyn FnMut(Notice),
@@ -40,7 +55,7 @@ pub(super) fn commit(
         (doc, call.at)
     } else {
         let doc = read_document(path)?;
-        let found = locate_target(&doc, &call.target).map_err(|refusal| Error::Refused {
+        let found = locate_target(&doc, call.target).map_err(|refusal| Error::Refused {
             path: path.clone(),
             refusal,
         })?;
@@ -57,12 +72,16 @@ pub(super) fn commit(
     };
     let entries = SessionEntries {
         session: &session,
-        source: &call.source,
-        role: call.recorded_role(),
-        serial: call.record_serial.then(|| call.serial.as_str()),
-        duration: call.recorded_duration(),
+        source: call.source,
+        role: call.role,
+        serial: call
+            .serial
+            .filter(|(_, recorded)| *recorded)
+            .map(|(serial, _)| serial.as_str()),
+        duration: call.duration,
+        via: call.via.map(ProfileName::as_str),
     };
-    write_session(&mut doc, at, &call.target, &entries);
+    write_session(&mut doc, at, call.target, &entries);
     // The rendered file holds the long-term key too: zeroed once written.
     let rendered = zeroize::Zeroizing::new(doc.render());
     fsio::replace(path, rendered.as_bytes(), &lock)?;
@@ -72,13 +91,14 @@ pub(super) fn commit(
             problem.warning(path, Some(call.target.as_str())),
         ));
     }
-    if let Some(region) = &call.carry_region {
-        carry_region_over(settings, &call.target, &call.source, region, notices);
+    if let Some(region) = call.carry_region {
+        carry_region_over(settings, call.target, call.source, region, notices);
     }
     Ok(Refreshed {
         target: call.target.clone(),
         source: call.source.clone(),
-        serial: call.serial.clone(),
+        serial: call.serial.map(|(serial, _)| serial.clone()),
+        via: call.via.cloned(),
         session,
         file: path.clone(),
     })

@@ -1,7 +1,8 @@
 //! The refresh: from the source profile's long-term keys and an MFA code to a session written
 //! into the target profile, in four steps: [`plan`] (pure: which target, which source, what to
 //! ask STS), the code (from a [`CodeSource`]), the STS call (through [`Sts`]), and [`commit`]
-//! (the write under the lock).
+//! (the write under the lock). A derived target ([`derive`]) instead assumes its role with its
+//! base's MFA session, the base refreshed first when it needs it.
 //!
 //! Invariant: every check that can fail without STS runs before the code is asked for and
 //! before STS is called; the code is asked for and sent while this process holds the MFA
@@ -11,9 +12,11 @@
 //! is untouched.
 
 mod commit;
+mod derive;
 mod plan;
+mod with_code;
 
-use crate::device::{next_code_at, Devices, HeldDevice};
+use crate::device::{Devices, HeldDevice};
 use crate::error::Error;
 use crate::fsio;
 use crate::input::{
@@ -22,8 +25,8 @@ use crate::input::{
 };
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
-use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
-use crate::sts::{self, CustomEndpoint, Sts, StsError};
+use crate::profile::{FileLocations, ProfileName, SharedDocuments};
+use crate::sts::{CustomEndpoint, Sts};
 use std::path::PathBuf;
 
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
@@ -65,6 +68,8 @@ pub struct RefreshSettings {
     /// `--role-arn` and its companions; what they leave out comes from the role recorded in
     /// the target.
     pub role: RoleSettings,
+    /// `--via BASE`: assume the role with BASE's MFA session (a derived target).
+    pub via: Option<ProfileName>,
     /// A managed target valid for longer than this is left alone.
     pub min_remaining: Span,
     /// Refresh even when the target is still valid.
@@ -132,10 +137,12 @@ pub enum Outcome {
 pub struct Refreshed {
     /// Target profile written.
     pub target: ProfileName,
-    /// Source profile read.
+    /// Source profile read (for a derived target, its base's).
     pub source: ProfileName,
-    /// MFA device used.
-    pub serial: MfaSerial,
+    /// MFA device used; `None` for a derived target.
+    pub serial: Option<MfaSerial>,
+    /// The base whose session a derived target's role was assumed with.
+    pub via: Option<ProfileName>,
     /// The session written (its `Debug` is redacted), for callers that hand it on.
     pub session: SessionCredentials,
     /// The credentials file written.
@@ -151,106 +158,51 @@ pub fn refresh(
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let docs = SharedDocuments::read(&settings.files)?;
-    let call = match plan::plan(settings, &docs, notices)? {
-        plan::Plan::Skip(outcome) => return Ok(outcome),
-        plan::Plan::Call(call) => call,
-    };
-    let held = hold_device(settings, &call.serial, notices)?;
-    // Another process may have refreshed the target while this one waited for the device:
-    // plan again from what is there now (its notices were given the first time).
-    let (docs, call) = match &held {
-        Some(_)
-            if !fsio::holds(
-                &settings.files.credentials,
-                docs.credentials.input().as_bytes(),
-            )? =>
-        {
-            let docs = SharedDocuments::read(&settings.files)?;
-            match plan::plan(settings, &docs, &mut |_| {})? {
-                plan::Plan::Skip(outcome) => return Ok(outcome),
-                plan::Plan::Call(call) => (docs, call),
-            }
+    match plan::plan(settings, &docs, notices)? {
+        plan::Plan::Skip(outcome) => Ok(outcome),
+        plan::Plan::Call(call) => {
+            with_code::refresh_with_code(settings, call, docs, sts, codes, notices)
         }
-        _ => (docs, call),
-    };
-    warn_about_permissions(settings, notices);
-    if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
-        notices(notice);
-    }
-    let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
-    let code = codes.code(&CodeRequest {
-        serial: &call.serial,
-        target: &call.target,
-        profile_command: call.profile_command.as_deref(),
-        profile_prompt: call.prompt,
-        next_code_at: next_code_at(code_sent_at, (settings.clock)()),
-        code_sent_at,
-    })?;
-    let request = call.request(code);
-    let sent_at = (settings.clock)();
-    let answer = sts.get_session(&call.keys, &request).and_then(|session| {
-        sts::check_session(&session, settings.now)
-            .map(|()| session)
-            .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))
-    });
-    let spent = match &answer {
-        Ok(_) => true,
-        Err(error) => error.may_have_spent_the_code(),
-    };
-    if let (Some(held), true) = (&held, spent) {
-        if let Err(error) = held.record_code_sent(sent_at) {
-            notices(Notice::Warning(format!(
-                "cannot record that {} used this code window: {error}",
-                call.serial
-            )));
+        plan::Plan::Derive(derived) => {
+            derive::refresh_derived(settings, derived, docs, sts, codes, notices)
         }
     }
-    let session = answer?;
-    let done = commit::commit(settings, &call, docs.credentials, session, notices)?;
-    for problem in crate::profile::unreadable(&docs.config) {
-        notices(Notice::Warning(
-            problem.warning(&settings.files.config, Some(call.target.as_str())),
-        ));
-    }
-    Ok(Outcome::Refreshed(done))
 }
 
-/// Takes the device for this process, saying so when another process has it.
-fn hold_device(
+/// Holds `key` (an MFA device, or a derived target) for this process, saying `waiting` when
+/// another process has it. `None` without a place for the locks.
+fn hold(
     settings: &RefreshSettings,
-    serial: &MfaSerial,
+    key: &str,
+    waiting: String,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Option<HeldDevice>, Error> {
     let Some(devices) = &settings.devices else {
         return Ok(None);
     };
-    let held = devices.hold(serial.as_str(), || {
-        notices(Notice::Info(format!(
-            "waiting for another mfa-profile that is using MFA device {serial} (asking for its code or calling STS)"
-        )))
-    })?;
+    let held = devices.hold(key, || notices(Notice::Info(waiting)))?;
     held.map(Some).ok_or_else(|| Error::DeviceBusy {
-        serial: serial.to_string(),
+        serial: key.to_owned(),
         waited: crate::device::DEVICE_LOCK_TIMEOUT.as_secs(),
     })
 }
 
-/// Warns when the credentials file or its directory is open to other users.
-fn warn_about_permissions(settings: &RefreshSettings, notices: &mut dyn FnMut(Notice)) {
-    let path = &settings.files.credentials;
-    if let Some(mode) = fsio::loose_mode(path) {
-        notices(Notice::Warning(format!(
-            "{shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`",
-            shown = Shown(path)
-        )));
+/// The plan made again from the file as it is now, when it changed since `docs` was read
+/// (another process refreshed meanwhile); `None` when it did not change.
+fn plan_again(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+) -> Result<Option<(SharedDocuments, plan::Plan)>, Error> {
+    if fsio::holds(
+        &settings.files.credentials,
+        docs.credentials.input().as_bytes(),
+    )? {
+        return Ok(None);
     }
-    if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
-        notices(Notice::Warning(format!(
-            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
-            shown = Shown(&dir),
-            file = Shown(path)
-        )));
-    }
+    let docs = SharedDocuments::read(&settings.files)?;
+    // Its notices were given the first time.
+    let plan = plan::plan(settings, &docs, &mut |_| {})?;
+    Ok(Some((docs, plan)))
 }
 
 #[cfg(test)]

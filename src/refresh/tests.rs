@@ -2,8 +2,8 @@
 //! the files live in a temp dir.
 
 use super::*;
-use crate::keys::{LongTermKeys, Secret};
-use crate::sts::SessionRequest;
+use crate::keys::Secret;
+use crate::sts::{SessionRequest, Signer, StsError};
 use std::cell::RefCell;
 
 const SOURCE: &str = "# keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n";
@@ -34,12 +34,14 @@ impl FakeSts {
 impl Sts for FakeSts {
     fn get_session(
         &self,
-        keys: &LongTermKeys,
+        signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
-        self.calls
-            .borrow_mut()
-            .push((keys.access_key_id.clone(), request.clone()));
+        let key = match signer {
+            Signer::LongTerm(keys) => keys.access_key_id.clone(),
+            Signer::Session(session) => session.access_key_id.clone(),
+        };
+        self.calls.borrow_mut().push((key, request.clone()));
         if let Some(meanwhile) = &self.meanwhile {
             meanwhile();
         }
@@ -121,6 +123,7 @@ impl Files {
             configured_endpoints: true,
             allow_insecure_endpoint: false,
             role: RoleSettings::default(),
+            via: None,
             min_remaining: Span::from_secs(900),
             force: false,
             now: NOW,
@@ -182,11 +185,9 @@ fn a_first_refresh_appends_the_target_byte_for_byte() {
     let calls = sts.calls.borrow();
     let (key, request) = &calls[0];
     assert_eq!(key, "AKIAIOSFODNN7EXAMPLE", "signed with the source's key");
-    assert_eq!(
-        request.serial.as_str(),
-        "arn:aws:iam::123456789012:mfa/alice"
-    );
-    assert_eq!(request.code.as_str(), "123456");
+    let mfa = request.mfa.as_ref().unwrap();
+    assert_eq!(mfa.serial.as_str(), "arn:aws:iam::123456789012:mfa/alice");
+    assert_eq!(mfa.code.as_str(), "123456");
     assert_eq!(request.duration.secs(), 43_200);
     assert_eq!(request.region.as_str(), "us-east-1");
     assert!(request.role.is_none());
@@ -521,4 +522,109 @@ fn a_rejected_code_is_not_recorded_as_sent_but_a_code_sts_may_have_spent_is() {
     );
     let after_timeout = run(&files.settings(), &FakeSts::new());
     assert_eq!(after_timeout.windows, [Some(NOW + 32)]);
+}
+
+fn derived_settings(files: &Files) -> RefreshSettings {
+    RefreshSettings {
+        target: Some(ProfileName::new("admin").unwrap()),
+        role: RoleSettings {
+            arn: Some("arn:aws:iam::123456789012:role/admin".parse().unwrap()),
+            ..RoleSettings::default()
+        },
+        via: Some(ProfileName::new("mfa").unwrap()),
+        ..files.settings()
+    }
+}
+
+#[test]
+fn a_derived_target_assumes_its_role_with_the_bases_session_and_asks_no_code() {
+    let text = format!("{SOURCE}{}", managed("mfa", "default", NOW + 7200));
+    let files = Files::new(&text, "");
+    let sts = FakeSts::new();
+    let ran = run(&derived_settings(&files), &sts);
+    let Ok(Outcome::Refreshed(done)) = &ran.result else {
+        panic!("{:?}", ran.result)
+    };
+    assert_eq!(ran.asked, 0, "no code");
+    assert_eq!(done.via.as_ref().map(ProfileName::as_str), Some("mfa"));
+    let calls = sts.calls.borrow();
+    assert_eq!(calls.len(), 1);
+    let (key, request) = &calls[0];
+    assert_eq!(key, "ASIAOLD", "signed with [mfa]'s session");
+    assert!(request.mfa.is_none(), "no serial, no code");
+    assert_eq!(
+        request.role.as_ref().unwrap().arn.as_str(),
+        "arn:aws:iam::123456789012:role/admin"
+    );
+    assert_eq!(request.duration.secs(), 3600);
+    assert_eq!(
+        files.credentials(),
+        format!("{text}\n[admin]\n{WRITTEN}mfa_source_profile = default\nmfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\n")
+    );
+    drop(calls);
+    // The next refresh of [admin] needs no --via: it is recorded.
+    let again = RefreshSettings {
+        target: Some(ProfileName::new("admin").unwrap()),
+        force: true,
+        ..files.settings()
+    };
+    let sts = FakeSts::new();
+    assert!(run(&again, &sts).result.is_ok());
+    assert!(sts.calls.borrow()[0].1.mfa.is_none());
+}
+
+#[test]
+fn a_stale_base_is_refreshed_first_with_the_one_code_then_signs_the_role() {
+    let text = format!("{SOURCE}{}", managed("mfa", "default", NOW - 60));
+    let files = Files::new(&text, "");
+    let sts = FakeSts::new();
+    let ran = run(&derived_settings(&files), &sts);
+    assert!(ran.result.is_ok(), "{:?}", ran.result);
+    assert_eq!(ran.asked, 1, "one code, for [mfa]");
+    let calls = sts.calls.borrow();
+    let keys: Vec<&str> = calls.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["AKIAIOSFODNN7EXAMPLE", "ASIAFAKE0EXAMPLE"]);
+    assert!(calls[0].1.role.is_none() && calls[0].1.mfa.is_some());
+    assert!(ran
+        .notices
+        .iter()
+        .any(|n| matches!(n, Notice::Info(t) if t.starts_with("refreshed [mfa] first"))));
+}
+
+#[test]
+fn a_role_session_is_capped_at_the_bases_expiry_and_says_so() {
+    let text = format!("{SOURCE}{}", managed("mfa", "default", NOW + 1800));
+    let files = Files::new(&text, "");
+    let sts = FakeSts::new();
+    let ran = run(&derived_settings(&files), &sts);
+    assert!(ran.result.is_ok(), "{:?}", ran.result);
+    assert_eq!(sts.calls.borrow()[0].1.duration.secs(), 1800);
+    assert!(ran
+        .notices
+        .iter()
+        .any(|n| matches!(n, Notice::Info(t) if t.contains("[admin] gets 30m rather than 1h"))));
+}
+
+#[test]
+fn a_base_that_is_not_a_plain_mfa_session_is_refused_before_any_call() {
+    let role_base = format!(
+        "{SOURCE}{}mfa_role_arn = arn:aws:iam::123456789012:role/x\n",
+        managed("mfa", "default", NOW + 7200)
+    );
+    for (text, why) in [
+        (SOURCE.to_owned(), "it is not a target mfa-profile manages"),
+        (role_base, "role chaining"),
+    ] {
+        let files = Files::new(&text, "");
+        let sts = FakeSts::new();
+        let ran = run(&derived_settings(&files), &sts);
+        let error = ran.result.unwrap_err().to_string();
+        assert!(
+            error.starts_with("[admin] cannot derive from [mfa]: "),
+            "{error}"
+        );
+        assert!(error.contains(why), "{error}");
+        assert_eq!((ran.asked, sts.calls.borrow().len()), (0, 0));
+        assert_eq!(files.credentials(), text);
+    }
 }

@@ -45,10 +45,9 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// A GetSessionToken (or, with a role, AssumeRole) request.
 #[derive(Clone, Debug)]
 pub struct SessionRequest {
-    /// The MFA device.
-    pub serial: MfaSerial,
-    /// The six-digit code.
-    pub code: MfaCode,
+    /// The MFA device and its code; `None` only for an AssumeRole signed with an MFA session,
+    /// whose MFA context the role's trust policy sees.
+    pub mfa: Option<MfaAnswer>,
     /// Requested session length.
     pub duration: SessionDuration,
     /// Region whose STS endpoint is called.
@@ -59,7 +58,36 @@ pub struct SessionRequest {
     pub role: Option<RoleRequest>,
 }
 
+/// An MFA device and a code it showed.
+#[derive(Clone, Debug)]
+pub struct MfaAnswer {
+    /// The MFA device.
+    pub serial: MfaSerial,
+    /// The six-digit code.
+    pub code: MfaCode,
+}
+
+/// What signs a request: the IAM user's long-term keys, or a session STS gave them with MFA
+/// (for a role assumed from that session).
+#[derive(Clone, Copy, Debug)]
+pub enum Signer<'a> {
+    /// Long-term keys.
+    LongTerm(&'a LongTermKeys),
+    /// An MFA session.
+    Session(&'a SessionCredentials),
+}
+
 impl SessionRequest {
+    /// The MFA device's serial, as sent.
+    pub fn serial(&self) -> Option<String> {
+        self.mfa.as_ref().map(|m| m.serial.as_str().to_owned())
+    }
+
+    /// The code, as sent.
+    fn code(&self) -> Option<String> {
+        self.mfa.as_ref().map(|m| m.code.as_str().to_owned())
+    }
+
     /// The endpoint the request goes to, for messages.
     pub fn endpoint_shown(&self) -> String {
         match &self.endpoint {
@@ -80,12 +108,12 @@ pub struct RoleRequest {
     pub external_id: Option<ExternalId>,
 }
 
-/// Something that turns long-term keys and an MFA code into a session.
+/// Something that turns long-term keys and an MFA code (or an MFA session) into a session.
 pub trait Sts {
     /// Calls AssumeRole when the request names a role, else GetSessionToken.
     fn get_session(
         &self,
-        keys: &LongTermKeys,
+        signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError>;
 }
@@ -220,14 +248,14 @@ impl SdkSts {
 impl Sts for SdkSts {
     fn get_session(
         &self,
-        keys: &LongTermKeys,
+        signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?;
-        runtime.block_on(self.call(keys, request))
+        runtime.block_on(self.call(signer, request))
     }
 }
 
@@ -235,14 +263,23 @@ impl SdkSts {
     /// The client for one request. Built from the service's own config builder, not from
     /// `aws_config::defaults()`, which would read `AWS_ENDPOINT_URL` and other variables from
     /// the environment behind our back.
-    fn client(&self, keys: &LongTermKeys, request: &SessionRequest) -> aws_sdk_sts::Client {
-        let credentials = Credentials::new(
-            &keys.access_key_id,
-            keys.secret_access_key.expose(),
-            None,
-            None,
-            "mfa-profile source profile",
-        );
+    fn client(&self, signer: Signer<'_>, request: &SessionRequest) -> aws_sdk_sts::Client {
+        let credentials = match signer {
+            Signer::LongTerm(keys) => Credentials::new(
+                &keys.access_key_id,
+                keys.secret_access_key.expose(),
+                None,
+                None,
+                "mfa-profile source profile",
+            ),
+            Signer::Session(session) => Credentials::new(
+                &session.access_key_id,
+                session.secret_access_key.expose(),
+                Some(session.session_token.expose().to_owned()),
+                None,
+                "mfa-profile MFA session",
+            ),
+        };
         let mut config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(request.region.to_string()))
@@ -276,10 +313,10 @@ impl SdkSts {
     /// [`CALL_TIMEOUT`].
     async fn call(
         &self,
-        keys: &LongTermKeys,
+        signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
-        let client = self.client(keys, request);
+        let client = self.client(signer, request);
         let started = std::time::Instant::now();
         let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
         let mut attempt = 1;
@@ -309,8 +346,8 @@ impl SdkSts {
             None => {
                 client
                     .get_session_token()
-                    .serial_number(request.serial.as_str())
-                    .token_code(request.code.as_str())
+                    .set_serial_number(request.serial())
+                    .set_token_code(request.code())
                     .duration_seconds(request.duration.secs() as i32)
                     .send()
                     .await
@@ -323,8 +360,8 @@ impl SdkSts {
                     .role_arn(role.arn.as_str())
                     .role_session_name(role.session_name.as_str())
                     .set_external_id(role.external_id.as_ref().map(|id| id.as_str().to_owned()))
-                    .serial_number(request.serial.as_str())
-                    .token_code(request.code.as_str())
+                    .set_serial_number(request.serial())
+                    .set_token_code(request.code())
                     .duration_seconds(request.duration.secs() as i32)
                     .send()
                     .await
@@ -481,7 +518,7 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
             StsError::CodeRejected
         }
         "AccessDenied" if lower.contains("unable to validate mfa") || lower.contains("serial") => {
-            StsError::WrongSerial(request.serial.to_string())
+            StsError::WrongSerial(request.serial().unwrap_or_default())
         }
         "AccessDenied" if lower.contains("session credentials") => StsError::SessionCredentials,
         "AccessDenied" if lower.contains("assumerole") => match &request.role {
@@ -538,8 +575,10 @@ mod tests {
 
     fn request() -> SessionRequest {
         SessionRequest {
-            serial: "arn:aws:iam::123456789012:mfa/alice".parse().unwrap(),
-            code: "123456".parse().unwrap(),
+            mfa: Some(MfaAnswer {
+                serial: "arn:aws:iam::123456789012:mfa/alice".parse().unwrap(),
+                code: "123456".parse().unwrap(),
+            }),
             duration: SessionDuration::DEFAULT_ROLE,
             region: "eu-south-1".parse().unwrap(),
             endpoint: None,
@@ -560,7 +599,7 @@ mod tests {
         );
         assert_eq!(
             classify_service_error("AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.", &r),
-            StsError::WrongSerial(r.serial.to_string())
+            StsError::WrongSerial(r.serial().unwrap())
         );
         assert_eq!(
             classify_service_error(
@@ -614,7 +653,9 @@ mod tests {
             aws_smithy_types::body::SdkBody::from_body_1_x(Endless)
         }));
         let started = std::time::Instant::now();
-        let error = sts.get_session(&keys(), &request()).unwrap_err();
+        let error = sts
+            .get_session(Signer::LongTerm(&keys()), &request())
+            .unwrap_err();
         assert!(
             matches!(&error, StsError::BadResponse(_, why) if why.contains("larger than 1 MiB")),
             "{error}"
@@ -634,7 +675,9 @@ mod tests {
 <Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
 </Credentials></GetSessionTokenResult></GetSessionTokenResponse>";
         let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || body.into()));
-        let session = sts.get_session(&keys(), &request()).unwrap();
+        let session = sts
+            .get_session(Signer::LongTerm(&keys()), &request())
+            .unwrap();
         assert_eq!(session.access_key_id, "ASIAIOSFODNN7EXAMPLE");
         assert_eq!(session.session_token.expose(), "FwoGZXIvYXdzEXAMPLE");
         assert_eq!(session.expires_at, 4_070_908_800);

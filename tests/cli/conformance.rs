@@ -50,6 +50,7 @@ fn edit(text: &[u8], target: &str) -> Option<String> {
         role: None,
         serial: None,
         duration: None,
+        via: None,
     };
     write_session(&mut doc, at, &name, &entries);
     Some(doc.render())

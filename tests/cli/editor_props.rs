@@ -141,6 +141,7 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
             role: None,
             serial: None,
             duration: None,
+            via: None,
         };
         write_session(&mut edited, at, &target, &entries);
         let out = edited.render();

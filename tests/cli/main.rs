@@ -3,6 +3,7 @@
 mod code_command;
 mod conformance;
 mod daily;
+mod derived;
 mod differential;
 mod doctor;
 mod editor_props;

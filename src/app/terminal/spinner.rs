@@ -2,8 +2,8 @@
 //!
 //! Invariant: no frame is drawn off a terminal, and the line is cleared when the spinner stops.
 
-use crate::keys::{LongTermKeys, SessionCredentials};
-use crate::sts::{SessionRequest, Sts, StsError};
+use crate::keys::SessionCredentials;
+use crate::sts::{SessionRequest, Signer, Sts, StsError};
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -65,10 +65,10 @@ pub struct SpinningSts<'a>(pub &'a dyn Sts);
 impl Sts for SpinningSts<'_> {
     fn get_session(
         &self,
-        keys: &LongTermKeys,
+        signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
         let _spinner = Spinner::start("waiting for STS");
-        self.0.get_session(keys, request)
+        self.0.get_session(signer, request)
     }
 }

@@ -4,8 +4,11 @@
 //! Invariant: pure (no I/O, no clock but `settings.now`); every refusal a refresh can make
 //! without STS is made here.
 
+mod derived;
 mod request;
 mod target;
+
+pub(super) use derived::Derived;
 
 use super::{Outcome, RefreshSettings};
 use crate::error::Error;
@@ -16,7 +19,7 @@ use crate::input::{
 use crate::keys::LongTermKeys;
 use crate::notice::Notice;
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments};
-use crate::sts::{CustomEndpoint, RoleRequest, SessionRequest};
+use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest};
 
 /// What to do.
 pub(super) enum Plan {
@@ -24,6 +27,8 @@ pub(super) enum Plan {
     Skip(Outcome),
     /// Call STS, then write.
     Call(Call),
+    /// Assume the role with the base's MFA session, then write.
+    Derive(Derived),
 }
 
 /// A refresh that goes to STS: everything but the code.
@@ -59,8 +64,10 @@ impl Call {
     /// The STS request, with the code.
     pub fn request(&self, code: MfaCode) -> SessionRequest {
         SessionRequest {
-            serial: self.serial.clone(),
-            code,
+            mfa: Some(MfaAnswer {
+                serial: self.serial.clone(),
+                code,
+            }),
             duration: self.duration,
             region: self.region.clone(),
             endpoint: self.endpoint.as_ref().map(|e| e.url.clone()),
@@ -78,16 +85,37 @@ impl Call {
         (self.duration != default).then(|| self.duration.secs())
     }
 
+    /// What the commit writes besides the session.
+    pub fn writing(&self) -> super::commit::Writing<'_> {
+        super::commit::Writing {
+            target: &self.target,
+            at: self.at,
+            source: &self.source,
+            role: self.recorded_role(),
+            serial: Some((&self.serial, self.record_serial)),
+            duration: self.recorded_duration(),
+            via: None,
+            carry_region: self.carry_region.as_ref(),
+        }
+    }
+
     /// The role as the target records it.
     pub fn recorded_role(&self) -> Option<RecordedRole<'_>> {
-        self.role.as_ref().map(|role| RecordedRole {
-            arn: role.request.arn.as_str(),
-            external_id: role.request.external_id.as_ref().map(ExternalId::as_str),
-            session_name: role
+        self.role.as_ref().map(PlannedRole::recorded)
+    }
+}
+
+impl PlannedRole {
+    /// The role as the target records it.
+    pub fn recorded(&self) -> RecordedRole<'_> {
+        RecordedRole {
+            arn: self.request.arn.as_str(),
+            external_id: self.request.external_id.as_ref().map(ExternalId::as_str),
+            session_name: self
                 .chosen_session_name
                 .as_ref()
                 .map(RoleSessionName::as_str),
-        })
+        }
     }
 }
 
@@ -100,6 +128,11 @@ pub(super) fn plan(
     let chosen = target::choose(settings, docs, notices)?;
     if let Some(outcome) = target::still_valid(settings, docs, &chosen) {
         return Ok(Plan::Skip(outcome));
+    }
+    if let Some(base) = derived::base_of(settings, &chosen) {
+        return Ok(Plan::Derive(derived::plan_derived(
+            settings, docs, chosen, &base,
+        )?));
     }
     let call = request::plan_call(settings, docs, chosen, notices)?;
     Ok(Plan::Call(call))

@@ -25,7 +25,7 @@ use std::str::FromStr;
 
 /// The profiles `names` as the SDK reads them: only their sections go to its parser, the same
 /// reading for far less work.
-fn profiles_of(docs: &SharedDocuments, names: &[&str]) -> Result<ProfileSet, Error> {
+pub(super) fn profiles_of(docs: &SharedDocuments, names: &[&str]) -> Result<ProfileSet, Error> {
     let shared = SharedFiles {
         credentials: sections_for_profiles(&docs.credentials, names),
         config: sections_for_profiles(&docs.config, names),
@@ -149,7 +149,7 @@ pub(super) fn serial_for_display(
 
 /// The session length: `--duration`, else what the target records, else `duration_seconds` of
 /// the source, else STS's default (12 h, or 1 h for a role); a role's at most 12 h.
-fn duration(
+pub(super) fn duration(
     settings: &RefreshSettings,
     source: &ProfileName,
     profile: &SourceProfile,
@@ -184,7 +184,7 @@ fn duration(
 
 /// The role to assume: `--role-arn`, else the one recorded in the target; `--external-id`
 /// and `--role-session-name` change either.
-fn planned_role(
+pub(super) fn planned_role(
     settings: &RefreshSettings,
     recorded: Option<&ManagedTarget>,
     target: &ProfileName,
@@ -241,7 +241,7 @@ fn planned_role(
 /// source profile's, as the SDKs read it (`[services NAME]` `sts` `endpoint_url`, then the
 /// profile's `endpoint_url`), unless configured endpoints are turned off; a plain-http one
 /// only on this machine or with `--allow-insecure-endpoint`.
-fn endpoint(
+pub(super) fn endpoint(
     settings: &RefreshSettings,
     docs: &SharedDocuments,
     source: &ProfileName,
@@ -327,7 +327,7 @@ fn refuse_keys_spanning_lines(
 }
 
 /// A value read from profile `profile`, parsed into its typed input.
-fn profile_value<T: FromStr<Err = InputError>>(
+pub(super) fn profile_value<T: FromStr<Err = InputError>>(
     profile: &ProfileName,
     key: &'static str,
     value: Option<&str>,

@@ -1,0 +1,117 @@
+//! A refresh with an MFA code: the device held for this process, the code asked for (never
+//! in a window the device already sent one in), STS called with the long-term keys, the
+//! session written.
+//!
+//! Invariant: the code is asked for and sent while this process holds the MFA device, the
+//! plan made again from the file as the last holder left it; a code STS may have spent is
+//! recorded as sent, one it refused before checking is not.
+
+use super::commit::commit;
+use super::derive::refresh_derived;
+use super::plan::{Call, Plan};
+use super::{hold, plan_again, CodeRequest, CodeSource, Outcome, RefreshSettings};
+use crate::device::{next_code_at, HeldDevice};
+use crate::error::Error;
+use crate::fsio;
+use crate::notice::Notice;
+use crate::profile::{SharedDocuments, Shown};
+use crate::sts::{self, CustomEndpoint, Signer, Sts, StsError};
+
+/// Refreshes with an MFA code: the device held, the code asked for, STS called, the session
+/// written.
+pub(super) fn refresh_with_code(
+    settings: &RefreshSettings,
+    call: Call,
+    docs: SharedDocuments,
+    sts: &dyn Sts,
+    codes: &mut dyn CodeSource,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<Outcome, Error> {
+    let serial = &call.serial;
+    let held = hold(
+        settings,
+        serial.as_str(),
+        format!("waiting for another mfa-profile that is using MFA device {serial} (asking for its code or calling STS)"),
+        notices,
+    )?;
+    // Another process may have refreshed the target while this one waited for the device.
+    let (docs, call) = match held
+        .as_ref()
+        .map(|_| plan_again(settings, &docs))
+        .transpose()?
+    {
+        Some(Some((_, Plan::Skip(outcome)))) => return Ok(outcome),
+        Some(Some((docs, Plan::Derive(derived)))) => {
+            drop(held);
+            return refresh_derived(settings, derived, docs, sts, codes, notices);
+        }
+        Some(Some((docs, Plan::Call(call)))) => (docs, call),
+        Some(None) | None => (docs, call),
+    };
+    warn_about_permissions(settings, notices);
+    if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
+        notices(notice);
+    }
+    let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
+    let code = codes.code(&CodeRequest {
+        serial: &call.serial,
+        target: &call.target,
+        profile_command: call.profile_command.as_deref(),
+        profile_prompt: call.prompt,
+        next_code_at: next_code_at(code_sent_at, (settings.clock)()),
+        code_sent_at,
+    })?;
+    let request = call.request(code);
+    let sent_at = (settings.clock)();
+    let answer = sts
+        .get_session(Signer::LongTerm(&call.keys), &request)
+        .and_then(|session| {
+            sts::check_session(&session, settings.now)
+                .map(|()| session)
+                .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))
+        });
+    let spent = match &answer {
+        Ok(_) => true,
+        Err(error) => error.may_have_spent_the_code(),
+    };
+    if let (Some(held), true) = (&held, spent) {
+        if let Err(error) = held.record_code_sent(sent_at) {
+            notices(Notice::Warning(format!(
+                "cannot record that {} used this code window: {error}",
+                call.serial
+            )));
+        }
+    }
+    let session = answer?;
+    let done = commit(
+        settings,
+        &call.writing(),
+        docs.credentials,
+        session,
+        notices,
+    )?;
+    for problem in crate::profile::unreadable(&docs.config) {
+        notices(Notice::Warning(
+            problem.warning(&settings.files.config, Some(call.target.as_str())),
+        ));
+    }
+    Ok(Outcome::Refreshed(done))
+}
+
+/// Warns when the credentials file or its directory is open to other users.
+pub(super) fn warn_about_permissions(settings: &RefreshSettings, notices: &mut dyn FnMut(Notice)) {
+    let path = &settings.files.credentials;
+    if let Some(mode) = fsio::loose_mode(path) {
+        notices(Notice::Warning(format!(
+            "{shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`",
+            shown = Shown(path)
+        )));
+    }
+    if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
+        notices(Notice::Warning(format!(
+            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
+            shown = Shown(&dir),
+            file = Shown(path)
+        )));
+    }
+}
