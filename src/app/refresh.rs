@@ -8,7 +8,9 @@ use super::{configured_endpoints, devices, endpoint, locate, non_empty_var, noti
 use crate::cli::RefreshArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
-use crate::profile::{first_refresh_hint, managed_targets, ProfileName, SharedDocuments, Shown};
+use crate::profile::{
+    first_refresh_hint, managed_targets, ManagedTarget, ProfileName, SharedDocuments, Shown,
+};
 use crate::refresh::{refresh, Outcome, RefreshSettings, RoleSettings};
 use crate::sts::SdkSts;
 use crate::time;
@@ -127,7 +129,9 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
                 &mut notice,
             )
         });
+        let refreshed = matches!(result, Ok(Outcome::Refreshed(_)));
         match result.and_then(|outcome| report(&outcome, args.json)) {
+            Ok(()) if refreshed => suggest_via(target, &targets),
             Ok(()) => {}
             Err(error @ Error::ClosedPipe) => return Err(error),
             Err(error) => {
@@ -153,6 +157,23 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
             )));
             Ok(code)
         }
+    }
+}
+
+/// After a role target took a code of its own: the session target of the same source it
+/// could derive from, saving that code (and a wait for the next 30 s window) every day.
+fn suggest_via(refreshed: &ManagedTarget, targets: &[ManagedTarget]) {
+    if refreshed.role_arn.is_none() || refreshed.via.is_some() {
+        return;
+    }
+    let base = targets
+        .iter()
+        .find(|t| t.source == refreshed.source && t.role_arn.is_none() && t.via.is_none());
+    if let Some(base) = base {
+        notice(crate::notice::Notice::Info(format!(
+            "tip: `mfa-profile -t {} --via {}` assumes [{}]'s role with [{}]'s session from now on, with no code of its own",
+            refreshed.name, base.name, refreshed.name, base.name
+        )));
     }
 }
 

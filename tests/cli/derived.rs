@@ -160,3 +160,23 @@ fn a_role_target_cannot_derive_from_a_role() {
         .stderr_has("[ops] cannot derive from [admin]: it holds a role's session, and a role assumed from a role (role chaining) lasts at most 1h")
         .run();
 }
+
+#[test]
+fn a_role_target_with_its_own_code_waits_for_the_next_window_and_is_told_about_via() {
+    if !require("setsid") {
+        return;
+    }
+    let sts = CannedSts::start();
+    let expired = "2001-01-01T00:00:00Z";
+    let env = TestEnv::with_credentials(&format!(
+        "{}mfa_process = echo ran >> \"$HOME/code-runs\"; echo 123456\n\n{}\n{}mfa_role_arn = {ADMIN}\n",
+        default_source(),
+        managed("mfa", "default", expired),
+        managed("admin", "default", expired),
+    ));
+    let out = run(detached(&env).args(["refresh", "--all", "--endpoint-url", &sts.url()]));
+    out.assert_code(0)
+        .assert_stderr_has("STS takes a code once: waiting ")
+        .assert_stderr_has("tip: `mfa-profile -t admin --via mfa` assumes [admin]'s role with [mfa]'s session from now on, with no code of its own");
+    assert_eq!(code_runs(&env), 2, "a second code, from the next window");
+}
