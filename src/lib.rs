@@ -26,6 +26,7 @@ pub mod export;
 pub mod fsio;
 pub mod fuzzing;
 pub mod handout;
+pub mod iam;
 pub mod ini;
 pub mod input;
 pub mod keys;
