@@ -20,6 +20,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod discover;
 pub mod doctor;
 pub mod error;
 pub mod export;
@@ -29,10 +30,14 @@ pub mod handout;
 pub mod iam;
 pub mod ini;
 pub mod input;
+pub mod key_error;
 pub mod keys;
 pub mod notice;
+pub mod process_keys;
 pub mod profile;
 pub mod refresh;
+pub mod rotate;
+pub mod setup;
 pub mod status;
 pub mod sts;
 pub mod time;

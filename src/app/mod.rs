@@ -11,7 +11,11 @@ mod exec;
 mod export;
 mod generate;
 mod handout;
+mod iam;
+mod key_process;
 mod refresh;
+mod rotate;
+mod setup;
 mod status;
 mod terminal;
 
@@ -55,6 +59,8 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::CredentialProcess(args)) => credential_process::run(&args),
         Some(Command::Completions(args)) => generate::completions(&args),
         Some(Command::Man) => generate::man(),
+        Some(Command::Rotate(args)) => rotate::run(&args),
+        Some(Command::Setup(args)) => setup::run(&args),
         None => refresh::run(&cli.refresh),
     }
 }

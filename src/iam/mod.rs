@@ -11,7 +11,7 @@
 mod endpoint;
 mod sdk;
 
-pub use endpoint::{resolve_iam_endpoint, IamEndpoint, IamEndpointChoice};
+pub use endpoint::{resolve_iam_endpoint, IamEndpoint, IamEndpointChoice, IamEndpointError};
 pub use sdk::SdkIam;
 
 use crate::keys::{LongTermKeys, SessionCredentials};

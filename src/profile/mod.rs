@@ -6,6 +6,7 @@
 //! functions refuse with the line (a [`Refusal`]) instead of guessing; an edit touches only the
 //! target section's managed keys (and appends the section when it is missing).
 
+mod access_keys;
 mod config_file;
 mod credentials_file;
 mod files;
@@ -17,6 +18,11 @@ mod readers;
 pub mod source;
 mod target;
 
+pub use access_keys::{
+    check_lines_of, clear_record, key_sections, read_record, replace_key, source_key_section,
+    write_pending, write_replaced, RotationRecord, MFA_NEW_ACCESS_KEY_ID,
+    MFA_NEW_SECRET_ACCESS_KEY, MFA_OLD_ACCESS_KEY_ID,
+};
 pub use config_file::add_region;
 pub use credentials_file::{write_session, RecordedRole, SessionEntries};
 pub use files::{read_document, ReadError, SharedDocuments};
@@ -25,7 +31,7 @@ pub use locations::{FileLocations, NoHome, Shown};
 pub use managed::{managed_targets, stored_session, ManagedTarget, NoSession};
 pub use name::{NameError, ProfileName};
 pub use readers::{unreadable, Reader, Unreadable};
-pub use source::{ProfileSet, SharedFiles, SourceError, SourceProfile};
+pub use source::{ProfileSet, SharedFiles, SourceError, SourceKeys, SourceProfile};
 pub use target::{
     defaults_give_a_security_token, inspect_target, js_header_fix, locate_target, TargetSummary,
 };

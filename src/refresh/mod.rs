@@ -9,19 +9,21 @@
 
 mod commit;
 mod plan;
+mod source_keys;
 
 use crate::error::Error;
 use crate::fsio;
 use crate::input::{
     ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
 };
-use crate::keys::SessionCredentials;
+use crate::keys::{LongTermKeys, SessionCredentials};
 use crate::notice::Notice;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
 use crate::sts::{self, CustomEndpoint, Sts, StsError};
 use std::path::PathBuf;
 
 pub use plan::default_target;
+pub use source_keys::{DeviceRequest, KeysRequest};
 
 /// `--role-arn` and its companions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,10 +80,29 @@ pub struct CodeRequest<'a> {
 }
 
 /// Where the MFA code comes from: the argument, a code command, standard input, a prompt.
-/// Called once per refresh, only after every local check passed.
+/// Called once per refresh, only after every local check passed. The process around the
+/// refresh also answers here for what the files leave to it: the keys a source's
+/// `credential_process` prints, and the MFA device of a source that names none.
 pub trait CodeSource {
     /// A code for `request.serial`.
     fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error>;
+
+    /// The long-term keys `request.command` prints. By default no process is run.
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
+        Err(crate::key_error::KeyError::Process {
+            profile: request.source.to_string(),
+            command: request.command.to_owned(),
+            problem: "is not run by this command".into(),
+        }
+        .into())
+    }
+
+    /// The MFA device of `request.source`, found in IAM; `None` when not looked for (the
+    /// default).
+    fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
+        let _ = request;
+        Ok(None)
+    }
 }
 
 /// How a refresh ended.
@@ -124,8 +145,11 @@ pub fn refresh(
     codes: &mut dyn CodeSource,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
-    let docs = SharedDocuments::read(&settings.files)?;
-    let call = match plan::plan(settings, &docs)? {
+    let mut docs = SharedDocuments::read(&settings.files)?;
+    let mut resolved = None;
+    let planned =
+        source_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
+    let call = match planned {
         plan::Plan::Skip(outcome) => return Ok(outcome),
         plan::Plan::Call(call) => call,
     };
@@ -146,13 +170,14 @@ pub fn refresh(
     if let Some(notice) = settings.endpoint.as_ref().and_then(CustomEndpoint::notice) {
         notices(notice);
     }
+    let keys = source_keys::resolve(&call.source, &call.keys, codes, &mut resolved)?;
     let code = codes.code(&CodeRequest {
         serial: &call.serial,
         target: &call.target,
         profile_command: call.profile_command.as_deref(),
     })?;
     let request = call.request(code);
-    let session = sts.get_session(&call.keys, &request)?;
+    let session = sts.get_session(&keys, &request)?;
     sts::check_session(&session, settings.now)
         .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))?;
     let done = commit::commit(settings, &call, docs.credentials, session, notices)?;

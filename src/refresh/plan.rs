@@ -11,10 +11,10 @@ use crate::input::{
     ExternalId, InputError, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
     Span,
 };
-use crate::keys::LongTermKeys;
 use crate::profile::{
     locate_target, sections_for_profiles, FileKind, ManagedTarget, ProfileName, RecordedRole,
-    SharedDocuments, SharedFiles, SourceProfile, TargetSummary, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
+    SharedDocuments, SharedFiles, SourceKeys, SourceProfile, TargetSummary, ACCESS_KEY_ID,
+    SECRET_ACCESS_KEY,
 };
 use crate::sts::{RoleRequest, SessionRequest};
 use std::str::FromStr;
@@ -33,7 +33,7 @@ pub(super) struct Call {
     /// The target section, when it exists.
     pub at: Option<SectionId>,
     pub source: ProfileName,
-    pub keys: LongTermKeys,
+    pub keys: SourceKeys,
     pub serial: MfaSerial,
     pub duration: SessionDuration,
     pub region: Region,
@@ -191,8 +191,11 @@ fn refuse_keys_spanning_lines(
     settings: &RefreshSettings,
     docs: &SharedDocuments,
     source: &ProfileName,
-    keys: &LongTermKeys,
+    keys: &SourceKeys,
 ) -> Result<(), Error> {
+    let SourceKeys::Stored(keys) = keys else {
+        return Ok(());
+    };
     let values = [
         (ACCESS_KEY_ID, keys.access_key_id.as_str()),
         (SECRET_ACCESS_KEY, keys.secret_access_key.expose()),
