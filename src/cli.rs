@@ -275,6 +275,22 @@ pub struct StatusArgs {
     /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
+    /// List each source's long-term access key instead: its age, its last use and whether it
+    /// is due for rotation (asks IAM; uses a valid session of the source when there is one).
+    #[arg(long)]
+    pub keys: bool,
+    /// With --keys: keys older than this many days are due for rotation.
+    #[arg(long, value_name = "DAYS", default_value_t = 90, requires = "keys")]
+    pub max_key_age: u32,
+    /// With --keys: STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else STS's own].
+    #[arg(long, value_name = "URL", requires = "keys")]
+    pub endpoint_url: Option<EndpointUrl>,
+    /// With --keys: IAM endpoint URL [default: AWS_ENDPOINT_URL_IAM, else IAM's own].
+    #[arg(long, value_name = "URL", requires = "keys")]
+    pub iam_endpoint_url: Option<EndpointUrl>,
+    /// With --keys: allow plain http:// endpoints on another machine.
+    #[arg(long, requires = "keys")]
+    pub allow_insecure_endpoint: bool,
 }
 
 /// Options of a refresh.

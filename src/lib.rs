@@ -31,6 +31,7 @@ pub mod iam;
 pub mod ini;
 pub mod input;
 pub mod key_error;
+pub mod key_status;
 pub mod keys;
 pub mod notice;
 pub mod process_keys;

@@ -13,6 +13,7 @@ mod generate;
 mod handout;
 mod iam;
 mod key_process;
+mod key_status;
 mod refresh;
 mod rotate;
 mod setup;
