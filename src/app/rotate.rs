@@ -48,6 +48,7 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
         source: args.source.clone(),
         delete_old: args.delete,
         wait_for_new_key: Duration::from_secs(u64::from(args.wait.secs())),
+        now: now(),
     };
     let mut help = ProcessHelp {
         args,

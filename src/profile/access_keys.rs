@@ -19,11 +19,14 @@ pub const MFA_NEW_ACCESS_KEY_ID: &str = "mfa_new_access_key_id";
 pub const MFA_NEW_SECRET_ACCESS_KEY: &str = "mfa_new_secret_access_key";
 /// The key being replaced, until IAM has deactivated (or deleted) it.
 pub const MFA_OLD_ACCESS_KEY_ID: &str = "mfa_old_access_key_id";
+/// When a rotation asked IAM for a new key (RFC 3339), until the key is saved.
+pub const MFA_ROTATION_STARTED: &str = "mfa_rotation_started";
 
 /// The keys a rotation may write in a section.
-const ROTATION_KEYS: [&str; 5] = [
+const ROTATION_KEYS: [&str; 6] = [
     ACCESS_KEY_ID,
     SECRET_ACCESS_KEY,
+    MFA_ROTATION_STARTED,
     MFA_OLD_ACCESS_KEY_ID,
     MFA_NEW_ACCESS_KEY_ID,
     MFA_NEW_SECRET_ACCESS_KEY,
@@ -32,6 +35,12 @@ const ROTATION_KEYS: [&str; 5] = [
 /// Where a rotation stands, as the source's section records it.
 #[derive(Clone, Debug)]
 pub enum RotationRecord {
+    /// IAM was asked for a new key at `since` (epoch seconds), and no key was saved yet: a key
+    /// IAM created since then and nobody has is the rotation's own.
+    Started {
+        /// When CreateAccessKey was about to be sent.
+        since: i64,
+    },
     /// A new key was created and saved here; the files still use `old` elsewhere.
     Pending {
         /// The new key.
@@ -117,8 +126,14 @@ pub fn read_record(section: &Section) -> Result<Option<RotationRecord>, &'static
     let old = get(MFA_OLD_ACCESS_KEY_ID);
     let new_id = get(MFA_NEW_ACCESS_KEY_ID);
     let new_secret = get(MFA_NEW_SECRET_ACCESS_KEY);
+    let started = section.get(MFA_ROTATION_STARTED);
     match (old, new_id, new_secret) {
-        (None, None, None) => Ok(None),
+        (None, None, None) => match started {
+            None => Ok(None),
+            Some(text) => crate::time::parse_rfc3339(text)
+                .map(|since| Some(RotationRecord::Started { since }))
+                .ok_or(MFA_ROTATION_STARTED),
+        },
         (Some(old), None, None) => Ok(Some(RotationRecord::Replaced {
             old: old.to_owned(),
         })),
@@ -135,9 +150,16 @@ pub fn read_record(section: &Section) -> Result<Option<RotationRecord>, &'static
     }
 }
 
+/// Records in section `id` that IAM is being asked for a new key at `since`.
+pub fn write_started(doc: &mut Document, id: SectionId, since: i64) {
+    doc.section_mut(id)
+        .set(MFA_ROTATION_STARTED, &crate::time::rfc3339(since));
+}
+
 /// Records in section `id` that `new` is replacing `old` (appended after its last key).
 pub fn write_pending(doc: &mut Document, id: SectionId, new: &LongTermKeys, old: &str) {
     let mut section = doc.section_mut(id);
+    section.remove(MFA_ROTATION_STARTED);
     section.set(MFA_OLD_ACCESS_KEY_ID, old);
     section.set(MFA_NEW_ACCESS_KEY_ID, &new.access_key_id);
     section.set(MFA_NEW_SECRET_ACCESS_KEY, new.secret_access_key.expose());
@@ -154,6 +176,7 @@ pub fn write_replaced(doc: &mut Document, id: SectionId) {
 pub fn clear_record(doc: &mut Document, id: SectionId) {
     let mut section = doc.section_mut(id);
     for key in [
+        MFA_ROTATION_STARTED,
         MFA_NEW_ACCESS_KEY_ID,
         MFA_NEW_SECRET_ACCESS_KEY,
         MFA_OLD_ACCESS_KEY_ID,
@@ -182,6 +205,13 @@ mod tests {
         assert_eq!(found.len(), 2);
         let source = found[0];
         assert!(read_record(&doc.section(source)).unwrap().is_none());
+        write_started(&mut doc, source, 1_767_225_600);
+        assert!(matches!(
+            read_record(&doc.section(source)).unwrap(),
+            Some(RotationRecord::Started {
+                since: 1_767_225_600
+            })
+        ));
         write_pending(&mut doc, source, &keys("AKIANEW", "new"), "AKIAOLD");
         let pending = doc.render();
         assert!(pending.contains("region=eu\r\nmfa_old_access_key_id=AKIAOLD\r\nmfa_new_access_key_id=AKIANEW\r\nmfa_new_secret_access_key=new\r\n\r\n[copy]"), "{pending}");

@@ -20,8 +20,8 @@ mod target;
 
 pub use access_keys::{
     check_lines_of, clear_record, key_sections, read_record, replace_key, source_key_section,
-    write_pending, write_replaced, RotationRecord, MFA_NEW_ACCESS_KEY_ID,
-    MFA_NEW_SECRET_ACCESS_KEY, MFA_OLD_ACCESS_KEY_ID,
+    write_pending, write_replaced, write_started, RotationRecord, MFA_NEW_ACCESS_KEY_ID,
+    MFA_NEW_SECRET_ACCESS_KEY, MFA_OLD_ACCESS_KEY_ID, MFA_ROTATION_STARTED,
 };
 pub use config_file::add_region;
 pub use credentials_file::{write_session, RecordedRole, SessionEntries};

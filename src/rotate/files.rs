@@ -14,7 +14,7 @@ use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
 use crate::profile::{
     clear_record, find_section, key_sections, read_document, read_record, replace_key,
-    write_pending, write_replaced, FileKind, Shown, ACCESS_KEY_ID,
+    write_pending, write_replaced, write_started, FileKind, RotationRecord, Shown, ACCESS_KEY_ID,
 };
 use std::path::PathBuf;
 use zeroize::Zeroizing;
@@ -68,6 +68,28 @@ fn changed_meanwhile(settings: &RotateSettings, kind: FileKind) -> Error {
     .into()
 }
 
+/// Records in the source's section (which uses `old`) that IAM is asked for a new key at
+/// `since`: the write before CreateAccessKey.
+pub(super) fn save_started(
+    settings: &RotateSettings,
+    kind: FileKind,
+    old: &str,
+    since: i64,
+) -> Result<(), Error> {
+    edit_file(settings, kind, |doc| {
+        let at = source_section(settings, doc, kind, old)?
+            .filter(|at| {
+                matches!(
+                    read_record(&doc.section(*at)),
+                    Ok(None | Some(RotationRecord::Started { .. }))
+                )
+            })
+            .ok_or_else(|| changed_meanwhile(settings, kind))?;
+        write_started(doc, at, since);
+        Ok(true)
+    })
+}
+
 /// Saves `new` in the source's section as the key replacing `old`: the first write after
 /// CreateAccessKey answered.
 pub(super) fn save_pending(
@@ -78,7 +100,12 @@ pub(super) fn save_pending(
 ) -> Result<(), Error> {
     edit_file(settings, kind, |doc| {
         let at = source_section(settings, doc, kind, old)?
-            .filter(|at| matches!(read_record(&doc.section(*at)), Ok(None)))
+            .filter(|at| {
+                matches!(
+                    read_record(&doc.section(*at)),
+                    Ok(Some(RotationRecord::Started { .. }))
+                )
+            })
             .ok_or_else(|| changed_meanwhile(settings, kind))?;
         write_pending(doc, at, new, old);
         Ok(true)

@@ -5,9 +5,12 @@
 //!
 //! 1. ListAccessKeys; at IAM's limit of two keys, an inactive other key is deleted only when
 //!    the user confirms (`--yes`, or on a terminal); an active one stops the rotation.
-//! 2. CreateAccessKey (sent once). The new secret is then saved at once in the source's section
+//! 2. The source's section records when the rotation started (`mfa_rotation_started`), then
+//!    CreateAccessKey is sent (once). The new secret is saved at once in the source's section
 //!    as `mfa_new_access_key_id`/`mfa_new_secret_access_key` (beside `mfa_old_access_key_id`),
-//!    before anything else can fail; if that write fails, the new key is deleted again.
+//!    before anything else can fail; if that write fails, the new key is deleted again. A key
+//!    IAM created after the recorded start and nobody saved (a crash, a lost answer) is
+//!    deleted by the next run.
 //! 3. The new key is checked with GetCallerIdentity until it answers as the same IAM user
 //!    (new keys take seconds to work everywhere). Until then the files use the old key.
 //! 4. Every section of both files holding the old key id gets the new key (the file without
@@ -43,6 +46,8 @@ pub struct RotateSettings {
     pub delete_old: bool,
     /// How long to wait for the new key to work.
     pub wait_for_new_key: Duration,
+    /// Now, epoch seconds.
+    pub now: i64,
 }
 
 /// What a rotation asks of the process around it.
@@ -96,6 +101,15 @@ pub fn rotate(
         None => {
             let new = run.create(&current)?;
             run.finish(&current.access_key_id, &new, false)
+        }
+        Some(RotationRecord::Started { since }) => {
+            run.say(Notice::Info(format!(
+                "an earlier rotation of [{}] stopped while IAM was creating its new key; starting again",
+                settings.source
+            )));
+            run.remove_unsaved_keys(&current, since)?;
+            let new = run.create(&current)?;
+            run.finish(&current.access_key_id, &new, true)
         }
         Some(RotationRecord::Pending { new, old }) => {
             (run.notices)(Notice::Info(format!(
@@ -184,14 +198,29 @@ impl Rotation<'_> {
         for other in keys.iter().filter(|k| k.id != current.access_key_id) {
             self.make_room(other)?;
         }
+        files::save_started(
+            self.settings,
+            self.record_file,
+            &current.access_key_id,
+            self.settings.now,
+        )
+        .map_err(|e| stopped(e.to_string(), &unchanged))?;
         let new = self
             .iam
             .create_access_key(self.signer(), &self.user)
             .map_err(|e| match e {
                 IamError::Timeout { .. } | IamError::Unreachable { .. } => stopped(e.to_string(), &format!(
-                    "IAM may or may not have created a key (the answer was lost); the files are as before; run `mfa-profile rotate -s {}` again: at the limit of two keys it shows the other one", self.source()
+                    "IAM may or may not have created a key (the answer was lost); the files still use the old key and record when the rotation started, so `mfa-profile rotate -s {}` run again deletes such a key and starts over", self.source()
                 )),
-                e => stopped(e.to_string(), &unchanged),
+                e => {
+                    let state = match files::clear(self.settings, self.record_file, &current.access_key_id) {
+                        Ok(()) => unchanged.clone(),
+                        Err(_) => format!(
+                            "IAM is as before, and so are the files but for mfa_rotation_started in [{}], which the next rotate or `rotate --cleanup` removes", self.source()
+                        ),
+                    };
+                    stopped(e.to_string(), &state)
+                }
             })?;
         failpoint::step("rotate-after-create")
             .map_err(|why| KeyError::RotateRefused(why).into())
@@ -203,7 +232,7 @@ impl Rotation<'_> {
                     &new,
                 )
             })
-            .map_err(|error| self.undo_create(&new, &error))?;
+            .map_err(|error| self.undo_create(&new, &current.access_key_id, &error))?;
         self.say(Notice::Info(format!(
             "created access key {} for IAM user {} and saved it in [{}] of {} until it is checked",
             new.access_key_id,
@@ -250,8 +279,30 @@ impl Rotation<'_> {
         Ok(())
     }
 
+    /// Deletes the keys IAM created for the user since `since` (a minute of clock skew
+    /// allowed) that the files do not hold: an earlier run's, whose secret was never saved, so
+    /// nothing can be using them.
+    fn remove_unsaved_keys(&mut self, current: &LongTermKeys, since: i64) -> Result<(), Error> {
+        let keys = self.iam.access_keys(self.signer(), &self.user)?;
+        for key in keys {
+            let unsaved = key.id != current.access_key_id
+                && key.created.is_some_and(|created| created >= since - 60);
+            if !unsaved {
+                continue;
+            }
+            self.iam
+                .delete_access_key(self.signer(), &self.user, &key.id)?;
+            self.say(Notice::Info(format!(
+                "deleted {}, the key the interrupted rotation had IAM create (on {}), whose secret was never saved",
+                key.id,
+                key.created.map(crate::time::human_utc).unwrap_or_default()
+            )));
+        }
+        Ok(())
+    }
+
     /// The save failed: the new key goes again, so that no key exists whose secret nobody has.
-    fn undo_create(&self, new: &LongTermKeys, error: &Error) -> Error {
+    fn undo_create(&self, new: &LongTermKeys, old: &str, error: &Error) -> Error {
         let failed = format!(
             "the new key {} could not be saved in {} ({error})",
             new.access_key_id,
@@ -261,7 +312,10 @@ impl Rotation<'_> {
             .iam
             .delete_access_key(self.signer(), &self.user, &new.access_key_id)
         {
-            Ok(()) => "so it was deleted again: IAM and the files are as before".to_owned(),
+            Ok(()) => {
+                let _ = files::clear(self.settings, self.record_file, old);
+                "so it was deleted again: IAM and the files are as before".to_owned()
+            }
             Err(e) => format!(
                 "and deleting it again failed too ({e}): IAM holds an extra active key nobody has the secret of; delete it with `aws iam delete-access-key --user-name {} --access-key-id {}`; the files are as before",
                 self.user, new.access_key_id
@@ -413,8 +467,15 @@ pub fn cleanup(
         .into());
     }
     let (mut run, current) = start(settings, iam, help, notices, &situation)?;
-    if let Some(RotationRecord::Replaced { old }) = &situation.record {
-        run.retire(old, &current.access_key_id, true)?;
+    match &situation.record {
+        Some(RotationRecord::Replaced { old }) => {
+            run.retire(old, &current.access_key_id, true)?;
+        }
+        Some(RotationRecord::Started { since }) => {
+            run.remove_unsaved_keys(&current, *since)?;
+            files::clear(settings, run.record_file, &current.access_key_id)?;
+        }
+        _ => {}
     }
     let mut deleted = Vec::new();
     for key in run.iam.access_keys(run.signer(), &run.user)? {

@@ -97,7 +97,7 @@ fn check_record(
 ) -> Result<(), Error> {
     let source = &settings.source;
     let fits = match record {
-        None => true,
+        None | Some(RotationRecord::Started { .. }) => true,
         Some(RotationRecord::Pending { old, new }) => {
             *old == keys.access_key_id && new.access_key_id != *old
         }

@@ -191,9 +191,10 @@ impl State {
                     return xml(409, error_xml("iam", "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2"));
                 }
                 let (id, secret) = self.next_keys.pop_front().expect("a new key to give");
-                self.keys.push(Key { id: id.clone(), active: true, created: "2026-01-01T00:00:00Z".into() });
+                let created = mfa_profile::time::rfc3339(crate::harness::now());
+                self.keys.push(Key { id: id.clone(), active: true, created: created.clone() });
                 ok("CreateAccessKey", "iam", &format!(
-                    "<AccessKey><UserName>{USER}</UserName><AccessKeyId>{id}</AccessKeyId><Status>Active</Status><SecretAccessKey>{secret}</SecretAccessKey><CreateDate>2026-01-01T00:00:00Z</CreateDate></AccessKey>"
+                    "<AccessKey><UserName>{USER}</UserName><AccessKeyId>{id}</AccessKeyId><Status>Active</Status><SecretAccessKey>{secret}</SecretAccessKey><CreateDate>{created}</CreateDate></AccessKey>"
                 ))
             }
             "UpdateAccessKey" => match self.keys.iter_mut().find(|k| k.id == key_id) {
@@ -334,6 +335,11 @@ impl FakeAws {
 
     pub fn keys(&self) -> Vec<Key> {
         self.state.lock().unwrap().keys.clone()
+    }
+
+    /// Alice's keys as (id, active).
+    pub fn key_states(&self) -> Vec<(String, bool)> {
+        self.keys().into_iter().map(|k| (k.id, k.active)).collect()
     }
 
     /// The actions called so far, in order.

@@ -102,19 +102,8 @@ fn rotate_rewrites_every_section_holding_the_key_in_both_files_and_nothing_else(
         "who the user is, with the old key; then the new key checked"
     );
     assert_eq!(
-        aws.keys(),
-        [
-            Key {
-                id: OLD.into(),
-                active: false,
-                created: "2025-01-01T00:00:00Z".into()
-            },
-            Key {
-                id: new().0.into(),
-                active: true,
-                created: "2026-01-01T00:00:00Z".into()
-            },
-        ]
+        aws.key_states(),
+        [(OLD.to_owned(), false), (new().0.to_owned(), true)]
     );
     let (Some(before), Some(after)) = (before, readings(&ran.env)) else {
         return;
@@ -304,7 +293,7 @@ fn a_failed_save_deletes_the_new_key_again() {
     let aws = start();
     let ran = Test::in_env(env_with(&credentials(), &config()))
         .args_rotate(&aws, &[])
-        .env("MFA_PROFILE_FAILPOINT", "before-rename")
+        .env("MFA_PROFILE_FAILPOINT", "before-rename#2")
         .status(1)
         .stderr_has(&format!(
             "the new key {} could not be saved in ~/.aws/credentials",
