@@ -52,7 +52,18 @@ pub fn find_device(
     choose: &mut ChooseDevice,
 ) -> Result<MfaSerial, Error> {
     let user = user_of(iam, keys, profile)?;
-    let devices = iam.mfa_devices(Signer::LongTerm(keys), &user)?;
+    find_device_of(iam, keys, &user, profile, choose)
+}
+
+/// [`find_device`] for IAM user `user`, known already.
+pub fn find_device_of(
+    iam: &dyn Iam,
+    keys: &LongTermKeys,
+    user: &str,
+    profile: &ProfileName,
+    choose: &mut ChooseDevice,
+) -> Result<MfaSerial, Error> {
+    let devices = iam.mfa_devices(Signer::LongTerm(keys), user)?;
     let fido = devices.iter().filter(|s| is_fido(s)).count();
     let usable: Vec<String> = devices.into_iter().filter(|s| !is_fido(s)).collect();
     let no_device = |why: String| {
@@ -74,7 +85,7 @@ pub fn find_device(
         }
         1 => usable[0].clone(),
         _ => {
-            let index = choose(&user, &usable)?;
+            let index = choose(user, &usable)?;
             usable.get(index).cloned().ok_or_else(|| {
                 no_device(format!("no device number {} was offered", index + 1))
             })?

@@ -13,7 +13,7 @@ use super::terminal::say;
 use super::terminal::spinner::SpinningSts;
 use super::{endpoint, locate, notice, now};
 use crate::cli::SetupArgs;
-use crate::discover::{find_device, record_serial, user_of};
+use crate::discover::{find_device_of, record_serial, user_of};
 use crate::error::{Error, EXIT_OK};
 use crate::iam::IamEndpoint;
 use crate::input::{check_secret, AccessKeyId, MfaSerial, Region, Span};
@@ -68,7 +68,7 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
         Some(serial) => serial.clone(),
         None => {
             let mut choose = super::iam::choose_device(source, run.answers == Answers::Terminal);
-            find_device(&iam, &keys, source, &mut choose)?
+            find_device_of(&iam, &keys, &user, source, &mut choose)?
         }
     };
     write_source_keys(&run.files.credentials, source, &keys)?;
