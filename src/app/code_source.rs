@@ -46,7 +46,7 @@ impl CodeSource for ProcessCodes {
         let allow_insecure = request
             .sts_endpoint
             .is_some_and(|e| e.url.is_plain_http() && !e.url.is_loopback());
-        let endpoint = super::iam::iam_endpoint(None, allow_insecure)?;
+        let endpoint = super::iam::refresh_endpoint(allow_insecure)?;
         super::notice(Notice::Info(format!(
             "[{}] names no MFA device (mfa_serial); looking for it in IAM",
             request.source

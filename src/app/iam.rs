@@ -14,6 +14,24 @@ use crate::key_error::KeyError;
 use crate::notice::Notice;
 use crate::profile::ProfileName;
 
+/// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
+/// missing MFA device in IAM): set once by `rotate` and `setup`.
+static CHOSEN: std::sync::OnceLock<Option<IamEndpoint>> = std::sync::OnceLock::new();
+
+/// Makes `endpoint` the IAM endpoint of this process's refreshes.
+pub(super) fn use_for_refreshes(endpoint: Option<IamEndpoint>) {
+    let _ = CHOSEN.set(endpoint);
+}
+
+/// The IAM endpoint of a refresh: the command's choice when it made one, else as
+/// [`iam_endpoint`] chooses without a flag.
+pub(super) fn refresh_endpoint(allow_insecure: bool) -> Result<Option<IamEndpoint>, Error> {
+    match CHOSEN.get() {
+        Some(chosen) => Ok(chosen.clone()),
+        None => iam_endpoint(None, allow_insecure),
+    }
+}
+
 /// The IAM endpoint: `flag`, else `AWS_ENDPOINT_URL_IAM`, else IAM's own; said when it is not
 /// an AWS host.
 pub(super) fn iam_endpoint(

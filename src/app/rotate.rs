@@ -37,6 +37,7 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
         args.iam.iam_endpoint_url.as_ref(),
         args.iam.allow_insecure_endpoint,
     )?;
+    super::iam::use_for_refreshes(iam_endpoint.clone());
     let region = region_of(&files, &args.source, &args.iam)?;
     let iam = super::iam::client(
         &region,

@@ -51,6 +51,7 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
         )?,
         answers: Answers::detect(),
     };
+    super::iam::use_for_refreshes(run.iam.clone());
     let docs = SharedDocuments::read(&run.files)?;
     if let Some(pair) = run.migration(&docs)? {
         drop(docs);

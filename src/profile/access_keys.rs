@@ -153,16 +153,17 @@ pub fn read_record(section: &Section) -> Result<Option<RotationRecord>, &'static
 /// Records in section `id` that IAM is being asked for a new key at `since`.
 pub fn write_started(doc: &mut Document, id: SectionId, since: i64) {
     doc.section_mut(id)
-        .set(MFA_ROTATION_STARTED, &crate::time::rfc3339(since));
+        .set_first(MFA_ROTATION_STARTED, &crate::time::rfc3339(since));
 }
 
-/// Records in section `id` that `new` is replacing `old` (appended after its last key).
+/// Records in section `id` that `new` is replacing `old`. The record's lines go first in the
+/// section, so that the section's last line (and a missing final newline) stays as it is.
 pub fn write_pending(doc: &mut Document, id: SectionId, new: &LongTermKeys, old: &str) {
     let mut section = doc.section_mut(id);
     section.remove(MFA_ROTATION_STARTED);
-    section.set(MFA_OLD_ACCESS_KEY_ID, old);
-    section.set(MFA_NEW_ACCESS_KEY_ID, &new.access_key_id);
-    section.set(MFA_NEW_SECRET_ACCESS_KEY, new.secret_access_key.expose());
+    section.set_first(MFA_NEW_SECRET_ACCESS_KEY, new.secret_access_key.expose());
+    section.set_first(MFA_NEW_ACCESS_KEY_ID, &new.access_key_id);
+    section.set_first(MFA_OLD_ACCESS_KEY_ID, old);
 }
 
 /// Records in section `id` that the new key is in use: only the old key's id stays.
@@ -214,7 +215,7 @@ mod tests {
         ));
         write_pending(&mut doc, source, &keys("AKIANEW", "new"), "AKIAOLD");
         let pending = doc.render();
-        assert!(pending.contains("region=eu\r\nmfa_old_access_key_id=AKIAOLD\r\nmfa_new_access_key_id=AKIANEW\r\nmfa_new_secret_access_key=new\r\n\r\n[copy]"), "{pending}");
+        assert!(pending.contains("[default]\r\nmfa_old_access_key_id=AKIAOLD\r\nmfa_new_access_key_id=AKIANEW\r\nmfa_new_secret_access_key=new\r\nAWS_ACCESS_KEY_ID=AKIAOLD\r\n"), "{pending}");
         assert!(matches!(
             read_record(&doc.section(source)).unwrap(),
             Some(RotationRecord::Pending { new, old }) if new.access_key_id == "AKIANEW" && old == "AKIAOLD"

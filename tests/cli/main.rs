@@ -23,6 +23,8 @@ mod refresh_moto;
 mod reliability;
 mod rotate;
 mod rotate_crash;
+mod rotate_moto;
+mod rotate_torture;
 mod setup;
 mod skip_status;
 mod sts_answers;

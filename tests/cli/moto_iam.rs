@@ -17,6 +17,10 @@ if command == "create":
         iam.enable_mfa_device(UserName=user, SerialNumber=device["SerialNumber"],
                               AuthenticationCode1="123456", AuthenticationCode2="654321")
     print(json.dumps([key["AccessKeyId"], key["SecretAccessKey"]]))
+elif command == "add-inactive-key":
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.update_access_key(UserName=user, AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    print(json.dumps([key["AccessKeyId"], key["SecretAccessKey"]]))
 elif command == "keys":
     keys = iam.list_access_keys(UserName=user)["AccessKeyMetadata"]
     print(json.dumps([[k["AccessKeyId"], k["Status"] == "Active"] for k in keys]))
@@ -45,6 +49,12 @@ pub fn create_user(moto: &Moto, user: &str, devices: &[&str]) -> Option<(String,
         value[0].as_str().unwrap().to_owned(),
         value[1].as_str().unwrap().to_owned(),
     ))
+}
+
+/// Gives `user` a second, inactive key; its id.
+pub fn add_inactive_key(moto: &Moto, user: &str) -> String {
+    let value = boto(moto, &["add-inactive-key", user]).expect("python3");
+    value[0].as_str().unwrap().to_owned()
 }
 
 /// `user`'s keys as (id, active), in IAM's order.

@@ -216,7 +216,7 @@ fn a_new_key_that_does_not_work_stays_saved_and_a_second_run_finishes() {
         .run();
     let pending = ran.env.read_credentials_text();
     assert!(
-        pending.contains(&format!("region=eu-west-1\r\nmfa_old_access_key_id={OLD}\r\nmfa_new_access_key_id={}\r\nmfa_new_secret_access_key={}\r\n\r\n[backup]", new().0, new().1)),
+        pending.contains(&format!("[default]\r\nmfa_old_access_key_id={OLD}\r\nmfa_new_access_key_id={}\r\nmfa_new_secret_access_key={}\r\nAWS_ACCESS_KEY_ID={OLD}\r\n", new().0, new().1)),
         "{pending}"
     );
     assert_eq!(
@@ -256,7 +256,8 @@ fn a_denied_deactivation_leaves_the_new_key_in_use_and_a_second_run_retires_the_
     let text = ran.env.read_credentials_text();
     assert!(
         text.contains(&format!(
-            "region=eu-west-1\r\nmfa_old_access_key_id={OLD}\r\n\r\n[backup]"
+            "[default]\r\nmfa_old_access_key_id={OLD}\r\naws_access_key_id={}\r\n",
+            new().0
         )),
         "{text}"
     );
