@@ -29,7 +29,7 @@ fn rotate_against_moto_at_the_two_key_limit_from_a_source_without_a_serial() {
         .stderr_has(&format!(
             "deleted the inactive access key {inactive} of IAM user gina"
         ))
-        .stderr_has(&format!("which is deleted"))
+        .stderr_has("which is deleted")
         .run();
     ran.out.assert_silent_about(&secret);
     let text = ran.env.read_credentials_text();
