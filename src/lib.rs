@@ -10,9 +10,12 @@
 //!   replace);
 //! - [`profile`]: AWS meaning on top of the editor (names, header rules, the target, the
 //!   source, where the files are);
-//! - [`sts`]: the one place that talks to STS, behind a trait;
+//! - [`sts`]: the one place that talks to STS, behind a trait; [`iam`]: the one place that
+//!   talks to IAM (and GetCallerIdentity), behind a trait;
 //! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
 //!   other commands decide and print;
+//! - the long-term keys: [`rotate`], [`discover`] (the MFA device found in IAM), [`setup`],
+//!   [`key_status`], [`process_keys`] (a `credential_process`'s keys), [`key_error`];
 //! - [`error`]: the error of a command and its exit code;
 //! - [`fuzzing`]: the properties the fuzz targets check, replayed by the tests;
 //! - [`cli`] and [`app`]: the command line and the process around the core (environment,
