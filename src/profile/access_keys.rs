@@ -264,6 +264,19 @@ mod tests {
     }
 
     #[test]
+    fn a_record_never_shows_its_secret() {
+        let record = RotationRecord::Pending {
+            new: keys("AKIANEW", "newSecretEXAMPLEKEY"),
+            old: "AKIAOLD".into(),
+        };
+        let shown = format!("{record:?}");
+        assert!(
+            shown.contains("AKIANEW") && !shown.contains("newSecretEXAMPLEKEY"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn half_a_record_is_named() {
         let doc = Document::parse(b"[a]\nmfa_new_access_key_id = AKIANEW\n").unwrap();
         let section = doc.sections().next().unwrap();
