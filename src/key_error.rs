@@ -29,6 +29,14 @@ pub enum KeyError {
         /// What IAM lists, and what to do.
         why: String,
     },
+    /// The source names no device, and IAM could not be asked for it.
+    #[error("no MFA device for [{profile}]: it names none, and looking for one in IAM failed ({why}); pass --serial-number ARN, or set it once with `aws configure set mfa_serial arn:aws:iam::ACCOUNT_ID:mfa/DEVICE --profile {profile}`")]
+    NoDeviceFound {
+        /// The source profile.
+        profile: String,
+        /// Why IAM gave no answer.
+        why: String,
+    },
     /// Several devices and nobody to choose.
     #[error("IAM user {user} of [{profile}] has {count} MFA devices ({devices}); pass --serial-number with one, or run in a terminal to choose")]
     DeviceChoice {
@@ -110,6 +118,7 @@ impl KeyError {
             | KeyError::RotateRefused(_) => EXIT_FAILURE,
             KeyError::NotAUser { .. }
             | KeyError::NoDevice { .. }
+            | KeyError::NoDeviceFound { .. }
             | KeyError::DeviceChoice { .. }
             | KeyError::ProcessOutput { .. }
             | KeyError::InsecureEndpoint { .. }

@@ -98,7 +98,15 @@ pub(super) fn plan_finding_device(
         region: &region,
         sts_endpoint: settings.endpoint.as_ref(),
     };
-    let Some(serial) = codes.find_device(&request)? else {
+    let found = codes.find_device(&request).map_err(|error| match error {
+        Error::Iam(why) => KeyError::NoDeviceFound {
+            profile: source.to_string(),
+            why: why.to_string(),
+        }
+        .into(),
+        other => other,
+    })?;
+    let Some(serial) = found else {
         return Err(Error::NoSerial {
             profile: source.to_string(),
         });

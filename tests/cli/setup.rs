@@ -175,7 +175,6 @@ fn setup_refuses_a_source_that_has_credentials() {
         .credentials(&original)
         .args(["setup"])
         .args(aws.endpoints())
-        .stdin(format!("{OLD}\n{OLD_SECRET}\n"))
         .status(2)
         .stderr_has("[default] already holds credentials in ~/.aws/credentials; `mfa-profile rotate -s default` replaces its key, or choose another name with -s")
         .run();
