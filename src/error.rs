@@ -222,6 +222,12 @@ pub enum Error {
     /// The man page could not be rendered.
     #[error("cannot render the man page: {0}")]
     Man(std::io::Error),
+    /// IAM (or GetCallerIdentity) gave no answer.
+    #[error(transparent)]
+    Iam(#[from] crate::iam::IamError),
+    /// Work on the long-term keys or the MFA device stopped.
+    #[error(transparent)]
+    Key(#[from] crate::key_error::KeyError),
 }
 
 impl Error {
@@ -239,6 +245,8 @@ impl Error {
             | Error::Output(_)
             | Error::Man(_) => EXIT_FAILURE,
             Error::Exec { code, .. } => *code,
+            Error::Iam(_) => EXIT_FAILURE,
+            Error::Key(error) => error.exit_code(),
             Error::ClosedPipe => EXIT_OK,
             Error::Input(_)
             | Error::ProfileValue { .. }

@@ -10,9 +10,12 @@
 //!   replace);
 //! - [`profile`]: AWS meaning on top of the editor (names, header rules, the target, the
 //!   source, where the files are);
-//! - [`sts`]: the one place that talks to STS, behind a trait;
+//! - [`sts`]: the one place that talks to STS, behind a trait; [`iam`]: the one place that
+//!   talks to IAM (and GetCallerIdentity), behind a trait;
 //! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
 //!   other commands decide and print;
+//! - the long-term keys: [`rotate`], [`discover`] (the MFA device found in IAM), [`setup`],
+//!   [`key_status`], [`process_keys`] (a `credential_process`'s keys), [`key_error`];
 //! - [`error`]: the error of a command and its exit code;
 //! - [`fuzzing`]: the properties the fuzz targets check, replayed by the tests;
 //! - [`cli`] and [`app`]: the command line and the process around the core (environment,
@@ -21,20 +24,27 @@
 pub mod app;
 pub mod cli;
 pub mod device;
+pub mod discover;
 pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod fsio;
 pub mod fuzzing;
 pub mod handout;
+pub mod iam;
 pub mod ini;
 pub mod input;
+pub mod key_error;
+pub mod key_status;
 pub mod keys;
 pub mod notice;
 pub mod plain;
+pub mod process_keys;
 pub mod profile;
 pub mod prune;
 pub mod refresh;
+pub mod rotate;
+pub mod setup;
 pub mod status;
 pub mod sts;
 pub mod suggest;

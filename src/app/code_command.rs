@@ -51,8 +51,31 @@ fn run_code_command(command: &str, limits: Limits, own_group: bool) -> Result<Mf
         command: command.to_owned(),
         problem,
     };
-    let mut child = spawn(command, own_group)
-        .map_err(|e| failed(format!("cannot be run: {}", crate::plain::io_error(&e))))?;
+    let output = run_bounded(command, limits, own_group, Stdio::inherit()).map_err(failed)?;
+    first_six_digits(&String::from_utf8_lossy(&output))
+        .ok_or_else(|| failed("printed no six-digit code on its standard output".into()))
+}
+
+/// Runs `command` (a command the user configured) with `sh -c`, as the code command is run:
+/// `stdin` for its standard input, its standard error shown as it comes, stopped past the
+/// limits. Its standard output, or what went wrong (a phrase to follow the command's name).
+pub(super) fn run_user_command(command: &str, stdin: Stdio) -> Result<Vec<u8>, String> {
+    run_bounded(
+        command,
+        Limits::DOCUMENTED,
+        !has_controlling_terminal(),
+        stdin,
+    )
+}
+
+fn run_bounded(
+    command: &str,
+    limits: Limits,
+    own_group: bool,
+    stdin: Stdio,
+) -> Result<Vec<u8>, String> {
+    let mut child = spawn(command, own_group, stdin)
+        .map_err(|e| format!("cannot be run: {}", crate::plain::io_error(&e)))?;
     let deadline = Instant::now() + limits.timeout;
     let stdout = read_bounded(child.stdout.take(), limits.max_output);
     let stderr = Tee::start(child.stderr.take());
@@ -60,19 +83,19 @@ fn run_code_command(command: &str, limits: Limits, own_group: bool) -> Result<Mf
         Ok(Some(output)) => output,
         Ok(None) => {
             stop(&mut child);
-            return Err(failed(format!(
-                "printed more than {} KiB on its standard output and was stopped; it should print the code",
+            return Err(format!(
+                "printed more than {} KiB on its standard output and was stopped",
                 limits.max_output >> 10
-            )));
+            ));
         }
         Err(_) => {
             stop(&mut child);
-            return Err(failed(timed_out(limits.timeout)));
+            return Err(timed_out(limits.timeout));
         }
     };
     let Some(status) = wait_until(&mut child, deadline) else {
         stop(&mut child);
-        return Err(failed(timed_out(limits.timeout)));
+        return Err(timed_out(limits.timeout));
     };
     let said = stderr.tail();
     if !status.success() {
@@ -85,10 +108,9 @@ fn run_code_command(command: &str, limits: Limits, own_group: bool) -> Result<Mf
         } else {
             format!(": {said}")
         };
-        return Err(failed(format!("failed ({status}){said}")));
+        return Err(format!("failed ({status}){said}"));
     }
-    first_six_digits(&String::from_utf8_lossy(&output))
-        .ok_or_else(|| failed("printed no six-digit code on its standard output".into()))
+    Ok(output)
 }
 
 fn timed_out(timeout: Duration) -> String {
@@ -100,12 +122,12 @@ fn timed_out(timeout: Duration) -> String {
 
 /// Starts `sh -c command`, in a process group of its own if `own_group`.
 #[cfg(unix)]
-fn spawn(command: &str, own_group: bool) -> std::io::Result<Child> {
+fn spawn(command: &str, own_group: bool, stdin: Stdio) -> std::io::Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(command)
-        .stdin(Stdio::inherit())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if own_group {
@@ -118,12 +140,12 @@ fn spawn(command: &str, own_group: bool) -> std::io::Result<Child> {
 /// and quoting it as one argument (as Rust does for ordinary programs) would change its
 /// meaning.
 #[cfg(windows)]
-fn spawn(command: &str, _own_group: bool) -> std::io::Result<Child> {
+fn spawn(command: &str, _own_group: bool, stdin: Stdio) -> std::io::Result<Child> {
     use std::os::windows::process::CommandExt;
     Command::new("cmd")
         .arg("/C")
         .raw_arg(command)
-        .stdin(Stdio::inherit())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -1,20 +1,25 @@
 //! The MFA code for a refresh, from the first source that has one: the argument, the code
 //! command (`--code-command`, else the source's `mfa_process`), standard input, a prompt on
-//! the terminal or in a desktop dialog (`--prompt`, else the source's `mfa_prompt`).
+//! the terminal or in a desktop dialog (`--prompt`, else the source's `mfa_prompt`); and what
+//! else a refresh asks of this process: a source's `credential_process` run for its keys, the
+//! MFA device of a source that names none looked for in IAM.
 //!
 //! Invariant: a code command runs only when no code was given; nobody is asked with
 //! `--no-input`, and when a code is needed and nothing can give one the error says what to
 //! run (exit 4); a code of a 30 s window the device already used is never handed on: the next
 //! window is waited for where a new code can then be had (a code command, a prompt), and
 //! refused at once where it cannot (a code given on the command line or piped in, with nobody
-//! to ask).
+//! to ask); a device is chosen on standard input only when it is a terminal and the code would
+//! be read there too.
 
 use super::code_command::code_from_command;
 use super::terminal::countdown::{wait_until, Watcher};
 use super::terminal::prompt::{open_terminal, read_code, CodeInput};
 use crate::error::Error;
-use crate::input::{MfaCode, PromptKind};
-use crate::refresh::{CodeRequest, CodeSource};
+use crate::input::{MfaCode, MfaSerial, PromptKind};
+use crate::keys::LongTermKeys;
+use crate::notice::Notice;
+use crate::refresh::{CodeRequest, CodeSource, DeviceRequest, KeysRequest};
 use crate::time;
 use std::io::IsTerminal;
 
@@ -143,6 +148,31 @@ impl CodeSource for ProcessCodes {
             self.wait_for_next_window(request, at);
         }
         self.ask(request, asker)
+    }
+
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
+        super::key_process::keys_from_process(request)
+    }
+
+    fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
+        // A plain-http STS endpoint off this machine can only have been allowed with
+        // --allow-insecure-endpoint, which then covers IAM too.
+        let allow_insecure = request
+            .sts_endpoint
+            .is_some_and(|e| e.url.is_plain_http() && !e.url.is_loopback());
+        let endpoint = super::iam::refresh_endpoint(allow_insecure)?;
+        super::notice(Notice::Info(format!(
+            "[{}] names no MFA device (mfa_serial); looking for it in IAM",
+            request.source
+        )));
+        let iam = super::iam::client(
+            request.region,
+            request.sts_endpoint.map(|e| &e.url),
+            endpoint.as_ref(),
+        );
+        let mut choose =
+            super::iam::choose_device(request.source, self.input == CodeInput::Terminal);
+        crate::discover::find_device(&iam, request.keys, request.source, &mut choose).map(Some)
     }
 }
 

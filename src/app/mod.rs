@@ -13,8 +13,13 @@ mod exec;
 mod export;
 mod generate;
 mod handout;
+mod iam;
+mod key_process;
+mod key_status;
 mod prune;
 mod refresh;
+mod rotate;
+mod setup;
 mod status;
 mod terminal;
 
@@ -60,6 +65,8 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Prune(args)) => prune::run(&args),
         Some(Command::Completions(args)) => generate::completions(&args),
         Some(Command::Man(args)) => generate::man(&args),
+        Some(Command::Rotate(args)) => rotate::run(&args),
+        Some(Command::Setup(args)) => setup::run(&args),
         None => refresh::run(&cli.refresh),
     }
 }

@@ -25,6 +25,9 @@ const SHADOWING: [&str; 3] = [
 ];
 
 pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
+    if args.keys {
+        return super::key_status::run(args);
+    }
     let files = locate(
         args.credentials_file.as_deref(),
         args.config_file.as_deref(),

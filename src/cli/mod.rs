@@ -76,10 +76,106 @@ pub enum Command {
     /// Remove the targets whose session has expired (only sections mfa-profile wrote, never
     /// long-term keys); every other byte of the file stays.
     Prune(PruneArgs),
+    /// Replace a source's long-term access key with a new one, in IAM and in every section of
+    /// both files that holds it; finishes a rotation that stopped.
+    #[command(after_help = ROTATE_AFTER_HELP)]
+    Rotate(RotateArgs),
+    /// First run for a new IAM user: paste the access key and secret, find the MFA device,
+    /// write the source profile, and refresh once to prove it.
+    Setup(SetupArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
     Man(ManArgs),
+}
+
+const ROTATE_AFTER_HELP: &str = "\
+Order: ListAccessKeys (at IAM's limit of two keys, an inactive other key is deleted with --yes
+or when you agree on the terminal) -> CreateAccessKey -> the new key saved in the source's
+section (mfa_new_access_key_id) -> checked with GetCallerIdentity until it works -> written
+into every section of both files holding the old key -> the old key made Inactive (deleted
+with --delete) -> the record removed. A rotation that stopped says what state IAM and the files
+are in; running rotate again finishes it. The IAM calls use an MFA session of the source
+(a managed target's, refreshed with a code when needed).";
+
+/// Options shared by the commands that call IAM.
+#[derive(Debug, Args, Clone)]
+pub struct IamArgs {
+    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+    /// Region of the calls [default: region of the source profile, else us-east-1].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<Region>,
+    /// STS endpoint URL (GetSessionToken, GetCallerIdentity) [default: AWS_ENDPOINT_URL_STS,
+    /// else STS's own]. Plain http:// only to this machine unless --allow-insecure-endpoint.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<EndpointUrl>,
+    /// IAM endpoint URL [default: AWS_ENDPOINT_URL_IAM, else IAM's own; the general
+    /// AWS_ENDPOINT_URL is not used]. Plain http:// only to this machine unless
+    /// --allow-insecure-endpoint.
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint_url: Option<EndpointUrl>,
+    /// Allow plain http:// STS and IAM endpoints on another machine: sessions and keys then
+    /// cross the network in clear text.
+    #[arg(long)]
+    pub allow_insecure_endpoint: bool,
+    /// Command printing the MFA code, when a session must be refreshed [default: mfa_process
+    /// of the source profile, else ask on the terminal].
+    #[arg(long, value_name = "COMMAND")]
+    pub code_command: Option<String>,
+}
+
+/// Options of `rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The source profile whose key is rotated.
+    #[arg(short, long, value_name = "PROFILE", default_value = "default")]
+    pub source: ProfileName,
+    /// The target whose MFA session signs the IAM calls [default: a target managed from the
+    /// source, else mfa for default, SOURCE-mfa otherwise].
+    #[arg(short, long, value_name = "PROFILE")]
+    pub target: Option<ProfileName>,
+    /// Delete the old key once it is inactive (instead of leaving it inactive).
+    #[arg(long)]
+    pub delete: bool,
+    /// Delete the inactive keys of the source's IAM user (the old key a rotation left
+    /// inactive); rotate nothing.
+    #[arg(long, conflicts_with = "delete")]
+    pub cleanup: bool,
+    /// At IAM's limit of two keys, delete the other key without asking when it is inactive.
+    #[arg(short, long)]
+    pub yes: bool,
+    /// How long to wait for the new key to work (new keys take seconds to reach every AWS
+    /// endpoint).
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub wait: Span,
+    /// Shared options.
+    #[command(flatten)]
+    pub iam: IamArgs,
+}
+
+/// Options of `setup`.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// The source profile to create.
+    #[arg(short, long, value_name = "PROFILE", default_value = "default")]
+    pub source: ProfileName,
+    /// The target of the first refresh [default: mfa for default, SOURCE-mfa otherwise].
+    #[arg(short, long, value_name = "PROFILE")]
+    pub target: Option<ProfileName>,
+    /// MFA device: ARN or hardware serial [default: found in IAM].
+    #[arg(long, value_name = "SERIAL")]
+    pub serial_number: Option<MfaSerial>,
+    /// Answer yes: migrate an aws-mfa layout when one is found.
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Shared options.
+    #[command(flatten)]
+    pub iam: IamArgs,
 }
 
 /// What `exec --help` says after the options: the variables it removes.
@@ -265,6 +361,22 @@ pub struct StatusArgs {
     /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
+    /// List each source's long-term access key instead: its age, its last use and whether it
+    /// is due for rotation (asks IAM; uses a valid session of the source when there is one).
+    #[arg(long)]
+    pub keys: bool,
+    /// With --keys: keys older than this many days are due for rotation.
+    #[arg(long, value_name = "DAYS", default_value_t = 90, requires = "keys")]
+    pub max_key_age: u32,
+    /// With --keys: STS endpoint URL [default: AWS_ENDPOINT_URL_STS, else STS's own].
+    #[arg(long, value_name = "URL", requires = "keys")]
+    pub endpoint_url: Option<EndpointUrl>,
+    /// With --keys: IAM endpoint URL [default: AWS_ENDPOINT_URL_IAM, else IAM's own].
+    #[arg(long, value_name = "URL", requires = "keys")]
+    pub iam_endpoint_url: Option<EndpointUrl>,
+    /// With --keys: allow plain http:// endpoints on another machine.
+    #[arg(long, requires = "keys")]
+    pub allow_insecure_endpoint: bool,
 }
 
 /// Options of a refresh.

@@ -301,6 +301,40 @@ impl SectionMut<'_> {
         }
     }
 
+    /// Sets `key` to `value` like [`SectionMut::set`], but a missing key goes first, right
+    /// after the header: the section's last line, and so a missing final newline, stays as it
+    /// is, and removing the line later gives back the bytes from before.
+    ///
+    /// # Panics
+    /// When `value` holds a line break.
+    pub fn set_first(&mut self, key: &str, value: &str) {
+        let end = self.doc.section_end(self.header + 1);
+        if self.find(key, end).is_some() {
+            return self.set(key, value);
+        }
+        let separator = self.separator(end);
+        self.doc
+            .insert_line(Some(self.header), format!("{key}{separator}{value}"));
+    }
+
+    /// Removes every line of `key` (matched case-insensitively) with its continuation lines.
+    /// Returns how many entries went. Removing a line an edit added gives back the bytes from
+    /// before that edit.
+    pub fn remove(&mut self, key: &str) -> usize {
+        let mut removed = 0;
+        loop {
+            let end = self.doc.section_end(self.header + 1);
+            let Some(index) = self.find(key, end) else {
+                return removed;
+            };
+            for line in self.doc.continuation(index).into_iter().rev() {
+                self.doc.remove_line(line);
+            }
+            self.doc.remove_line(index);
+            removed += 1;
+        }
+    }
+
     /// Replaces the header line with `text`, which must name the same section for the SDKs
     /// (e.g. `[mfa] ;note` for `[mfa];note`).
     ///
@@ -430,6 +464,41 @@ mod tests {
         let mut out = String::new();
         b.render_into(&mut out);
         assert_eq!(out, "[ b ] ; note\nx=y\n\n");
+    }
+
+    #[test]
+    fn remove_takes_every_line_of_a_key_and_undoes_an_insert() {
+        for input in [
+            "[a]\r\nk=1\r\n# note\r\n[b]\r\nx=1\r\n",
+            "[a]\nk = 1\n\n[b]\n",
+        ] {
+            let mut doc = Document::parse(input.as_bytes()).unwrap();
+            let id = doc.sections().next().unwrap().id();
+            doc.section_mut(id).set("mfa_new", "v");
+            doc.section_mut(id).set("mfa_old", "w");
+            assert_ne!(doc.render(), input);
+            assert_eq!(doc.section_mut(id).remove("MFA_NEW"), 1);
+            assert_eq!(doc.section_mut(id).remove("mfa_old"), 1);
+            assert_eq!(doc.render(), input);
+        }
+        for input in ["[a]\nk = 1", "[a]\r\nk=1\r\n[b]\r\n"] {
+            let mut doc = Document::parse(input.as_bytes()).unwrap();
+            let id = doc.sections().next().unwrap().id();
+            doc.section_mut(id).set_first("mfa_new", "v");
+            let expected = if input.contains('\r') {
+                "[a]\r\nmfa_new=v\r\nk=1"
+            } else {
+                "[a]\nmfa_new = v\nk = 1"
+            };
+            assert!(doc.render().starts_with(expected), "{}", doc.render());
+            doc.section_mut(id).remove("mfa_new");
+            assert_eq!(doc.render(), input, "a missing final newline stays missing");
+        }
+        let mut doc = Document::parse(b"[a]\nK=1\n  more\nx=2\nk=3\n[b]\nk=4\n").unwrap();
+        let id = doc.sections().next().unwrap().id();
+        assert_eq!(doc.section_mut(id).remove("k"), 2);
+        assert_eq!(doc.section_mut(id).remove("k"), 0);
+        assert_eq!(doc.render(), "[a]\nx=2\n[b]\nk=4\n");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Invariant: a value of one of these types satisfies what STS (or the SDKs) accept for it;
 //! the core never re-checks, and no parse error repeats what a secret could have been.
 
+mod access_key;
 mod code;
 mod duration;
 mod endpoint;
@@ -13,6 +14,7 @@ mod region;
 mod role;
 mod serial;
 
+pub use access_key::{check_secret, AccessKeyId, MAX_SECRET_LEN};
 pub use code::MfaCode;
 pub use duration::{SessionDuration, Span, MAX_DURATION, MAX_ROLE_DURATION, MIN_DURATION};
 pub use endpoint::EndpointUrl;
@@ -62,6 +64,18 @@ pub enum InputError {
     /// Not a prompt kind.
     #[error("prompt `{0}` is not terminal or gui")]
     Prompt(String),
+    /// Not a long-term access key id.
+    #[error("`{0}` is not an IAM user's access key id (AKIA and upper-case letters and digits, 20 today)")]
+    AccessKeyId(String),
+    /// A session's access key id where long-term keys are needed.
+    #[error("`{0}` is the access key id of a session (ASIA...), not an IAM user's long-term key (AKIA...)")]
+    SessionKeyId(String),
+    /// Not a secret access key; the value is not repeated.
+    #[error("the secret access key ({length} characters) is not 1 to 128 of A-Z a-z 0-9 + / =")]
+    Secret {
+        /// Its length in characters.
+        length: usize,
+    },
     /// A duration STS does not grant.
     #[error("duration {shown} is outside what STS grants {what}: {range}")]
     DurationOutOfRange {

@@ -6,6 +6,7 @@
 //! functions refuse with the line (a [`Refusal`]) instead of guessing; an edit touches only the
 //! target section's managed keys (and appends the section when it is missing).
 
+mod access_keys;
 mod config_file;
 mod credentials_file;
 mod files;
@@ -17,6 +18,11 @@ mod readers;
 pub mod source;
 mod target;
 
+pub use access_keys::{
+    check_lines_of, clear_record, key_sections, read_record, replace_key, source_key_section,
+    write_pending, write_replaced, write_started, RotationRecord, MFA_NEW_ACCESS_KEY_ID,
+    MFA_NEW_SECRET_ACCESS_KEY, MFA_OLD_ACCESS_KEY_ID, MFA_ROTATION_STARTED,
+};
 pub use config_file::add_region;
 pub use credentials_file::{write_session, RecordedRole, SessionEntries};
 pub use files::{read_document, ReadError, SharedDocuments};
@@ -28,7 +34,7 @@ pub use managed::{
 };
 pub use name::{NameError, ProfileName};
 pub use readers::{unreadable, Reader, Unreadable};
-pub use source::{ProfileSet, SharedFiles, SourceError, SourceProfile};
+pub use source::{ProfileSet, SharedFiles, SourceError, SourceKeys, SourceProfile};
 pub use target::{
     defaults_give_a_security_token, inspect_target, js_header_fix, locate_target, TargetSummary,
 };

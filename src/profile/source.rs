@@ -60,12 +60,22 @@ impl SharedFiles {
     }
 }
 
+/// Where the source profile's long-term keys are.
+#[derive(Clone, Debug)]
+pub enum SourceKeys {
+    /// In the files.
+    Stored(LongTermKeys),
+    /// Printed by the profile's `credential_process` (a password manager, a keychain), run
+    /// only when they are needed and never written anywhere.
+    Process(String),
+}
+
 /// What a refresh takes from the source profile, as found there (the refresh parses each
 /// setting into its typed input).
 #[derive(Clone, Debug)]
 pub struct SourceProfile {
-    /// The long-term keys.
-    pub keys: LongTermKeys,
+    /// The long-term keys, or the command that prints them.
+    pub keys: SourceKeys,
     /// `mfa_serial`, from either file.
     pub mfa_serial: Option<String>,
     /// `duration_seconds`, unparsed.
@@ -116,7 +126,7 @@ pub enum SourceError {
     #[error("source profile [{0}] is in neither the credentials nor the config file; {1}")]
     MissingAmong(String, String),
     /// The profile has no access key.
-    #[error("source profile [{0}] has no aws_access_key_id; mfa-profile needs an IAM user's long-term access keys there")]
+    #[error("source profile [{0}] has no aws_access_key_id (nor a credential_process printing one); mfa-profile needs an IAM user's long-term access keys there")]
     NoKeys(String),
     /// Access key without secret.
     #[error("source profile [{0}] has aws_access_key_id but no aws_secret_access_key")]
@@ -147,48 +157,30 @@ pub fn source_profile(
             "holds temporary credentials (it has aws_session_token)",
         ));
     }
-    let Some(access_key_id) = profile.get(ACCESS_KEY_ID) else {
-        let indirect = [
-            ("role_arn", "assumes a role (role_arn)"),
-            (
-                "credential_process",
-                "gets its credentials from credential_process",
-            ),
-            (
-                "sso_session",
-                "signs in with IAM Identity Center (sso_session)",
-            ),
-            (
-                "sso_start_url",
-                "signs in with IAM Identity Center (sso_start_url)",
-            ),
-            (
-                "web_identity_token_file",
-                "uses web identity (web_identity_token_file)",
-            ),
-        ];
-        return Err(
-            match indirect.iter().find(|(key, _)| profile.get(key).is_some()) {
-                Some((_, how)) => SourceError::Temporary(owned(), how),
-                None => SourceError::NoKeys(owned()),
-            },
-        );
-    };
-    let secret = profile
-        .get(SECRET_ACCESS_KEY)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| SourceError::NoSecret(owned()))?;
     let setting = |key: &str| {
         profile
             .get(key)
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     };
-    Ok(SourceProfile {
-        keys: LongTermKeys {
+    let process = || setting("credential_process").filter(|_| profile.get("role_arn").is_none());
+    let keys = match (profile.get(ACCESS_KEY_ID), process()) {
+        (Some(access_key_id), _) => SourceKeys::Stored(LongTermKeys {
             access_key_id: access_key_id.to_owned(),
-            secret_access_key: Secret::new(secret),
-        },
+            secret_access_key: Secret::new(
+                profile
+                    .get(SECRET_ACCESS_KEY)
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| SourceError::NoSecret(owned()))?,
+            ),
+        }),
+        (None, Some(command)) => SourceKeys::Process(command),
+        (None, None) => {
+            return Err(indirect_source(profile, owned()));
+        }
+    };
+    Ok(SourceProfile {
+        keys,
         mfa_serial: setting("mfa_serial"),
         duration_seconds: setting("duration_seconds"),
         region: setting("region"),
@@ -199,6 +191,29 @@ pub fn source_profile(
         services: setting("services"),
         ignore_configured_endpoint_urls: setting("ignore_configured_endpoint_urls"),
     })
+}
+
+/// Why a profile with neither keys nor a `credential_process` cannot be a source.
+fn indirect_source(profile: &aws_config::profile::Profile, name: String) -> SourceError {
+    let indirect = [
+        ("role_arn", "assumes a role (role_arn)"),
+        (
+            "sso_session",
+            "signs in with IAM Identity Center (sso_session)",
+        ),
+        (
+            "sso_start_url",
+            "signs in with IAM Identity Center (sso_start_url)",
+        ),
+        (
+            "web_identity_token_file",
+            "uses web identity (web_identity_token_file)",
+        ),
+    ];
+    match indirect.iter().find(|(key, _)| profile.get(key).is_some()) {
+        Some((_, how)) => SourceError::Temporary(name, how),
+        None => SourceError::NoKeys(name),
+    }
 }
 
 /// Drives a future that is known not to wait (the profile loader with in-memory contents).
@@ -232,8 +247,11 @@ mod tests {
             "default",
         )
         .unwrap();
-        assert_eq!(source.keys.access_key_id, "AKIAIOSFODNN7EXAMPLE");
-        assert_eq!(source.keys.secret_access_key.expose(), "wJalr");
+        let SourceKeys::Stored(keys) = &source.keys else {
+            panic!("stored keys")
+        };
+        assert_eq!(keys.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(keys.secret_access_key.expose(), "wJalr");
         assert_eq!(
             source.mfa_serial.as_deref(),
             Some("arn:aws:iam::123456789012:mfa/alice")

@@ -140,9 +140,33 @@ fn refuse_js_only_headers(doc: &Document, name: &ProfileName) -> Result<(), Refu
 
 /// Checks the target section for lines the readers disagree on, and sums up what it holds.
 pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    check_rewritten_lines(section, &MANAGED_KEYS, "the target section")?;
     let mut summary = TargetSummary::default();
-    let managed = |k: &str| MANAGED_KEYS.contains(&k);
+    for entry in section.entries() {
+        // An empty value is no token: `aws_session_token =` beside long-term keys must not
+        // pass them off as a session.
+        let has_value = !entry.value().trim().is_empty();
+        match entry.key().to_ascii_lowercase().as_str() {
+            ACCESS_KEY_ID => summary.has_access_key = true,
+            SESSION_TOKEN | SECURITY_TOKEN if has_value => summary.has_session_token = true,
+            _ => {}
+        }
+    }
+    summary.managed = ManagedTarget::read(section);
+    Ok(summary)
+}
+
+/// Refuses lines of `section` (called `what` in messages) that the readers disagree on where
+/// rewriting the keys `rewritten` would leave them reading different values: a key they read
+/// under different names, an inline or indented comment on such a key, a repeated key, and
+/// the JavaScript SDK's own disagreements.
+pub(super) fn check_rewritten_lines(
+    section: &Section,
+    rewritten: &[&str],
+    what: &str,
+) -> Result<(), Refusal> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let rewrites = |k: &str| rewritten.contains(&k);
     for entry in section.entries() {
         let line = entry.line();
         if let Some(blank) = entry
@@ -161,7 +185,7 @@ pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
         }
         let key = entry.key().to_ascii_lowercase();
         let boto = botocore_key(entry.text()).unwrap_or_default();
-        if key != boto && (managed(&key) || managed(&boto)) {
+        if key != boto && (rewrites(&key) || rewrites(&boto)) {
             return Err(Refusal {
                 line,
                 reason: format!(
@@ -173,12 +197,12 @@ pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
             return Err(Refusal {
                 line,
                 reason: format!(
-                    "`{key}` appears twice in the target section (lines {first} and {line}): the AWS CLI rejects the file and the SDKs take the last; remove one"
+                    "`{key}` appears twice in {what} (lines {first} and {line}): the AWS CLI rejects the file and the SDKs take the last; remove one"
                 ),
             });
         }
         seen.push((key.clone(), line));
-        if !managed(&key) {
+        if !rewrites(&key) {
             continue;
         }
         if entry.has_inline_comment() {
@@ -197,24 +221,14 @@ pub fn inspect_target(section: &Section) -> Result<TargetSummary, Refusal> {
                 ),
             });
         }
-        // An empty value is no token: `aws_session_token =` beside long-term keys must not
-        // pass them off as a session.
-        let has_value = !entry.value().trim().is_empty();
-        match key.as_str() {
-            ACCESS_KEY_ID => summary.has_access_key = true,
-            SESSION_TOKEN | SECURITY_TOKEN if has_value => summary.has_session_token = true,
-            _ => {}
-        }
     }
-    refuse_js_disagreements(section)?;
-    summary.managed = ManagedTarget::read(section);
-    Ok(summary)
+    refuse_js_disagreements(section, rewritten)
 }
 
-/// Refuses lines of the target that the JavaScript SDK reads differently in a way a rewrite
-/// would not mend: a line it takes for a header (what follows would leave the target for it),
-/// and an indented line it reads as a key mfa-profile writes (it would win over the new one).
-fn refuse_js_disagreements(section: &Section) -> Result<(), Refusal> {
+/// Refuses lines of a section that the JavaScript SDK reads differently in a way a rewrite
+/// would not mend: a line it takes for a header (what follows would leave the section for it),
+/// and an indented line it reads as a key being rewritten (it would win over the new one).
+fn refuse_js_disagreements(section: &Section, rewritten: &[&str]) -> Result<(), Refusal> {
     for body in section.body_lines() {
         let refusal = |reason: String| {
             Err(Refusal {
@@ -232,7 +246,7 @@ fn refuse_js_disagreements(section: &Section) -> Result<(), Refusal> {
             continue;
         }
         if let Some((key, _)) = js_property(body.text) {
-            if MANAGED_KEYS.contains(&key) {
+            if rewritten.contains(&key) {
                 return refusal(format!(
                     "the indented `{}` is read as `{key}` by the AWS SDK for JavaScript but as part of the value above by the AWS CLI and the other SDKs; remove it",
                     body.text.trim().escape_debug()

@@ -47,7 +47,7 @@ pub(super) fn refresh_derived(
         Some(Some((_, Plan::Skip(outcome)))) => return Ok(outcome),
         Some(Some((docs, Plan::Call(call)))) => {
             drop(held);
-            return refresh_with_code(settings, call, docs, sts, codes, notices);
+            return refresh_with_code(settings, call, docs, sts, codes, None, notices);
         }
         Some(Some((docs, Plan::Derive(derived)))) => (docs, derived),
         Some(None) | None => (docs, derived),

@@ -14,6 +14,7 @@
 mod commit;
 mod derive;
 mod plan;
+mod source_keys;
 mod with_code;
 
 use crate::device::{Devices, HeldDevice};
@@ -23,11 +24,13 @@ use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName, SessionDuration,
     Span,
 };
-use crate::keys::SessionCredentials;
+use crate::keys::{LongTermKeys, SessionCredentials};
 use crate::notice::Notice;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments};
 use crate::sts::{CustomEndpoint, Sts};
 use std::path::PathBuf;
+
+pub use source_keys::{DeviceRequest, KeysRequest};
 
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -103,10 +106,29 @@ pub struct CodeRequest<'a> {
 }
 
 /// Where the MFA code comes from: the argument, a code command, standard input, a prompt.
-/// Called once per refresh, only after every local check passed.
+/// Called once per refresh, only after every local check passed. The process around the
+/// refresh also answers here for what the files leave to it: the keys a source's
+/// `credential_process` prints, and the MFA device of a source that names none.
 pub trait CodeSource {
     /// A code for `request.serial`.
     fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error>;
+
+    /// The long-term keys `request.command` prints. By default no process is run.
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
+        Err(crate::key_error::KeyError::Process {
+            profile: request.source.to_string(),
+            command: request.command.to_owned(),
+            problem: "is not run by this command".into(),
+        }
+        .into())
+    }
+
+    /// The MFA device of `request.source`, found in IAM; `None` when not looked for (the
+    /// default).
+    fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
+        let _ = request;
+        Ok(None)
+    }
 }
 
 /// How a refresh ended.
@@ -157,11 +179,14 @@ pub fn refresh(
     codes: &mut dyn CodeSource,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
-    let docs = SharedDocuments::read(&settings.files)?;
-    match plan::plan(settings, &docs, notices)? {
+    let mut docs = SharedDocuments::read(&settings.files)?;
+    let mut resolved = None;
+    let planned =
+        source_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
+    match planned {
         plan::Plan::Skip(outcome) => Ok(outcome),
         plan::Plan::Call(call) => {
-            with_code::refresh_with_code(settings, call, docs, sts, codes, notices)
+            with_code::refresh_with_code(settings, call, docs, sts, codes, resolved, notices)
         }
         plan::Plan::Derive(derived) => {
             derive::refresh_derived(settings, derived, docs, sts, codes, notices)

@@ -9,6 +9,7 @@
 use super::commit::commit;
 use super::derive::refresh_derived;
 use super::plan::{Call, Plan};
+use super::source_keys::{resolve, Resolved};
 use super::{hold, plan_again, CodeRequest, CodeSource, Outcome, RefreshSettings};
 use crate::device::{next_code_at, HeldDevice};
 use crate::error::Error;
@@ -25,6 +26,7 @@ pub(super) fn refresh_with_code(
     docs: SharedDocuments,
     sts: &dyn Sts,
     codes: &mut dyn CodeSource,
+    mut resolved: Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let serial = &call.serial;
@@ -52,6 +54,7 @@ pub(super) fn refresh_with_code(
     if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
         notices(notice);
     }
+    let keys = resolve(&call.source, &call.keys, codes, &mut resolved)?;
     let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
     let code = codes.code(&CodeRequest {
         serial: &call.serial,
@@ -64,7 +67,7 @@ pub(super) fn refresh_with_code(
     let request = call.request(code);
     let sent_at = (settings.clock)();
     let answer = sts
-        .get_session(Signer::LongTerm(&call.keys), &request)
+        .get_session(Signer::LongTerm(&keys), &request)
         .and_then(|session| {
             sts::check_session(&session, settings.now)
                 .map(|()| session)

@@ -15,7 +15,9 @@ pub mod canned;
 mod check;
 mod endpoint;
 
-pub use bounded::MAX_RESPONSE_BYTES;
+pub use bounded::{
+    is_too_large, BoundedResponse, NoRetryWhenTooLarge, TooLarge, MAX_RESPONSE_BYTES,
+};
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
 pub use endpoint::{
     resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,

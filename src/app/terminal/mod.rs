@@ -6,6 +6,7 @@
 //! screen, set the title or write the clipboard; a message that cannot be written (stderr
 //! closed) is dropped, never a panic.
 
+pub mod ask;
 pub mod colour;
 pub mod countdown;
 pub mod interrupt;

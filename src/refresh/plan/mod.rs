@@ -16,9 +16,8 @@ use crate::ini::SectionId;
 use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleSessionName, SessionDuration,
 };
-use crate::keys::LongTermKeys;
 use crate::notice::Notice;
-use crate::profile::{ProfileName, RecordedRole, SharedDocuments};
+use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys};
 use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest};
 
 /// What to do.
@@ -37,7 +36,7 @@ pub(super) struct Call {
     /// The target section, when it exists.
     pub at: Option<SectionId>,
     pub source: ProfileName,
-    pub keys: LongTermKeys,
+    pub keys: SourceKeys,
     pub serial: MfaSerial,
     /// Record the serial in the target: it was given, not found in the source.
     pub record_serial: bool,

@@ -12,13 +12,12 @@ use crate::error::Error;
 use crate::input::{
     InputError, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
 };
-use crate::keys::LongTermKeys;
 use crate::notice::Notice;
 use crate::profile::source::{services_sts_endpoint, source_profile};
 use crate::profile::{
     long_term_profiles, sections_for_profiles, FileKind, ManagedTarget, ProfileName, ProfileSet,
-    SharedDocuments, SharedFiles, SourceError, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID,
-    MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
+    SharedDocuments, SharedFiles, SourceError, SourceKeys, SourceProfile, ACCESS_KEY_ID,
+    MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
 };
 use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest};
 use std::str::FromStr;
@@ -289,8 +288,11 @@ fn refuse_keys_spanning_lines(
     settings: &RefreshSettings,
     docs: &SharedDocuments,
     source: &ProfileName,
-    keys: &LongTermKeys,
+    keys: &SourceKeys,
 ) -> Result<(), Error> {
+    let SourceKeys::Stored(keys) = keys else {
+        return Ok(());
+    };
     let values = [
         (ACCESS_KEY_ID, keys.access_key_id.as_str()),
         (SECRET_ACCESS_KEY, keys.secret_access_key.expose()),

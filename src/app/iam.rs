@@ -1,0 +1,90 @@
+//! IAM for the commands: the endpoint from `--iam-endpoint-url` or the environment, the client,
+//! and the MFA device chosen on the terminal when IAM lists several.
+//!
+//! Invariant: the IAM endpoint follows STS's policy (plain http only to this machine unless
+//! allowed), and a non-AWS or plain-http one is named on standard error before anything is
+//! sent there.
+
+use super::terminal::ask::Answers;
+use super::{notice, var};
+use crate::error::Error;
+use crate::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIam};
+use crate::input::{EndpointUrl, Region};
+use crate::key_error::KeyError;
+use crate::notice::Notice;
+use crate::profile::ProfileName;
+
+/// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
+/// missing MFA device in IAM): set once by `rotate` and `setup`.
+static CHOSEN: std::sync::OnceLock<Option<IamEndpoint>> = std::sync::OnceLock::new();
+
+/// Makes `endpoint` the IAM endpoint of this process's refreshes.
+pub(super) fn use_for_refreshes(endpoint: Option<IamEndpoint>) {
+    let _ = CHOSEN.set(endpoint);
+}
+
+/// The IAM endpoint of a refresh: the command's choice when it made one, else as
+/// [`iam_endpoint`] chooses without a flag.
+pub(super) fn refresh_endpoint(allow_insecure: bool) -> Result<Option<IamEndpoint>, Error> {
+    match CHOSEN.get() {
+        Some(chosen) => Ok(chosen.clone()),
+        None => iam_endpoint(None, allow_insecure),
+    }
+}
+
+/// The IAM endpoint: `flag`, else `AWS_ENDPOINT_URL_IAM`, else IAM's own; said when it is not
+/// an AWS host.
+pub(super) fn iam_endpoint(
+    flag: Option<&EndpointUrl>,
+    allow_insecure: bool,
+) -> Result<Option<IamEndpoint>, Error> {
+    let choice = resolve_iam_endpoint(flag.cloned(), allow_insecure, var).map_err(|e| match e {
+        IamEndpointError::Malformed(error) => KeyError::EndpointVariable(error),
+        IamEndpointError::Insecure(endpoint) => KeyError::InsecureEndpoint {
+            url: endpoint.url.to_string(),
+            origin: endpoint.origin,
+        },
+    })?;
+    if choice.ignored_general_variable {
+        notice(Notice::Info(
+            "AWS_ENDPOINT_URL is set but not used for IAM: keys go only to --iam-endpoint-url, AWS_ENDPOINT_URL_IAM or IAM itself".into(),
+        ));
+    }
+    if let Some(said) = choice.endpoint.as_ref().and_then(IamEndpoint::notice) {
+        notice(said);
+    }
+    Ok(choice.endpoint)
+}
+
+/// IAM and GetCallerIdentity for `region`, to the endpoints chosen.
+pub(super) fn client(
+    region: &Region,
+    sts: Option<&EndpointUrl>,
+    iam: Option<&IamEndpoint>,
+) -> SdkIam {
+    SdkIam::new(region.clone(), sts.cloned(), iam.map(|e| e.url.clone()))
+}
+
+/// Chooses among several MFA devices on the terminal (standard input, when `on_terminal`);
+/// otherwise says what to pass.
+pub(super) fn choose_device(
+    source: &ProfileName,
+    on_terminal: bool,
+) -> impl FnMut(&str, &[String]) -> Result<usize, Error> + '_ {
+    move |user: &str, devices: &[String]| match (on_terminal, Answers::detect()) {
+        (true, Answers::Terminal) => Answers::Terminal.choose(
+            &format!(
+                "IAM user {user} of [{source}] has {} MFA devices; which one gives your codes?",
+                devices.len()
+            ),
+            devices,
+        ),
+        _ => Err(KeyError::DeviceChoice {
+            profile: source.to_string(),
+            user: user.to_owned(),
+            count: devices.len(),
+            devices: devices.join(", "),
+        }
+        .into()),
+    }
+}

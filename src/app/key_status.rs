@@ -1,0 +1,202 @@
+//! `mfa-profile status --keys`: each source's long-term key as IAM describes it, a table on
+//! standard output (JSON with `--json`), what to do on standard error.
+
+use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::printable;
+use super::{endpoint, locate, notice, now, print};
+use crate::cli::StatusArgs;
+use crate::error::{Error, EXIT_OK};
+use crate::iam::IamEndpoint;
+use crate::input::Region;
+use crate::key_status::{human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState};
+use crate::keys::SessionCredentials;
+use crate::notice::Notice;
+use crate::profile::source::source_profile;
+use crate::profile::{
+    managed_targets, sections_for_profiles, stored_session, ManagedTarget, ProfileName,
+    SharedDocuments, SharedFiles, Shown, SourceKeys,
+};
+use crate::refresh::KeysRequest;
+use crate::sts::CustomEndpoint;
+use crate::time;
+
+/// A session this close to its end is not used.
+const SESSION_MARGIN: i64 = 60;
+
+pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
+    let files = locate(
+        args.credentials_file.as_deref(),
+        args.config_file.as_deref(),
+    )?;
+    let sts = endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?;
+    let iam_endpoint =
+        super::iam::iam_endpoint(args.iam_endpoint_url.as_ref(), args.allow_insecure_endpoint)?;
+    let endpoints = (sts, iam_endpoint);
+    let docs = SharedDocuments::read(&files)?;
+    let targets = managed_targets(&docs.credentials);
+    let mut sources: Vec<&str> = Vec::new();
+    for target in &targets {
+        if !sources.contains(&target.source.as_str()) {
+            sources.push(&target.source);
+        }
+    }
+    if sources.is_empty() {
+        super::terminal::say(&format!(
+            "no profile in {} is managed by mfa-profile yet, so no source key is known; run `mfa-profile setup` or `mfa-profile CODE` first",
+            Shown(&files.credentials)
+        ));
+        return Ok(EXIT_OK);
+    }
+    let now = now();
+    let rows: Vec<KeyRow> = sources
+        .iter()
+        .map(|source| {
+            row_of(source, &docs, &targets, now, args, &endpoints).unwrap_or_else(|error| KeyRow {
+                source: (*source).to_owned(),
+                key_id: "-".into(),
+                user: None,
+                created: None,
+                age_days: None,
+                last_used: None,
+                state: KeyState::Unknown,
+                note: Some(error.to_string()),
+            })
+        })
+        .collect();
+    for row in &rows {
+        if let Some(note) = &row.note {
+            notice(Notice::Warning(format!("[{}]: {note}", row.source)));
+        }
+    }
+    if args.json {
+        let rows: Vec<serde_json::Value> = rows.iter().map(|r| json_row(r, now)).collect();
+        print(format!("{}\n", serde_json::Value::Array(rows)).as_bytes())?;
+    } else {
+        print(table(&rows, now).as_bytes())?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// The row of one source.
+fn row_of(
+    source: &str,
+    docs: &SharedDocuments,
+    targets: &[ManagedTarget],
+    now: i64,
+    args: &StatusArgs,
+    (sts, iam_endpoint): &(Option<CustomEndpoint>, Option<IamEndpoint>),
+) -> Result<KeyRow, Error> {
+    let name = ProfileName::new(source)?;
+    let shared = SharedFiles {
+        credentials: sections_for_profiles(&docs.credentials, &[source]),
+        config: sections_for_profiles(&docs.config, &[source]),
+    };
+    let profile = source_profile(&shared.profiles()?, &name)?;
+    let keys = match &profile.keys {
+        SourceKeys::Stored(keys) => keys.clone(),
+        SourceKeys::Process(command) => super::key_process::keys_from_process(&KeysRequest {
+            source: &name,
+            command,
+        })?,
+    };
+    let region = match profile.region.as_deref() {
+        Some(text) => text.parse().map_err(|error| Error::ProfileValue {
+            profile: source.to_owned(),
+            key: "region",
+            error,
+        })?,
+        None => Region::us_east_1(),
+    };
+    let plain: Vec<&ManagedTarget> = targets
+        .iter()
+        .filter(|t| t.source == source && t.role_arn.is_none())
+        .collect();
+    let session: Option<SessionCredentials> = plain
+        .iter()
+        .filter(|t| t.expires_at.is_some_and(|at| at - now > SESSION_MARGIN))
+        .find_map(|t| {
+            let name = ProfileName::new(&t.name).ok()?;
+            stored_session(&docs.credentials, &name).ok()
+        });
+    let target = plain.first().map_or_else(
+        || crate::profile::default_target(&name).map(|t| t.to_string()),
+        |t| Ok(t.name.clone()),
+    )?;
+    let iam = super::iam::client(&region, sts.as_ref().map(|e| &e.url), iam_endpoint.as_ref());
+    Ok(key_row(
+        &iam,
+        &KeyQuery {
+            source,
+            keys: &keys,
+            session: session.as_ref(),
+            target: &target,
+            now,
+            max_age_days: args.max_key_age,
+        },
+    ))
+}
+
+fn json_row(row: &KeyRow, now: i64) -> serde_json::Value {
+    serde_json::json!({
+        "source": row.source,
+        "access_key_id": row.key_id,
+        "user": row.user,
+        "created": row.created.map(time::rfc3339),
+        "age_days": row.age_days,
+        "last_used": row.last_used.as_ref().and_then(|u| u.when).map(time::rfc3339),
+        "last_used_service": row.last_used.as_ref().map(|u| u.service.clone()),
+        "last_used_shown": row.last_used.as_ref().map(|u| last_used_shown(u, now)),
+        "state": row.state.as_str(),
+        "note": row.note,
+    })
+}
+
+/// The table: a header row, then a row per source; the state coloured on a terminal.
+fn table(rows: &[KeyRow], now: i64) -> String {
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|r| {
+            [
+                printable(&r.source).into_owned(),
+                printable(&r.key_id).into_owned(),
+                printable(r.user.as_deref().unwrap_or("-")).into_owned(),
+                r.created.map_or("-".into(), |c| human_age(now - c)),
+                r.last_used.as_ref().map_or("-".into(), |u| {
+                    printable(&last_used_shown(u, now)).into_owned()
+                }),
+                r.state.as_str().to_owned(),
+            ]
+        })
+        .collect();
+    let header = ["SOURCE", "ACCESS KEY", "USER", "AGE", "LAST USED", "STATE"].map(String::from);
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            cells
+                .iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let states = [None].into_iter().chain(rows.iter().map(|r| Some(r.state)));
+    for (row, state) in [&header].into_iter().chain(&cells).zip(states) {
+        let mut line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        if let (Some(state), Some(last)) = (state, line.last_mut()) {
+            let colour = match state {
+                KeyState::Ok => Colour::Green,
+                KeyState::Old => Colour::Yellow,
+                KeyState::Inactive | KeyState::Unknown => Colour::Red,
+            };
+            *last = paint(state.as_str(), colour, Stream::Stdout);
+        }
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

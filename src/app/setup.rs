@@ -1,0 +1,259 @@
+//! `mfa-profile setup`: the first run for a new IAM user: the access key and secret asked for
+//! without echo, checked with GetCallerIdentity, the MFA device found in IAM (or given), the
+//! source profile written, then one refresh to prove it. An aws-mfa layout is offered for
+//! migration first.
+//!
+//! Invariant: nothing is written before the keys have answered as an IAM user and a device is
+//! known; the keys are never echoed or repeated in a message, even when mistyped.
+
+use super::code_source::ProcessCodes;
+use super::terminal::ask::Answers;
+use super::terminal::prompt::CodeInput;
+use super::terminal::say;
+use super::terminal::spinner::SpinningSts;
+use super::{endpoint, locate, notice, now};
+use crate::cli::SetupArgs;
+use crate::discover::{find_device_of, record_serial, user_of};
+use crate::error::{Error, EXIT_OK};
+use crate::iam::IamEndpoint;
+use crate::input::{check_secret, AccessKeyId, MfaSerial, Region, Span};
+use crate::key_error::KeyError;
+use crate::keys::{LongTermKeys, Secret};
+use crate::notice::Notice;
+use crate::profile::{add_region, FileLocations, ProfileName, SharedDocuments, Shown};
+use crate::refresh::{refresh, Outcome, RefreshSettings};
+use crate::setup::{aws_mfa_pairs, check_new_source, write_source_keys, AwsMfaPair};
+use crate::sts::{CustomEndpoint, SdkSts};
+
+/// The endpoints and answers of one run.
+struct Run<'a> {
+    args: &'a SetupArgs,
+    files: FileLocations,
+    sts: Option<CustomEndpoint>,
+    iam: Option<IamEndpoint>,
+    answers: Answers,
+}
+
+pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
+    let run = Run {
+        args,
+        files: locate(
+            args.iam.credentials_file.as_deref(),
+            args.iam.config_file.as_deref(),
+        )?,
+        sts: endpoint(
+            args.iam.endpoint_url.as_ref(),
+            args.iam.allow_insecure_endpoint,
+        )?,
+        iam: super::iam::iam_endpoint(
+            args.iam.iam_endpoint_url.as_ref(),
+            args.iam.allow_insecure_endpoint,
+        )?,
+        answers: Answers::detect(),
+    };
+    super::iam::use_for_refreshes(run.iam.clone());
+    let docs = SharedDocuments::read(&run.files)?;
+    if let Some(pair) = run.migration(&docs)? {
+        drop(docs);
+        return run.migrate(&pair);
+    }
+    let source = &args.source;
+    check_new_source(&docs, &run.files.credentials, source)?;
+    drop(docs);
+    let keys = run.ask_keys()?;
+    let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);
+    let iam = super::iam::client(&region, run.sts.as_ref().map(|e| &e.url), run.iam.as_ref());
+    let user = user_of(&iam, &keys, source)?;
+    say(&format!("mfa-profile: the keys are IAM user {user}'s"));
+    let serial = match &args.serial_number {
+        Some(serial) => serial.clone(),
+        None => {
+            let mut choose = super::iam::choose_device(source, run.answers == Answers::Terminal);
+            find_device_of(&iam, &keys, &user, source, &mut choose)?
+        }
+    };
+    write_source_keys(&run.files.credentials, source, &keys)?;
+    notice(Notice::Info(format!(
+        "wrote the long-term keys of IAM user {user} into [{source}] of {}",
+        Shown(&run.files.credentials)
+    )));
+    run.record_device(source, &serial)?;
+    if let Some(region) = &args.iam.region {
+        run.record_region(source, region)?;
+    }
+    let target = run.first_refresh(source, args.target.clone())?;
+    say(&format!(
+        "mfa-profile: [{source}] is set up; `mfa-profile -s {source}` (or `mfa-profile refresh --all`) refreshes [{target}], `mfa-profile rotate -s {source}` rotates its key"
+    ));
+    Ok(EXIT_OK)
+}
+
+impl Run<'_> {
+    /// An aws-mfa pair to take over, when there is one and the user agrees.
+    fn migration(&self, docs: &SharedDocuments) -> Result<Option<AwsMfaPair>, Error> {
+        let pairs = aws_mfa_pairs(&docs.credentials);
+        let Some(pair) = pairs.into_iter().next() else {
+            return Ok(None);
+        };
+        let question = format!(
+            "{} holds aws-mfa's layout: [{}] has the long-term keys, [{}] gets the session. Refresh [{}] from [{}] with mfa-profile from now on?",
+            Shown(&self.files.credentials),
+            pair.source,
+            pair.target,
+            pair.target,
+            pair.source
+        );
+        let yes = self.args.yes
+            || (self.answers == Answers::Terminal && self.answers.confirm(&question)?);
+        if !yes {
+            notice(Notice::Info(format!(
+                "{}; pass --yes to take it over",
+                question.trim_end_matches('?')
+            )));
+        }
+        Ok(yes.then_some(pair))
+    }
+
+    /// Takes an aws-mfa pair over: its device recorded as `mfa_serial`, then one refresh.
+    fn migrate(&self, pair: &AwsMfaPair) -> Result<u8, Error> {
+        if let Some(device) = &pair.device {
+            let serial: MfaSerial = device.parse().map_err(|error| Error::ProfileValue {
+                profile: pair.source.to_string(),
+                key: crate::setup::AWS_MFA_DEVICE,
+                error,
+            })?;
+            self.record_device(&pair.source, &serial)?;
+        }
+        self.first_refresh(&pair.source, Some(pair.target.clone()))?;
+        say(&format!(
+            "mfa-profile: took over aws-mfa's [{}] -> [{}]; `mfa-profile -t {}` (or `mfa-profile refresh --all`) refreshes it from now on",
+            pair.source, pair.target, pair.target
+        ));
+        Ok(EXIT_OK)
+    }
+
+    /// The access key id and secret, asked without echo; never repeated in a message.
+    fn ask_keys(&self) -> Result<LongTermKeys, Error> {
+        let id = self.ask("AWS access key ID (hidden)", |text| {
+            if text.starts_with("ASIA") {
+                return Err("that is the key id of a session (ASIA...), not of an IAM user's long-term key (AKIA...)".into());
+            }
+            text.parse::<AccessKeyId>().map(|_| ()).map_err(|_| {
+                "that is not an access key id (AKIA and upper-case letters and digits, 20 today); it is not shown, in case it was the secret".into()
+            })
+        })?;
+        let secret = self.ask("AWS secret access key (hidden)", |text| {
+            check_secret(text).map_err(|e| e.to_string())
+        })?;
+        Ok(LongTermKeys {
+            access_key_id: id.expose().to_owned(),
+            secret_access_key: secret,
+        })
+    }
+
+    /// Asks for one hidden value until `check` passes (three tries on a terminal, one from a
+    /// pipe).
+    fn ask(
+        &self,
+        question: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<Secret, Error> {
+        let tries = if self.answers == Answers::Terminal {
+            3
+        } else {
+            1
+        };
+        let mut why = String::new();
+        for _ in 0..tries {
+            let Some(text) = self.answers.secret(question)? else {
+                return Err(KeyError::Setup(format!(
+                    "no answer to `{question}`; nothing was written"
+                ))
+                .into());
+            };
+            match check(&text) {
+                Ok(()) => return Ok(Secret::new(text.as_str())),
+                Err(problem) => {
+                    why = problem;
+                    if self.answers == Answers::Terminal {
+                        say(&format!("{why}; try again"));
+                    }
+                }
+            }
+        }
+        Err(KeyError::Setup(format!("{why}; nothing was written")).into())
+    }
+
+    fn record_device(&self, source: &ProfileName, serial: &MfaSerial) -> Result<(), Error> {
+        let path = &self.files.config;
+        if let Some(header) = record_serial(path, source, serial)? {
+            notice(Notice::Info(format!(
+                "recorded MFA device {serial} as mfa_serial in {header} of {}",
+                Shown(path)
+            )));
+        }
+        Ok(())
+    }
+
+    fn record_region(&self, source: &ProfileName, region: &Region) -> Result<(), Error> {
+        let path = &self.files.config;
+        let real = crate::fsio::real_path(path)?;
+        let lock = crate::fsio::lock_beside(&real, |_| {})?;
+        let mut doc = crate::profile::read_document(path)?;
+        let added = add_region(&mut doc, source, region).map_err(|refusal| Error::Refused {
+            path: path.clone(),
+            refusal,
+        })?;
+        if added.is_some() {
+            crate::fsio::replace(path, doc.render().as_bytes(), &lock)?;
+        }
+        Ok(())
+    }
+
+    /// One refresh of `target` (derived from `source` when `None`) to prove the setup; the
+    /// target refreshed.
+    fn first_refresh(
+        &self,
+        source: &ProfileName,
+        target: Option<ProfileName>,
+    ) -> Result<ProfileName, Error> {
+        let settings = RefreshSettings {
+            files: self.files.clone(),
+            source: Some(source.clone()),
+            target,
+            aws_profile: None,
+            serial: None,
+            duration: None,
+            region: self.args.iam.region.clone(),
+            endpoint: self.sts.clone(),
+            configured_endpoints: super::configured_endpoints(),
+            allow_insecure_endpoint: self.args.iam.allow_insecure_endpoint,
+            role: crate::refresh::RoleSettings::default(),
+            via: None,
+            min_remaining: Span::from_secs(15 * 60),
+            force: true,
+            now: now(),
+            clock: now,
+            devices: Some(super::devices(&self.files)),
+            carry_region: true,
+        };
+        let mut codes = ProcessCodes {
+            argument: None,
+            command: self.args.iam.code_command.clone(),
+            input: CodeInput::detect(),
+            prompt: None,
+            no_input: false,
+        };
+        let outcome = refresh(&settings, &SpinningSts(&SdkSts::default()), &mut codes, &mut notice)
+            .inspect_err(|_| {
+                notice(Notice::Warning(format!(
+                    "[{source}] is written, but its first refresh failed (below); `mfa-profile -s {source}` tries again"
+                )))
+            })?;
+        super::refresh::report(&outcome, false)?;
+        Ok(match outcome {
+            Outcome::Refreshed(done) => done.target,
+            Outcome::StillValid { target, .. } => target,
+        })
+    }
+}

@@ -1,0 +1,242 @@
+//! `setup`: the first run for a new IAM user on a terminal (keys typed without echo, checked,
+//! the device found, the files written, one refresh), from a pipe for scripts, refusals, and
+//! the migration of an aws-mfa layout.
+
+use crate::fake_aws::*;
+use crate::harness::*;
+use crate::key_readers::readings;
+use crate::pty::on_terminal;
+use crate::rotate::{OLD, OLD_SECRET};
+
+const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
+
+fn fake() -> FakeAws {
+    FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE])
+}
+
+#[test]
+fn setup_on_a_terminal_with_moto_writes_the_source_and_refreshes_once() {
+    let Some(moto) = Moto::start() else { return };
+    let Some((key, secret)) = crate::moto_iam::create_user(&moto, "erin", &["erin"]) else {
+        return;
+    };
+    let env = TestEnv::new();
+    let url = moto.url();
+    let Some(ran) = on_terminal(
+        &env,
+        &[],
+        &["setup", "--endpoint-url", &url, "--iam-endpoint-url", &url],
+        &[
+            ("AWS access key ID (hidden): ", &format!("{key}\r")),
+            ("AWS secret access key (hidden): ", &format!("{secret}\r")),
+            (
+                "MFA code for arn:aws:iam::123456789012:mfa/erin (for [mfa]): ",
+                "123456\r",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert!(
+        !ran.transcript.contains(&key),
+        "the key id was echoed\n{ran}"
+    );
+    assert!(
+        !ran.transcript.contains(&secret),
+        "the secret was echoed\n{ran}"
+    );
+    assert!(ran.echo, "the terminal echoes again");
+    assert!(
+        ran.transcript.contains("the keys are IAM user erin's"),
+        "{ran}"
+    );
+    let text = env.read_credentials_text();
+    assert!(
+        text.starts_with(&format!(
+            "[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n[mfa]\n"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        env.read_config_text(),
+        "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/erin\n"
+    );
+    let Some(readings) = readings(&env) else {
+        return;
+    };
+    for (reader, reading) in &readings {
+        if reader.contains("config") {
+            continue;
+        }
+        let default = &reading["default"];
+        assert_eq!(default["aws_access_key_id"], key, "{reader}");
+        assert_eq!(default["aws_secret_access_key"], secret, "{reader}");
+    }
+}
+
+#[test]
+fn a_mistyped_key_is_asked_again_and_never_shown() {
+    let aws = fake();
+    let env = TestEnv::new();
+    let url = aws.url();
+    let Some(ran) = on_terminal(
+        &env,
+        &[],
+        &["setup", "--endpoint-url", &url, "--iam-endpoint-url", &url],
+        &[
+            ("AWS access key ID (hidden): ", &format!("{OLD_SECRET}\r")),
+            ("try again", ""),
+            ("AWS access key ID (hidden): ", &format!("{OLD}\r")),
+            ("AWS secret access key (hidden): ", "short secret\r"),
+            ("try again", ""),
+            (
+                "AWS secret access key (hidden): ",
+                &format!("{OLD_SECRET}\r"),
+            ),
+            ("MFA code for", "123456\r"),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert!(
+        ran.transcript.contains("that is not an access key id (AKIA and upper-case letters and digits, 20 today); it is not shown, in case it was the secret; try again"),
+        "{ran}"
+    );
+    assert!(!ran.transcript.contains(OLD_SECRET), "{ran}");
+    assert!(!ran.transcript.contains("short secret"), "{ran}");
+    assert!(
+        ran.transcript.contains(
+            "the secret access key (12 characters) is not 1 to 128 of A-Z a-z 0-9 + / =; try again"
+        ),
+        "{ran}"
+    );
+}
+
+#[test]
+fn ctrl_c_at_the_hidden_prompt_writes_nothing_and_gives_the_terminal_back() {
+    let aws = fake();
+    let env = TestEnv::new();
+    let url = aws.url();
+    let Some(ran) = on_terminal(
+        &env,
+        &[],
+        &["setup", "--endpoint-url", &url, "--iam-endpoint-url", &url],
+        &[("AWS access key ID (hidden): ", "AKIA\x03")],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 2, "{ran}");
+    assert!(
+        ran.transcript
+            .contains("cancelled (Ctrl-C); nothing was written"),
+        "{ran}"
+    );
+    assert!(ran.echo, "the terminal echoes again");
+    assert!(!env.credentials().exists());
+    assert!(aws.actions().is_empty());
+}
+
+#[test]
+fn setup_from_a_pipe_writes_the_source_byte_for_byte() {
+    let aws = fake();
+    let ran = Test::new()
+        .credentials("# team\n[other]\nregion = eu-west-1\n")
+        .args(["setup", "-s", "work", "--region", "eu-west-1"])
+        .args(aws.endpoints())
+        .stdin(format!("{OLD}\n{OLD_SECRET}\n123456\n"))
+        .stderr_has("wrote the long-term keys of IAM user alice into [work] of ~/.aws/credentials")
+        .stderr_has(&format!("recorded MFA device {DEVICE} as mfa_serial in [profile work] of ~/.aws/config"))
+        .stderr_has("[work] is set up; `mfa-profile -s work` (or `mfa-profile refresh --all`) refreshes [work-mfa]")
+        .run();
+    ran.out.assert_silent_about(OLD_SECRET);
+    assert_eq!(
+        ran.env.read_credentials_text(),
+        format!("# team\n[other]\nregion = eu-west-1\n\n[work]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n\n[work-mfa]\naws_access_key_id = {SESSION_KEY}\naws_secret_access_key = fakeSessionSecret/EXAMPLE+0123456789abcd\naws_session_token = FwoGZXIvYXdzEXAMPLEfakeTOKEN0123456789+abcdef==\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = work\n")
+    );
+    assert_eq!(
+        ran.env.read_config_text(),
+        format!("[profile work]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n\n[profile work-mfa]\nregion = eu-west-1\n")
+    );
+    assert_eq!(
+        aws.actions(),
+        ["GetCallerIdentity", "ListMFADevices", "GetSessionToken"],
+        "keys checked, device found, then one refresh"
+    );
+}
+
+#[test]
+fn setup_refuses_a_source_that_has_credentials() {
+    let aws = fake();
+    let original =
+        format!("[default]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n");
+    let ran = Test::new()
+        .credentials(&original)
+        .args(["setup"])
+        .args(aws.endpoints())
+        .status(2)
+        .stderr_has("[default] already holds credentials in ~/.aws/credentials; `mfa-profile rotate -s default` replaces its key, or choose another name with -s")
+        .run();
+    assert_eq!(ran.env.read_credentials_text(), original);
+    assert!(aws.actions().is_empty());
+}
+
+#[test]
+fn keys_that_are_not_an_iam_users_write_nothing() {
+    let aws = fake();
+    let ran = Test::new()
+        .args(["setup"])
+        .args(aws.endpoints())
+        .stdin(format!("AKIAUNKNOWNKEYEXAMPL\n{OLD_SECRET}\n"))
+        .status(1)
+        .stderr_has(
+            "AWS does not know the access key that signed GetCallerIdentity (InvalidClientTokenId)",
+        )
+        .run();
+    assert!(!ran.env.credentials().exists());
+}
+
+#[test]
+fn an_aws_mfa_layout_is_taken_over_with_yes() {
+    let aws = fake();
+    let original = format!(
+        "[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\naws_mfa_device = {DEVICE}\n\n[default]\nassumed_role = False\naws_access_key_id = ASIAOLDSESSION\naws_secret_access_key = old\naws_session_token = old\naws_security_token = old\nexpiration = 2020-01-01 00:00:00\n"
+    );
+    let ran = Test::new()
+        .credentials(&original)
+        .args(["setup", "--yes"])
+        .args(aws.endpoints())
+        .stdin("123456\n")
+        .stderr_has("took over aws-mfa's [default-long-term] -> [default]; `mfa-profile -t default` (or `mfa-profile refresh --all`) refreshes it from now on")
+        .run();
+    let text = ran.env.read_credentials_text();
+    assert!(
+        text.starts_with(&format!("[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\naws_mfa_device = {DEVICE}\n\n[default]\nassumed_role = False\naws_access_key_id = {SESSION_KEY}\n")),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("mfa_source_profile = default-long-term\n"),
+        "{text}"
+    );
+    assert_eq!(
+        ran.env.read_config_text(),
+        format!("[profile default-long-term]\nmfa_serial = {DEVICE}\n")
+    );
+}
+
+#[test]
+fn an_aws_mfa_layout_is_only_named_without_yes_and_a_terminal() {
+    let aws = fake();
+    let original = format!(
+        "[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n\n[default]\naws_access_key_id = ASIAOLDSESSION\naws_session_token = old\n"
+    );
+    Test::new()
+        .credentials(&original)
+        .args(["setup"])
+        .args(aws.endpoints())
+        .stdin("")
+        .status(2)
+        .stderr_has("holds aws-mfa's layout: [default-long-term] has the long-term keys, [default] gets the session. Refresh [default] from [default-long-term] with mfa-profile from now on; pass --yes to take it over")
+        .run();
+}
