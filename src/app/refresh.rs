@@ -177,6 +177,60 @@ fn suggest_via(refreshed: &ManagedTarget, targets: &[ManagedTarget]) {
     }
 }
 
+/// One refresh of a source's target that `rotate` and `setup` make (for an MFA session, or to
+/// prove new keys): no flag of the refresh command but these, reported as a refresh is.
+pub(super) struct OneRefresh {
+    pub files: crate::profile::FileLocations,
+    pub source: ProfileName,
+    pub target: Option<ProfileName>,
+    pub region: Option<crate::input::Region>,
+    pub endpoint: Option<crate::sts::CustomEndpoint>,
+    pub allow_insecure_endpoint: bool,
+    pub code_command: Option<String>,
+    pub min_remaining: crate::input::Span,
+    pub force: bool,
+}
+
+impl OneRefresh {
+    pub(super) fn run(self) -> Result<Outcome, Error> {
+        let settings = RefreshSettings {
+            devices: Some(super::devices(&self.files)),
+            files: self.files,
+            source: Some(self.source),
+            target: self.target,
+            aws_profile: None,
+            serial: None,
+            duration: None,
+            region: self.region,
+            endpoint: self.endpoint,
+            configured_endpoints: configured_endpoints(),
+            allow_insecure_endpoint: self.allow_insecure_endpoint,
+            role: RoleSettings::default(),
+            via: None,
+            min_remaining: self.min_remaining,
+            force: self.force,
+            now: now(),
+            clock: now,
+            carry_region: true,
+        };
+        let mut codes = ProcessCodes {
+            argument: None,
+            command: self.code_command,
+            input: CodeInput::detect(),
+            prompt: None,
+            no_input: false,
+        };
+        let outcome = refresh(
+            &settings,
+            &SpinningSts(&SdkSts::default()),
+            &mut codes,
+            &mut notice,
+        )?;
+        report(&outcome, false)?;
+        Ok(outcome)
+    }
+}
+
 /// One line on standard error; with `--json`, one object on standard output.
 pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
     match outcome {

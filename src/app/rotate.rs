@@ -1,10 +1,7 @@
 //! `mfa-profile rotate`: the source's key rotated with IAM through the process's MFA session,
 //! confirmations from `--yes` or the terminal.
 
-use super::code_source::ProcessCodes;
 use super::terminal::ask::Answers;
-use super::terminal::prompt::CodeInput;
-use super::terminal::spinner::SpinningSts;
 use super::{endpoint, locate, notice, now};
 use crate::cli::{IamArgs, RotateArgs};
 use crate::error::{Error, EXIT_OK};
@@ -17,9 +14,9 @@ use crate::profile::{
     managed_targets, read_document, sections_for_profiles, stored_session, FileLocations,
     ProfileName, SharedDocuments, SharedFiles,
 };
-use crate::refresh::{refresh, Outcome, RefreshSettings};
+use crate::refresh::Outcome;
 use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
-use crate::sts::{CustomEndpoint, SdkSts};
+use crate::sts::CustomEndpoint;
 use std::time::Duration;
 
 /// A session this close to its end is refreshed first: the rotation's calls take seconds.
@@ -157,40 +154,18 @@ impl RotateHelp for ProcessHelp<'_> {
         notice(Notice::Info(format!(
             "the IAM calls need an MFA session of [{source}]: refreshing [{target}]"
         )));
-        let settings = RefreshSettings {
+        let outcome = super::refresh::OneRefresh {
             files: self.files.clone(),
-            source: Some(source.clone()),
+            source: source.clone(),
             target: Some(target.clone()),
-            aws_profile: None,
-            serial: None,
-            duration: None,
             region: Some(self.region.clone()),
             endpoint: self.sts_endpoint.clone(),
-            configured_endpoints: super::configured_endpoints(),
             allow_insecure_endpoint: self.args.iam.allow_insecure_endpoint,
-            role: crate::refresh::RoleSettings::default(),
-            via: None,
+            code_command: self.args.iam.code_command.clone(),
             min_remaining: Span::from_secs(SESSION_MARGIN),
             force: false,
-            now: now(),
-            clock: now,
-            devices: Some(super::devices(&self.files)),
-            carry_region: true,
-        };
-        let mut codes = ProcessCodes {
-            argument: None,
-            command: self.args.iam.code_command.clone(),
-            input: CodeInput::detect(),
-            prompt: None,
-            no_input: false,
-        };
-        let outcome = refresh(
-            &settings,
-            &SpinningSts(&SdkSts::default()),
-            &mut codes,
-            &mut notice,
-        )?;
-        super::refresh::report(&outcome, false)?;
+        }
+        .run()?;
         match outcome {
             Outcome::Refreshed(done) => Ok(done.session),
             Outcome::StillValid { .. } => {

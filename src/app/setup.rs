@@ -6,12 +6,9 @@
 //! Invariant: nothing is written before the keys have answered as an IAM user and a device is
 //! known; the keys are never echoed or repeated in a message, even when mistyped.
 
-use super::code_source::ProcessCodes;
 use super::terminal::ask::Answers;
-use super::terminal::prompt::CodeInput;
 use super::terminal::say;
-use super::terminal::spinner::SpinningSts;
-use super::{endpoint, locate, notice, now};
+use super::{endpoint, locate, notice};
 use crate::cli::SetupArgs;
 use crate::discover::{find_device_of, record_serial, user_of};
 use crate::error::{Error, EXIT_OK};
@@ -21,9 +18,9 @@ use crate::key_error::KeyError;
 use crate::keys::{LongTermKeys, Secret};
 use crate::notice::Notice;
 use crate::profile::{add_region, FileLocations, ProfileName, SharedDocuments, Shown};
-use crate::refresh::{refresh, Outcome, RefreshSettings};
+use crate::refresh::Outcome;
 use crate::setup::{aws_mfa_pairs, check_new_source, write_source_keys, AwsMfaPair};
-use crate::sts::{CustomEndpoint, SdkSts};
+use crate::sts::CustomEndpoint;
 
 /// The endpoints and answers of one run.
 struct Run<'a> {
@@ -217,40 +214,23 @@ impl Run<'_> {
         source: &ProfileName,
         target: Option<ProfileName>,
     ) -> Result<ProfileName, Error> {
-        let settings = RefreshSettings {
+        let outcome = super::refresh::OneRefresh {
             files: self.files.clone(),
-            source: Some(source.clone()),
+            source: source.clone(),
             target,
-            aws_profile: None,
-            serial: None,
-            duration: None,
             region: self.args.iam.region.clone(),
             endpoint: self.sts.clone(),
-            configured_endpoints: super::configured_endpoints(),
             allow_insecure_endpoint: self.args.iam.allow_insecure_endpoint,
-            role: crate::refresh::RoleSettings::default(),
-            via: None,
+            code_command: self.args.iam.code_command.clone(),
             min_remaining: Span::from_secs(15 * 60),
             force: true,
-            now: now(),
-            clock: now,
-            devices: Some(super::devices(&self.files)),
-            carry_region: true,
-        };
-        let mut codes = ProcessCodes {
-            argument: None,
-            command: self.args.iam.code_command.clone(),
-            input: CodeInput::detect(),
-            prompt: None,
-            no_input: false,
-        };
-        let outcome = refresh(&settings, &SpinningSts(&SdkSts::default()), &mut codes, &mut notice)
-            .inspect_err(|_| {
-                notice(Notice::Warning(format!(
-                    "[{source}] is written, but its first refresh failed (below); `mfa-profile -s {source}` tries again"
-                )))
-            })?;
-        super::refresh::report(&outcome, false)?;
+        }
+        .run()
+        .inspect_err(|_| {
+            notice(Notice::Warning(format!(
+                "[{source}] is written, but its first refresh failed (below); `mfa-profile -s {source}` tries again"
+            )))
+        })?;
         Ok(match outcome {
             Outcome::Refreshed(done) => done.target,
             Outcome::StillValid { target, .. } => target,

@@ -363,7 +363,7 @@ pub struct StatusArgs {
     pub config_file: Option<PathBuf>,
     /// List each source's long-term access key instead: its age, its last use and whether it
     /// is due for rotation (asks IAM; uses a valid session of the source when there is one).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["prompt", "target"])]
     pub keys: bool,
     /// With --keys: keys older than this many days are due for rotation.
     #[arg(long, value_name = "DAYS", default_value_t = 90, requires = "keys")]

@@ -8,7 +8,7 @@
 //! the source profile being the base's.
 
 use super::super::RefreshSettings;
-use super::request::{duration, endpoint, planned_role, profile_value, profiles_of};
+use super::request::{duration, endpoint, planned_role, profiles_of, regions};
 use super::target::Chosen;
 use super::PlannedRole;
 use crate::error::Error;
@@ -87,15 +87,7 @@ pub(super) fn plan_derived(
     let profiles = profiles_of(docs, &[source.as_str()])?;
     let profile = source_profile(&profiles, &source)?;
     let duration = duration(settings, &source, &profile, recorded, true)?;
-    let source_region: Option<Region> =
-        profile_value(&source, "region", profile.region.as_deref())?;
-    let region = settings
-        .region
-        .clone()
-        .or_else(|| source_region.clone())
-        .unwrap_or_else(Region::us_east_1);
-    let target_has_region =
-        at.is_some_and(|id| docs.credentials.section(id).get("region").is_some());
+    let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;
     let endpoint = endpoint(settings, docs, &source, &profile)?;
     Ok(Derived {
         target,
@@ -106,6 +98,6 @@ pub(super) fn plan_derived(
         duration,
         region,
         endpoint,
-        carry_region: source_region.filter(|_| settings.carry_region && !target_has_region),
+        carry_region,
     })
 }

@@ -9,6 +9,7 @@ use super::super::RefreshSettings;
 use super::target::Chosen;
 use super::{Call, PlannedRole};
 use crate::error::Error;
+use crate::ini::SectionId;
 use crate::input::{
     InputError, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
 };
@@ -70,17 +71,7 @@ pub(super) fn plan_call(
         recorded,
         role.is_some(),
     )?;
-    let source_region: Option<Region> =
-        profile_value(&source, "region", source_settings.region.as_deref())?;
-    let region = settings
-        .region
-        .clone()
-        .or_else(|| source_region.clone())
-        .unwrap_or_else(Region::us_east_1);
-    // A region in the target's own credentials section wins for the AWS CLI and boto3: one
-    // added to the config file would have no effect.
-    let target_has_region =
-        at.is_some_and(|id| docs.credentials.section(id).get("region").is_some());
+    let (region, carry_region) = regions(settings, docs, at, &source, &source_settings)?;
     let endpoint = endpoint(settings, docs, &source, &source_settings)?;
     let prompt = profile_value(&source, "mfa_prompt", source_settings.mfa_prompt.as_deref())?;
     Ok(Call {
@@ -95,9 +86,34 @@ pub(super) fn plan_call(
         role,
         profile_command: source_settings.mfa_process,
         prompt,
-        carry_region: source_region.filter(|_| settings.carry_region && !target_has_region),
+        carry_region,
         endpoint,
     })
+}
+
+/// The region of the call (`--region`, else the source's, else us-east-1), and the source's
+/// region to add to the target's config profile: none with `--no-config`, nor when the
+/// target's own credentials section has a region (it wins for the AWS CLI and boto3, so one
+/// added to the config file would have no effect).
+pub(super) fn regions(
+    settings: &RefreshSettings,
+    docs: &SharedDocuments,
+    at: Option<SectionId>,
+    source: &ProfileName,
+    profile: &SourceProfile,
+) -> Result<(Region, Option<Region>), Error> {
+    let source_region: Option<Region> = profile_value(source, "region", profile.region.as_deref())?;
+    let region = settings
+        .region
+        .clone()
+        .or_else(|| source_region.clone())
+        .unwrap_or_else(Region::us_east_1);
+    let target_has_region =
+        at.is_some_and(|id| docs.credentials.section(id).get("region").is_some());
+    Ok((
+        region,
+        source_region.filter(|_| settings.carry_region && !target_has_region),
+    ))
 }
 
 /// The MFA device: `--serial-number`, else `mfa_serial` of the source, else aws-mfa's
