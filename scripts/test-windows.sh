@@ -59,6 +59,10 @@ windows_tests=(
   reliability::sigkill_at_random_moments_leaves_the_old_or_the_new_file
   daily::assume_role_with_mfa_is_recorded_and_repeated
   daily::refresh_all_reports_a_failing_pair_and_still_refreshes_the_other
+  expiry::
+  derived::via_records_the_base_and_a_fresh_base_means_no_code_at_all
+  derived::a_role_target_cannot_derive_from_a_role
+  one_code::a_code_of_a_window_the_device_already_used_is_refused_at_once_without_a_terminal
 )
 export MFA_PROFILE_TEST_BIN="$exe" MFA_PROFILE_TEST_RUNNER=wine
 cargo test --locked --features failpoints --test cli -- "${windows_tests[@]}"

@@ -116,8 +116,9 @@ fn via_records_the_base_and_a_fresh_base_means_no_code_at_all() {
         "--endpoint-url",
         &sts.url(),
     ]));
-    out.assert_code(0)
-        .assert_stderr_has("wrote [admin] in ~/.aws/credentials from [mfa]'s session");
+    out.assert_code(0).assert_stderr_has(&shown(
+        "wrote [admin] in ~/.aws/credentials from [mfa]'s session",
+    ));
     let text = env.read_credentials_text();
     assert!(
         text.ends_with(&format!("mfa_role_arn = {ADMIN}\nmfa_via = mfa\n")),

@@ -18,7 +18,9 @@ fn prune_removes_only_expired_sessions_byte_for_byte() {
     let ran = Test::new()
         .credentials(&text)
         .args(["prune"])
-        .stderr_has("removed [mfa] from ~/.aws/credentials (expired on 2001-01-01 00:00 UTC, ")
+        .stderr_has(&shown(
+            "removed [mfa] from ~/.aws/credentials (expired on 2001-01-01 00:00 UTC, ",
+        ))
         .run();
     ran.out.assert_stderr_lacks("work-mfa");
     ran.env
@@ -39,7 +41,7 @@ fn prune_dry_run_says_what_would_go_and_changes_nothing() {
     let ran = Test::new()
         .credentials(&text)
         .args(["prune", "--dry-run"])
-        .stderr_has("would remove [mfa] from ~/.aws/credentials")
+        .stderr_has(&shown("would remove [mfa] from ~/.aws/credentials"))
         .run();
     ran.env.assert_credentials(text.as_bytes());
 }
@@ -54,7 +56,7 @@ fn prune_never_touches_long_term_keys_or_sessions_it_did_not_write() {
     let ran = Test::new()
         .credentials(&text)
         .args(["prune"])
-        .stderr_has("[odd] has expired but is left in ~/.aws/credentials: it holds an access key without a session token")
+        .stderr_has(&shown("[odd] has expired but is left in ~/.aws/credentials: it holds an access key without a session token"))
         .stderr_has("nothing to prune")
         .run();
     ran.out.assert_silent_about(SECRET);
