@@ -628,3 +628,42 @@ fn a_session_aws_mfa_wrote_is_refreshed_in_place_and_becomes_managed() {
     assert_eq!(status.out.json()[0]["target"], "work");
     assert_eq!(status.out.json()[0]["source"], "work-long-term");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_the_sts_call_clears_the_spinner_line_and_exits_130() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    if !require("script") {
+        return;
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_delay(std::time::Duration::from_secs(4)))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        let env = TestEnv::with_credentials(&default_source());
+        let mut cmd = env.command("sh");
+        cmd.env("TERM", "xterm").args([
+            "-c",
+            &format!("(sleep 1.5; printf '\\003'; sleep 1) | script -qec '{BIN} 123456 --endpoint-url {uri}' /dev/null"),
+        ]);
+        let out = run(&mut cmd);
+        (out, env.read_credentials_text())
+    })
+    .await
+    .unwrap();
+    let (out, credentials) = out;
+    assert_eq!(out.code, 130, "{out}");
+    let last_frame = out
+        .stdout
+        .rfind("waiting for STS")
+        .expect("the spinner was drawn");
+    assert!(
+        out.stdout[last_frame..].contains("\r\x1b[K"),
+        "the line is cleared after the last frame: {:?}",
+        &out.stdout[last_frame..]
+    );
+    assert_eq!(credentials, default_source(), "the file as it was");
+}
