@@ -10,16 +10,7 @@ use crate::profile::{NameError, NoHome, ReadError, Refusal, Shown, SourceError};
 use crate::sts::StsError;
 use std::path::PathBuf;
 
-/// Exit code: success.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: a failure that is not the input's fault (STS, network, disk).
-pub const EXIT_FAILURE: u8 = 1;
-/// Exit code: bad usage or bad input (arguments, code, names, the files' contents).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code: STS rejected the MFA code; ask for a new one and run again.
-pub const EXIT_CODE_REJECTED: u8 = 3;
-/// Exit code: a new session needs an MFA code and there was no way to ask for one.
-pub const EXIT_NEEDS_CODE: u8 = 4;
+pub use crate::exit::{EXIT_CODE_REJECTED, EXIT_FAILURE, EXIT_NEEDS_CODE, EXIT_OK, EXIT_USAGE};
 
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,7 @@
 //! none carries a secret; a rotation that stopped half-way says what state IAM and the files
 //! are in.
 
-use crate::error::{EXIT_FAILURE, EXIT_USAGE};
+use crate::exit::{EXIT_FAILURE, EXIT_USAGE};
 use crate::input::InputError;
 
 /// Why work on the long-term keys or the device stopped.

@@ -27,6 +27,7 @@ pub mod device;
 pub mod discover;
 pub mod doctor;
 pub mod error;
+pub mod exit;
 pub mod export;
 pub mod fsio;
 pub mod fuzzing;

@@ -10,8 +10,10 @@
 
 use super::commit::{commit, Writing};
 use super::plan::{Derived, Plan};
-use super::with_code::{refresh_with_code, warn_about_permissions};
-use super::{hold, plan_again, refresh, CodeSource, Outcome, RefreshSettings, RoleSettings};
+use super::{
+    carry_out, hold, plan_again, refresh, warn_about_permissions, CodeSource, Outcome,
+    RefreshSettings, RoleSettings,
+};
 use crate::error::Error;
 use crate::input::{SessionDuration, Span, MIN_DURATION};
 use crate::keys::SessionCredentials;
@@ -44,12 +46,12 @@ pub(super) fn refresh_derived(
         .map(|_| plan_again(settings, &docs))
         .transpose()?
     {
-        Some(Some((_, Plan::Skip(outcome)))) => return Ok(outcome),
-        Some(Some((docs, Plan::Call(call)))) => {
-            drop(held);
-            return refresh_with_code(settings, call, docs, sts, codes, None, notices);
-        }
         Some(Some((docs, Plan::Derive(derived)))) => (docs, derived),
+        // Skipped, or no longer derived: what the file says now decides.
+        Some(Some((docs, plan))) => {
+            drop(held);
+            return carry_out(settings, plan, docs, sts, codes, None, notices);
+        }
         Some(None) | None => (docs, derived),
     };
     let base_session = fresh_base(settings, &derived, sts, codes, notices)?;

@@ -26,7 +26,7 @@ use crate::input::{
 };
 use crate::keys::{LongTermKeys, SessionCredentials};
 use crate::notice::Notice;
-use crate::profile::{FileLocations, ProfileName, SharedDocuments};
+use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
 use crate::sts::{CustomEndpoint, Sts};
 use std::path::PathBuf;
 
@@ -183,7 +183,20 @@ pub fn refresh(
     let mut resolved = None;
     let planned =
         source_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
-    match planned {
+    carry_out(settings, planned, docs, sts, codes, resolved, notices)
+}
+
+/// Does what `plan` says.
+fn carry_out(
+    settings: &RefreshSettings,
+    plan: plan::Plan,
+    docs: SharedDocuments,
+    sts: &dyn Sts,
+    codes: &mut dyn CodeSource,
+    resolved: source_keys::Resolved,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<Outcome, Error> {
+    match plan {
         plan::Plan::Skip(outcome) => Ok(outcome),
         plan::Plan::Call(call) => {
             with_code::refresh_with_code(settings, call, docs, sts, codes, resolved, notices)
@@ -228,6 +241,24 @@ fn plan_again(
     // Its notices were given the first time.
     let plan = plan::plan(settings, &docs, &mut |_| {})?;
     Ok(Some((docs, plan)))
+}
+
+/// Warns when the credentials file or its directory is open to other users.
+fn warn_about_permissions(settings: &RefreshSettings, notices: &mut dyn FnMut(Notice)) {
+    let path = &settings.files.credentials;
+    if let Some(mode) = fsio::loose_mode(path) {
+        notices(Notice::Warning(format!(
+            "{shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`",
+            shown = Shown(path)
+        )));
+    }
+    if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
+        notices(Notice::Warning(format!(
+            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
+            shown = Shown(&dir),
+            file = Shown(path)
+        )));
+    }
 }
 
 #[cfg(test)]

@@ -7,15 +7,16 @@
 //! recorded as sent, one it refused before checking is not.
 
 use super::commit::commit;
-use super::derive::refresh_derived;
 use super::plan::{Call, Plan};
 use super::source_keys::{resolve, Resolved};
-use super::{hold, plan_again, CodeRequest, CodeSource, Outcome, RefreshSettings};
+use super::{
+    carry_out, hold, plan_again, warn_about_permissions, CodeRequest, CodeSource, Outcome,
+    RefreshSettings,
+};
 use crate::device::{next_code_at, HeldDevice};
 use crate::error::Error;
-use crate::fsio;
 use crate::notice::Notice;
-use crate::profile::{SharedDocuments, Shown};
+use crate::profile::SharedDocuments;
 use crate::sts::{self, CustomEndpoint, Signer, Sts, StsError};
 
 /// Refreshes with an MFA code: the device held, the code asked for, STS called, the session
@@ -42,12 +43,12 @@ pub(super) fn refresh_with_code(
         .map(|_| plan_again(settings, &docs))
         .transpose()?
     {
-        Some(Some((_, Plan::Skip(outcome)))) => return Ok(outcome),
-        Some(Some((docs, Plan::Derive(derived)))) => {
-            drop(held);
-            return refresh_derived(settings, derived, docs, sts, codes, notices);
-        }
         Some(Some((docs, Plan::Call(call)))) => (docs, call),
+        // Skipped, or derived now: what the file says now decides.
+        Some(Some((docs, plan))) => {
+            drop(held);
+            return carry_out(settings, plan, docs, sts, codes, resolved, notices);
+        }
         Some(None) | None => (docs, call),
     };
     warn_about_permissions(settings, notices);
@@ -99,22 +100,4 @@ pub(super) fn refresh_with_code(
         ));
     }
     Ok(Outcome::Refreshed(done))
-}
-
-/// Warns when the credentials file or its directory is open to other users.
-pub(super) fn warn_about_permissions(settings: &RefreshSettings, notices: &mut dyn FnMut(Notice)) {
-    let path = &settings.files.credentials;
-    if let Some(mode) = fsio::loose_mode(path) {
-        notices(Notice::Warning(format!(
-            "{shown} can be read by other users (mode {mode:o}); run `chmod 600 {shown}`",
-            shown = Shown(path)
-        )));
-    }
-    if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
-        notices(Notice::Warning(format!(
-            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
-            shown = Shown(&dir),
-            file = Shown(path)
-        )));
-    }
 }

@@ -9,8 +9,7 @@
 
 use super::super::RefreshSettings;
 use super::request::{duration, endpoint, planned_role, profiles_of, regions};
-use super::target::Chosen;
-use super::PlannedRole;
+use super::{Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{Region, SessionDuration};

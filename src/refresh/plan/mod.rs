@@ -17,8 +17,16 @@ use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleSessionName, SessionDuration,
 };
 use crate::notice::Notice;
-use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys};
+use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys, TargetSummary};
 use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest};
+
+/// The target and source of a refresh, the target located and checked.
+pub(in crate::refresh) struct Chosen {
+    pub target: ProfileName,
+    pub at: Option<SectionId>,
+    pub summary: TargetSummary,
+    pub source: ProfileName,
+}
 
 /// What to do.
 pub(super) enum Plan {

@@ -6,8 +6,7 @@
 //! names the profile and the key); nothing here reads the environment or the disk.
 
 use super::super::RefreshSettings;
-use super::target::Chosen;
-use super::{Call, PlannedRole};
+use super::{Call, Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{

@@ -6,21 +6,13 @@
 //! agree, no long-term keys) before anything else is read.
 
 use super::super::{Outcome, RefreshSettings};
+use super::Chosen;
 use crate::error::Error;
-use crate::ini::SectionId;
 use crate::notice::Notice;
 use crate::profile::{
     default_target, locate_target, meaning_of, ProfileMeaning, ProfileName, SharedDocuments, Shown,
     TargetSummary,
 };
-
-/// The target and source of a refresh, the target located and checked.
-pub(in crate::refresh) struct Chosen {
-    pub target: ProfileName,
-    pub at: Option<SectionId>,
-    pub summary: TargetSummary,
-    pub source: ProfileName,
-}
 
 /// Chooses the target and the source.
 pub(super) fn choose(
