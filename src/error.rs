@@ -7,7 +7,7 @@
 use crate::fsio::FsError;
 use crate::input::InputError;
 use crate::profile::{NameError, NoHome, ReadError, Refusal, Shown, SourceError};
-use crate::sts::StsError;
+use crate::sts::{StsError, TrustError};
 use std::path::PathBuf;
 
 /// Exit code: success.
@@ -169,6 +169,9 @@ pub enum Error {
     /// STS gave no session.
     #[error(transparent)]
     Sts(#[from] StsError),
+    /// The CA bundle the user named cannot be used.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
     /// No home directory.
     #[error(transparent)]
     NoHome(#[from] NoHome),
@@ -200,6 +203,8 @@ impl Error {
             | Error::Man(_) => EXIT_FAILURE,
             Error::Exec { code, .. } => *code,
             Error::ClosedPipe => EXIT_OK,
+            Error::Trust(error) if error.is_io() => EXIT_FAILURE,
+            Error::Trust(_) => EXIT_USAGE,
             Error::Input(_)
             | Error::ProfileValue { .. }
             | Error::EnvValue { .. }

@@ -87,6 +87,7 @@ pub(super) fn usable_session(
         force: false,
         now,
         carry_region: !args.no_config,
+        tls: super::tls_settings(),
     };
     let mut codes = ProcessCodes {
         argument: None,

@@ -79,6 +79,7 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         force: args.force,
         now: now(),
         carry_region: !args.no_config,
+        tls: super::tls_settings(),
     })
 }
 

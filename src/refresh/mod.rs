@@ -18,8 +18,18 @@ use crate::input::{
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
-use crate::sts::{self, CustomEndpoint, Sts, StsError};
+use crate::sts::{self, CustomEndpoint, Sts, StsError, TrustRoots};
 use std::path::PathBuf;
+
+/// Where the certificates TLS trusts come from, as the environment says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// `AWS_CA_BUNDLE`: its certificates alone are trusted; it wins over `ca_bundle` in the
+    /// source profile, as in the AWS SDKs.
+    pub ca_bundle: Option<PathBuf>,
+    /// `SSL_CERT_FILE` or `SSL_CERT_DIR` is set: the system's store is read where they say.
+    pub openssl_variables: bool,
+}
 
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,6 +78,8 @@ pub struct RefreshSettings {
     pub now: i64,
     /// Add the source's region to the target's config profile (off with `--no-config`).
     pub carry_region: bool,
+    /// The certificates TLS trusts.
+    pub tls: TlsSettings,
 }
 
 /// What the code source is told when a code is needed.
@@ -156,12 +168,16 @@ pub fn refresh(
     if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
         notices(notice);
     }
+    let trust = match &call.endpoint {
+        Some(endpoint) if endpoint.url.is_plain_http() => TrustRoots::default(),
+        _ => sts::load_roots(&call.trust)?,
+    };
     let code = codes.code(&CodeRequest {
         serial: &call.serial,
         target: &call.target,
         profile_command: call.profile_command.as_deref(),
     })?;
-    let request = call.request(code);
+    let request = call.request(code, trust);
     let session = sts.get_session(&call.keys, &request)?;
     sts::check_session(&session, settings.now)
         .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))?;

@@ -118,6 +118,7 @@ impl Files {
             force: false,
             now: NOW,
             carry_region: true,
+            tls: TlsSettings::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ mod fuzz_corpus;
 mod guards;
 mod hardening;
 mod harness;
+mod https_sts;
 mod lock_file;
 mod portable;
 mod private_network;

@@ -14,14 +14,14 @@ use crate::input::{ExternalId, MfaCode, MfaSerial, Region, RoleSessionName, Sess
 use crate::keys::LongTermKeys;
 use crate::notice::Notice;
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments};
-use crate::sts::{CustomEndpoint, RoleRequest, SessionRequest};
+use crate::sts::{CustomEndpoint, RoleRequest, SessionRequest, TrustChoice, TrustRoots};
 
 /// What to do.
 pub(super) enum Plan {
     /// Nothing: the target is still valid.
     Skip(Outcome),
     /// Call STS, then write.
-    Call(Call),
+    Call(Box<Call>),
 }
 
 /// A refresh that goes to STS: everything but the code.
@@ -42,6 +42,8 @@ pub(super) struct Call {
     /// The source's own region, to add to the target's config profile.
     pub carry_region: Option<Region>,
     pub endpoint: Option<CustomEndpoint>,
+    /// The certificates an https endpoint is trusted by.
+    pub trust: TrustChoice,
 }
 
 /// The role to assume, and what of it the target records.
@@ -52,8 +54,8 @@ pub(super) struct PlannedRole {
 }
 
 impl Call {
-    /// The STS request, with the code.
-    pub fn request(&self, code: MfaCode) -> SessionRequest {
+    /// The STS request, with the code and the certificates loaded.
+    pub fn request(&self, code: MfaCode, trust: TrustRoots) -> SessionRequest {
         SessionRequest {
             serial: self.serial.clone(),
             code,
@@ -61,6 +63,7 @@ impl Call {
             region: self.region.clone(),
             endpoint: self.endpoint.as_ref().map(|e| e.url.clone()),
             role: self.role.as_ref().map(|r| r.request.clone()),
+            trust,
         }
     }
 
@@ -98,5 +101,5 @@ pub(super) fn plan(
         return Ok(Plan::Skip(outcome));
     }
     let call = request::plan_call(settings, docs, chosen, notices)?;
-    Ok(Plan::Call(call))
+    Ok(Plan::Call(Box::new(call)))
 }

@@ -20,7 +20,9 @@ use crate::profile::{
     SharedDocuments, SharedFiles, SourceError, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID,
     MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
 };
-use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest};
+use crate::sts::{
+    CaBundle, CaBundleOrigin, CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice,
+};
 use std::str::FromStr;
 
 /// The profiles `names` as the SDK reads them: only their sections go to its parser, the same
@@ -83,6 +85,7 @@ pub(super) fn plan_call(
     let target_has_region =
         at.is_some_and(|id| docs.credentials.section(id).get("region").is_some());
     let endpoint = endpoint(settings, docs, &source, &source_settings)?;
+    let trust = trust(settings, &source, &source_settings);
     Ok(Call {
         target,
         at,
@@ -96,7 +99,30 @@ pub(super) fn plan_call(
         profile_command: source_settings.mfa_process,
         carry_region: source_region.filter(|_| settings.carry_region && !target_has_region),
         endpoint,
+        trust,
     })
+}
+
+/// The certificates TLS trusts: `AWS_CA_BUNDLE`, else `ca_bundle` in the source profile (the
+/// AWS SDKs' order), else the system's.
+fn trust(settings: &RefreshSettings, source: &ProfileName, profile: &SourceProfile) -> TrustChoice {
+    let named = match (&settings.tls.ca_bundle, &profile.ca_bundle) {
+        (Some(path), _) => Some(CaBundle {
+            path: path.clone(),
+            origin: CaBundleOrigin::Variable,
+        }),
+        (None, Some(path)) => Some(CaBundle {
+            path: path.into(),
+            origin: CaBundleOrigin::Profile(source.to_string()),
+        }),
+        (None, None) => None,
+    };
+    match named {
+        Some(bundle) => TrustChoice::Bundle(bundle),
+        None => TrustChoice::System {
+            openssl_variables: settings.tls.openssl_variables,
+        },
+    }
 }
 
 /// The MFA device: `--serial-number`, else `mfa_serial` of the source, else aws-mfa's
