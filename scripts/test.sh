@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, the editor's conformance and property tests, and the
 # end-to-end tests against a local moto STS read back by the AWS CLI, boto3, aws-config and the
-# JavaScript SDK's parser. Installs moto, awscli and boto3 from PyPI, setsid, script, unshare, ip, fish and zsh
-# from Debian, and the JavaScript reader from npm (tests/js), when missing.
+# JavaScript SDK's parser. Installs moto, awscli and boto3 from PyPI, setsid, script, unshare, ip, fish, zsh
+# and tzdata from Debian, and the JavaScript reader from npm (tests/js), when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/tools.sh
@@ -10,6 +10,7 @@ ensure_python_tools
 ensure_terminal_tools
 ensure_network_tools
 ensure_shells
+ensure_tzdata
 ensure_js_reader
 export PROPTEST_CASES="${PROPTEST_CASES:-2000}"
 cargo test --locked --features failpoints

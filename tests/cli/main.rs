@@ -13,6 +13,7 @@ mod guards;
 mod hardening;
 mod harness;
 mod https_sts;
+mod local_time;
 mod lock_file;
 mod portable;
 mod private_network;
