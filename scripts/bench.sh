@@ -1,35 +1,82 @@
 #!/usr/bin/env bash
-# Side-by-side timings of a refresh against one local moto STS: mfa-profile, broamski's
-# aws-mfa, the manual AWS CLI flow, and one bare STS round trip with curl (the floor); the
-# skip path and `status`; a refresh on a 10,000-profile file; peak memory of each; the
-# network calls mfa-profile makes. Writes the table to bench/results.md and checks the budget.
-# Usage: bash scripts/bench.sh [RUNS]   (hyperfine runs per command, default 30)
+# mfa-profile measured on the path users take, in one run, side by side:
+# 1. Over HTTPS, against a local STS stub (scripts/sts_stub.py) whose certificate chain comes
+#    from a CA made now (RSA 2048 root and intermediate, like AWS's): a refresh, the skip path,
+#    `status`, `credential-process` and the start-up alone, next to a minimal program doing a
+#    refresh's work (examples/minimal_refresh.rs: one SigV4-signed POST over rustls and an
+#    atomic write with fsync). Client CPU time (user + system) and wall time of every run,
+#    interleaved (scripts/bench_cpu.py), and instruction counts (valgrind's callgrind, stable
+#    where times are not).
+# 2. Against one local moto STS (plain http): mfa-profile, broamski's aws-mfa, the manual AWS
+#    CLI flow and one bare STS round trip with curl; a refresh on a 10,000-profile file; peak
+#    memory; the network calls a refresh makes.
+# Writes bench/results.md and checks the budgets (exit 1 when one is missed).
+# Usage: bash scripts/bench.sh [RUNS]   (runs per command, default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-30}"
 . scripts/tools.sh
 ensure_python_tools
-if ! command -v hyperfine >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v strace >/dev/null || missing+=(strace)
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
-command -v strace >/dev/null || apt-get install -y -qq strace >/dev/null
 command -v aws-mfa >/dev/null || python3 -m pip install --quiet --disable-pip-version-check aws-mfa
 command -v pyenv >/dev/null && pyenv rehash || true
 # The real executables, not pyenv shims (a shim adds a bash + pyenv start-up to every run).
 real() { if command -v pyenv >/dev/null && pyenv which "$1" >/dev/null 2>&1; then pyenv which "$1"; else command -v "$1"; fi; }
 AWS_MFA=$(real aws-mfa)
 AWS=$(real aws)
-cargo build --release --locked --quiet
+PYTHON=$(real python3)
+VALGRIND=$(command -v valgrind)
+cargo build --release --locked --quiet --bin mfa-profile --example minimal_refresh
 BIN="$PWD/target/release/mfa-profile"
+MINIMAL="$PWD/target/release/examples/minimal_refresh"
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# moto, plain http.
+port=$(free_port)
 moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto=$!
-trap 'kill $moto 2>/dev/null || true; rm -rf "$work"' EXIT
+pids+=($!)
 URL="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -s -o /dev/null "$URL" && break; sleep 0.1; done
+
+# The HTTPS STS: a CA made now, a certificate for localhost and 127.0.0.1 it signs through an
+# intermediate, the stub serving that chain.
+tls="$work/tls"
+mkdir -p "$tls"
+ossl() { openssl "$@" 2>/dev/null; }
+ossl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/root.key" -out "$tls/root.pem" -days 2 \
+  -subj "/CN=mfa-profile bench root CA" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+ossl req -newkey rsa:2048 -nodes -keyout "$tls/int.key" -out "$tls/int.csr" -subj "/CN=mfa-profile bench intermediate CA"
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$tls/int.ext"
+ossl x509 -req -in "$tls/int.csr" -CA "$tls/root.pem" -CAkey "$tls/root.key" -CAcreateserial -out "$tls/int.pem" -days 2 -extfile "$tls/int.ext"
+ossl req -newkey rsa:2048 -nodes -keyout "$tls/server.key" -out "$tls/server.csr" -subj "/CN=localhost"
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >"$tls/server.ext"
+ossl x509 -req -in "$tls/server.csr" -CA "$tls/int.pem" -CAkey "$tls/int.key" -CAcreateserial -out "$tls/leaf.pem" -days 2 -extfile "$tls/server.ext"
+cat "$tls/leaf.pem" "$tls/int.pem" >"$tls/chain.pem"
+"$PYTHON" scripts/sts_stub.py "$tls/chain.pem" "$tls/server.key" "$tls/port" 2>"$work/stub.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tls/port" ] && break; sleep 0.1; done
+HTTPS="https://localhost:$(cat "$tls/port")"
+# The system's CA bundle with the test CA added: what a refresh trusts by default, plus the
+# one certificate that lets it reach the stub.
+system_bundle=""
+for f in /etc/ssl/certs/ca-certificates.crt /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem /etc/ssl/cert.pem; do
+  [ -f "$f" ] && { system_bundle=$f; break; }
+done
+[ -n "$system_bundle" ] || { echo "no system CA bundle found" >&2; exit 1; }
+cat "$system_bundle" "$tls/root.pem" >"$tls/system-and-test.pem"
+system_certs=$(grep -c 'BEGIN CERTIFICATE' "$system_bundle")
 
 AKID=AKIAIOSFODNN7EXAMPLE
 SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
@@ -42,19 +89,26 @@ mfa_serial = $SERIAL"
 
 H_MFA=$(home_with mfa <<<"$source_profile")
 H_SKIP=$(home_with skip <<<"$source_profile")
+H_TLS=$(home_with tls <<<"$source_profile")
+H_TLS_SYSTEM=$(home_with tls-system <<<"$source_profile")
+H_MIN=$(home_with minimal <<<"$source_profile")
+H_MIN_SYSTEM=$(home_with minimal-system <<<"$source_profile")
 H_AWSMFA=$(home_with awsmfa <<<"[default-long-term]
 aws_access_key_id = $AKID
 aws_secret_access_key = $SECRET
 aws_mfa_device = $SERIAL")
 H_CLI=$(home_with cli <<<"$source_profile")
-H_BIG=$(python3 - "$AKID" "$SECRET" "$SERIAL" <<'PY' | home_with big
+big_file() {
+  "$PYTHON" - "$AKID" "$SECRET" "$SERIAL" <<'PY'
 import sys
 akid, secret, serial = sys.argv[1:]
 print(f"[default]\naws_access_key_id = {akid}\naws_secret_access_key = {secret}\nmfa_serial = {serial}\n")
 for i in range(10000):
     print(f"# account {i}: team keys\n[profile-{i}]\naws_access_key_id = AKIA{i:016}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY{i:010}\nregion = eu-west-1\n")
 PY
-)
+}
+H_BIG=$(big_file | home_with big)
+H_BIG_TLS=$(big_file | home_with big-tls)
 # Clean environments: HOME only, STS pointed at moto through the SDKs' own variable.
 e() { local h=$1; shift; env -i PATH="$PATH" HOME="$h" AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL_STS="$URL" "$@"; }
 # Make the skip and aws-mfa "still valid" homes valid.
@@ -63,6 +117,40 @@ echo 123456 >"$work/code.txt"
 e "$H_AWSMFA" "$AWS_MFA" <"$work/code.txt" >/dev/null 2>&1
 e "$H_BIG" "$BIN" 123456 >/dev/null 2>&1
 
+# 1. HTTPS, next to the minimal program: each row is its environment and its command.
+declare -a tnames tenvs tcmds
+trow() { tnames+=("$1"); tenvs+=("$2"); tcmds+=("$3"); }
+minimal_env="HOME=$H_MIN"
+tls_env="PATH=$PATH HOME=$H_TLS AWS_ENDPOINT_URL_STS=$HTTPS AWS_CA_BUNDLE=$tls/root.pem"
+system_env="PATH=$PATH HOME=$H_TLS_SYSTEM AWS_ENDPOINT_URL_STS=$HTTPS AWS_CA_BUNDLE=$tls/system-and-test.pem"
+trow "minimal: one signed POST over TLS + atomic write (floor)" "$minimal_env" "$MINIMAL localhost $(cat "$tls/port") $tls/root.pem $H_MIN/.aws/credentials"
+trow "mfa-profile --force over HTTPS (refresh)" "$tls_env" "$BIN --force 123456"
+trow "minimal, trusting the system's $system_certs CAs too" "HOME=$H_MIN_SYSTEM" "$MINIMAL localhost $(cat "$tls/port") $tls/system-and-test.pem $H_MIN_SYSTEM/.aws/credentials"
+trow "mfa-profile --force over HTTPS, trusting the system's $system_certs CAs too" "$system_env" "$BIN --force 123456"
+trow "mfa-profile, target still valid (skip)" "PATH=$PATH HOME=$H_SKIP AWS_ENDPOINT_URL_STS=https://127.0.0.1:9" "$BIN 123456"
+trow "mfa-profile status" "PATH=$PATH HOME=$H_SKIP" "$BIN status"
+trow "mfa-profile credential-process" "PATH=$PATH HOME=$H_SKIP" "$BIN credential-process mfa"
+trow "mfa-profile --version (start-up alone)" "PATH=$PATH HOME=$H_SKIP" "$BIN --version"
+trow "mfa-profile --force over HTTPS on a 10,000-profile file (2 MB)" "PATH=$PATH HOME=$H_BIG_TLS AWS_ENDPOINT_URL_STS=$HTTPS AWS_CA_BUNDLE=$tls/root.pem" "$BIN --force 123456"
+args=()
+for i in "${!tnames[@]}"; do args+=("${tnames[$i]}" "env -i ${tenvs[$i]} ${tcmds[$i]}"); done
+"$PYTHON" scripts/bench_cpu.py "$runs" 3 "$work/cpu.json" "${args[@]}"
+grep -q '^aws_session_token' "$H_TLS/.aws/credentials" || { echo "the HTTPS refresh wrote no session" >&2; exit 1; }
+grep -q '^aws_session_token' "$H_MIN/.aws/credentials" || { echo "the minimal program wrote no session" >&2; exit 1; }
+
+# Instructions: callgrind, three runs of each.
+: >"$work/instructions.tsv"
+for i in "${!tnames[@]}"; do
+  for _ in 1 2 3; do
+    # shellcheck disable=SC2086 # the rows are word lists
+    env -i ${tenvs[$i]} "$VALGRIND" --tool=callgrind --callgrind-out-file=/dev/null ${tcmds[$i]} \
+      >/dev/null 2>"$work/valgrind.txt" || { echo "callgrind run failed: ${tnames[$i]}" >&2; cat "$work/valgrind.txt" >&2; exit 1; }
+    count=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/valgrind.txt")
+    printf '%s\t%s\n' "${tnames[$i]}" "$count" >>"$work/instructions.tsv"
+  done
+done
+
+# 2. moto, side by side with the other tools.
 CURL="curl -s -o /dev/null -X POST -H 'Content-Type: application/x-www-form-urlencoded' -H 'Authorization: AWS4-HMAC-SHA256 Credential=$AKID/20261122/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=0' -d 'Action=GetSessionToken&Version=2011-06-15&SerialNumber=$SERIAL&TokenCode=123456&DurationSeconds=43200' $URL/"
 cat >"$work/manual.sh" <<MANUAL
 set -e
@@ -100,10 +188,18 @@ for i in "${!names[@]}"; do
   rss=$(tail -1 "$work/one-rss")
   printf '%s\t%s\n' "${names[$i]}" "$rss" >>"$work/rss.txt"
 done
+# shellcheck disable=SC2086
+env -i $tls_env /usr/bin/time -f '%M' -o "$work/one-rss" "$BIN" --force 123456 >/dev/null 2>&1
+printf '%s\t%s\n' "mfa-profile --force over HTTPS (refresh)" "$(tail -1 "$work/one-rss")" >>"$work/rss.txt"
 
 # Network: every connect() mfa-profile makes during a refresh.
-strace -f -qq -e trace=connect -o "$work/strace.txt" env -i PATH="$PATH" HOME="$H_MFA" AWS_ENDPOINT_URL_STS="$URL" "$BIN" --force 123456 2>/dev/null
+# shellcheck disable=SC2086
+strace -f -qq -e trace=connect -o "$work/strace.txt" env -i $tls_env "$BIN" --force 123456 2>/dev/null
 size=$(stat -c %s "$BIN")
 machine="$(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 mkdir -p bench
-python3 scripts/bench_report.py "$work/hyperfine.json" "$work/rss.txt" "$work/strace.txt" "$size" "$machine" "$runs" | tee bench/results.md
+status=0
+"$PYTHON" scripts/bench_report.py "$work/cpu.json" "$work/instructions.tsv" "$work/hyperfine.json" "$work/rss.txt" \
+  "$work/strace.txt" "$size" "$machine" "$runs" >bench/results.md || status=$?
+cat bench/results.md
+exit "$status"

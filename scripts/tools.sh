@@ -41,6 +41,15 @@ ensure_network_tools() {
   fi
 }
 
+# The time-zone database (tzdata): the local-time tests compare `status` with GNU date for
+# named zones. Debian-based only (tzdata is a required package there, but images may drop it).
+ensure_tzdata() {
+  if [ ! -e /usr/share/zoneinfo/Europe/Paris ]; then
+    echo "installing from Debian: tzdata" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tzdata >/dev/null
+  fi
+}
+
 # fish and zsh load the completion scripts in the completion tests (bash is always here).
 # Debian-based only.
 ensure_shells() {

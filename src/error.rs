@@ -7,7 +7,7 @@
 use crate::fsio::FsError;
 use crate::input::InputError;
 use crate::profile::{NameError, NoHome, ReadError, Refusal, Shown, SourceError};
-use crate::sts::StsError;
+use crate::sts::{StsError, TrustError};
 use std::path::PathBuf;
 
 pub use crate::exit::{EXIT_CODE_REJECTED, EXIT_FAILURE, EXIT_NEEDS_CODE, EXIT_OK, EXIT_USAGE};
@@ -198,6 +198,9 @@ pub enum Error {
     /// STS gave no session.
     #[error(transparent)]
     Sts(#[from] StsError),
+    /// The CA bundle the user named cannot be used.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
     /// No home directory.
     #[error(transparent)]
     NoHome(#[from] NoHome),
@@ -239,6 +242,8 @@ impl Error {
             Error::Iam(_) => EXIT_FAILURE,
             Error::Key(error) => error.exit_code(),
             Error::ClosedPipe => EXIT_OK,
+            Error::Trust(error) if error.is_io() => EXIT_FAILURE,
+            Error::Trust(_) => EXIT_USAGE,
             Error::Input(_)
             | Error::ProfileValue { .. }
             | Error::EnvValue { .. }

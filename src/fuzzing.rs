@@ -112,6 +112,7 @@ pub fn sts_answer(data: &[u8]) {
         region: "us-east-1".parse().expect("a region"),
         endpoint: None,
         role: None,
+        trust: Default::default(),
     };
     let session = match sts.get_session(Signer::LongTerm(&keys), &request) {
         Ok(session) => session,

@@ -3,6 +3,8 @@
 //! Invariant: pure functions of their arguments; the clock is read by `app` alone.
 
 use aws_smithy_types::date_time::{DateTime, Format};
+use jiff::tz::TimeZone;
+use std::path::Path;
 
 /// `12h`, `7h12m`, `45m`, `30s`: the largest two units, for humans, to the nearest minute
 /// from a minute up; from two days up, whole days (`26335 days`).
@@ -84,6 +86,51 @@ pub fn parse_expiration(text: &str) -> Option<i64> {
         .map(|zoned| zoned.timestamp().as_second())
 }
 
+/// `2026-11-23 03:00 CET`: `epoch_seconds` in `zone`.
+pub fn human_local(epoch_seconds: i64, zone: &TimeZone) -> String {
+    match jiff::Timestamp::from_second(epoch_seconds) {
+        Ok(ts) => ts
+            .to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => rfc3339(epoch_seconds),
+    }
+}
+
+/// The local time zone of a Unix system as jiff's `TimeZone::system()` finds it, from the one
+/// file it comes from: `tz` is `TZ` (`None` when unset), `tzdir` is `TZDIR`, `read` gives a
+/// file's bytes. jiff's own lookup lists every file under `/usr/share/zoneinfo` first (most of
+/// what `status` did). `None` where jiff's answer could differ (a path in `TZ`, a name no file
+/// holds exactly): the caller asks jiff then.
+pub fn local_zone(
+    tz: Option<&str>,
+    tzdir: Option<&str>,
+    read: impl Fn(&Path) -> Option<Vec<u8>>,
+) -> Option<TimeZone> {
+    let Some(tz) = tz else {
+        return TimeZone::tzif("localtime", &read(Path::new("/etc/localtime"))?).ok();
+    };
+    if tz.is_empty() {
+        return Some(TimeZone::UTC);
+    }
+    let name = match tz.strip_prefix(':') {
+        Some(name) => name,
+        None => match TimeZone::posix(tz) {
+            Ok(zone) => return Some(zone),
+            Err(_) => tz,
+        },
+    };
+    let plain_name = !name.contains("zoneinfo/")
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+    if !plain_name {
+        return None;
+    }
+    let file = Path::new(tzdir.unwrap_or("/usr/share/zoneinfo")).join(name);
+    TimeZone::tzif(name, &read(&file)?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +151,53 @@ mod tests {
         assert_eq!(exact_span(899), "14m59s");
         assert_eq!(exact_span(900), "15m");
         assert_eq!(exact_span(129_601), "36h1s");
+    }
+
+    #[test]
+    fn the_local_zone_comes_from_the_one_file_tz_names() {
+        let paris = std::fs::read("/usr/share/zoneinfo/Europe/Paris").ok();
+        let files = |path: &Path| match path.to_str() {
+            Some("/usr/share/zoneinfo/Europe/Paris" | "/etc/localtime" | "/tz/Europe/Paris") => {
+                paris.clone()
+            }
+            _ => None,
+        };
+        let at = 1_795_503_600; // 2026-11-24T07:00:00Z
+        let shown = |tz: Option<&str>, tzdir: Option<&str>| {
+            local_zone(tz, tzdir, files).map(|zone| human_local(at, &zone))
+        };
+        assert_eq!(
+            shown(Some(""), None).as_deref(),
+            Some("2026-11-24 07:00 UTC")
+        );
+        assert_eq!(
+            shown(Some("EST5EDT,M3.2.0,M11.1.0"), None).as_deref(),
+            Some("2026-11-24 02:00 EST")
+        );
+        assert_eq!(
+            shown(Some("<+03>-3"), None).as_deref(),
+            Some("2026-11-24 10:00 +03")
+        );
+        assert_eq!(
+            shown(Some("Europe/Lisbon"), None),
+            None,
+            "no such file: jiff decides"
+        );
+        assert_eq!(shown(Some("/usr/share/zoneinfo/Europe/Paris"), None), None);
+        assert_eq!(shown(Some("../Europe/Paris"), None), None);
+        if paris.is_some() {
+            for tz in [None, Some("Europe/Paris"), Some(":Europe/Paris")] {
+                assert_eq!(
+                    shown(tz, None).as_deref(),
+                    Some("2026-11-24 08:00 CET"),
+                    "{tz:?}"
+                );
+            }
+            assert_eq!(
+                shown(Some("Europe/Paris"), Some("/tz")).as_deref(),
+                Some("2026-11-24 08:00 CET")
+            );
+        }
     }
 
     #[test]

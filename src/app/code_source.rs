@@ -169,7 +169,7 @@ impl CodeSource for ProcessCodes {
             request.region,
             request.sts_endpoint.map(|e| &e.url),
             endpoint.as_ref(),
-        );
+        )?;
         let mut choose =
             super::iam::choose_device(request.source, self.input == CodeInput::Terminal);
         crate::discover::find_device(&iam, request.keys, request.source, &mut choose).map(Some)

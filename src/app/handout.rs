@@ -89,6 +89,7 @@ pub(super) fn usable_session(
         clock: super::now,
         devices: Some(devices(&files)),
         carry_region: !args.no_config,
+        tls: super::tls_settings(),
     };
     let mut codes =
         ProcessCodes::for_handout(args.code_command.clone(), args.prompt, args.no_input);

@@ -13,6 +13,7 @@ use crate::input::{EndpointUrl, Region};
 use crate::key_error::KeyError;
 use crate::notice::Notice;
 use crate::profile::ProfileName;
+use crate::sts::{load_roots, CaBundle, CaBundleOrigin, TrustChoice, TrustRoots};
 
 /// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
 /// missing MFA device in IAM): set once by `rotate` and `setup`.
@@ -56,13 +57,35 @@ pub(super) fn iam_endpoint(
     Ok(choice.endpoint)
 }
 
-/// IAM and GetCallerIdentity for `region`, to the endpoints chosen.
+/// IAM and GetCallerIdentity for `region`, to the endpoints chosen, trusting the certificates
+/// of `AWS_CA_BUNDLE` when set (the source profile's `ca_bundle` is a refresh's alone).
 pub(super) fn client(
     region: &Region,
     sts: Option<&EndpointUrl>,
     iam: Option<&IamEndpoint>,
-) -> SdkIam {
-    SdkIam::new(region.clone(), sts.cloned(), iam.map(|e| e.url.clone()))
+) -> Result<SdkIam, Error> {
+    let settings = super::tls_settings();
+    let choice = match settings.ca_bundle {
+        Some(path) => TrustChoice::Bundle(CaBundle {
+            path,
+            origin: CaBundleOrigin::Variable,
+        }),
+        None => TrustChoice::System {
+            openssl_variables: settings.openssl_variables,
+        },
+    };
+    let plain_http = |url: Option<&EndpointUrl>| url.is_some_and(EndpointUrl::is_plain_http);
+    let trust = if plain_http(sts) && plain_http(iam.map(|e| &e.url)) {
+        TrustRoots::default()
+    } else {
+        load_roots(&choice)?
+    };
+    Ok(SdkIam::new(
+        region.clone(),
+        sts.cloned(),
+        iam.map(|e| e.url.clone()),
+        trust,
+    ))
 }
 
 /// Chooses among several MFA devices on the terminal (standard input, when `on_terminal`);

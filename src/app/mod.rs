@@ -125,6 +125,19 @@ fn endpoint(
     Ok(choice.endpoint)
 }
 
+/// Where TLS's trusted certificates come from: `AWS_CA_BUNDLE` (an empty one is unset, not
+/// "trust nothing"), and whether OpenSSL's `SSL_CERT_FILE` or `SSL_CERT_DIR` is set.
+fn tls_settings() -> crate::refresh::TlsSettings {
+    crate::refresh::TlsSettings {
+        ca_bundle: std::env::var_os("AWS_CA_BUNDLE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+        openssl_variables: ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty())),
+    }
+}
+
 /// Whether endpoints configured in profiles count: not with
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
 fn configured_endpoints() -> bool {

@@ -86,6 +86,7 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         devices: Some(devices(&files)),
         carry_region: !args.no_config,
         files,
+        tls: super::tls_settings(),
     })
 }
 
@@ -212,6 +213,7 @@ impl OneRefresh {
             now: now(),
             clock: now,
             carry_region: true,
+            tls: super::tls_settings(),
         };
         let mut codes = ProcessCodes {
             argument: None,

@@ -41,7 +41,7 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
         &region,
         sts_endpoint.as_ref().map(|e| &e.url),
         iam_endpoint.as_ref(),
-    );
+    )?;
     let settings = RotateSettings {
         files: files.clone(),
         source: args.source.clone(),

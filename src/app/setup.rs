@@ -59,7 +59,7 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     drop(docs);
     let keys = run.ask_keys()?;
     let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);
-    let iam = super::iam::client(&region, run.sts.as_ref().map(|e| &e.url), run.iam.as_ref());
+    let iam = super::iam::client(&region, run.sts.as_ref().map(|e| &e.url), run.iam.as_ref())?;
     let user = user_of(&iam, &keys, source)?;
     say(&format!("mfa-profile: the keys are IAM user {user}'s"));
     let serial = match &args.serial_number {

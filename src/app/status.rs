@@ -149,6 +149,7 @@ fn serial_of(profiles: Option<&ProfileSet>, target: &ManagedTarget) -> String {
 /// The table: a header row, then a row per target, columns padded; the state coloured; what
 /// the files hold made [`printable`] (a name could hold escape sequences).
 fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) -> String {
+    let zone = local_zone();
     let rows: Vec<[String; 6]> = targets
         .iter()
         .map(|t| {
@@ -159,7 +160,9 @@ fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) ->
                     None => printable(&t.target.source).into_owned(),
                 },
                 printable(&serial(&t.target)).into_owned(),
-                t.target.expires_at.map_or("-".into(), local_time),
+                t.target
+                    .expires_at
+                    .map_or("-".into(), |at| time::human_local(at, &zone)),
                 match (t.state, t.remaining) {
                     (State::Expired, _) | (_, None) => "-".into(),
                     (_, Some(r)) => time::human_span(r),
@@ -211,13 +214,29 @@ fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) ->
     out
 }
 
-/// `2026-11-23 03:00 CET`, in the system's time zone.
-fn local_time(epoch: i64) -> String {
-    match jiff::Timestamp::from_second(epoch) {
-        Ok(ts) => ts
-            .to_zoned(jiff::tz::TimeZone::system())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string(),
-        Err(_) => time::rfc3339(epoch),
+/// The largest time-zone file read (they are a few kB).
+#[cfg(unix)]
+const MAX_ZONE_FILE: u64 = 1 << 20;
+
+/// The system's time zone: on Unix from the one file `TZ` or `/etc/localtime` names (see
+/// [`time::local_zone`]), else, and for values that are not Unicode, as jiff finds it.
+fn local_zone() -> jiff::tz::TimeZone {
+    #[cfg(unix)]
+    {
+        let unicode = |name: &str| {
+            std::env::var_os(name)
+                .map(|value| value.into_string().map_err(drop))
+                .transpose()
+        };
+        let tzdir = unicode("TZDIR").map(|dir| dir.filter(|d| !d.is_empty()));
+        if let (Ok(tz), Ok(tzdir)) = (unicode("TZ"), tzdir) {
+            let read = |path: &std::path::Path| {
+                crate::fsio::read_other(path, MAX_ZONE_FILE).ok().flatten()
+            };
+            if let Some(zone) = time::local_zone(tz.as_deref(), tzdir.as_deref(), read) {
+                return zone;
+            }
+        }
     }
+    jiff::tz::TimeZone::system()
 }

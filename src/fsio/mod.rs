@@ -48,6 +48,9 @@ pub enum FsError {
     /// The file is too large.
     #[error("{} is larger than {} MiB; that is not a credentials file", .0.display(), MAX_FILE_SIZE >> 20)]
     TooLarge(PathBuf),
+    /// A file other than a shared file is larger than it can be.
+    #[error("{} is larger than {} MiB", .0.display(), .1 >> 20)]
+    Oversized(PathBuf, u64),
     /// Another writer held the lock for too long.
     #[error("another mfa-profile has been writing in {} for more than {} s; try again", .0.display(), LOCK_TIMEOUT.as_secs())]
     LockTimeout(PathBuf),
@@ -103,6 +106,27 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, FsError> {
         .map_err(io_err("read", path))?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(FsError::TooLarge(path.to_path_buf()));
+    }
+    Ok(Some(bytes))
+}
+
+/// Reads a file that is not a shared file (a CA bundle, a time zone), of at most `max` bytes;
+/// `None` when it does not exist. Symlinks are followed.
+pub fn read_other(path: &Path, max: u64) -> Result<Option<Vec<u8>>, FsError> {
+    let file = match File::open(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        other => other.map_err(io_err("open", path))?,
+    };
+    let meta = file.metadata().map_err(io_err("inspect", path))?;
+    if meta.is_dir() {
+        return Err(FsError::IsDirectory(path.to_path_buf()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err("read", path))?;
+    if bytes.len() as u64 > max {
+        return Err(FsError::Oversized(path.to_path_buf(), max));
     }
     Ok(Some(bytes))
 }

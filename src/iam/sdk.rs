@@ -9,8 +9,8 @@ use super::{AccessKeyInfo, Caller, Iam, IamError, KeyStatus, LastUsed, Signer};
 use crate::input::{check_secret, AccessKeyId, EndpointUrl, Region};
 use crate::keys::{LongTermKeys, Secret};
 use crate::sts::{
-    is_too_large, BoundedResponse, NoRetryWhenTooLarge, ATTEMPT_TIMEOUT, CALL_TIMEOUT,
-    CONNECT_TIMEOUT,
+    http, is_too_large, BoundedResponse, NoRetryWhenTooLarge, TrustRoots, ATTEMPT_TIMEOUT,
+    CALL_TIMEOUT, CONNECT_TIMEOUT,
 };
 use aws_credential_types::Credentials;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
@@ -25,8 +25,9 @@ pub struct SdkIam {
     region: Region,
     sts_endpoint: Option<EndpointUrl>,
     iam_endpoint: Option<EndpointUrl>,
-    /// Tests put a canned answer here; `None`: the SDK's own client (or plain hyper for an
-    /// `http://` endpoint).
+    /// The certificates an https endpoint is trusted by.
+    trust: TrustRoots,
+    /// Tests put a canned answer here; `None`: [`crate::sts::http::client`] for the endpoint.
     http_client: Option<SharedHttpClient>,
 }
 
@@ -37,11 +38,13 @@ impl SdkIam {
         region: Region,
         sts_endpoint: Option<EndpointUrl>,
         iam_endpoint: Option<EndpointUrl>,
+        trust: TrustRoots,
     ) -> SdkIam {
         SdkIam {
             region,
             sts_endpoint,
             iam_endpoint,
+            trust,
             http_client: None,
         }
     }
@@ -67,18 +70,36 @@ impl SdkIam {
         )
     }
 
-    fn http_client_for(&self, endpoint: Option<&EndpointUrl>) -> Option<SharedHttpClient> {
-        match (&self.http_client, endpoint) {
-            (Some(client), _) => Some(client.clone()),
-            // Without TLS the client never loads the system's CA store.
-            (None, Some(url)) if url.is_plain_http() => {
-                Some(aws_smithy_http_client::Builder::new().build_http())
-            }
-            (None, _) => None,
+    /// The HTTP client for `endpoint` (AWS's own: `None`); `Err` says why TLS cannot be set up.
+    fn http_client_for(&self, endpoint: Option<&EndpointUrl>) -> Result<SharedHttpClient, String> {
+        match &self.http_client {
+            Some(client) => Ok(client.clone()),
+            None => http::client(
+                endpoint.is_some_and(EndpointUrl::is_plain_http),
+                &self.trust,
+            ),
         }
     }
 
-    fn iam_client(&self, signer: Signer, retries: bool) -> aws_sdk_iam::Client {
+    /// What a client that cannot be built (TLS not set up) says for `action`.
+    fn unreachable(
+        &self,
+        action: &'static str,
+        endpoint: String,
+    ) -> impl FnOnce(String) -> IamError {
+        move |why| IamError::Unreachable {
+            action,
+            endpoint,
+            why,
+        }
+    }
+
+    fn iam_client(
+        &self,
+        signer: Signer,
+        retries: bool,
+        action: &'static str,
+    ) -> Result<aws_sdk_iam::Client, IamError> {
         let mut config = aws_sdk_iam::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(self.region.to_string()))
@@ -87,16 +108,21 @@ impl SdkIam {
             .retry_config(retry_config(retries))
             .interceptor(BoundedResponse)
             .retry_classifier(NoRetryWhenTooLarge);
-        if let Some(client) = self.http_client_for(self.iam_endpoint.as_ref()) {
-            config = config.http_client(client);
-        }
+        let http_client = self
+            .http_client_for(self.iam_endpoint.as_ref())
+            .map_err(self.unreachable(action, self.iam_shown()))?;
+        config = config.http_client(http_client);
         if let Some(url) = &self.iam_endpoint {
             config = config.endpoint_url(url.as_str());
         }
-        aws_sdk_iam::Client::from_conf(config.build())
+        Ok(aws_sdk_iam::Client::from_conf(config.build()))
     }
 
-    fn sts_client(&self, signer: Signer) -> aws_sdk_sts::Client {
+    fn sts_client(
+        &self,
+        signer: Signer,
+        action: &'static str,
+    ) -> Result<aws_sdk_sts::Client, IamError> {
         let mut config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(self.region.to_string()))
@@ -105,13 +131,14 @@ impl SdkIam {
             .retry_config(retry_config(true))
             .interceptor(BoundedResponse)
             .retry_classifier(NoRetryWhenTooLarge);
-        if let Some(client) = self.http_client_for(self.sts_endpoint.as_ref()) {
-            config = config.http_client(client);
-        }
+        let http_client = self
+            .http_client_for(self.sts_endpoint.as_ref())
+            .map_err(self.unreachable(action, self.sts_shown()))?;
+        config = config.http_client(http_client);
         if let Some(url) = &self.sts_endpoint {
             config = config.endpoint_url(url.as_str());
         }
-        aws_sdk_sts::Client::from_conf(config.build())
+        Ok(aws_sdk_sts::Client::from_conf(config.build()))
     }
 
     /// Runs one call on a runtime of its own.
@@ -178,7 +205,7 @@ impl Iam for SdkIam {
     fn caller(&self, signer: Signer) -> Result<Caller, IamError> {
         const ACTION: &str = "GetCallerIdentity";
         let endpoint = self.sts_shown();
-        let client = self.sts_client(signer);
+        let client = self.sts_client(signer, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             let out = client
                 .get_caller_identity()
@@ -202,7 +229,7 @@ impl Iam for SdkIam {
     fn access_keys(&self, signer: Signer, user: &str) -> Result<Vec<AccessKeyInfo>, IamError> {
         const ACTION: &str = "ListAccessKeys";
         let endpoint = self.iam_shown();
-        let client = self.iam_client(signer, true);
+        let client = self.iam_client(signer, true, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             let out = client
                 .list_access_keys()
@@ -230,7 +257,7 @@ impl Iam for SdkIam {
     fn create_access_key(&self, signer: Signer, user: &str) -> Result<LongTermKeys, IamError> {
         const ACTION: &str = "CreateAccessKey";
         let endpoint = self.iam_shown();
-        let client = self.iam_client(signer, false);
+        let client = self.iam_client(signer, false, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             let out = client
                 .create_access_key()
@@ -260,7 +287,7 @@ impl Iam for SdkIam {
     fn deactivate_access_key(&self, signer: Signer, user: &str, id: &str) -> Result<(), IamError> {
         const ACTION: &str = "UpdateAccessKey";
         let endpoint = self.iam_shown();
-        let client = self.iam_client(signer, true);
+        let client = self.iam_client(signer, true, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             client
                 .update_access_key()
@@ -277,7 +304,7 @@ impl Iam for SdkIam {
     fn delete_access_key(&self, signer: Signer, user: &str, id: &str) -> Result<(), IamError> {
         const ACTION: &str = "DeleteAccessKey";
         let endpoint = self.iam_shown();
-        let client = self.iam_client(signer, true);
+        let client = self.iam_client(signer, true, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             client
                 .delete_access_key()
@@ -293,7 +320,7 @@ impl Iam for SdkIam {
     fn last_used(&self, signer: Signer, id: &str) -> Result<LastUsed, IamError> {
         const ACTION: &str = "GetAccessKeyLastUsed";
         let endpoint = self.iam_shown();
-        let client = self.iam_client(signer, true);
+        let client = self.iam_client(signer, true, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             let out = client
                 .get_access_key_last_used()
@@ -315,7 +342,7 @@ impl Iam for SdkIam {
     fn mfa_devices(&self, signer: Signer, user: &str) -> Result<Vec<String>, IamError> {
         const ACTION: &str = "ListMFADevices";
         let endpoint = self.iam_shown();
-        let client = self.iam_client(signer, true);
+        let client = self.iam_client(signer, true, ACTION)?;
         self.block_on(ACTION, endpoint.clone(), async move {
             let out = client
                 .list_mfa_devices()
@@ -440,8 +467,13 @@ mod tests {
     }
 
     fn canned(status: u16, body: &'static str) -> SdkIam {
-        SdkIam::new("us-east-1".parse().unwrap(), None, None)
-            .with_http_client(CannedAnswer::client(status, move || body.into()))
+        SdkIam::new(
+            "us-east-1".parse().unwrap(),
+            None,
+            None,
+            TrustRoots::default(),
+        )
+        .with_http_client(CannedAnswer::client(status, move || body.into()))
     }
 
     #[test]

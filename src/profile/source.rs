@@ -94,6 +94,8 @@ pub struct SourceProfile {
     pub services: Option<String>,
     /// `ignore_configured_endpoint_urls`: `true` turns configured endpoints off.
     pub ignore_configured_endpoint_urls: Option<String>,
+    /// `ca_bundle`: the certificates to trust instead of the system's.
+    pub ca_bundle: Option<String>,
 }
 
 /// The `endpoint_url` that section `[services NAME]` gives STS (`sts =` with an indented
@@ -190,6 +192,7 @@ pub fn source_profile(
         endpoint_url: setting("endpoint_url"),
         services: setting("services"),
         ignore_configured_endpoint_urls: setting("ignore_configured_endpoint_urls"),
+        ca_bundle: setting("ca_bundle"),
     })
 }
 

@@ -64,12 +64,14 @@ pub(super) fn refresh_derived(
         base_session.expires_at - (settings.clock)(),
         notices,
     );
+    let trust = sts::roots_for(derived.endpoint.as_ref().map(|e| &e.url), &derived.trust)?;
     let request = SessionRequest {
         mfa: None,
         duration,
         region: derived.region.clone(),
         endpoint: derived.endpoint.as_ref().map(|e| e.url.clone()),
         role: Some(derived.role.request.clone()),
+        trust,
     };
     let session = sts
         .get_session(Signer::Session(&base_session), &request)

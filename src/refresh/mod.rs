@@ -32,6 +32,16 @@ use std::path::PathBuf;
 
 pub use source_keys::{DeviceRequest, KeysRequest};
 
+/// Where the certificates TLS trusts come from, as the environment says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// `AWS_CA_BUNDLE`: its certificates alone are trusted; it wins over `ca_bundle` in the
+    /// source profile, as in the AWS SDKs.
+    pub ca_bundle: Option<PathBuf>,
+    /// `SSL_CERT_FILE` or `SSL_CERT_DIR` is set: the system's store is read where they say.
+    pub openssl_variables: bool,
+}
+
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RoleSettings {
@@ -85,6 +95,8 @@ pub struct RefreshSettings {
     pub devices: Option<Devices>,
     /// Add the source's region to the target's config profile (off with `--no-config`).
     pub carry_region: bool,
+    /// The certificates TLS trusts.
+    pub tls: TlsSettings,
 }
 
 /// What the code source is told when a code is needed.

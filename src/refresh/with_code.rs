@@ -56,6 +56,8 @@ pub(super) fn refresh_with_code(
         notices(notice);
     }
     let keys = resolve(&call.source, &call.keys, codes, &mut resolved)?;
+    // A CA bundle that cannot be used is said before a code is spent on it.
+    let trust = sts::roots_for(call.endpoint.as_ref().map(|e| &e.url), &call.trust)?;
     let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
     let code = codes.code(&CodeRequest {
         serial: &call.serial,
@@ -65,7 +67,7 @@ pub(super) fn refresh_with_code(
         next_code_at: next_code_at(code_sent_at, (settings.clock)()),
         code_sent_at,
     })?;
-    let request = call.request(code);
+    let request = call.request(code, trust);
     let sent_at = (settings.clock)();
     let answer = sts
         .get_session(Signer::LongTerm(&keys), &request)

@@ -1,7 +1,8 @@
 //! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
 //! fake behind it), its implementation on the AWS SDK, the choice of endpoint
-//! ([`resolve_endpoint`]), a bound on what is read back ([`MAX_RESPONSE_BYTES`]) and the check
-//! of the session STS returned ([`check_session`]).
+//! ([`resolve_endpoint`]), the certificates trusted ([`load_roots`]) and the HTTP client
+//! ([`http::client`]), a bound on what is read back ([`MAX_RESPONSE_BYTES`]) and the check of
+//! the session STS returned ([`check_session`]).
 //!
 //! Invariant: one refresh makes exactly one logical STS request, with the credentials, region
 //! and endpoint passed in explicitly; it is sent again only when STS cannot have seen the code
@@ -14,13 +15,20 @@ mod bounded;
 pub mod canned;
 mod check;
 mod endpoint;
+pub mod http;
+mod pem;
+mod trust;
 
 pub use bounded::{
     is_too_large, BoundedResponse, NoRetryWhenTooLarge, TooLarge, MAX_RESPONSE_BYTES,
 };
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
 pub use endpoint::{
-    resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,
+    regional_url, resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,
+};
+pub use trust::{
+    load_roots, roots_for, CaBundle, CaBundleOrigin, TrustChoice, TrustError, TrustRoots,
+    MAX_BUNDLE_SIZE,
 };
 
 use crate::input::{
@@ -58,6 +66,8 @@ pub struct SessionRequest {
     pub endpoint: Option<EndpointUrl>,
     /// The role to assume; `None` for a GetSessionToken session.
     pub role: Option<RoleRequest>,
+    /// The certificates an https endpoint is trusted by.
+    pub trust: TrustRoots,
 }
 
 /// An MFA device and a code it showed.
@@ -94,7 +104,8 @@ impl SessionRequest {
     pub fn endpoint_shown(&self) -> String {
         match &self.endpoint {
             Some(url) => url.to_string(),
-            None => format!("https://sts.{}.amazonaws.com", self.region),
+            None => regional_url(&self.region)
+                .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", self.region)),
         }
     }
 }
@@ -188,6 +199,9 @@ pub enum StsError {
     /// Could not connect.
     #[error("cannot reach STS at {0}: {1}")]
     Unreachable(String, String),
+    /// The endpoint's certificate is not signed by a trusted CA (or not for its name).
+    #[error("cannot reach STS at {0}: {1}; the endpoint's certificate is not one mfa-profile trusts: behind a proxy or firewall that inspects TLS, point AWS_CA_BUNDLE (or ca_bundle in the source profile) at a file with its CA's certificate")]
+    Untrusted(String, String),
     /// An answer that is not a valid STS response.
     #[error("STS at {0} sent a response that is not a valid GetSessionToken answer: {1}")]
     BadResponse(String, String),
@@ -214,7 +228,8 @@ impl StsError {
             | StsError::RoleDenied(..)
             | StsError::RoleDurationTooLong(_)
             | StsError::Invalid(_)
-            | StsError::Unreachable(..) => false,
+            | StsError::Unreachable(..)
+            | StsError::Untrusted(..) => false,
         }
     }
 }
@@ -222,8 +237,7 @@ impl StsError {
 /// STS through the AWS SDK for Rust.
 #[derive(Debug, Default)]
 pub struct SdkSts {
-    /// The HTTP client; `None`: the SDK's own (rustls), or plain hyper for an `http://`
-    /// endpoint. Tests and the fuzz target put a canned answer here.
+    /// The HTTP client; `None`: [`http::client`] for the request's endpoint. Tests and the fuzz target put a canned answer here.
     http_client: Option<SharedHttpClient>,
     /// One attempt only (the fuzz target: retries wait).
     single_attempt: bool,
@@ -265,7 +279,11 @@ impl SdkSts {
     /// The client for one request. Built from the service's own config builder, not from
     /// `aws_config::defaults()`, which would read `AWS_ENDPOINT_URL` and other variables from
     /// the environment behind our back.
-    fn client(&self, signer: Signer<'_>, request: &SessionRequest) -> aws_sdk_sts::Client {
+    fn client(
+        &self,
+        signer: Signer<'_>,
+        request: &SessionRequest,
+    ) -> Result<aws_sdk_sts::Client, StsError> {
         let credentials = match signer {
             Signer::LongTerm(keys) => Credentials::new(
                 &keys.access_key_id,
@@ -298,17 +316,24 @@ impl SdkSts {
             .retry_config(RetryConfig::disabled())
             .interceptor(bounded::BoundedResponse)
             .retry_classifier(bounded::NoRetryWhenTooLarge);
-        if let Some(client) = &self.http_client {
-            config = config.http_client(client.clone());
+        let plain_http = request
+            .endpoint
+            .as_ref()
+            .is_some_and(EndpointUrl::is_plain_http);
+        let http_client = match &self.http_client {
+            Some(client) => client.clone(),
+            None => http::client(plain_http, &request.trust)
+                .map_err(|why| StsError::Unreachable(request.endpoint_shown(), why))?,
+        };
+        config = config.http_client(http_client);
+        let url = match &request.endpoint {
+            Some(url) => Some(url.as_str().to_owned()),
+            None => regional_url(&request.region),
+        };
+        if let Some(url) = url {
+            config = config.endpoint_resolver(FixedEndpoint(url));
         }
-        if let Some(url) = &request.endpoint {
-            // Without TLS the client never loads the system's CA store (about 150 files).
-            if url.is_plain_http() && self.http_client.is_none() {
-                config = config.http_client(aws_smithy_http_client::Builder::new().build_http());
-            }
-            config = config.endpoint_url(url.as_str());
-        }
-        aws_sdk_sts::Client::from_conf(config.build())
+        Ok(aws_sdk_sts::Client::from_conf(config.build()))
     }
 
     /// Sends the request, again only after an attempt STS cannot have seen, within
@@ -318,7 +343,7 @@ impl SdkSts {
         signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
-        let client = self.client(signer, request);
+        let client = self.client(signer, request)?;
         let started = std::time::Instant::now();
         let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
         let mut attempt = 1;
@@ -384,6 +409,22 @@ impl SdkSts {
     }
 }
 
+/// An endpoint known before the request: the SDK's endpoint rules are not run.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_sts::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_sts::config::endpoint::Params,
+    ) -> aws_sdk_sts::config::endpoint::EndpointFuture<'a> {
+        let endpoint = aws_sdk_sts::config::endpoint::Endpoint::builder()
+            .url(self.0.clone())
+            .build();
+        aws_sdk_sts::config::endpoint::EndpointFuture::ready(Ok(endpoint))
+    }
+}
+
 /// A failed attempt, and whether STS cannot have seen it (so sending it again is safe).
 struct Failure {
     error: StsError,
@@ -438,7 +479,13 @@ where
             } else if failure.is_timeout() {
                 seen(StsError::Timeout(endpoint, ATTEMPT_TIMEOUT.as_secs()))
             } else {
-                seen(StsError::Unreachable(endpoint, root_cause(cause)))
+                let why = root_cause(cause);
+                // rustls's words for a certificate it refused.
+                if why.starts_with("invalid peer certificate") {
+                    seen(StsError::Untrusted(endpoint, why))
+                } else {
+                    seen(StsError::Unreachable(endpoint, why))
+                }
             }
         }
         SdkError::ResponseError(_) => seen(StsError::BadResponse(
@@ -585,6 +632,7 @@ mod tests {
             region: "eu-south-1".parse().unwrap(),
             endpoint: None,
             role: None,
+            trust: TrustRoots::default(),
         }
     }
 

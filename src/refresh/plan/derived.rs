@@ -8,14 +8,14 @@
 //! the source profile being the base's.
 
 use super::super::RefreshSettings;
-use super::request::{duration, endpoint, planned_role, profiles_of, regions};
+use super::request::{duration, endpoint, planned_role, profiles_of, regions, trust};
 use super::{Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{Region, SessionDuration};
 use crate::profile::source::source_profile;
 use crate::profile::{locate_target, ProfileName, SharedDocuments};
-use crate::sts::CustomEndpoint;
+use crate::sts::{CustomEndpoint, TrustChoice};
 
 /// A derived refresh: everything but the base's session.
 pub(in crate::refresh) struct Derived {
@@ -30,6 +30,8 @@ pub(in crate::refresh) struct Derived {
     pub duration: SessionDuration,
     pub region: Region,
     pub endpoint: Option<CustomEndpoint>,
+    /// The certificates an https endpoint is trusted by.
+    pub trust: TrustChoice,
     /// The source's region, to add to the target's config profile.
     pub carry_region: Option<Region>,
 }
@@ -88,6 +90,7 @@ pub(super) fn plan_derived(
     let duration = duration(settings, &source, &profile, recorded, true)?;
     let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;
     let endpoint = endpoint(settings, docs, &source, &profile)?;
+    let trust = trust(settings, &source, &profile);
     Ok(Derived {
         target,
         at,
@@ -97,6 +100,7 @@ pub(super) fn plan_derived(
         duration,
         region,
         endpoint,
+        trust,
         carry_region,
     })
 }

@@ -18,7 +18,7 @@ use crate::input::{
 };
 use crate::notice::Notice;
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys, TargetSummary};
-use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest};
+use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest, TrustChoice, TrustRoots};
 
 /// The target and source of a refresh, the target located and checked.
 pub(in crate::refresh) struct Chosen {
@@ -58,6 +58,8 @@ pub(super) struct Call {
     /// The source's own region, to add to the target's config profile.
     pub carry_region: Option<Region>,
     pub endpoint: Option<CustomEndpoint>,
+    /// The certificates an https endpoint is trusted by.
+    pub trust: TrustChoice,
 }
 
 /// The role to assume, and what of it the target records.
@@ -68,8 +70,8 @@ pub(super) struct PlannedRole {
 }
 
 impl Call {
-    /// The STS request, with the code.
-    pub fn request(&self, code: MfaCode) -> SessionRequest {
+    /// The STS request, with the code and the certificates loaded.
+    pub fn request(&self, code: MfaCode, trust: TrustRoots) -> SessionRequest {
         SessionRequest {
             mfa: Some(MfaAnswer {
                 serial: self.serial.clone(),
@@ -79,6 +81,7 @@ impl Call {
             region: self.region.clone(),
             endpoint: self.endpoint.as_ref().map(|e| e.url.clone()),
             role: self.role.as_ref().map(|r| r.request.clone()),
+            trust,
         }
     }
 

@@ -19,7 +19,9 @@ use crate::profile::{
     SharedDocuments, SharedFiles, SourceError, SourceKeys, SourceProfile, ACCESS_KEY_ID,
     MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
 };
-use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest};
+use crate::sts::{
+    CaBundle, CaBundleOrigin, CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice,
+};
 use std::str::FromStr;
 
 /// The profiles `names` as the SDK reads them: only their sections go to its parser, the same
@@ -73,6 +75,7 @@ pub(super) fn plan_call(
     let (region, carry_region) = regions(settings, docs, at, &source, &source_settings)?;
     let endpoint = endpoint(settings, docs, &source, &source_settings)?;
     let prompt = profile_value(&source, "mfa_prompt", source_settings.mfa_prompt.as_deref())?;
+    let trust = trust(settings, &source, &source_settings);
     Ok(Call {
         target,
         at,
@@ -87,6 +90,7 @@ pub(super) fn plan_call(
         prompt,
         carry_region,
         endpoint,
+        trust,
     })
 }
 
@@ -113,6 +117,32 @@ pub(super) fn regions(
         region,
         source_region.filter(|_| settings.carry_region && !target_has_region),
     ))
+}
+
+/// The certificates TLS trusts: `AWS_CA_BUNDLE`, else `ca_bundle` in the source profile (the
+/// AWS SDKs' order), else the system's.
+pub(super) fn trust(
+    settings: &RefreshSettings,
+    source: &ProfileName,
+    profile: &SourceProfile,
+) -> TrustChoice {
+    let named = match (&settings.tls.ca_bundle, &profile.ca_bundle) {
+        (Some(path), _) => Some(CaBundle {
+            path: path.clone(),
+            origin: CaBundleOrigin::Variable,
+        }),
+        (None, Some(path)) => Some(CaBundle {
+            path: path.into(),
+            origin: CaBundleOrigin::Profile(source.to_string()),
+        }),
+        (None, None) => None,
+    };
+    match named {
+        Some(bundle) => TrustChoice::Bundle(bundle),
+        None => TrustChoice::System {
+            openssl_variables: settings.tls.openssl_variables,
+        },
+    }
 }
 
 /// The MFA device: `--serial-number`, else `mfa_serial` of the source, else aws-mfa's

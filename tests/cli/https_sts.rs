@@ -1,0 +1,335 @@
+//! STS over HTTPS, as users reach it, with the certificates it is trusted by: a local TLS
+//! server whose certificate is signed by a CA made at run time (so no system store trusts
+//! it), reached with `AWS_CA_BUNDLE`, `ca_bundle` in the source profile, `SSL_CERT_FILE`, or
+//! nothing (refused); and CA bundles that cannot be used, refused before the code is asked.
+
+use crate::harness::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// A CA made for one test, and a server certificate for `localhost` and 127.0.0.1 it signed.
+struct TestCa {
+    ca_pem: String,
+    server_chain: Vec<rustls_pki_types::CertificateDer<'static>>,
+    server_key: rustls_pki_types::PrivateKeyDer<'static>,
+}
+
+impl TestCa {
+    fn new() -> TestCa {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "mfa-profile test CA");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let server_key = KeyPair::generate().unwrap();
+        let server_params =
+            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+        let server = server_params.signed_by(&server_key, &issuer).unwrap();
+        TestCa {
+            ca_pem: ca.pem(),
+            server_chain: vec![server.der().clone()],
+            server_key: rustls_pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
+        }
+    }
+}
+
+/// An STS on https://localhost:PORT answering every request with a GetSessionToken session
+/// (fixed keys, expiring 2099-01-01). Stopped on drop.
+struct HttpsSts {
+    ca: TestCa,
+    port: u16,
+    answered: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl HttpsSts {
+    fn start() -> HttpsSts {
+        let ca = TestCa::new();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(ca.server_chain.clone(), ca.server_key.clone_key())
+            .unwrap();
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let answered = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (answered, stop) = (Arc::clone(&answered), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    if answer(stream, Arc::clone(&config)).is_ok() {
+                        answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            })
+        };
+        HttpsSts {
+            ca,
+            port,
+            answered,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://localhost:{}", self.port)
+    }
+
+    /// Requests answered (a client that refused the certificate sent none).
+    fn answered(&self) -> usize {
+        self.answered.load(Ordering::SeqCst)
+    }
+
+    /// Writes the CA's certificate into `env`'s home; returns its path as the binary names it.
+    fn ca_file(&self, env: &TestEnv, name: &str) -> String {
+        write_file(env, name, self.ca_pem().as_bytes())
+    }
+
+    fn ca_pem(&self) -> &str {
+        &self.ca.ca_pem
+    }
+}
+
+impl Drop for HttpsSts {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One TLS connection: one request read, one canned answer written.
+fn answer(stream: TcpStream, config: Arc<rustls::ServerConfig>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let connection = rustls::ServerConnection::new(config).map_err(std::io::Error::other)?;
+    let mut tls = BufReader::new(rustls::StreamOwned::new(connection, stream));
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if tls.read_line(&mut line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    tls.read_exact(&mut body)?;
+    let xml = format!(
+        "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
+<SessionToken>{CANNED_TOKEN}</SessionToken><SecretAccessKey>{CANNED_SECRET}</SecretAccessKey>\
+<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>{CANNED_KEY}</AccessKeyId>\
+</Credentials></GetSessionTokenResult></GetSessionTokenResponse>"
+    );
+    let stream = tls.get_mut();
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+        xml.len()
+    )?;
+    stream.flush()?;
+    stream.conn.send_close_notify();
+    stream.flush()
+}
+
+/// Writes `bytes` into `env`'s home as `name`; returns the path as the binary names it.
+fn write_file(env: &TestEnv, name: &str, bytes: &[u8]) -> String {
+    let path: PathBuf = env.home().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    bin_path(&path)
+}
+
+fn refresh(sts: &HttpsSts) -> Test {
+    Test::new()
+        .credentials(default_source())
+        .args(["--endpoint-url", &sts.url(), "123456"])
+}
+
+#[test]
+fn a_refresh_over_https_trusts_the_ca_bundle_aws_ca_bundle_names() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let ca = sts.ca_file(&env, "corporate-ca.pem");
+    let ran = Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &ca)
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert!(ran.env.read_credentials_text().contains(CANNED_KEY));
+    assert_eq!(sts.answered(), 1);
+}
+
+#[test]
+fn without_the_ca_bundle_the_test_ca_is_not_trusted() {
+    let sts = HttpsSts::start();
+    let ran = refresh(&sts)
+        .status(1)
+        .stderr_has("cannot reach STS at https://localhost:")
+        .stderr_has("UnknownIssuer; the endpoint's certificate is not one mfa-profile trusts")
+        .stderr_has("point AWS_CA_BUNDLE")
+        .run();
+    assert_eq!(ran.env.read_credentials(), default_source().as_bytes());
+    assert_eq!(sts.answered(), 0, "no request went past the handshake");
+}
+
+#[test]
+fn ca_bundle_in_the_source_profile_is_trusted() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::new();
+    let ca = sts.ca_file(&env, "ca.pem");
+    let ran = Test::in_env(env)
+        .credentials(format!("{}ca_bundle = {ca}\n", default_source()))
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert!(ran.env.read_credentials_text().contains(CANNED_KEY));
+    assert_eq!(sts.answered(), 1);
+}
+
+#[test]
+fn aws_ca_bundle_wins_over_the_profiles_ca_bundle() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::new();
+    let ca = sts.ca_file(&env, "ca.pem");
+    let missing = bin_path(&env.home().join("missing.pem"));
+    Test::in_env(env)
+        .credentials(format!("{}ca_bundle = {missing}\n", default_source()))
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &ca)
+        .stderr_has("wrote [mfa]")
+        .run();
+    let env = TestEnv::new();
+    let ca = sts.ca_file(&env, "ca.pem");
+    let missing = bin_path(&env.home().join("missing.pem"));
+    Test::in_env(env)
+        .credentials(format!("{}ca_bundle = {ca}\n", default_source()))
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &missing)
+        .status(1)
+        .stderr_has("that AWS_CA_BUNDLE names does not exist")
+        .run();
+    assert_eq!(sts.answered(), 1);
+}
+
+#[test]
+fn a_missing_ca_bundle_is_named_before_the_code_is_asked() {
+    let sts = HttpsSts::start();
+    // No code argument, no terminal: a refresh that got as far as the code would say so.
+    let ran = Test::new()
+        .credentials(default_source())
+        .args(["--endpoint-url", &sts.url()])
+        .env("AWS_CA_BUNDLE", "/nonexistent/corporate.pem")
+        .status(1)
+        .stderr_has(
+            "error: the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist",
+        )
+        .run();
+    ran.out.assert_stderr_lacks("MFA code");
+    assert_eq!(sts.answered(), 0);
+}
+
+#[test]
+fn a_ca_bundle_in_the_profile_that_is_a_directory_cannot_be_read() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::new();
+    let dir = bin_path(env.home());
+    Test::in_env(env)
+        .credentials(format!("{}ca_bundle = {dir}\n", default_source()))
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .status(1)
+        .stderr_has("the CA bundle that ca_bundle in [default] names cannot be read")
+        .stderr_has("is a directory")
+        .run();
+}
+
+#[test]
+fn a_ca_bundle_without_a_certificate_is_refused() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let junk = write_file(&env, "junk.pem", b"this is not a certificate\n");
+    let ran = Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &junk)
+        .status(2)
+        .stderr_has("junk.pem that AWS_CA_BUNDLE names holds no certificate")
+        .run();
+    assert_eq!(ran.env.read_credentials(), default_source().as_bytes());
+    assert_eq!(sts.answered(), 0);
+}
+
+#[test]
+fn a_ca_bundle_with_a_broken_certificate_is_refused_with_its_number() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let broken = format!(
+        "{}-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
+        sts.ca_pem()
+    );
+    let file = write_file(&env, "broken.pem", broken.as_bytes());
+    Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &file)
+        .status(2)
+        .stderr_has("broken.pem that AWS_CA_BUNDLE names holds a certificate that cannot be used: certificate 2: it is not a valid X.509 certificate (BadEncoding)")
+        .run();
+    assert_eq!(sts.answered(), 0);
+}
+
+#[test]
+fn a_ca_bundle_with_other_pem_sections_and_odd_spacing_still_works() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    // Not the plain form the fast reader takes: the exact parser reads it.
+    let odd = format!(
+        "-----BEGIN EXAMPLE PARAMETERS-----\nAAAA\n-----END EXAMPLE PARAMETERS-----\n{}",
+        sts.ca_pem().replace(
+            "-----BEGIN CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----  "
+        )
+    );
+    let file = write_file(&env, "odd.pem", odd.as_bytes());
+    Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &file)
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert_eq!(sts.answered(), 1);
+}
+
+#[test]
+fn ssl_cert_file_still_names_the_trusted_certificates() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let ca = sts.ca_file(&env, "ca.pem");
+    Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("SSL_CERT_FILE", &ca)
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert_eq!(sts.answered(), 1);
+}
