@@ -138,10 +138,15 @@ for i in "${!tnames[@]}"; do args+=("${tnames[$i]}" "env -i ${tenvs[$i]} ${tcmds
 grep -q '^aws_session_token' "$H_TLS/.aws/credentials" || { echo "the HTTPS refresh wrote no session" >&2; exit 1; }
 grep -q '^aws_session_token' "$H_MIN/.aws/credentials" || { echo "the minimal program wrote no session" >&2; exit 1; }
 
+# mfa-profile sends one code per MFA device per 30 s window; the benchmark's refreshes, a
+# fraction of a second apart, each start as if the next window had come.
+forget_code_windows() { find "$work" -path '*/.aws/cli/cache/mfa-profile/*.json' -delete; }
+
 # Instructions: callgrind, three runs of each.
 : >"$work/instructions.tsv"
 for i in "${!tnames[@]}"; do
   for _ in 1 2 3; do
+    forget_code_windows
     # shellcheck disable=SC2086 # the rows are word lists
     env -i ${tenvs[$i]} "$VALGRIND" --tool=callgrind --callgrind-out-file=/dev/null ${tcmds[$i]} \
       >/dev/null 2>"$work/valgrind.txt" || { echo "callgrind run failed: ${tnames[$i]}" >&2; cat "$work/valgrind.txt" >&2; exit 1; }
@@ -175,7 +180,8 @@ args=()
 for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
 # -N: no intermediate shell; aws-mfa reads its code from stdin, so its two commands run under
 # `sh -c '... <code'` (a few ms on top of ~0.4 s).
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/hyperfine.json" "${args[@]}" >"$work/hyperfine.txt"
+hyperfine -N --warmup 3 --runs "$runs" \
+  --prepare "find $work -path */.aws/cli/cache/mfa-profile/*.json -delete" --export-json "$work/hyperfine.json" "${args[@]}" >"$work/hyperfine.txt"
 
 grep -q '^aws_session_token' "$H_CLI/.aws/credentials" || { echo "the manual flow wrote no session" >&2; exit 1; }
 grep -q '^aws_session_token' "$H_AWSMFA/.aws/credentials" || { echo "aws-mfa wrote no session" >&2; exit 1; }
@@ -183,16 +189,19 @@ grep -q '^aws_session_token' "$H_AWSMFA/.aws/credentials" || { echo "aws-mfa wro
 # Peak memory (max RSS), one run each.
 : >"$work/rss.txt"
 for i in "${!names[@]}"; do
+  forget_code_windows
   /usr/bin/time -f '%M' -o "$work/one-rss" bash -c "${cmds[$i]} <$work/code.txt >/dev/null 2>\"$work/one-err\"" \
     || { echo "peak-memory run failed: ${names[$i]}" >&2; cat "$work/one-err" >&2; }
   rss=$(tail -1 "$work/one-rss")
   printf '%s\t%s\n' "${names[$i]}" "$rss" >>"$work/rss.txt"
 done
+forget_code_windows
 # shellcheck disable=SC2086
 env -i $tls_env /usr/bin/time -f '%M' -o "$work/one-rss" "$BIN" --force 123456 >/dev/null 2>&1
 printf '%s\t%s\n' "mfa-profile --force over HTTPS (refresh)" "$(tail -1 "$work/one-rss")" >>"$work/rss.txt"
 
 # Network: every connect() mfa-profile makes during a refresh.
+forget_code_windows
 # shellcheck disable=SC2086
 strace -f -qq -e trace=connect -o "$work/strace.txt" env -i $tls_env "$BIN" --force 123456 2>/dev/null
 size=$(stat -c %s "$BIN")

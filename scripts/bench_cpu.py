@@ -3,8 +3,11 @@ commands, run alternately so machine noise falls on all alike.
 
 Usage: python3 scripts/bench_cpu.py RUNS WARMUPS OUT.json NAME COMMAND [NAME COMMAND ...]
 COMMAND is split like a shell word list (shlex) and run without a shell, stdin and stdout
-discarded; a run that exits non-zero stops the benchmark with its stderr. Writes, per name:
-the CPU and wall seconds of every run.
+discarded; a leading `env -i NAME=VALUE ...` becomes the command's whole environment, set here
+rather than by running env(1), whose own start-up would be counted in every run; a run that exits non-zero stops the benchmark with its stderr. Before each run the
+record of the code window a refresh used (HOME/.aws/cli/cache/mfa-profile/*.json) is removed,
+untimed, as if the next 30 s window had come: mfa-profile refuses a second code per window.
+Writes, per name: the CPU and wall seconds of every run.
 """
 import json
 import os
@@ -14,9 +17,31 @@ import sys
 import time
 
 
+def forget_code_windows(argv):
+    for word in argv:
+        if word.startswith("HOME="):
+            cache = os.path.join(word[5:], ".aws", "cli", "cache", "mfa-profile")
+            for name in os.listdir(cache) if os.path.isdir(cache) else []:
+                if name.endswith(".json"):
+                    os.remove(os.path.join(cache, name))
+
+
+def split_env(argv):
+    """`env -i A=1 B=2 cmd args` -> ({A: 1, B: 2}, [cmd, args]); other commands unchanged."""
+    if argv[:2] != ["env", "-i"]:
+        return None, argv
+    env, rest = {}, argv[2:]
+    while rest and "=" in rest[0] and not rest[0].startswith("/"):
+        name, value = rest.pop(0).split("=", 1)
+        env[name] = value
+    return env, rest
+
+
 def one(argv):
+    forget_code_windows(argv)
+    env, argv = split_env(argv)
     started = time.perf_counter()
-    child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)

@@ -28,6 +28,9 @@ ANSWER = """<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 
 class Sts(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The headers and the body are two writes; with Nagle's algorithm the body would wait for
+    # the client's delayed ACK of the headers (40 ms), a stall of this stub, not of the client.
+    disable_nagle_algorithm = True
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)

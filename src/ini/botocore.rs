@@ -75,7 +75,8 @@ pub fn botocore_error(doc: &super::Document) -> Option<BotocoreError> {
 /// configparser's state while it reads a file.
 #[derive(Default)]
 struct Walk {
-    sections: Vec<(String, usize)>,
+    /// The sections seen, with the line each first appeared on.
+    sections: std::collections::HashMap<String, usize>,
     section: String,
     keys: Vec<String>,
     /// `[DEFAULT]` may repeat, but its keys are one set across its sections.
@@ -91,11 +92,11 @@ impl Walk {
         }
         if name == "DEFAULT" {
             self.keys = std::mem::take(&mut self.default_keys);
-        } else if let Some((_, first)) = self.sections.iter().find(|(n, _)| *n == name) {
+        } else if let Some(first) = self.sections.get(&name) {
             let what = format!("[{}] repeated (first on line {first})", name.escape_debug());
             return Err(BotocoreError { line, what });
         } else {
-            self.sections.push((name.clone(), line));
+            self.sections.insert(name.clone(), line);
             self.keys.clear();
         }
         self.section = name;

@@ -69,6 +69,10 @@ fn js_trim(text: &str) -> &str {
 
 /// The line up to a comment: `#` or `;` at its start or right after JS white space.
 fn cut_comment(line: &str) -> &str {
+    // Most lines hold neither byte; a byte scan spares them the decoding below.
+    if !line.bytes().any(|b| b == b'#' || b == b';') {
+        return line;
+    }
     let mut previous_blank = true; // the start of the line counts as `^`
     for (at, c) in line.char_indices() {
         if (c == '#' || c == ';') && previous_blank {
