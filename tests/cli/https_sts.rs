@@ -333,3 +333,40 @@ fn ssl_cert_file_still_names_the_trusted_certificates() {
         .run();
     assert_eq!(sts.answered(), 1);
 }
+
+#[test]
+fn a_derived_target_trusts_the_same_ca_bundle() {
+    let sts = HttpsSts::start();
+    // The base is valid, so no code is needed: the bundle is what stops the AssumeRole.
+    Test::new()
+        .credentials(format!(
+            "{}{}",
+            default_source(),
+            managed("mfa", "default", "2099-01-01T00:00:00Z")
+        ))
+        .args(["-t", "admin", "--role-arn", "arn:aws:iam::123456789012:role/admin"])
+        .args(["--via", "mfa", "--endpoint-url", &sts.url()])
+        .env("AWS_CA_BUNDLE", "/nonexistent/corporate.pem")
+        .status(1)
+        .stderr_has(
+            "error: the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist",
+        )
+        .run();
+    assert_eq!(sts.answered(), 0);
+}
+
+#[test]
+fn iam_commands_trust_the_ca_bundle_aws_ca_bundle_names() {
+    let sts = HttpsSts::start();
+    Test::new()
+        .credentials(default_source())
+        .args(["rotate", "--endpoint-url", &sts.url()])
+        .args(["--iam-endpoint-url", &sts.url()])
+        .env("AWS_CA_BUNDLE", "/nonexistent/corporate.pem")
+        .status(1)
+        .stderr_has(
+            "error: the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist",
+        )
+        .run();
+    assert_eq!(sts.answered(), 0);
+}
