@@ -309,6 +309,8 @@ mod tests {
         assert!(words.contains(&bounds), "{help}");
     }
 
+    // The tests that use it run `sh`.
+    #[cfg(unix)]
     const QUICK: Limits = Limits {
         timeout: Duration::from_secs(1),
         max_output: CODE_COMMAND_MAX_OUTPUT,
