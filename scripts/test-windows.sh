@@ -66,5 +66,6 @@ windows_tests=(
 )
 export MFA_PROFILE_TEST_BIN="$exe" MFA_PROFILE_TEST_RUNNER=wine
 cargo test --locked --features failpoints --test cli -- "${windows_tests[@]}"
-# 32 wine processes at once per test: one test at a time, so two do not share two cores.
-cargo test --locked --features failpoints --test cli -- --test-threads=1 reliability::thirty_two_writers_
+# 12 wine processes at once per test (see reliability::writers): one test at a time, so two
+# do not share two cores.
+cargo test --locked --features failpoints --test cli -- --test-threads=1 reliability::many_writers_

