@@ -7,12 +7,12 @@
 //! lock, every other byte as it was.
 
 use crate::error::Error;
-use crate::fsio;
 use crate::iam::{is_fido, Caller, Iam, Signer};
 use crate::input::MfaSerial;
 use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
-use crate::profile::{find_section, read_document, FileKind, ProfileName, Shown};
+use crate::profile::edit_locked;
+use crate::profile::{find_section, FileKind, ProfileName, Shown};
 use std::path::Path;
 
 /// The key `setup` and discovery record the device under, which every tool reads.
@@ -106,25 +106,27 @@ pub fn record_serial(
     source: &ProfileName,
     serial: &MfaSerial,
 ) -> Result<Option<String>, Error> {
-    let real = fsio::real_path(path)?;
-    let lock = fsio::lock_beside(&real, |_| {})?;
-    let mut doc = read_document(path)?;
     let refused = |refusal| Error::Refused {
         path: path.to_path_buf(),
         refusal,
     };
-    let at = find_section(&doc, FileKind::Config, source).map_err(refused)?;
-    if let Some(id) = at {
-        let section = doc.section(id);
-        if section.get(MFA_SERIAL).is_some_and(|v| !v.is_empty()) {
-            return Ok(None);
-        }
-        crate::profile::check_lines_of(&section, &[MFA_SERIAL]).map_err(refused)?;
-    }
-    let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
-    doc.section_mut(id).set(MFA_SERIAL, serial.as_str());
-    fsio::replace(path, doc.render().as_bytes(), &lock)?;
-    Ok(Some(doc.section(id).header().to_owned()))
+    edit_locked(
+        path,
+        |_| {},
+        |doc| {
+            let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
+            if let Some(id) = at {
+                let section = doc.section(id);
+                if section.get(MFA_SERIAL).is_some_and(|v| !v.is_empty()) {
+                    return Ok((None, false));
+                }
+                crate::profile::check_lines_of(&section, &[MFA_SERIAL]).map_err(refused)?;
+            }
+            let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
+            doc.section_mut(id).set(MFA_SERIAL, serial.as_str());
+            Ok((Some(doc.section(id).header().to_owned()), true))
+        },
+    )
 }
 
 /// The sentence saying where the device was recorded.

@@ -7,13 +7,13 @@
 //! fresh read; every other byte stays.
 
 use crate::error::Error;
-use crate::fsio;
 use crate::ini::Document;
 use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
+use crate::profile::edit_locked;
 use crate::profile::{
-    find_section, locate_target, read_document, replace_key, FileKind, ProfileName,
-    SharedDocuments, Shown, ACCESS_KEY_ID,
+    find_section, locate_target, replace_key, FileKind, ProfileName, SharedDocuments, Shown,
+    ACCESS_KEY_ID,
 };
 use std::path::Path;
 
@@ -106,33 +106,36 @@ pub fn write_source_keys(
     source: &ProfileName,
     keys: &LongTermKeys,
 ) -> Result<(), Error> {
-    let real = fsio::real_path(path)?;
-    let lock = fsio::lock_beside(&real, |_| {})?;
-    let mut doc = read_document(path)?;
     let refused = |refusal| Error::Refused {
         path: path.to_path_buf(),
         refusal,
     };
-    let at = match locate_target(&doc, source).map_err(refused)? {
-        Some((_, summary))
-            if summary.has_access_key || summary.has_session_token || summary.managed.is_some() =>
-        {
-            return Err(KeyError::Setup(format!(
-                "[{source}] got credentials in {} while setup ran; nothing was written",
-                Shown(path)
-            ))
-            .into())
-        }
-        Some((id, _)) => id,
-        None => doc.append_section(&FileKind::Credentials.header_for(source)),
-    };
-    if let Some(header) = crate::profile::js_header_fix(doc.section(at).header()) {
-        doc.section_mut(at).set_header(&header);
-    }
-    replace_key(&mut doc, at, keys);
-    let rendered = zeroize::Zeroizing::new(doc.render());
-    fsio::replace(path, rendered.as_bytes(), &lock)?;
-    Ok(())
+    edit_locked(
+        path,
+        |_| {},
+        |doc| {
+            let at = match locate_target(doc, source).map_err(refused)? {
+                Some((_, summary))
+                    if summary.has_access_key
+                        || summary.has_session_token
+                        || summary.managed.is_some() =>
+                {
+                    return Err(KeyError::Setup(format!(
+                        "[{source}] got credentials in {} while setup ran; nothing was written",
+                        Shown(path)
+                    ))
+                    .into())
+                }
+                Some((id, _)) => id,
+                None => doc.append_section(&FileKind::Credentials.header_for(source)),
+            };
+            if let Some(header) = crate::profile::js_header_fix(doc.section(at).header()) {
+                doc.section_mut(at).set_header(&header);
+            }
+            replace_key(doc, at, keys);
+            Ok(((), true))
+        },
+    )
 }
 
 #[cfg(test)]

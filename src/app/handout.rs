@@ -6,16 +6,14 @@
 //! the consumer.
 
 use super::code_source::ProcessCodes;
-use super::terminal::spinner::SpinningSts;
-use super::{configured_endpoints, devices, endpoint, locate, non_empty_var, notice, now};
+use super::{endpoint, locate, non_empty_var, notice, now, refresh_settings, run_refresh};
 use crate::cli::SessionArgs;
 use crate::error::Error;
 use crate::handout::{choose_target, decide, no_session, Handout, WhenStale};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::{read_document, stored_session, FileLocations, ProfileName, SharedDocuments};
-use crate::refresh::{refresh, Outcome, RefreshSettings, RoleSettings};
-use crate::sts::SdkSts;
+use crate::refresh::{Outcome, RefreshSettings};
 use crate::time::human_span;
 
 /// A target's session, fresh enough to hand out.
@@ -71,34 +69,16 @@ pub(super) fn usable_session(
     }
     drop(docs);
     let settings = RefreshSettings {
-        files: files.clone(),
-        source: None,
         target: Some(target.clone()),
-        aws_profile: None,
-        serial: None,
-        duration: None,
-        region: None,
         endpoint: endpoint(None, args.allow_insecure_endpoint)?,
-        configured_endpoints: configured_endpoints(),
         allow_insecure_endpoint: args.allow_insecure_endpoint,
-        role: RoleSettings::default(),
-        via: None,
         min_remaining: args.min_remaining,
-        force: false,
-        now,
-        clock: super::now,
-        devices: Some(devices(&files)),
         carry_region: !args.no_config,
-        tls: super::tls_settings(),
+        ..refresh_settings(files.clone())
     };
     let mut codes =
         ProcessCodes::for_handout(args.code_command.clone(), args.prompt, args.no_input);
-    let outcome = refresh(
-        &settings,
-        &SpinningSts(&SdkSts::default()),
-        &mut codes,
-        &mut notice,
-    )?;
+    let outcome = run_refresh(&settings, &mut codes)?;
     super::refresh::report(&outcome, false)?;
     let session = match outcome {
         Outcome::Refreshed(done) => done.session,

@@ -13,7 +13,7 @@ use crate::input::{EndpointUrl, Region};
 use crate::key_error::KeyError;
 use crate::notice::Notice;
 use crate::profile::ProfileName;
-use crate::sts::{load_roots, CaBundle, CaBundleOrigin, TrustChoice, TrustRoots};
+use crate::sts::{roots_for, TrustChoice};
 
 /// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
 /// missing MFA device in IAM): set once by `rotate` and `setup`.
@@ -64,22 +64,8 @@ pub(super) fn client(
     sts: Option<&EndpointUrl>,
     iam: Option<&IamEndpoint>,
 ) -> Result<SdkIam, Error> {
-    let settings = super::tls_settings();
-    let choice = match settings.ca_bundle {
-        Some(path) => TrustChoice::Bundle(CaBundle {
-            path,
-            origin: CaBundleOrigin::Variable,
-        }),
-        None => TrustChoice::System {
-            openssl_variables: settings.openssl_variables,
-        },
-    };
-    let plain_http = |url: Option<&EndpointUrl>| url.is_some_and(EndpointUrl::is_plain_http);
-    let trust = if plain_http(sts) && plain_http(iam.map(|e| &e.url)) {
-        TrustRoots::default()
-    } else {
-        load_roots(&choice)?
-    };
+    let choice = TrustChoice::new(&super::tls_settings(), None);
+    let trust = roots_for([sts, iam.map(|e| &e.url)], &choice)?;
     Ok(SdkIam::new(
         region.clone(),
         sts.cloned(),

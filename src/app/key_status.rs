@@ -7,15 +7,14 @@ use super::{endpoint, locate, notice, now, print};
 use crate::cli::StatusArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::iam::IamEndpoint;
-use crate::input::Region;
 use crate::key_status::{human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::source::source_profile;
 use crate::profile::{
-    managed_targets, sections_for_profiles, stored_session, ManagedTarget, ProfileName,
-    SharedDocuments, SharedFiles, Shown, SourceKeys,
+    managed_targets, stored_session, ManagedTarget, ProfileName, SharedDocuments, Shown, SourceKeys,
 };
+use crate::refresh::call_region;
 use crate::refresh::KeysRequest;
 use crate::sts::CustomEndpoint;
 use crate::time;
@@ -87,11 +86,7 @@ fn row_of(
     (sts, iam_endpoint): &(Option<CustomEndpoint>, Option<IamEndpoint>),
 ) -> Result<KeyRow, Error> {
     let name = ProfileName::new(source)?;
-    let shared = SharedFiles {
-        credentials: sections_for_profiles(&docs.credentials, &[source]),
-        config: sections_for_profiles(&docs.config, &[source]),
-    };
-    let profile = source_profile(&shared.profiles()?, &name)?;
+    let profile = source_profile(&docs.profiles_of(&[source])?, &name)?;
     let keys = match &profile.keys {
         SourceKeys::Stored(keys) => keys.clone(),
         SourceKeys::Process(command) => super::key_process::keys_from_process(&KeysRequest {
@@ -99,14 +94,7 @@ fn row_of(
             command,
         })?,
     };
-    let region = match profile.region.as_deref() {
-        Some(text) => text.parse().map_err(|error| Error::ProfileValue {
-            profile: source.to_owned(),
-            key: "region",
-            error,
-        })?,
-        None => Region::us_east_1(),
-    };
+    let region = call_region(None, &name, &profile)?;
     let plain: Vec<&ManagedTarget> = targets
         .iter()
         .filter(|t| t.source == source && t.role_arn.is_none())

@@ -95,6 +95,45 @@ fn home() -> Option<PathBuf> {
 /// Where the MFA devices' locks and last codes are kept: `cli/cache/mfa-profile` in the
 /// credentials file's directory, which for `~/.aws/credentials` is beside the AWS CLI's own
 /// caches (`~/.aws/cli/cache`).
+/// The settings of a refresh of `files` that the environment decides, everything else
+/// neutral (no flag given): each command sets what its flags say on top.
+fn refresh_settings(files: FileLocations) -> crate::refresh::RefreshSettings {
+    crate::refresh::RefreshSettings {
+        devices: Some(devices(&files)),
+        files,
+        source: None,
+        target: None,
+        aws_profile: None,
+        serial: None,
+        duration: None,
+        region: None,
+        endpoint: None,
+        configured_endpoints: configured_endpoints(),
+        allow_insecure_endpoint: false,
+        role: crate::refresh::RoleSettings::default(),
+        via: None,
+        min_remaining: crate::input::DEFAULT_MIN_REMAINING,
+        force: false,
+        clock: now,
+        carry_region: true,
+        tls: tls_settings(),
+    }
+}
+
+/// Runs `settings`' refresh against STS (a spinner on the terminal meanwhile), its codes from
+/// `codes`, its notices on standard error.
+fn run_refresh(
+    settings: &crate::refresh::RefreshSettings,
+    codes: &mut code_source::ProcessCodes,
+) -> Result<crate::refresh::Outcome, Error> {
+    crate::refresh::refresh(
+        settings,
+        &terminal::spinner::SpinningSts(&crate::sts::SdkSts::default()),
+        codes,
+        &mut notice,
+    )
+}
+
 fn devices(files: &FileLocations) -> crate::device::Devices {
     let aws_dir = files
         .credentials
@@ -127,8 +166,8 @@ fn endpoint(
 
 /// Where TLS's trusted certificates come from: `AWS_CA_BUNDLE` (an empty one is unset, not
 /// "trust nothing"), and whether OpenSSL's `SSL_CERT_FILE` or `SSL_CERT_DIR` is set.
-fn tls_settings() -> crate::refresh::TlsSettings {
-    crate::refresh::TlsSettings {
+fn tls_settings() -> crate::sts::TlsSettings {
+    crate::sts::TlsSettings {
         ca_bundle: std::env::var_os("AWS_CA_BUNDLE")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),

@@ -3,16 +3,14 @@
 use super::code_source::ProcessCodes;
 use super::terminal::colour::Colour;
 use super::terminal::prompt::CodeInput;
-use super::terminal::spinner::SpinningSts;
-use super::{configured_endpoints, devices, endpoint, locate, non_empty_var, notice, now, print};
+use super::{endpoint, locate, non_empty_var, notice, now, print, refresh_settings, run_refresh};
 use crate::cli::RefreshArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
 use crate::profile::{
     first_refresh_hint, managed_targets, ManagedTarget, ProfileName, SharedDocuments, Shown,
 };
-use crate::refresh::{refresh, Outcome, RefreshSettings, RoleSettings};
-use crate::sts::SdkSts;
+use crate::refresh::{Outcome, RefreshSettings, RoleSettings};
 use crate::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
@@ -28,12 +26,7 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
         prompt: args.prompt,
         no_input: args.no_input,
     };
-    let outcome = refresh(
-        &settings,
-        &SpinningSts(&SdkSts::default()),
-        &mut codes,
-        &mut notice,
-    )?;
+    let outcome = run_refresh(&settings, &mut codes)?;
     report(&outcome, args.json)?;
     Ok(EXIT_OK)
 }
@@ -71,7 +64,6 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         duration: args.duration,
         region: args.region.clone(),
         endpoint: endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?,
-        configured_endpoints: configured_endpoints(),
         allow_insecure_endpoint: args.allow_insecure_endpoint,
         role: RoleSettings {
             arn: args.role_arn.clone(),
@@ -81,12 +73,8 @@ fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
         via: args.via.clone(),
         min_remaining: args.min_remaining,
         force: args.force,
-        now: now(),
-        clock: now,
-        devices: Some(devices(&files)),
         carry_region: !args.no_config,
-        files,
-        tls: super::tls_settings(),
+        ..refresh_settings(files)
     })
 }
 
@@ -119,17 +107,11 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     for target in &targets {
         let one = ProfileName::new(&target.name).map(|name| RefreshSettings {
             target: Some(name),
-            now: now(),
             ..settings.clone()
         });
-        let result = one.map_err(Error::from).and_then(|one| {
-            refresh(
-                &one,
-                &SpinningSts(&SdkSts::default()),
-                &mut codes,
-                &mut notice,
-            )
-        });
+        let result = one
+            .map_err(Error::from)
+            .and_then(|one| run_refresh(&one, &mut codes));
         let refreshed = matches!(result, Ok(Outcome::Refreshed(_)));
         match result.and_then(|outcome| report(&outcome, args.json)) {
             Ok(()) if refreshed => suggest_via(target, &targets),
@@ -195,25 +177,14 @@ pub(super) struct OneRefresh {
 impl OneRefresh {
     pub(super) fn run(self) -> Result<Outcome, Error> {
         let settings = RefreshSettings {
-            devices: Some(super::devices(&self.files)),
-            files: self.files,
             source: Some(self.source),
             target: self.target,
-            aws_profile: None,
-            serial: None,
-            duration: None,
             region: self.region,
             endpoint: self.endpoint,
-            configured_endpoints: configured_endpoints(),
             allow_insecure_endpoint: self.allow_insecure_endpoint,
-            role: RoleSettings::default(),
-            via: None,
             min_remaining: self.min_remaining,
             force: self.force,
-            now: now(),
-            clock: now,
-            carry_region: true,
-            tls: super::tls_settings(),
+            ..refresh_settings(self.files)
         };
         let mut codes = ProcessCodes {
             argument: None,
@@ -222,12 +193,7 @@ impl OneRefresh {
             prompt: None,
             no_input: false,
         };
-        let outcome = refresh(
-            &settings,
-            &SpinningSts(&SdkSts::default()),
-            &mut codes,
-            &mut notice,
-        )?;
+        let outcome = run_refresh(&settings, &mut codes)?;
         report(&outcome, false)?;
         Ok(outcome)
     }

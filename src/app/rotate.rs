@@ -11,9 +11,9 @@ use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::default_target;
 use crate::profile::{
-    managed_targets, read_document, sections_for_profiles, stored_session, FileLocations,
-    ProfileName, SharedDocuments, SharedFiles,
+    managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
+use crate::refresh::call_region;
 use crate::refresh::Outcome;
 use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
 use crate::sts::CustomEndpoint;
@@ -87,23 +87,9 @@ fn region_of(files: &FileLocations, source: &ProfileName, args: &IamArgs) -> Res
         return Ok(region.clone());
     }
     let docs = SharedDocuments::read(files)?;
-    let shared = SharedFiles {
-        credentials: sections_for_profiles(&docs.credentials, &[source.as_str()]),
-        config: sections_for_profiles(&docs.config, &[source.as_str()]),
-    };
-    let profiles = shared.profiles()?;
-    let region = profiles
-        .get_profile(source.as_str())
-        .and_then(|p| p.get("region"))
-        .filter(|r| !r.is_empty());
-    match region {
-        Some(text) => text.parse().map_err(|error| Error::ProfileValue {
-            profile: source.to_string(),
-            key: "region",
-            error,
-        }),
-        None => Ok(Region::us_east_1()),
-    }
+    let profile =
+        crate::profile::source::source_profile(&docs.profiles_of(&[source.as_str()])?, source)?;
+    call_region(None, source, &profile)
 }
 
 /// What a rotation asks of this process.

@@ -13,11 +13,11 @@ use crate::cli::SetupArgs;
 use crate::discover::{find_device_of, record_serial, user_of};
 use crate::error::{Error, EXIT_OK};
 use crate::iam::IamEndpoint;
-use crate::input::{check_secret, AccessKeyId, MfaSerial, Region, Span};
+use crate::input::{check_secret, AccessKeyId, MfaSerial, Region};
 use crate::key_error::KeyError;
 use crate::keys::{LongTermKeys, Secret};
 use crate::notice::Notice;
-use crate::profile::{add_region, FileLocations, ProfileName, SharedDocuments, Shown};
+use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
 use crate::refresh::Outcome;
 use crate::setup::{aws_mfa_pairs, check_new_source, write_source_keys, AwsMfaPair};
 use crate::sts::CustomEndpoint;
@@ -193,17 +193,7 @@ impl Run<'_> {
     }
 
     fn record_region(&self, source: &ProfileName, region: &Region) -> Result<(), Error> {
-        let path = &self.files.config;
-        let real = crate::fsio::real_path(path)?;
-        let lock = crate::fsio::lock_beside(&real, |_| {})?;
-        let mut doc = crate::profile::read_document(path)?;
-        let added = add_region(&mut doc, source, region).map_err(|refusal| Error::Refused {
-            path: path.clone(),
-            refusal,
-        })?;
-        if added.is_some() {
-            crate::fsio::replace(path, doc.render().as_bytes(), &lock)?;
-        }
+        crate::refresh::add_region_to_config(&self.files.config, source, region)?;
         Ok(())
     }
 
@@ -222,7 +212,7 @@ impl Run<'_> {
             endpoint: self.sts.clone(),
             allow_insecure_endpoint: self.args.iam.allow_insecure_endpoint,
             code_command: self.args.iam.code_command.clone(),
-            min_remaining: Span::from_secs(15 * 60),
+            min_remaining: crate::input::DEFAULT_MIN_REMAINING,
             force: true,
         }
         .run()

@@ -15,7 +15,7 @@ use crate::status::{target_statuses, State, TargetStatus};
 use crate::time;
 
 /// The refresh margin `status` uses for "expiring": the refresh default.
-const STATUS_MARGIN: i64 = 15 * 60;
+const STATUS_MARGIN: i64 = crate::input::DEFAULT_MIN_REMAINING.secs() as i64;
 
 /// Variables that override every profile.
 const SHADOWING: [&str; 3] = [

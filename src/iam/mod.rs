@@ -11,19 +11,11 @@
 mod endpoint;
 mod sdk;
 
+pub use crate::sts::Signer;
 pub use endpoint::{resolve_iam_endpoint, IamEndpoint, IamEndpointChoice, IamEndpointError};
 pub use sdk::SdkIam;
 
-use crate::keys::{LongTermKeys, SessionCredentials};
-
-/// The credentials a call is signed with.
-#[derive(Clone, Copy, Debug)]
-pub enum Signer<'a> {
-    /// An IAM user's long-term keys.
-    LongTerm(&'a LongTermKeys),
-    /// A session (from GetSessionToken with MFA).
-    Session(&'a SessionCredentials),
-}
+use crate::keys::LongTermKeys;
 
 /// Who a set of keys belongs to, as GetCallerIdentity says.
 #[derive(Clone, Debug, PartialEq, Eq)]

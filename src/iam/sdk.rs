@@ -9,15 +9,14 @@ use super::{AccessKeyInfo, Caller, Iam, IamError, KeyStatus, LastUsed, Signer};
 use crate::input::{check_secret, AccessKeyId, EndpointUrl, Region};
 use crate::keys::{LongTermKeys, Secret};
 use crate::sts::{
-    http, is_too_large, BoundedResponse, NoRetryWhenTooLarge, TrustRoots, ATTEMPT_TIMEOUT,
-    CALL_TIMEOUT, CONNECT_TIMEOUT,
+    http, is_throttling, is_too_large, root_cause, timeouts, BoundedResponse, NoRetryWhenTooLarge,
+    TrustRoots, CALL_TIMEOUT,
 };
-use aws_credential_types::Credentials;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::config::retry::RetryConfig;
-use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, SharedHttpClient};
 use std::future::Future;
+use std::sync::OnceLock;
 
 /// IAM and GetCallerIdentity through the AWS SDK.
 #[derive(Clone, Debug)]
@@ -29,6 +28,9 @@ pub struct SdkIam {
     trust: TrustRoots,
     /// Tests put a canned answer here; `None`: [`crate::sts::http::client`] for the endpoint.
     http_client: Option<SharedHttpClient>,
+    /// The clients [`http::client`] built, on first use, for a TLS endpoint (`[0]`) and a plain
+    /// http one (`[1]`): a rotation makes a dozen calls, and each would parse the CA bundle.
+    built: [OnceLock<Result<SharedHttpClient, String>>; 2],
 }
 
 impl SdkIam {
@@ -46,6 +48,7 @@ impl SdkIam {
             iam_endpoint,
             trust,
             http_client: None,
+            built: Default::default(),
         }
     }
 
@@ -64,21 +67,18 @@ impl SdkIam {
     }
 
     fn sts_shown(&self) -> String {
-        self.sts_endpoint.as_ref().map_or_else(
-            || format!("https://sts.{}.amazonaws.com", self.region),
-            ToString::to_string,
-        )
+        crate::sts::endpoint_shown(self.sts_endpoint.as_ref(), &self.region)
     }
 
     /// The HTTP client for `endpoint` (AWS's own: `None`); `Err` says why TLS cannot be set up.
     fn http_client_for(&self, endpoint: Option<&EndpointUrl>) -> Result<SharedHttpClient, String> {
-        match &self.http_client {
-            Some(client) => Ok(client.clone()),
-            None => http::client(
-                endpoint.is_some_and(EndpointUrl::is_plain_http),
-                &self.trust,
-            ),
+        if let Some(client) = &self.http_client {
+            return Ok(client.clone());
         }
+        let plain_http = endpoint.is_some_and(EndpointUrl::is_plain_http);
+        self.built[usize::from(plain_http)]
+            .get_or_init(|| http::client(plain_http, &self.trust))
+            .clone()
     }
 
     /// What a client that cannot be built (TLS not set up) says for `action`.
@@ -103,7 +103,7 @@ impl SdkIam {
         let mut config = aws_sdk_iam::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(self.region.to_string()))
-            .credentials_provider(credentials(signer))
+            .credentials_provider(signer.credentials())
             .timeout_config(timeouts())
             .retry_config(retry_config(retries))
             .interceptor(BoundedResponse)
@@ -126,7 +126,7 @@ impl SdkIam {
         let mut config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(self.region.to_string()))
-            .credentials_provider(credentials(signer))
+            .credentials_provider(signer.credentials())
             .timeout_config(timeouts())
             .retry_config(retry_config(true))
             .interceptor(BoundedResponse)
@@ -158,34 +158,6 @@ impl SdkIam {
             })?;
         runtime.block_on(call)
     }
-}
-
-fn credentials(signer: Signer) -> Credentials {
-    match signer {
-        Signer::LongTerm(keys) => Credentials::new(
-            &keys.access_key_id,
-            keys.secret_access_key.expose(),
-            None,
-            None,
-            "mfa-profile long-term keys",
-        ),
-        Signer::Session(session) => Credentials::new(
-            &session.access_key_id,
-            session.secret_access_key.expose(),
-            Some(session.session_token.expose().to_owned()),
-            None,
-            "mfa-profile session",
-        ),
-    }
-}
-
-fn timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(ATTEMPT_TIMEOUT)
-        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-        .operation_timeout(CALL_TIMEOUT)
-        .build()
 }
 
 fn retry_config(retries: bool) -> RetryConfig {
@@ -423,7 +395,7 @@ pub(super) fn classify(action: &'static str, code: &str, message: &str) -> IamEr
         "InvalidClientTokenId" => IamError::UnknownKey { action },
         "SignatureDoesNotMatch" => IamError::BadSignature { action },
         "ExpiredToken" | "ExpiredTokenException" => IamError::ExpiredToken { action },
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => IamError::Throttled {
+        code if is_throttling(code) => IamError::Throttled {
             action,
             code: code.to_owned(),
         },
@@ -442,16 +414,6 @@ pub(super) fn classify(action: &'static str, code: &str, message: &str) -> IamEr
             message,
         },
     }
-}
-
-fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
-    let Some(mut error) = error else {
-        return "unknown error".into();
-    };
-    while let Some(source) = error.source() {
-        error = source;
-    }
-    error.to_string()
 }
 
 #[cfg(test)]

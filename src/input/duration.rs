@@ -12,6 +12,10 @@ pub const MAX_DURATION: u32 = 129_600;
 /// lower).
 pub const MAX_ROLE_DURATION: u32 = 43_200;
 
+/// How long a managed target must still be valid to be left alone, when no flag says (the
+/// `--min-remaining` default, `15m`); `status` calls a target "expiring" below it too.
+pub const DEFAULT_MIN_REMAINING: Span = Span::from_secs(15 * 60);
+
 /// A span of time in seconds, typed as `3600`, `3600s`, `15m`, `12h` or `1h30m`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Span(u32);
@@ -23,7 +27,7 @@ impl Span {
     }
 
     /// The span in seconds.
-    pub fn secs(self) -> u32 {
+    pub const fn secs(self) -> u32 {
         self.0
     }
 }

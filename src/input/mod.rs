@@ -16,7 +16,9 @@ mod serial;
 
 pub use access_key::{check_secret, AccessKeyId, MAX_SECRET_LEN};
 pub use code::MfaCode;
-pub use duration::{SessionDuration, Span, MAX_DURATION, MAX_ROLE_DURATION, MIN_DURATION};
+pub use duration::{
+    SessionDuration, Span, DEFAULT_MIN_REMAINING, MAX_DURATION, MAX_ROLE_DURATION, MIN_DURATION,
+};
 pub use endpoint::EndpointUrl;
 pub use prompt::PromptKind;
 pub use region::Region;

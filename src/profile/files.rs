@@ -3,7 +3,9 @@
 //! Invariant: the one place a shared file is read and parsed; a file the editor does not
 //! accept is an error naming it, whichever command reads it.
 
+use super::find::sections_for_profiles;
 use super::locations::{FileLocations, Shown};
+use super::source::{ProfileSet, SharedFiles, SourceError};
 use crate::fsio::{self, FsError};
 use crate::ini::{Document, ParseError};
 use std::path::{Path, PathBuf};
@@ -33,6 +35,25 @@ pub fn read_document(path: &Path) -> Result<Document, ReadError> {
     })
 }
 
+/// Edits the shared file at `path` under its lock, from a fresh read: `edit` changes the
+/// document and says whether it changed anything, with what to return; the file is replaced
+/// only then, the text it was replaced with zeroized (a config file can hold keys too).
+/// `waiting` is told the directory when another process holds the lock.
+pub fn edit_locked<T, E: From<FsError> + From<ReadError>>(
+    path: &Path,
+    waiting: impl FnOnce(&Path),
+    edit: impl FnOnce(&mut Document) -> Result<(T, bool), E>,
+) -> Result<T, E> {
+    let lock = fsio::lock_beside(&fsio::real_path(path)?, waiting)?;
+    let mut doc = read_document(path)?;
+    let (result, changed) = edit(&mut doc)?;
+    if changed {
+        let rendered = zeroize::Zeroizing::new(doc.render());
+        fsio::replace(path, rendered.as_bytes(), &lock)?;
+    }
+    Ok(result)
+}
+
 /// Both shared files, parsed.
 #[derive(Debug)]
 pub struct SharedDocuments {
@@ -43,6 +64,16 @@ pub struct SharedDocuments {
 }
 
 impl SharedDocuments {
+    /// The profiles `names` of both files as the AWS SDK reads them: only their sections go
+    /// to its parser, the same reading for far less work.
+    pub fn profiles_of(&self, names: &[&str]) -> Result<ProfileSet, SourceError> {
+        SharedFiles {
+            credentials: sections_for_profiles(&self.credentials, names),
+            config: sections_for_profiles(&self.config, names),
+        }
+        .profiles()
+    }
+
     /// Reads both files.
     pub fn read(files: &FileLocations) -> Result<SharedDocuments, ReadError> {
         Ok(SharedDocuments {

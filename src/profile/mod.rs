@@ -25,7 +25,7 @@ pub use access_keys::{
 };
 pub use config_file::add_region;
 pub use credentials_file::{write_session, RecordedRole, SessionEntries};
-pub use files::{read_document, ReadError, SharedDocuments};
+pub use files::{edit_locked, read_document, ReadError, SharedDocuments};
 pub use find::{find_section, sections_for_profiles, FileKind};
 pub use locations::{FileLocations, NoHome, Shown};
 pub use managed::{

@@ -11,6 +11,7 @@ use crate::ini::{Document, SectionId};
 use crate::input::{MfaSerial, Region};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
+use crate::profile::edit_locked;
 use crate::profile::{
     add_region, locate_target, read_document, unreadable, write_session, ProfileName, RecordedRole,
     SessionEntries, Shown,
@@ -127,20 +128,23 @@ fn carry_region_over(
     }
 }
 
-fn add_region_to_config(
+/// Adds `region` to profile `target` of the config file at `path` when it has none; the
+/// header it went into, `None` when the profile has a region already.
+pub(crate) fn add_region_to_config(
     path: &std::path::Path,
     target: &ProfileName,
     region: &Region,
 ) -> Result<Option<String>, Error> {
-    let real = fsio::real_path(path)?;
-    let lock = fsio::lock_beside(&real, |_| {})?;
-    let mut doc = read_document(path)?;
-    let added = add_region(&mut doc, target, region).map_err(|refusal| Error::Refused {
-        path: path.to_path_buf(),
-        refusal,
-    })?;
-    if added.is_some() {
-        fsio::replace(path, doc.render().as_bytes(), &lock)?;
-    }
-    Ok(added)
+    edit_locked(
+        path,
+        |_| {},
+        |doc| {
+            let added = add_region(doc, target, region).map_err(|refusal| Error::Refused {
+                path: path.to_path_buf(),
+                refusal,
+            })?;
+            let changed = added.is_some();
+            Ok((added, changed))
+        },
+    )
 }

@@ -9,62 +9,40 @@
 //! shortest session.
 
 use super::commit::{commit, Writing};
-use super::plan::{Derived, Plan};
+use super::plan::Derived;
 use super::{
-    carry_out, hold, plan_again, refresh, warn_about_permissions, CodeSource, Outcome,
-    RefreshSettings, RoleSettings,
+    before_sts, checked_session, refresh, CodeSource, Outcome, RefreshSettings, RoleSettings,
 };
+use crate::device::HeldDevice;
 use crate::error::Error;
 use crate::input::{SessionDuration, Span, MIN_DURATION};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::{read_document, stored_session, ProfileName, SharedDocuments};
-use crate::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError};
+use crate::sts::{self, SessionRequest, Signer, Sts};
 use crate::time;
 
 /// Slack kept between the base's expiry and the shortest session STS grants a role.
 const BASE_SLACK_SECS: i64 = 60;
 
-/// Refreshes the derived target `derived`.
+/// Refreshes the derived target `derived`, held (by [`super::carry_out`]) for this process.
 pub(super) fn refresh_derived(
     settings: &RefreshSettings,
     derived: Derived,
     docs: SharedDocuments,
+    held: Option<HeldDevice>,
     sts: &dyn Sts,
     codes: &mut dyn CodeSource,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
-    let target = derived.target.clone();
-    let held = hold(
-        settings,
-        &format!("derived-{target}"),
-        format!("waiting for another mfa-profile that is refreshing [{target}]"),
-        notices,
-    )?;
-    let (docs, derived) = match held
-        .as_ref()
-        .map(|_| plan_again(settings, &docs))
-        .transpose()?
-    {
-        Some(Some((docs, Plan::Derive(derived)))) => (docs, derived),
-        // Skipped, or no longer derived: what the file says now decides.
-        Some(Some((docs, plan))) => {
-            drop(held);
-            return carry_out(settings, plan, docs, sts, codes, None, notices);
-        }
-        Some(None) | None => (docs, derived),
-    };
     let base_session = fresh_base(settings, &derived, sts, codes, notices)?;
-    warn_about_permissions(settings, notices);
-    if let Some(notice) = derived.endpoint.as_ref().and_then(CustomEndpoint::notice) {
-        notices(notice);
-    }
+    before_sts(settings, derived.endpoint.as_ref(), notices);
     let duration = capped(
         &derived,
         base_session.expires_at - (settings.clock)(),
         notices,
     );
-    let trust = sts::roots_for(derived.endpoint.as_ref().map(|e| &e.url), &derived.trust)?;
+    let trust = sts::roots_for([derived.endpoint.as_ref().map(|e| &e.url)], &derived.trust)?;
     let request = SessionRequest {
         mfa: None,
         duration,
@@ -73,13 +51,7 @@ pub(super) fn refresh_derived(
         role: Some(derived.role.request.clone()),
         trust,
     };
-    let session = sts
-        .get_session(Signer::Session(&base_session), &request)
-        .and_then(|session| {
-            sts::check_session(&session, settings.now)
-                .map(|()| session)
-                .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))
-        })?;
+    let session = checked_session(settings, sts, Signer::Session(&base_session), &request)?;
     let recorded_duration =
         (derived.duration != SessionDuration::DEFAULT_ROLE).then(|| derived.duration.secs());
     let writing = Writing {
@@ -93,6 +65,7 @@ pub(super) fn refresh_derived(
         carry_region: derived.carry_region.as_ref(),
     };
     let done = commit(settings, &writing, docs.credentials, session, notices)?;
+    drop(held);
     Ok(Outcome::Refreshed(done))
 }
 

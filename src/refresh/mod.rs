@@ -27,20 +27,12 @@ use crate::input::{
 use crate::keys::{LongTermKeys, SessionCredentials};
 use crate::notice::Notice;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
-use crate::sts::{CustomEndpoint, Sts};
+use crate::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
 use std::path::PathBuf;
 
+pub(crate) use commit::add_region_to_config;
+pub(crate) use plan::call_region;
 pub use source_keys::{DeviceRequest, KeysRequest};
-
-/// Where the certificates TLS trusts come from, as the environment says.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TlsSettings {
-    /// `AWS_CA_BUNDLE`: its certificates alone are trusted; it wins over `ca_bundle` in the
-    /// source profile, as in the AWS SDKs.
-    pub ca_bundle: Option<PathBuf>,
-    /// `SSL_CERT_FILE` or `SSL_CERT_DIR` is set: the system's store is read where they say.
-    pub openssl_variables: bool,
-}
 
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,9 +79,8 @@ pub struct RefreshSettings {
     pub min_remaining: Span,
     /// Refresh even when the target is still valid.
     pub force: bool,
-    /// The current time, epoch seconds: the time the plan is made at.
-    pub now: i64,
-    /// The clock, for the moments after the plan (the code asked for, the code sent).
+    /// The clock (epoch seconds), read when each step happens: the plan, the code asked for
+    /// and sent, the session checked.
     pub clock: fn() -> i64,
     /// Where the MFA devices' locks and last codes are kept; `None`: neither is used.
     pub devices: Option<Devices>,
@@ -198,7 +189,9 @@ pub fn refresh(
     carry_out(settings, planned, docs, sts, codes, resolved, notices)
 }
 
-/// Does what `plan` says.
+/// Does what `plan` says: a refresh holds its MFA device (or derived target) for this
+/// process, and when another process changed the file meanwhile, the plan made again decides;
+/// one that needs another device (or target) starts over with it.
 fn carry_out(
     settings: &RefreshSettings,
     plan: plan::Plan,
@@ -208,15 +201,60 @@ fn carry_out(
     resolved: source_keys::Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
+    let Some((key, waiting)) = plan.lock() else {
+        return match plan {
+            plan::Plan::Skip(outcome) => Ok(outcome),
+            _ => unreachable!("every refresh that calls STS has a lock"),
+        };
+    };
+    let held = hold(settings, &key, waiting, notices)?;
+    let (docs, plan) = match held
+        .as_ref()
+        .map(|_| plan_again(settings, &docs))
+        .transpose()?
+    {
+        Some(Some((docs, again))) if again.lock().map(|(k, _)| k).as_deref() != Some(&*key) => {
+            drop(held);
+            return carry_out(settings, again, docs, sts, codes, resolved, notices);
+        }
+        Some(Some((docs, again))) => (docs, again),
+        Some(None) | None => (docs, plan),
+    };
     match plan {
         plan::Plan::Skip(outcome) => Ok(outcome),
         plan::Plan::Call(call) => {
-            with_code::refresh_with_code(settings, call, docs, sts, codes, resolved, notices)
+            with_code::refresh_with_code(settings, call, docs, held, sts, codes, resolved, notices)
         }
         plan::Plan::Derive(derived) => {
-            derive::refresh_derived(settings, derived, docs, sts, codes, notices)
+            derive::refresh_derived(settings, derived, docs, held, sts, codes, notices)
         }
     }
+}
+
+/// What every refresh says just before STS is called: loose permissions, an endpoint that
+/// is not AWS's.
+fn before_sts(
+    settings: &RefreshSettings,
+    endpoint: Option<&CustomEndpoint>,
+    notices: &mut dyn FnMut(Notice),
+) {
+    warn_about_permissions(settings, notices);
+    if let Some(notice) = endpoint.and_then(CustomEndpoint::notice) {
+        notices(notice);
+    }
+}
+
+/// The session STS gives for `request`, signed by `signer`, checked.
+fn checked_session(
+    settings: &RefreshSettings,
+    sts: &dyn Sts,
+    signer: Signer<'_>,
+    request: &SessionRequest,
+) -> Result<SessionCredentials, StsError> {
+    let session = sts.get_session(signer, request)?;
+    sts::check_session(&session, (settings.clock)())
+        .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))?;
+    Ok(session)
 }
 
 /// Holds `key` (an MFA device, or a derived target) for this process, saying `waiting` when

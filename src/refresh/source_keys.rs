@@ -6,6 +6,7 @@
 //! in the config file and the refresh planned again from the files, so what is used is what
 //! the files say.
 
+use super::plan::call_region;
 use super::plan::{self, Plan};
 use super::{CodeSource, RefreshSettings};
 use crate::discover::{record_serial, recorded_notice};
@@ -15,9 +16,7 @@ use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
 use crate::notice::Notice;
 use crate::profile::source::source_profile;
-use crate::profile::{
-    sections_for_profiles, ProfileName, SharedDocuments, SharedFiles, SourceKeys,
-};
+use crate::profile::{ProfileName, SharedDocuments, SourceKeys};
 use crate::sts::CustomEndpoint;
 
 /// What a credential process is run for.
@@ -77,21 +76,9 @@ pub(super) fn plan_finding_device(
         Err(Error::NoSerial { profile }) => ProfileName::new(&profile)?,
         other => return other,
     };
-    let shared = SharedFiles {
-        credentials: sections_for_profiles(&docs.credentials, &[source.as_str()]),
-        config: sections_for_profiles(&docs.config, &[source.as_str()]),
-    };
-    let profile = source_profile(&shared.profiles()?, &source)?;
+    let profile = source_profile(&docs.profiles_of(&[source.as_str()])?, &source)?;
     let keys = resolve(&source, &profile.keys, codes, resolved)?;
-    let region = match (&settings.region, profile.region.as_deref()) {
-        (Some(region), _) => region.clone(),
-        (None, Some(text)) => text.parse().map_err(|error| Error::ProfileValue {
-            profile: source.to_string(),
-            key: "region",
-            error,
-        })?,
-        (None, None) => Region::us_east_1(),
-    };
+    let region = call_region(settings.region.as_ref(), &source, &profile)?;
     let request = DeviceRequest {
         source: &source,
         keys: &keys,

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::keys::Secret;
-use crate::sts::{SessionRequest, Signer, StsError};
+use crate::sts::{SessionRequest, Signer, StsError, TlsSettings};
 use std::cell::RefCell;
 
 const SOURCE: &str = "# keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n";
@@ -126,7 +126,6 @@ impl Files {
             via: None,
             min_remaining: Span::from_secs(900),
             force: false,
-            now: NOW,
             clock: fixed_now,
             devices: Some(crate::device::Devices::in_dir(path("devices"))),
             carry_region: true,

@@ -7,57 +7,32 @@
 //! recorded as sent, one it refused before checking is not.
 
 use super::commit::commit;
-use super::plan::{Call, Plan};
+use super::plan::Call;
 use super::source_keys::{resolve, Resolved};
-use super::{
-    carry_out, hold, plan_again, warn_about_permissions, CodeRequest, CodeSource, Outcome,
-    RefreshSettings,
-};
+use super::{before_sts, checked_session, CodeRequest, CodeSource, Outcome, RefreshSettings};
 use crate::device::{next_code_at, HeldDevice};
 use crate::error::Error;
 use crate::notice::Notice;
 use crate::profile::SharedDocuments;
-use crate::sts::{self, CustomEndpoint, Signer, Sts, StsError};
+use crate::sts::{self, Signer, Sts};
 
-/// Refreshes with an MFA code: the device held, the code asked for, STS called, the session
-/// written.
+/// Refreshes with an MFA code, the device `held` (by [`super::carry_out`]): the code asked
+/// for, STS called, the session written.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn refresh_with_code(
     settings: &RefreshSettings,
     call: Call,
     docs: SharedDocuments,
+    held: Option<HeldDevice>,
     sts: &dyn Sts,
     codes: &mut dyn CodeSource,
     mut resolved: Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
-    let serial = &call.serial;
-    let held = hold(
-        settings,
-        serial.as_str(),
-        format!("waiting for another mfa-profile that is using MFA device {serial} (asking for its code or calling STS)"),
-        notices,
-    )?;
-    // Another process may have refreshed the target while this one waited for the device.
-    let (docs, call) = match held
-        .as_ref()
-        .map(|_| plan_again(settings, &docs))
-        .transpose()?
-    {
-        Some(Some((docs, Plan::Call(call)))) => (docs, call),
-        // Skipped, or derived now: what the file says now decides.
-        Some(Some((docs, plan))) => {
-            drop(held);
-            return carry_out(settings, plan, docs, sts, codes, resolved, notices);
-        }
-        Some(None) | None => (docs, call),
-    };
-    warn_about_permissions(settings, notices);
-    if let Some(notice) = call.endpoint.as_ref().and_then(CustomEndpoint::notice) {
-        notices(notice);
-    }
+    before_sts(settings, call.endpoint.as_ref(), notices);
     let keys = resolve(&call.source, &call.keys, codes, &mut resolved)?;
     // A CA bundle that cannot be used is said before a code is spent on it.
-    let trust = sts::roots_for(call.endpoint.as_ref().map(|e| &e.url), &call.trust)?;
+    let trust = sts::roots_for([call.endpoint.as_ref().map(|e| &e.url)], &call.trust)?;
     let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
     let code = codes.code(&CodeRequest {
         serial: &call.serial,
@@ -69,13 +44,7 @@ pub(super) fn refresh_with_code(
     })?;
     let request = call.request(code, trust);
     let sent_at = (settings.clock)();
-    let answer = sts
-        .get_session(Signer::LongTerm(&keys), &request)
-        .and_then(|session| {
-            sts::check_session(&session, settings.now)
-                .map(|()| session)
-                .map_err(|why| StsError::BadResponse(request.endpoint_shown(), why))
-        });
+    let answer = checked_session(settings, sts, Signer::LongTerm(&keys), &request);
     let spent = match &answer {
         Ok(_) => true,
         Err(error) => error.may_have_spent_the_code(),

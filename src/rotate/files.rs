@@ -8,16 +8,16 @@
 
 use super::RotateSettings;
 use crate::error::Error;
-use crate::fsio::{self, failpoint};
+use crate::fsio::failpoint;
 use crate::ini::{Document, SectionId};
 use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
+use crate::profile::edit_locked;
 use crate::profile::{
-    clear_record, find_section, key_sections, read_document, read_record, replace_key,
-    write_pending, write_replaced, write_started, FileKind, RotationRecord, Shown, ACCESS_KEY_ID,
+    clear_record, find_section, key_sections, read_record, replace_key, write_pending,
+    write_replaced, write_started, FileKind, RotationRecord, Shown, ACCESS_KEY_ID,
 };
 use std::path::PathBuf;
-use zeroize::Zeroizing;
 
 /// The path of a file kind.
 pub(super) fn path_of(settings: &RotateSettings, kind: FileKind) -> PathBuf {
@@ -34,15 +34,7 @@ fn edit_file(
     kind: FileKind,
     edit: impl FnOnce(&mut Document) -> Result<bool, Error>,
 ) -> Result<(), Error> {
-    let path = path_of(settings, kind);
-    let real = fsio::real_path(&path)?;
-    let lock = fsio::lock_beside(&real, |_| {})?;
-    let mut doc = read_document(&path)?;
-    if edit(&mut doc)? {
-        let rendered = Zeroizing::new(doc.render());
-        fsio::replace(&path, rendered.as_bytes(), &lock)?;
-    }
-    Ok(())
+    edit_locked(&path_of(settings, kind), |_| {}, |doc| Ok(((), edit(doc)?)))
 }
 
 /// The source's section in `doc` when it still uses key `id`.

@@ -10,8 +10,8 @@ use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
 use crate::profile::source::source_profile;
 use crate::profile::{
-    key_sections, read_record, sections_for_profiles, source_key_section, FileKind, RotationRecord,
-    SharedDocuments, SharedFiles, SourceKeys, MFA_NEW_ACCESS_KEY_ID,
+    key_sections, read_record, source_key_section, FileKind, RotationRecord, SharedDocuments,
+    SourceKeys, MFA_NEW_ACCESS_KEY_ID,
 };
 
 /// The source's key and rotation record, as the files hold them.
@@ -30,11 +30,7 @@ pub(super) fn read(settings: &RotateSettings) -> Result<Situation, Error> {
     let files = &settings.files;
     let source = &settings.source;
     let docs = SharedDocuments::read(files)?;
-    let shared = SharedFiles {
-        credentials: sections_for_profiles(&docs.credentials, &[source.as_str()]),
-        config: sections_for_profiles(&docs.config, &[source.as_str()]),
-    };
-    let keys = match source_profile(&shared.profiles()?, source)?.keys {
+    let keys = match source_profile(&docs.profiles_of(&[source.as_str()])?, source)?.keys {
         SourceKeys::Stored(keys) => keys,
         SourceKeys::Process(command) => {
             return Err(KeyError::RotateRefused(format!(

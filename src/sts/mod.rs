@@ -27,8 +27,8 @@ pub use endpoint::{
     regional_url, resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,
 };
 pub use trust::{
-    load_roots, roots_for, CaBundle, CaBundleOrigin, TrustChoice, TrustError, TrustRoots,
-    MAX_BUNDLE_SIZE,
+    load_roots, roots_for, CaBundle, CaBundleOrigin, TlsSettings, TrustChoice, TrustError,
+    TrustRoots, MAX_BUNDLE_SIZE,
 };
 
 use crate::input::{
@@ -89,6 +89,49 @@ pub enum Signer<'a> {
     Session(&'a SessionCredentials),
 }
 
+impl Signer<'_> {
+    /// The SDK's credentials for these keys.
+    pub(crate) fn credentials(self) -> Credentials {
+        match self {
+            Signer::LongTerm(keys) => Credentials::new(
+                &keys.access_key_id,
+                keys.secret_access_key.expose(),
+                None,
+                None,
+                "mfa-profile long-term keys",
+            ),
+            Signer::Session(session) => Credentials::new(
+                &session.access_key_id,
+                session.secret_access_key.expose(),
+                Some(session.session_token.expose().to_owned()),
+                None,
+                "mfa-profile session",
+            ),
+        }
+    }
+}
+
+/// STS's URL as a message shows it: `endpoint`, else STS's own for `region`.
+pub fn endpoint_shown(endpoint: Option<&EndpointUrl>, region: &Region) -> String {
+    match endpoint {
+        Some(url) => url.to_string(),
+        None => {
+            regional_url(region).unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"))
+        }
+    }
+}
+
+/// The time limits of every AWS call: [`CONNECT_TIMEOUT`], [`ATTEMPT_TIMEOUT`] per attempt
+/// (and per read), [`CALL_TIMEOUT`] in all.
+pub(crate) fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(ATTEMPT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(CALL_TIMEOUT)
+        .build()
+}
+
 impl SessionRequest {
     /// The MFA device's serial, as sent.
     pub fn serial(&self) -> Option<String> {
@@ -102,11 +145,7 @@ impl SessionRequest {
 
     /// The endpoint the request goes to, for messages.
     pub fn endpoint_shown(&self) -> String {
-        match &self.endpoint {
-            Some(url) => url.to_string(),
-            None => regional_url(&self.region)
-                .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", self.region)),
-        }
+        endpoint_shown(self.endpoint.as_ref(), &self.region)
     }
 }
 
@@ -284,34 +323,11 @@ impl SdkSts {
         signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<aws_sdk_sts::Client, StsError> {
-        let credentials = match signer {
-            Signer::LongTerm(keys) => Credentials::new(
-                &keys.access_key_id,
-                keys.secret_access_key.expose(),
-                None,
-                None,
-                "mfa-profile source profile",
-            ),
-            Signer::Session(session) => Credentials::new(
-                &session.access_key_id,
-                session.secret_access_key.expose(),
-                Some(session.session_token.expose().to_owned()),
-                None,
-                "mfa-profile MFA session",
-            ),
-        };
         let mut config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(aws_types::region::Region::new(request.region.to_string()))
-            .credentials_provider(credentials)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .read_timeout(ATTEMPT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(CALL_TIMEOUT)
-                    .build(),
-            )
+            .credentials_provider(signer.credentials())
+            .timeout_config(timeouts())
             // Retries are ours (see `call`): the SDK would resend a code STS may have used.
             .retry_config(RetryConfig::disabled())
             .interceptor(bounded::BoundedResponse)
@@ -522,7 +538,7 @@ fn never_connected(error: Option<&(dyn std::error::Error + 'static)>) -> bool {
     false
 }
 
-fn is_throttling(code: &str) -> bool {
+pub(crate) fn is_throttling(code: &str) -> bool {
     matches!(
         code,
         "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException"
@@ -608,7 +624,7 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
     }
 }
 
-fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
+pub(crate) fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
     let Some(mut error) = error else {
         return "unknown error".into();
     };

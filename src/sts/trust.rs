@@ -49,6 +49,16 @@ pub struct CaBundle {
     pub origin: CaBundleOrigin,
 }
 
+/// Where the certificates TLS trusts come from, as the environment says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// `AWS_CA_BUNDLE`: its certificates alone are trusted; it wins over `ca_bundle` in the
+    /// source profile, as in the AWS SDKs.
+    pub ca_bundle: Option<PathBuf>,
+    /// `SSL_CERT_FILE` or `SSL_CERT_DIR` is set: the system's store is read where they say.
+    pub openssl_variables: bool,
+}
+
 /// Where the trusted certificates come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrustChoice {
@@ -60,6 +70,30 @@ pub enum TrustChoice {
         /// `SSL_CERT_FILE` or `SSL_CERT_DIR` is set.
         openssl_variables: bool,
     },
+}
+
+impl TrustChoice {
+    /// `AWS_CA_BUNDLE`, else the `ca_bundle` a source profile names (`profile`: its name and
+    /// the value), else the system's: the AWS SDKs' order.
+    pub fn new(settings: &TlsSettings, profile: Option<(&str, &str)>) -> TrustChoice {
+        let named = match (&settings.ca_bundle, profile) {
+            (Some(path), _) => Some(CaBundle {
+                path: path.clone(),
+                origin: CaBundleOrigin::Variable,
+            }),
+            (None, Some((name, path))) => Some(CaBundle {
+                path: path.into(),
+                origin: CaBundleOrigin::Profile(name.to_owned()),
+            }),
+            (None, None) => None,
+        };
+        match named {
+            Some(bundle) => TrustChoice::Bundle(bundle),
+            None => TrustChoice::System {
+                openssl_variables: settings.openssl_variables,
+            },
+        }
+    }
 }
 
 /// The trusted certificates, loaded.
@@ -126,13 +160,15 @@ impl TrustError {
     }
 }
 
-/// The certificates a request to `endpoint` (STS's own: `None`) trusts: none are loaded for
-/// a plain `http://` endpoint.
-pub fn roots_for(
-    endpoint: Option<&EndpointUrl>,
+/// The certificates requests to `endpoints` (AWS's own: `None`) trust: none are loaded when
+/// every one is a plain `http://` endpoint.
+pub fn roots_for<'a>(
+    endpoints: impl IntoIterator<Item = Option<&'a EndpointUrl>>,
     choice: &TrustChoice,
 ) -> Result<TrustRoots, TrustError> {
-    if endpoint.is_some_and(EndpointUrl::is_plain_http) {
+    let plain_http =
+        |endpoint: Option<&EndpointUrl>| endpoint.is_some_and(EndpointUrl::is_plain_http);
+    if endpoints.into_iter().all(plain_http) {
         return Ok(TrustRoots::default());
     }
     load_roots(choice)

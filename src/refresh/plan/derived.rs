@@ -8,7 +8,7 @@
 //! the source profile being the base's.
 
 use super::super::RefreshSettings;
-use super::request::{duration, endpoint, planned_role, profiles_of, regions, trust};
+use super::request::{duration, endpoint, planned_role, regions, trust};
 use super::{Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
@@ -85,7 +85,7 @@ pub(super) fn plan_derived(
     let recorded = summary.managed.as_ref();
     let role = planned_role(settings, recorded, &target, &source)?
         .ok_or_else(|| refused("a derived target assumes a role: add --role-arn ARN"))?;
-    let profiles = profiles_of(docs, &[source.as_str()])?;
+    let profiles = docs.profiles_of(&[source.as_str()])?;
     let profile = source_profile(&profiles, &source)?;
     let duration = duration(settings, &source, &profile, recorded, true)?;
     let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;

@@ -1,7 +1,7 @@
 //! The plan of a refresh: which target and source, whether the target may be skipped, and the
 //! STS request to make, decided from the parsed files and the settings alone.
 //!
-//! Invariant: pure (no I/O, no clock but `settings.now`); every refusal a refresh can make
+//! Invariant: pure (no I/O; the time is `settings.clock`'s); every refusal a refresh can make
 //! without STS is made here.
 
 mod derived;
@@ -9,6 +9,7 @@ mod request;
 mod target;
 
 pub(super) use derived::Derived;
+pub(crate) use request::call_region;
 
 use super::{Outcome, RefreshSettings};
 use crate::error::Error;
@@ -36,6 +37,24 @@ pub(super) enum Plan {
     Call(Call),
     /// Assume the role with the base's MFA session, then write.
     Derive(Derived),
+}
+
+impl Plan {
+    /// What a refresh that calls STS holds for this process, and what it says while it waits
+    /// for another: the MFA device of a call, the target of a derived refresh.
+    pub(in crate::refresh) fn lock(&self) -> Option<(String, String)> {
+        match self {
+            Plan::Skip(_) => None,
+            Plan::Call(call) => Some((
+                call.serial.as_str().to_owned(),
+                format!("waiting for another mfa-profile that is using MFA device {} (asking for its code or calling STS)", call.serial),
+            )),
+            Plan::Derive(derived) => Some((
+                format!("derived-{}", derived.target),
+                format!("waiting for another mfa-profile that is refreshing [{}]", derived.target),
+            )),
+        }
+    }
 }
 
 /// A refresh that goes to STS: everything but the code.

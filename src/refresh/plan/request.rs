@@ -15,24 +15,12 @@ use crate::input::{
 use crate::notice::Notice;
 use crate::profile::source::{services_sts_endpoint, source_profile};
 use crate::profile::{
-    long_term_profiles, sections_for_profiles, FileKind, ManagedTarget, ProfileName, ProfileSet,
-    SharedDocuments, SharedFiles, SourceError, SourceKeys, SourceProfile, ACCESS_KEY_ID,
-    MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME, SECRET_ACCESS_KEY,
+    long_term_profiles, FileKind, ManagedTarget, ProfileName, SharedDocuments, SourceError,
+    SourceKeys, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME,
+    SECRET_ACCESS_KEY,
 };
-use crate::sts::{
-    CaBundle, CaBundleOrigin, CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice,
-};
+use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice};
 use std::str::FromStr;
-
-/// The profiles `names` as the SDK reads them: only their sections go to its parser, the same
-/// reading for far less work.
-pub(super) fn profiles_of(docs: &SharedDocuments, names: &[&str]) -> Result<ProfileSet, Error> {
-    let shared = SharedFiles {
-        credentials: sections_for_profiles(&docs.credentials, names),
-        config: sections_for_profiles(&docs.config, names),
-    };
-    Ok(shared.profiles()?)
-}
 
 /// Everything but the code.
 pub(super) fn plan_call(
@@ -47,7 +35,7 @@ pub(super) fn plan_call(
         summary,
         source,
     } = chosen;
-    let profiles = profiles_of(docs, &[source.as_str()])?;
+    let profiles = docs.profiles_of(&[source.as_str()])?;
     let source_settings = source_profile(&profiles, &source).map_err(|error| match error {
         SourceError::Missing(name) => {
             let sources = long_term_profiles(&docs.credentials, &docs.config);
@@ -106,17 +94,27 @@ pub(super) fn regions(
     profile: &SourceProfile,
 ) -> Result<(Region, Option<Region>), Error> {
     let source_region: Option<Region> = profile_value(source, "region", profile.region.as_deref())?;
-    let region = settings
-        .region
-        .clone()
-        .or_else(|| source_region.clone())
-        .unwrap_or_else(Region::us_east_1);
+    let region = call_region(settings.region.as_ref(), source, profile)?;
     let target_has_region =
         at.is_some_and(|id| docs.credentials.section(id).get("region").is_some());
     Ok((
         region,
         source_region.filter(|_| settings.carry_region && !target_has_region),
     ))
+}
+
+/// The region of a call for `source`: `flag` (`--region`), else the source profile's, else
+/// us-east-1.
+pub(crate) fn call_region(
+    flag: Option<&Region>,
+    source: &ProfileName,
+    profile: &SourceProfile,
+) -> Result<Region, Error> {
+    if let Some(region) = flag {
+        return Ok(region.clone());
+    }
+    Ok(profile_value(source, "region", profile.region.as_deref())?
+        .unwrap_or_else(Region::us_east_1))
 }
 
 /// The certificates TLS trusts: `AWS_CA_BUNDLE`, else `ca_bundle` in the source profile (the
@@ -126,23 +124,11 @@ pub(super) fn trust(
     source: &ProfileName,
     profile: &SourceProfile,
 ) -> TrustChoice {
-    let named = match (&settings.tls.ca_bundle, &profile.ca_bundle) {
-        (Some(path), _) => Some(CaBundle {
-            path: path.clone(),
-            origin: CaBundleOrigin::Variable,
-        }),
-        (None, Some(path)) => Some(CaBundle {
-            path: path.into(),
-            origin: CaBundleOrigin::Profile(source.to_string()),
-        }),
-        (None, None) => None,
-    };
-    match named {
-        Some(bundle) => TrustChoice::Bundle(bundle),
-        None => TrustChoice::System {
-            openssl_variables: settings.tls.openssl_variables,
-        },
-    }
+    let named = profile
+        .ca_bundle
+        .as_deref()
+        .map(|path| (source.as_str(), path));
+    TrustChoice::new(&settings.tls, named)
 }
 
 /// The MFA device: `--serial-number`, else `mfa_serial` of the source, else aws-mfa's
@@ -184,7 +170,8 @@ pub(super) fn serial_for_display(
     source: &ProfileName,
     recorded: &ManagedTarget,
 ) -> Option<String> {
-    let from_source = profiles_of(docs, &[source.as_str()])
+    let from_source = docs
+        .profiles_of(&[source.as_str()])
         .ok()
         .and_then(|profiles| source_profile(&profiles, source).ok())
         .and_then(|p| p.mfa_serial.or(p.aws_mfa_device));
@@ -302,10 +289,8 @@ pub(super) fn endpoint(
         return Ok(None);
     }
     let from_services = match &profile.services {
-        Some(services) => {
-            services_sts_endpoint(&profiles_of(docs, &[services.as_str()])?, services)
-                .map(|url| (url, EndpointOrigin::ProfileServices))
-        }
+        Some(services) => services_sts_endpoint(&docs.profiles_of(&[services.as_str()])?, services)
+            .map(|url| (url, EndpointOrigin::ProfileServices)),
         None => None,
     };
     let found = from_services.or_else(|| {

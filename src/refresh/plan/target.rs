@@ -107,7 +107,7 @@ pub(super) fn still_valid(
     let margin = managed.refresh_margin(i64::from(settings.min_remaining.secs()));
     let valid = !settings.force
         && managed.source == chosen.source.as_str()
-        && expires_at - settings.now > margin;
+        && expires_at - (settings.clock)() > margin;
     valid.then(|| Outcome::StillValid {
         target: chosen.target.clone(),
         source: chosen.source.clone(),
