@@ -37,14 +37,7 @@ fn session() -> SessionCredentials {
 fn editor(c: &mut Criterion) {
     let target = ProfileName::new("mfa").unwrap();
     let (session, source) = (session(), ProfileName::default_profile());
-    let entries = SessionEntries {
-        session: &session,
-        source: &source,
-        role: None,
-        serial: None,
-        duration: None,
-        via: None,
-    };
+    let entries = SessionEntries::plain(&session, &source);
     for profiles in [10usize, 1_000, 10_000] {
         let text = generate(profiles);
         let doc = Document::parse(text.as_bytes()).unwrap();

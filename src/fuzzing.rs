@@ -38,14 +38,7 @@ pub fn editor(data: &[u8]) {
         &mut edited,
         at,
         &target,
-        &SessionEntries {
-            session: &session,
-            source: &source,
-            role: None,
-            serial: None,
-            duration: None,
-            via: None,
-        },
+        &SessionEntries::plain(&session, &source),
     );
     let text = edited.render();
     let reread = Document::parse(text.as_bytes()).expect("an edited file is accepted again");
@@ -141,14 +134,7 @@ pub fn sts_answer(data: &[u8]) {
         &mut doc,
         None,
         &target,
-        &SessionEntries {
-            session: &session,
-            source: &source,
-            role: None,
-            serial: None,
-            duration: None,
-            via: None,
-        },
+        &SessionEntries::plain(&session, &source),
     );
     let reread = Document::parse(doc.render().as_bytes()).expect("the written file parses");
     let stored = stored_session(&reread, &target).expect("the session reads back");

@@ -121,17 +121,7 @@ mod tests {
             format!("{session:?}"),
             format!("{source_profile:?}"),
             format!("{continuation:?}"),
-            format!(
-                "{:?}",
-                SessionEntries {
-                    session: &session,
-                    source: &source,
-                    role: None,
-                    serial: None,
-                    duration: None,
-                    via: None,
-                }
-            ),
+            format!("{:?}", SessionEntries::plain(&session, &source)),
             format!(
                 "{:?}",
                 crate::refresh::Refreshed {

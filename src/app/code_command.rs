@@ -5,6 +5,7 @@
 //! [`CODE_COMMAND_MAX_OUTPUT`], its standard error is shown as it comes, and a failure is
 //! reported with its exit status and last lines of standard error.
 
+use super::terminal::prompt::open_terminal;
 use crate::error::Error;
 use crate::input::MfaCode;
 use std::io::{Read, Write};
@@ -43,7 +44,7 @@ pub fn code_from_command(command: &str) -> Result<MfaCode, Error> {
     // Without a controlling terminal the command gets a process group of its own, so that
     // stopping it stops what it started too; with one, it stays in ours, or reading the
     // terminal (a password prompt) would stop it, and Ctrl-C reaches it anyway.
-    run_code_command(command, Limits::DOCUMENTED, !has_controlling_terminal())
+    run_code_command(command, Limits::DOCUMENTED, open_terminal().is_none())
 }
 
 fn run_code_command(command: &str, limits: Limits, own_group: bool) -> Result<MfaCode, Error> {
@@ -63,7 +64,7 @@ pub(super) fn run_user_command(command: &str, stdin: Stdio) -> Result<Vec<u8>, S
     run_bounded(
         command,
         Limits::DOCUMENTED,
-        !has_controlling_terminal(),
+        open_terminal().is_none(),
         stdin,
     )
 }
@@ -149,16 +150,6 @@ fn spawn(command: &str, _own_group: bool, stdin: Stdio) -> std::io::Result<Child
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-}
-
-#[cfg(unix)]
-fn has_controlling_terminal() -> bool {
-    std::fs::File::open("/dev/tty").is_ok()
-}
-
-#[cfg(windows)]
-fn has_controlling_terminal() -> bool {
-    std::fs::File::open("CONIN$").is_ok()
 }
 
 /// Stops the command.

@@ -9,11 +9,11 @@ use super::code_source::ProcessCodes;
 use super::{endpoint, locate, non_empty_var, notice, now, refresh_settings, run_refresh};
 use crate::cli::SessionArgs;
 use crate::error::Error;
-use crate::handout::{choose_target, decide, no_session, Handout, WhenStale};
+use crate::handout::{choose_target, decide, Handout, WhenStale};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
-use crate::profile::{read_document, stored_session, FileLocations, ProfileName, SharedDocuments};
-use crate::refresh::{Outcome, RefreshSettings};
+use crate::profile::{FileLocations, ProfileName, SharedDocuments};
+use crate::refresh::RefreshSettings;
 use crate::time::human_span;
 
 /// A target's session, fresh enough to hand out.
@@ -80,14 +80,6 @@ pub(super) fn usable_session(
         ProcessCodes::for_handout(args.code_command.clone(), args.prompt, args.no_input);
     let outcome = run_refresh(&settings, &mut codes)?;
     super::refresh::report(&outcome, false)?;
-    let session = match outcome {
-        Outcome::Refreshed(done) => done.session,
-        // Another run refreshed it meanwhile: read what it wrote.
-        Outcome::StillValid { .. } => {
-            let doc = read_document(&files.credentials)?;
-            stored_session(&doc, &target)
-                .map_err(|why| no_session(&target, &files.credentials, why))?
-        }
-    };
-    Ok(usable(session))
+    // Still valid: another run refreshed it meanwhile.
+    Ok(usable(outcome.into_session()?))
 }

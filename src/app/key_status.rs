@@ -1,7 +1,7 @@
 //! `mfa-profile status --keys`: each source's long-term key as IAM describes it, a table on
 //! standard output (JSON with `--json`), what to do on standard error.
 
-use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::colour::Colour;
 use super::terminal::printable;
 use super::{endpoint, locate, notice, now, print};
 use crate::cli::StatusArgs;
@@ -141,10 +141,15 @@ fn json_row(row: &KeyRow, now: i64) -> serde_json::Value {
 
 /// The table: a header row, then a row per source; the state coloured on a terminal.
 fn table(rows: &[KeyRow], now: i64) -> String {
-    let cells: Vec<[String; 6]> = rows
+    let rows: Vec<([String; 6], Colour)> = rows
         .iter()
         .map(|r| {
-            [
+            let colour = match r.state {
+                KeyState::Ok => Colour::Green,
+                KeyState::Old => Colour::Yellow,
+                KeyState::Inactive | KeyState::Unknown => Colour::Red,
+            };
+            let cells = [
                 printable(&r.source).into_owned(),
                 printable(&r.key_id).into_owned(),
                 printable(r.user.as_deref().unwrap_or("-")).into_owned(),
@@ -153,38 +158,12 @@ fn table(rows: &[KeyRow], now: i64) -> String {
                     printable(&last_used_shown(u, now)).into_owned()
                 }),
                 r.state.as_str().to_owned(),
-            ]
+            ];
+            (cells, colour)
         })
         .collect();
-    let header = ["SOURCE", "ACCESS KEY", "USER", "AGE", "LAST USED", "STATE"].map(String::from);
-    let widths: Vec<usize> = (0..6)
-        .map(|i| {
-            cells
-                .iter()
-                .chain([&header])
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    let states = [None].into_iter().chain(rows.iter().map(|r| Some(r.state)));
-    for (row, state) in [&header].into_iter().chain(&cells).zip(states) {
-        let mut line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        if let (Some(state), Some(last)) = (state, line.last_mut()) {
-            let colour = match state {
-                KeyState::Ok => Colour::Green,
-                KeyState::Old => Colour::Yellow,
-                KeyState::Inactive | KeyState::Unknown => Colour::Red,
-            };
-            *last = paint(state.as_str(), colour, Stream::Stdout);
-        }
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    super::terminal::table::table(
+        ["SOURCE", "ACCESS KEY", "USER", "AGE", "LAST USED", "STATE"],
+        &rows,
+    )
 }

@@ -180,8 +180,7 @@ fn tls_settings() -> crate::sts::TlsSettings {
 /// Whether endpoints configured in profiles count: not with
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
 fn configured_endpoints() -> bool {
-    !non_empty_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    !crate::sts::configured_endpoints_ignored(var)
 }
 
 /// Shows a notice on standard error.

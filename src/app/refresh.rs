@@ -234,6 +234,7 @@ pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
             margin,
             serial,
             file,
+            ..
         } => {
             super::terminal::say(&format!(
                 "[{target}] is still valid for {} (until {}; refreshed when less than {} is left); --force refreshes it now",

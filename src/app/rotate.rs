@@ -14,7 +14,6 @@ use crate::profile::{
     managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
 use crate::refresh::call_region;
-use crate::refresh::Outcome;
 use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
 use crate::sts::CustomEndpoint;
 use std::time::Duration;
@@ -152,15 +151,7 @@ impl RotateHelp for ProcessHelp<'_> {
             force: false,
         }
         .run()?;
-        match outcome {
-            Outcome::Refreshed(done) => Ok(done.session),
-            Outcome::StillValid { .. } => {
-                let doc = read_document(&self.files.credentials)?;
-                stored_session(&doc, &target).map_err(|why| {
-                    crate::handout::no_session(&target, &self.files.credentials, why)
-                })
-            }
-        }
+        outcome.into_session()
     }
 
     fn confirm(&mut self, question: &str) -> Result<bool, Error> {

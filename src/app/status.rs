@@ -1,6 +1,6 @@
 //! `mfa-profile status`: the managed targets, read with no network.
 
-use super::terminal::colour::{paint, Colour, Stream};
+use super::terminal::colour::Colour;
 use super::terminal::printable;
 use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
@@ -150,10 +150,15 @@ fn serial_of(profiles: Option<&ProfileSet>, target: &ManagedTarget) -> String {
 /// the files hold made [`printable`] (a name could hold escape sequences).
 fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) -> String {
     let zone = local_zone();
-    let rows: Vec<[String; 6]> = targets
+    let rows: Vec<([String; 6], Colour)> = targets
         .iter()
         .map(|t| {
-            [
+            let colour = match t.state {
+                State::Valid => Colour::Green,
+                State::Expiring => Colour::Yellow,
+                State::Expired => Colour::Red,
+            };
+            let cells = [
                 printable(&t.target.name).into_owned(),
                 match &t.target.via {
                     Some(base) => format!("via {}", printable(base)),
@@ -168,50 +173,21 @@ fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) ->
                     (_, Some(r)) => time::human_span(r),
                 },
                 t.state.as_str().into(),
-            ]
+            ];
+            (cells, colour)
         })
         .collect();
-    let header = [
-        "TARGET",
-        "SOURCE",
-        "SERIAL",
-        "EXPIRES",
-        "REMAINING",
-        "STATE",
-    ]
-    .map(String::from);
-    let widths: Vec<usize> = (0..6)
-        .map(|i| {
-            rows.iter()
-                .chain([&header])
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let states = [None]
-        .into_iter()
-        .chain(targets.iter().map(|t| Some(t.state)));
-    let mut out = String::new();
-    for (row, state) in [&header].into_iter().chain(&rows).zip(states) {
-        let mut cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        // The state is the last column: coloured after padding, so widths stay right.
-        if let (Some(state), Some(last)) = (state, cells.last_mut()) {
-            let colour = match state {
-                State::Valid => Colour::Green,
-                State::Expiring => Colour::Yellow,
-                State::Expired => Colour::Red,
-            };
-            *last = paint(state.as_str(), colour, Stream::Stdout);
-        }
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    super::terminal::table::table(
+        [
+            "TARGET",
+            "SOURCE",
+            "SERIAL",
+            "EXPIRES",
+            "REMAINING",
+            "STATE",
+        ],
+        &rows,
+    )
 }
 
 /// The largest time-zone file read (they are a few kB).

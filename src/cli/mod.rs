@@ -429,7 +429,8 @@ pub struct RefreshArgs {
     /// Refresh even when the target is still valid.
     #[arg(short, long)]
     pub force: bool,
-    /// Refresh every managed target that needs it, one code per target.
+    /// Refresh every managed target that needs it: sessions first, then the targets derived
+    /// from them (which take no code).
     #[arg(long, conflicts_with_all = ["code", "source", "target", "serial_number", "role_arn", "duration", "via"])]
     pub all: bool,
     /// Assume this role with MFA instead of getting a plain session [default: the role

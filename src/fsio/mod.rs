@@ -88,32 +88,21 @@ pub fn real_path(path: &Path) -> Result<PathBuf, FsError> {
 
 /// Reads a shared file; `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, FsError> {
-    let real = real_path(path)?;
-    let file = match File::open(&real) {
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        other => other.map_err(io_err("open", path))?,
-    };
-    let meta = file.metadata().map_err(io_err("inspect", path))?;
-    if meta.is_dir() {
-        return Err(FsError::IsDirectory(path.to_path_buf()));
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(FsError::TooLarge(path.to_path_buf()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_err("read", path))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(FsError::TooLarge(path.to_path_buf()));
-    }
-    Ok(Some(bytes))
+    read_capped(path, &real_path(path)?, MAX_FILE_SIZE).map_err(|error| match error {
+        FsError::Oversized(path, _) => FsError::TooLarge(path),
+        other => other,
+    })
 }
 
 /// Reads a file that is not a shared file (a CA bundle, a time zone), of at most `max` bytes;
 /// `None` when it does not exist. Symlinks are followed.
 pub fn read_other(path: &Path, max: u64) -> Result<Option<Vec<u8>>, FsError> {
-    let file = match File::open(path) {
+    read_capped(path, path, max)
+}
+
+/// Opens `open` (a regular file, named `path` in errors); `None` when it does not exist.
+fn open_file(path: &Path, open: &Path) -> Result<Option<(File, fs::Metadata)>, FsError> {
+    let file = match File::open(open) {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
         other => other.map_err(io_err("open", path))?,
     };
@@ -121,12 +110,25 @@ pub fn read_other(path: &Path, max: u64) -> Result<Option<Vec<u8>>, FsError> {
     if meta.is_dir() {
         return Err(FsError::IsDirectory(path.to_path_buf()));
     }
-    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    Ok(Some((file, meta)))
+}
+
+/// Reads `open` whole (named `path` in errors), refusing more than `max` bytes however the
+/// file's size changes meanwhile; `None` when it does not exist.
+fn read_capped(path: &Path, open: &Path, max: u64) -> Result<Option<Vec<u8>>, FsError> {
+    let Some((file, meta)) = open_file(path, open)? else {
+        return Ok(None);
+    };
+    let too_large = || FsError::Oversized(path.to_path_buf(), max);
+    if meta.len() > max {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err("read", path))?;
     if bytes.len() as u64 > max {
-        return Err(FsError::Oversized(path.to_path_buf(), max));
+        return Err(too_large());
     }
     Ok(Some(bytes))
 }
@@ -134,15 +136,9 @@ pub fn read_other(path: &Path, max: u64) -> Result<Option<Vec<u8>>, FsError> {
 /// Whether the file at `path` holds exactly `expected` (a missing file holds the empty text),
 /// compared a block at a time rather than read whole.
 pub fn holds(path: &Path, expected: &[u8]) -> Result<bool, FsError> {
-    let real = real_path(path)?;
-    let file = match File::open(&real) {
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(expected.is_empty()),
-        other => other.map_err(io_err("open", path))?,
+    let Some((file, meta)) = open_file(path, &real_path(path)?)? else {
+        return Ok(expected.is_empty());
     };
-    let meta = file.metadata().map_err(io_err("inspect", path))?;
-    if meta.is_dir() {
-        return Err(FsError::IsDirectory(path.to_path_buf()));
-    }
     if meta.len() != expected.len() as u64 {
         return Ok(false);
     }

@@ -61,9 +61,8 @@ pub fn resolve_iam_endpoint(
     allow_insecure: bool,
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<IamEndpointChoice, IamEndpointError> {
+    let ignore_configured = crate::sts::configured_endpoints_ignored(&var);
     let var = |name| var(name).filter(|v| !v.is_empty());
-    let ignore_configured =
-        var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let endpoint = match flag {
         Some(url) => Some(IamEndpoint {
             url,

@@ -46,32 +46,21 @@ impl std::fmt::Debug for NumberedLine<'_> {
     }
 }
 
-/// A line that continues the previous property (indented), with its 1-based line number. Its
-/// `Debug` shows only the length of the text, which may be part of a secret.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct ContinuationLine<'a> {
-    /// 1-based input line number.
-    pub line: usize,
-    /// The text, indentation included.
-    pub text: &'a str,
-}
-
-impl std::fmt::Debug for ContinuationLine<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ContinuationLine")
-            .field("line", &self.line)
-            .field("bytes", &self.text.len())
-            .finish()
-    }
-}
+/// A line that continues the previous property (indented, its text with the indentation).
+pub type ContinuationLine<'a> = NumberedLine<'a>;
 
 impl Document {
     /// Every line, with its 1-based line number (0 for a line an edit added).
     pub fn lines(&self) -> impl Iterator<Item = NumberedLine<'_>> + '_ {
-        (0..self.len()).map(move |index| NumberedLine {
+        (0..self.len()).map(move |index| self.numbered(index))
+    }
+
+    /// Line `index` with its number.
+    fn numbered(&self, index: usize) -> NumberedLine<'_> {
+        NumberedLine {
             line: self.line_number(index),
             text: self.text(index),
-        })
+        }
     }
 
     /// Every section, in file order.
@@ -188,10 +177,7 @@ impl<'a> Section<'a> {
     /// line an edit added).
     pub fn body_lines(&self) -> impl Iterator<Item = NumberedLine<'a>> + 'a {
         let doc = self.doc;
-        (self.header + 1..self.end()).map(move |index| NumberedLine {
-            line: doc.line_number(index),
-            text: doc.text(index),
-        })
+        (self.header + 1..self.end()).map(move |index| doc.numbered(index))
     }
 
     /// Appends the section's lines to `out`, each with its line ending.
@@ -238,10 +224,7 @@ impl<'a> Entry<'a> {
         let doc = self.doc;
         doc.continuation(self.index)
             .into_iter()
-            .map(move |index| ContinuationLine {
-                line: doc.line_number(index),
-                text: doc.text(index),
-            })
+            .map(move |index| doc.numbered(index))
     }
 }
 

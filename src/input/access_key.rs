@@ -9,8 +9,26 @@ use super::{shown, InputError};
 use std::fmt;
 use std::str::FromStr;
 
+/// Access key ids are 16 to 128 characters (STS's API model; 20 today).
+pub const ACCESS_KEY_ID_LEN: std::ops::RangeInclusive<usize> = 16..=128;
 /// The longest secret access key accepted (40 characters today).
 pub const MAX_SECRET_LEN: usize = 128;
+
+/// Whether `id` has the form of an access key id, long-term or session: [`ACCESS_KEY_ID_LEN`]
+/// of `A-Z 0-9`.
+pub fn is_key_id_form(id: &str) -> bool {
+    ACCESS_KEY_ID_LEN.contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Whether `value` holds base64 characters only (`A-Z a-z 0-9 + / =`).
+pub fn is_base64(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
 
 /// An IAM user's long-term access key id, like `AKIAIOSFODNN7EXAMPLE`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -28,11 +46,7 @@ impl FromStr for AccessKeyId {
 
     fn from_str(id: &str) -> Result<Self, InputError> {
         let id = id.trim_matches([' ', '\t']);
-        let well_formed = (16..=128).contains(&id.len())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if !well_formed {
+        if !is_key_id_form(id) {
             return Err(InputError::AccessKeyId(shown(id)));
         }
         if id.starts_with("ASIA") {
@@ -54,11 +68,7 @@ impl fmt::Display for AccessKeyId {
 /// Checks a secret access key: 1 to [`MAX_SECRET_LEN`] of `A-Z a-z 0-9 + / =`. The error
 /// never repeats it.
 pub fn check_secret(secret: &str) -> Result<(), InputError> {
-    let ok = !secret.is_empty()
-        && secret.len() <= MAX_SECRET_LEN
-        && secret
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    let ok = !secret.is_empty() && secret.len() <= MAX_SECRET_LEN && is_base64(secret);
     if ok {
         Ok(())
     } else {

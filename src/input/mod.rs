@@ -14,7 +14,9 @@ mod region;
 mod role;
 mod serial;
 
-pub use access_key::{check_secret, AccessKeyId, MAX_SECRET_LEN};
+pub use access_key::{
+    check_secret, is_base64, is_key_id_form, AccessKeyId, ACCESS_KEY_ID_LEN, MAX_SECRET_LEN,
+};
 pub use code::MfaCode;
 pub use duration::{
     SessionDuration, Span, DEFAULT_MIN_REMAINING, MAX_DURATION, MAX_ROLE_DURATION, MIN_DURATION,

@@ -44,6 +44,20 @@ pub struct SessionEntries<'a> {
     pub via: Option<&'a str>,
 }
 
+impl<'a> SessionEntries<'a> {
+    /// A GetSessionToken session from `source`, nothing else recorded.
+    pub fn plain(session: &'a SessionCredentials, source: &'a ProfileName) -> SessionEntries<'a> {
+        SessionEntries {
+            session,
+            source,
+            role: None,
+            serial: None,
+            duration: None,
+            via: None,
+        }
+    }
+}
+
 /// Writes a session into the target section `at` (appended as `[name]` when `None`). Existing
 /// keys keep their place and spacing, their spelling lower-cased; an existing
 /// `aws_security_token` gets the new token too: botocore prefers it to `aws_session_token`, and

@@ -41,8 +41,10 @@ pub fn locate_target(
     doc: &Document,
     name: &ProfileName,
 ) -> Result<Option<(SectionId, TargetSummary)>, Refusal> {
-    refuse_js_only_headers(doc, name)?;
-    let Some(id) = find_section(doc, FileKind::Credentials, name)? else {
+    let found = find_section(doc, FileKind::Credentials, name);
+    let target_line = found.as_ref().ok().copied().flatten();
+    refuse_js_only_headers(doc, name, target_line.map(|id| doc.section(id).line()))?;
+    let Some(id) = found? else {
         return Ok(None);
     };
     let section = doc.section(id);
@@ -106,26 +108,29 @@ pub fn js_header_fix(header: &str) -> Option<String> {
 /// Refuses a line outside any header that the JavaScript SDK reads as the header of profile
 /// `name` (an indented `  [mfa]`, which the others read as part of a value) when it comes after
 /// the target and a key mfa-profile writes follows it: that SDK merges the two and the later
-/// key wins over the new one.
-fn refuse_js_only_headers(doc: &Document, name: &ProfileName) -> Result<(), Refusal> {
+/// key wins over the new one. `target`: the target's header line, if it has one (before it,
+/// or without it, such a line is no threat: the target's own keys come later or are new).
+fn refuse_js_only_headers(
+    doc: &Document,
+    name: &ProfileName,
+    target: Option<usize>,
+) -> Result<(), Refusal> {
+    let Some(target) = target else {
+        return Ok(());
+    };
     // In file order, so sorted: a lookup per line stays cheap in a file of 10,000 profiles.
     let headers: Vec<usize> = doc.sections().map(|s| s.line()).collect();
-    let target = find_section(doc, FileKind::Credentials, name)
-        .ok()
-        .flatten()
-        .map(|id| doc.section(id).line());
     let wanted = Some(JsHeader::Named(name.to_string()));
-    for l in doc.lines() {
+    for l in doc.lines().skip_while(|l| l.line <= target) {
         if js_header(l.text) != wanted || headers.binary_search(&l.line).is_ok() {
             continue;
         }
-        let after_target = target.is_some_and(|t| l.line > t);
         let managed_key = doc
             .lines()
             .skip_while(|m| m.line <= l.line)
             .take_while(|m| js_header(m.text).is_none())
             .find(|m| js_property(m.text).is_some_and(|(k, _)| MANAGED_KEYS.contains(&k)));
-        if let (true, Some(key_line)) = (after_target, managed_key) {
+        if let Some(key_line) = managed_key {
             return Err(Refusal {
                 line: l.line,
                 reason: format!(

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::input::{SessionDuration, Span, MIN_DURATION};
 use crate::keys::SessionCredentials;
 use crate::notice::Notice;
-use crate::profile::{read_document, stored_session, ProfileName, SharedDocuments};
+use crate::profile::SharedDocuments;
 use crate::sts::{self, SessionRequest, Signer, Sts};
 use crate::time;
 
@@ -102,23 +102,13 @@ fn fresh_base(
                 )));
                 done.session
             }
-            Outcome::StillValid { .. } => stored_base(settings, &derived.base)?,
+            still_valid => still_valid.into_session()?,
         };
         if force || session.expires_at - (settings.clock)() >= shortest {
             return Ok(session);
         }
         force = true;
     }
-}
-
-/// The session stored in the base.
-fn stored_base(
-    settings: &RefreshSettings,
-    base: &ProfileName,
-) -> Result<SessionCredentials, Error> {
-    let path = &settings.files.credentials;
-    let doc = read_document(path)?;
-    stored_session(&doc, base).map_err(|why| crate::handout::no_session(base, path, why))
 }
 
 /// The duration to ask for: the one planned, or the base's remaining time when that is

@@ -26,7 +26,7 @@ use crate::input::{
 };
 use crate::keys::{LongTermKeys, SessionCredentials};
 use crate::notice::Notice;
-use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
+use crate::profile::{FileLocations, NoSession, ProfileName, SharedDocuments, Shown};
 use crate::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
 use std::path::PathBuf;
 
@@ -154,7 +154,24 @@ pub enum Outcome {
         serial: Option<String>,
         /// The credentials file.
         file: PathBuf,
+        /// The session it holds, from the file the plan was made from.
+        session: Result<SessionCredentials, NoSession>,
     },
+}
+
+impl Outcome {
+    /// The target's session now: the one written, or the one it still holds.
+    pub fn into_session(self) -> Result<SessionCredentials, Error> {
+        match self {
+            Outcome::Refreshed(done) => Ok(done.session),
+            Outcome::StillValid {
+                target,
+                file,
+                session,
+                ..
+            } => session.map_err(|why| crate::handout::no_session(&target, &file, why)),
+        }
+    }
 }
 
 /// What a refresh did.

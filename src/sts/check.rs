@@ -5,12 +5,9 @@
 //! the future: every value can be written into the credentials file and printed in every
 //! export format as it is, and none can run code or break a line.
 
+pub use crate::input::MAX_SECRET_LEN;
+use crate::input::{is_base64, is_key_id_form, ACCESS_KEY_ID_LEN};
 use crate::keys::SessionCredentials;
-
-/// Access key ids are 16 to 128 characters (STS's API model; 20 today).
-pub const ACCESS_KEY_ID_LEN: std::ops::RangeInclusive<usize> = 16..=128;
-/// The longest secret access key accepted (40 characters today).
-pub const MAX_SECRET_LEN: usize = 128;
 /// The longest session token accepted. AWS promises no maximum; tokens are a few hundred
 /// bytes to a few KiB today (more with session tags and policies).
 pub const MAX_TOKEN_LEN: usize = 32 * 1024;
@@ -20,11 +17,7 @@ pub const MAX_TOKEN_LEN: usize = 32 * 1024;
 /// send anything. The messages never repeat the values.
 pub fn check_session(session: &SessionCredentials, now: i64) -> Result<(), String> {
     let id = &session.access_key_id;
-    if !ACCESS_KEY_ID_LEN.contains(&id.len())
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if !is_key_id_form(id) {
         return Err(format!(
             "its access key id is not {} to {} of A-Z 0-9",
             ACCESS_KEY_ID_LEN.start(),
@@ -61,10 +54,7 @@ fn check_base64(what: &str, value: &str, max: usize) -> Result<(), String> {
             value.len()
         ));
     }
-    if !value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-    {
+    if !is_base64(value) {
         return Err(format!(
             "its {what} holds characters other than A-Z a-z 0-9 + / ="
         ));

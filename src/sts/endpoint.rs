@@ -117,6 +117,18 @@ pub enum EndpointError {
     Insecure(CustomEndpoint),
 }
 
+/// Whether a setting (`ignore_configured_endpoint_urls`, its variable) says `true`, as the
+/// AWS CLI takes it: any case, blanks around it ignored.
+pub fn setting_is_true(value: &str) -> bool {
+    value.trim().eq_ignore_ascii_case("true")
+}
+
+/// Whether `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, read through `var`, turns configured
+/// endpoints off: the service variables (`AWS_ENDPOINT_URL_STS`, `_IAM`) and the profiles'.
+pub fn configured_endpoints_ignored(var: impl Fn(&str) -> Option<String>) -> bool {
+    var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| setting_is_true(&v))
+}
+
 /// The endpoint STS calls go to: `flag` (`--endpoint-url`), else `AWS_ENDPOINT_URL_STS`
 /// (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), read through `var`; else STS's
 /// regional https endpoint.
@@ -130,9 +142,8 @@ pub fn resolve_endpoint(
     allow_insecure: bool,
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<EndpointChoice, EndpointError> {
+    let ignore_configured = configured_endpoints_ignored(&var);
     let var = |name| var(name).filter(|v| !v.is_empty());
-    let ignore_configured =
-        var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let endpoint = match flag {
         Some(url) => Some(CustomEndpoint {
             url,

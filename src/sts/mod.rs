@@ -24,7 +24,8 @@ pub use bounded::{
 };
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
 pub use endpoint::{
-    regional_url, resolve_endpoint, CustomEndpoint, EndpointChoice, EndpointError, EndpointOrigin,
+    configured_endpoints_ignored, regional_url, resolve_endpoint, setting_is_true, CustomEndpoint,
+    EndpointChoice, EndpointError, EndpointOrigin,
 };
 pub use trust::{
     load_roots, roots_for, CaBundle, CaBundleOrigin, TlsSettings, TrustChoice, TrustError,

@@ -44,14 +44,7 @@ fn edit(text: &[u8], target: &str) -> Option<String> {
         expires_at: 1_893_456_000, // ENTRIES[3]
     };
     let source = ProfileName::new(ENTRIES[4].1).unwrap();
-    let entries = SessionEntries {
-        session: &session,
-        source: &source,
-        role: None,
-        serial: None,
-        duration: None,
-        via: None,
-    };
+    let entries = SessionEntries::plain(&session, &source);
     write_session(&mut doc, at, &name, &entries);
     Some(doc.render())
 }

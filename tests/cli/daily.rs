@@ -651,3 +651,44 @@ fn export_warns_about_a_session_inside_min_remaining_and_still_prints_it() {
         .stdout_has("export AWS_SESSION_TOKEN='sessiontoken'")
         .run();
 }
+
+#[test]
+fn exec_takes_the_command_without_a_double_dash_and_its_own_flags_reach_it() {
+    // `--profile` and `-t` after the command's name are the command's, not exec's.
+    Test::new()
+        .credentials(with_target("work-mfa", VALID))
+        .args([
+            "exec",
+            "-t",
+            "work-mfa",
+            "sh",
+            "-c",
+            "echo \"$AWS_PROFILE $*\"",
+            "sh",
+        ])
+        .args(["--profile", "other", "-t", "x"])
+        .stdout_is("work-mfa --profile other -t x\n")
+        .run();
+}
+
+#[test]
+fn exec_hands_the_files_it_read_to_the_command() {
+    let env = TestEnv::with_credentials("");
+    let credentials = env.home().join("elsewhere-credentials");
+    let config = env.home().join("elsewhere-config");
+    std::fs::write(&credentials, with_target("work-mfa", VALID)).unwrap();
+    std::fs::write(&config, "").unwrap();
+    let ran = Test::in_env(env)
+        .arg("exec")
+        .arg("--credentials-file")
+        .arg(&credentials)
+        .arg("--config-file")
+        .arg(&config)
+        .args(["-t", "work-mfa", "--", "sh", "-c"])
+        .arg("echo \"$AWS_SHARED_CREDENTIALS_FILE|$AWS_CONFIG_FILE\"")
+        .run();
+    assert_eq!(
+        ran.out.stdout,
+        format!("{}|{}\n", bin_path(&credentials), bin_path(&config))
+    );
+}

@@ -181,3 +181,28 @@ fn a_role_target_with_its_own_code_waits_for_the_next_window_and_is_told_about_v
         .assert_stderr_has("tip: `mfa-profile -t admin --via mfa` assumes [admin]'s role with [mfa]'s session from now on, with no code of its own");
     assert_eq!(code_runs(&env), 2, "a second code, from the next window");
 }
+
+#[test]
+fn a_target_cannot_derive_from_itself_nor_without_a_role() {
+    let valid = "2099-01-01T00:00:00Z";
+    let files = format!(
+        "{}{}\n{}",
+        default_source(),
+        managed("mfa", "default", valid),
+        managed("admin", "default", "2001-01-01T00:00:00Z")
+    );
+    Test::new()
+        .credentials(&files)
+        .args(["-t", "mfa", "--force", "--role-arn", ADMIN, "--via", "mfa"])
+        .args(["--endpoint-url", CLOSED])
+        .status(2)
+        .stderr_has("a target cannot derive from itself")
+        .run();
+    let ran = Test::new()
+        .credentials(&files)
+        .args(["-t", "admin", "--via", "mfa", "--endpoint-url", CLOSED])
+        .status(2)
+        .stderr_has("a derived target assumes a role: add --role-arn ARN")
+        .run();
+    ran.env.assert_credentials(files.as_bytes());
+}

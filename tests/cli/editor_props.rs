@@ -135,14 +135,7 @@ fn check(text: &str) -> Result<Outcome, TestCaseError> {
         let at = found.map(|(id, _)| id);
         let mut edited = doc.clone();
         let (session, source) = (session(), ProfileName::default_profile());
-        let entries = SessionEntries {
-            session: &session,
-            source: &source,
-            role: None,
-            serial: None,
-            duration: None,
-            via: None,
-        };
+        let entries = SessionEntries::plain(&session, &source);
         write_session(&mut edited, at, &target, &entries);
         let out = edited.render();
 

@@ -667,3 +667,22 @@ async fn ctrl_c_during_the_sts_call_clears_the_spinner_line_and_exits_130() {
     );
     assert_eq!(credentials, default_source(), "the file as it was");
 }
+
+#[test]
+fn aws_ignore_configured_endpoint_urls_turns_the_variable_and_the_profiles_endpoint_off() {
+    // As the profile key above, from the environment, padded as a shell may leave it.
+    if !require("unshare") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&default_source());
+    env.write_config("[default]\nendpoint_url = http://127.0.0.1:9\n");
+    let mut cmd = env.command("unshare");
+    cmd.args(["-n", BIN, "123456", "--region", "us-east-1"])
+        .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:8")
+        .env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", " TRUE ");
+    let out = run(&mut cmd);
+    out.assert_code(1)
+        .assert_stderr_has("https://sts.us-east-1.amazonaws.com")
+        .assert_stderr_lacks("127.0.0.1:9")
+        .assert_stderr_lacks("127.0.0.1:8");
+}

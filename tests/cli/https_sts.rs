@@ -158,6 +158,11 @@ fn answer(stream: TcpStream, config: Arc<rustls::ServerConfig>) -> std::io::Resu
 }
 
 /// Writes `bytes` into `env`'s home as `name`; returns the path as the binary names it.
+/// A CA bundle that does not exist, and what mfa-profile says of it.
+const MISSING: &str = "/nonexistent/corporate.pem";
+const NO_BUNDLE: &str =
+    "the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist";
+
 fn write_file(env: &TestEnv, name: &str, bytes: &[u8]) -> String {
     let path: PathBuf = env.home().join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -243,11 +248,9 @@ fn a_missing_ca_bundle_is_named_before_the_code_is_asked() {
     let ran = Test::new()
         .credentials(default_source())
         .args(["--endpoint-url", &sts.url()])
-        .env("AWS_CA_BUNDLE", "/nonexistent/corporate.pem")
+        .env("AWS_CA_BUNDLE", MISSING)
         .status(1)
-        .stderr_has(
-            "error: the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist",
-        )
+        .stderr_has(&format!("error: {NO_BUNDLE}"))
         .run();
     ran.out.assert_stderr_lacks("MFA code");
     assert_eq!(sts.answered(), 0);
@@ -344,13 +347,16 @@ fn a_derived_target_trusts_the_same_ca_bundle() {
             default_source(),
             managed("mfa", "default", "2099-01-01T00:00:00Z")
         ))
-        .args(["-t", "admin", "--role-arn", "arn:aws:iam::123456789012:role/admin"])
+        .args([
+            "-t",
+            "admin",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/admin",
+        ])
         .args(["--via", "mfa", "--endpoint-url", &sts.url()])
-        .env("AWS_CA_BUNDLE", "/nonexistent/corporate.pem")
+        .env("AWS_CA_BUNDLE", MISSING)
         .status(1)
-        .stderr_has(
-            "error: the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist",
-        )
+        .stderr_has(&format!("error: {NO_BUNDLE}"))
         .run();
     assert_eq!(sts.answered(), 0);
 }
@@ -362,11 +368,27 @@ fn iam_commands_trust_the_ca_bundle_aws_ca_bundle_names() {
         .credentials(default_source())
         .args(["rotate", "--endpoint-url", &sts.url()])
         .args(["--iam-endpoint-url", &sts.url()])
-        .env("AWS_CA_BUNDLE", "/nonexistent/corporate.pem")
+        .env("AWS_CA_BUNDLE", MISSING)
         .status(1)
-        .stderr_has(
-            "error: the CA bundle /nonexistent/corporate.pem that AWS_CA_BUNDLE names does not exist",
-        )
+        .stderr_has(&format!("error: {NO_BUNDLE}"))
+        .run();
+    assert_eq!(sts.answered(), 0);
+}
+
+#[test]
+fn status_keys_names_an_aws_ca_bundle_that_does_not_exist_and_asks_nothing() {
+    let sts = HttpsSts::start();
+    Test::new()
+        .credentials(format!(
+            "{}{}",
+            default_source(),
+            managed("mfa", "default", "2099-01-01T00:00:00Z")
+        ))
+        .args(["status", "--keys", "--endpoint-url", &sts.url()])
+        .args(["--iam-endpoint-url", &sts.url()])
+        .env("AWS_CA_BUNDLE", MISSING)
+        .stderr_has(&format!("warning: [default]: {NO_BUNDLE}"))
+        .stdout_has("unknown")
         .run();
     assert_eq!(sts.answered(), 0);
 }

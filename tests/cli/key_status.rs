@@ -83,3 +83,27 @@ fn keys_of_a_moto_user_are_listed() {
         .stdout_has("  ok\n")
         .run();
 }
+
+#[test]
+fn aws_endpoint_url_is_named_and_not_used_for_iam() {
+    // IAM's own endpoint would be called: in a network namespace with no network, nothing
+    // leaves the machine.
+    if !require("unshare") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&credentials());
+    let mut cmd = env.command("unshare");
+    cmd.args([
+        "-n",
+        BIN,
+        "status",
+        "--keys",
+        "--endpoint-url",
+        "http://127.0.0.1:8",
+    ])
+    .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    run(&mut cmd)
+        .assert_code(0)
+        .assert_stderr_has("AWS_ENDPOINT_URL is set but not used for IAM: keys go only to --iam-endpoint-url, AWS_ENDPOINT_URL_IAM or IAM itself")
+        .assert_stderr_lacks("127.0.0.1:9");
+}

@@ -243,3 +243,23 @@ fn no_colour_with_no_color_even_on_a_terminal() {
     out.assert_code(0).assert_stdout_has("valid");
     assert!(!out.stdout.contains('\x1b'), "{out}");
 }
+
+#[test]
+fn status_of_one_target_shows_its_row_alone_and_refuses_one_it_does_not_manage() {
+    let env = status_files();
+    let ran = Test::in_env(env).args(["status", "--json"]).run();
+    let all = ran.out.json();
+    let first = all[0]["target"].as_str().unwrap().to_owned();
+    assert!(all.as_array().unwrap().len() > 1, "{all}");
+    let one = Test::in_env(ran.env)
+        .args(["status", "--json", &first])
+        .run();
+    let rows = one.out.json();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert_eq!(rows[0]["target"], first.as_str());
+    Test::in_env(one.env)
+        .args(["status", "default"])
+        .status(2)
+        .stderr_has("is not a target mfa-profile manages (it has no mfa_source_profile)")
+        .run();
+}

@@ -5,7 +5,7 @@
 //! Invariant: one handler for the process, installed on first use; the mode is a plain atomic
 //! the rest of the program sets.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Once;
 
@@ -15,7 +15,7 @@ use std::sync::Once;
 pub enum Mode {
     /// End with 130.
     Exit = 0,
-    /// Clear the spinner's line, then end with 130.
+    /// Clear the line drawn (a spinner, a countdown), then end with 130.
     ClearLineThenExit = 1,
     /// Nothing: a command mfa-profile waits for gets it.
     Ignore = 2,
@@ -38,11 +38,25 @@ fn on_interrupt() {
         m if m == Mode::Ignore as u8 => {}
         m => {
             if m == Mode::ClearLineThenExit as u8 {
-                let mut stderr = std::io::stderr();
-                let _ = write!(stderr, "\r\x1b[K");
-                let _ = stderr.flush();
+                clear_line();
             }
             std::process::exit(130);
         }
+    }
+}
+
+/// Clears the line drawn on the terminal: standard error when it is one, else the controlling
+/// terminal (a countdown drawn there while standard error goes to a program); never an escape
+/// sequence into a pipe or a file.
+fn clear_line() {
+    let clear = |out: &mut dyn Write| {
+        let _ = write!(out, "\r\x1b[K");
+        let _ = out.flush();
+    };
+    let mut stderr = std::io::stderr();
+    if stderr.is_terminal() {
+        clear(&mut stderr);
+    } else if let Some((_, mut tty)) = super::prompt::open_terminal() {
+        clear(&mut tty);
     }
 }

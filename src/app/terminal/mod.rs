@@ -12,6 +12,7 @@ pub mod countdown;
 pub mod interrupt;
 pub mod prompt;
 pub mod spinner;
+pub mod table;
 
 use colour::{paint, Colour, Stream};
 use std::borrow::Cow;

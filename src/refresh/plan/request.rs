@@ -284,7 +284,7 @@ pub(super) fn endpoint(
     let ignored = profile
         .ignore_configured_endpoint_urls
         .as_deref()
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        .is_some_and(crate::sts::setting_is_true);
     if !settings.configured_endpoints || ignored {
         return Ok(None);
     }

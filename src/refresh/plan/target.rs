@@ -10,8 +10,8 @@ use super::Chosen;
 use crate::error::Error;
 use crate::notice::Notice;
 use crate::profile::{
-    default_target, locate_target, meaning_of, ProfileMeaning, ProfileName, SharedDocuments, Shown,
-    TargetSummary,
+    default_target, locate_target, meaning_of, stored_session, ProfileMeaning, ProfileName,
+    SharedDocuments, Shown, TargetSummary,
 };
 
 /// Chooses the target and the source.
@@ -115,5 +115,6 @@ pub(super) fn still_valid(
         margin,
         serial: super::request::serial_for_display(docs, &chosen.source, managed),
         file: settings.files.credentials.clone(),
+        session: stored_session(&docs.credentials, &chosen.target),
     })
 }
