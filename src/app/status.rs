@@ -36,6 +36,14 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     if args.prompt {
         return prompt(args, &doc);
     }
+    if args.names {
+        let names: String = crate::profile::managed_targets(&doc)
+            .iter()
+            .map(|t| format!("{}\n", printable(&t.name)))
+            .collect();
+        print(names.as_bytes())?;
+        return Ok(EXIT_OK);
+    }
     for problem in unreadable(&doc) {
         notice(Notice::Warning(problem.warning(&files.credentials, None)));
     }

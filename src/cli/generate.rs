@@ -12,13 +12,40 @@ use std::io::Write;
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "mfa-profile", &mut out);
-    if shell == clap_complete::Shell::Bash {
+    let script = String::from_utf8_lossy(&out);
+    match shell {
         // clap_complete names the case labels of a binary with a hyphen `mfa__subcmd__profile__…`
         // but computes `mfa__profile__…` while reading the words, so nothing below the top
         // level completed: one spelling for both.
-        let script =
-            String::from_utf8_lossy(&out).replace("mfa__subcmd__profile__", "mfa__profile__");
-        return script.into_bytes();
+        clap_complete::Shell::Bash => {
+            bash_targets(&script.replace("mfa__subcmd__profile__", "mfa__profile__")).into_bytes()
+        }
+        clap_complete::Shell::Fish => format!("{script}{FISH_TARGETS}").into_bytes(),
+        _ => out,
+    }
+}
+
+/// What lists the managed targets for a completion script (nothing, quietly, when the files
+/// cannot be read).
+const LIST_TARGETS: &str = "mfa-profile status --names 2>/dev/null";
+
+/// fish: `-t`/`--target` of every command completes the managed targets (and no file name).
+const FISH_TARGETS: &str =
+    "complete -c mfa-profile -s t -l target -x -a '(mfa-profile status --names 2>/dev/null)'\n";
+
+/// bash: after `-t` or `--target`, the managed targets instead of file names.
+fn bash_targets(script: &str) -> String {
+    let file_names = "COMPREPLY=($(compgen -f \"${cur}\"))";
+    let targets = format!("COMPREPLY=($(compgen -W \"$({LIST_TARGETS})\" -- \"${{cur}}\"))");
+    let mut out = String::with_capacity(script.len());
+    let mut after_target_option = false;
+    for line in script.split_inclusive('\n') {
+        if after_target_option && line.trim() == file_names {
+            out.push_str(&line.replacen(file_names, &targets, 1));
+        } else {
+            out.push_str(line);
+        }
+        after_target_option = matches!(line.trim(), "--target)" | "-t)");
     }
     out
 }

@@ -355,6 +355,10 @@ pub struct StatusArgs {
     /// nothing when there is none. Reads the credentials file only.
     #[arg(long)]
     pub prompt: bool,
+    /// Print only the managed targets' names, one per line (what the completion scripts offer
+    /// after -t). Reads the credentials file only.
+    #[arg(long, conflicts_with_all = ["json", "prompt", "target", "keys"])]
+    pub names: bool,
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,

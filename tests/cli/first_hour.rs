@@ -174,6 +174,61 @@ fn fish_completes_the_options_and_values_of_commands() {
     assert!(complete("mfa-profile status --j").contains("--json"));
 }
 
+/// The managed targets a shell offers after `exec -t ` and `--target wo`, with `mfa-profile`
+/// on its PATH as installed.
+#[test]
+fn bash_and_fish_complete_the_managed_targets_after_t() {
+    if !require("bash") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&format!(
+        "{}{}{}",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z"),
+        managed("work-mfa", "default", "2001-01-01T00:00:00Z")
+    ));
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = env.home().join("completion.bash");
+    std::fs::write(&script, run(env.mfa().args(["completions", "bash"])).stdout).unwrap();
+    let bash = |words: &str, cur: &str, prev: &str| {
+        let program = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _mfa__profile mfa-profile '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        run(env
+            .command("bash")
+            .env("PATH", &path)
+            .args(["-c", &program]))
+        .stdout
+    };
+    assert_eq!(bash("mfa-profile exec -t ''", "", "-t"), "mfa\nwork-mfa\n");
+    assert_eq!(
+        bash("mfa-profile --target wo", "wo", "--target"),
+        "work-mfa\n"
+    );
+    if !require("fish") {
+        return;
+    }
+    let script = env.home().join("completion.fish");
+    std::fs::write(&script, run(env.mfa().args(["completions", "fish"])).stdout).unwrap();
+    let program = format!(
+        "source '{}'; complete --do-complete 'mfa-profile exec -t '",
+        script.display()
+    );
+    let fish = run(env
+        .command("fish")
+        .env("PATH", &path)
+        .args(["-c", &program]))
+    .stdout;
+    assert!(fish.lines().any(|l| l == "mfa"), "{fish}");
+    assert!(fish.lines().any(|l| l == "work-mfa"), "{fish}");
+}
+
 #[test]
 fn zsh_loads_the_completion_function() {
     if !require("zsh") {
