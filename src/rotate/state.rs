@@ -39,10 +39,7 @@ pub(super) fn read(settings: &RotateSettings) -> Result<Situation, Error> {
             .into())
         }
     };
-    let path_of = |kind| match kind {
-        FileKind::Credentials => files.credentials.clone(),
-        FileKind::Config => files.config.clone(),
-    };
+    let path_of = |kind| super::files::path_of(settings, kind);
     let refused = |kind, refusal| Error::Refused {
         path: path_of(kind),
         refusal,
@@ -107,4 +104,60 @@ fn check_record(
         keys.access_key_id
     ))
     .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{FileLocations, ProfileName};
+
+    const KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+    const SOURCE: &str = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+    /// Reads the situation of `[default]` in a credentials file holding `credentials`; the
+    /// refusal's words when it is refused.
+    fn situation_of(credentials: &str) -> Result<Situation, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let files = FileLocations {
+            credentials: dir.path().join("credentials"),
+            config: dir.path().join("config"),
+        };
+        std::fs::write(&files.credentials, credentials).unwrap();
+        let settings = RotateSettings {
+            files,
+            source: ProfileName::new("default").unwrap(),
+            delete_old: false,
+            wait_for_new_key: std::time::Duration::ZERO,
+            now: 0,
+        };
+        read(&settings).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_key_with_no_record_reads_as_no_rotation_under_way() {
+        let situation = situation_of(SOURCE).unwrap();
+        assert_eq!(situation.keys.access_key_id, KEY);
+        assert!(situation.record.is_none());
+    }
+
+    #[test]
+    fn half_a_record_is_refused_naming_what_is_missing() {
+        let half = format!(
+            "{SOURCE}mfa_old_access_key_id = {KEY}\nmfa_new_access_key_id = AKIANEWKEYEXAMPLE123\n"
+        );
+        let error = situation_of(&half).unwrap_err();
+        assert!(
+            error.contains(
+                "holds half a rotation record (mfa_new_secret_access_key is missing or empty)"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_record_of_another_key_is_refused() {
+        let other = format!("{SOURCE}mfa_old_access_key_id = {KEY}\n");
+        let error = situation_of(&other).unwrap_err();
+        assert!(error.contains("the rotation record of [default] does not match the key it uses (AKIAIOSFODNN7EXAMPLE)"), "{error}");
+    }
 }

@@ -147,6 +147,28 @@ fn at_iams_limit_an_inactive_other_key_is_deleted_only_with_yes() {
 }
 
 #[test]
+fn at_iams_limit_a_yes_on_the_terminal_deletes_the_inactive_key_and_rotates() {
+    let aws = start();
+    aws.add_key("AKIAINACTIVEEXAMPLE0", false);
+    let env = env_with(&credentials(), &config());
+    let mut args = vec!["rotate".to_owned()];
+    args.extend(aws.endpoints());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let Some(ran) = crate::pty::on_terminal(&env, &[], &args, &[("[y/N]: ", "y\r")]) else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert!(
+        ran.transcript
+            .contains("deleted the inactive access key AKIAINACTIVEEXAMPLE0 of IAM user alice"),
+        "{ran}"
+    );
+    assert_eq!(env.read_credentials_text(), rotated(&credentials()));
+    let ids: Vec<String> = aws.keys().into_iter().map(|k| k.id).collect();
+    assert_eq!(ids, [OLD, new().0]);
+}
+
+#[test]
 fn at_iams_limit_an_active_other_key_stops_the_rotation_and_changes_nothing() {
     let aws = start();
     aws.add_key("AKIAACTIVEOTHEREXAMP", true);
