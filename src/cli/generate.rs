@@ -21,6 +21,7 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
             bash_targets(&script.replace("mfa__subcmd__profile__", "mfa__profile__")).into_bytes()
         }
         clap_complete::Shell::Fish => format!("{script}{FISH_TARGETS}").into_bytes(),
+        clap_complete::Shell::Zsh => zsh_fixed(&script).into_bytes(),
         _ => out,
     }
 }
@@ -32,6 +33,34 @@ const LIST_TARGETS: &str = "mfa-profile status --names 2>/dev/null";
 /// fish: `-t`/`--target` of every command completes the managed targets (and no file name).
 const FISH_TARGETS: &str =
     "complete -c mfa-profile -s t -l target -x -a '(mfa-profile status --names 2>/dev/null)'\n";
+
+/// zsh: the top level's optional CODE argument is left out, so that the first word is the
+/// command (clap_complete took `export` for a code, and completed nothing below the top
+/// level); after `-t` or `--target`, the managed targets.
+fn zsh_fixed(script: &str) -> String {
+    let lines: Vec<&str> = script.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(script.len());
+    let mut top_level_done = false;
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).map_or("", |l| l.trim());
+        if line.starts_with("'::code -- ") && next == "\":: :_mfa-profile_commands\" \\" {
+            continue;
+        }
+        if !top_level_done && line.contains("$line[2]") {
+            out.push_str(&line.replace("$line[2]", "$line[1]"));
+            top_level_done = line.trim_start().starts_with("case ");
+            continue;
+        }
+        let target_option = line.starts_with("'-t+[") || line.starts_with("'--target=[");
+        if target_option && line.contains(":PROFILE:_default'") {
+            let targets = format!(":PROFILE:{{compadd -- ${{(f)\"$({LIST_TARGETS})\"}}}}'");
+            out.push_str(&line.replacen(":PROFILE:_default'", &targets, 1));
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
 
 /// bash: after `-t` or `--target`, the managed targets instead of file names.
 fn bash_targets(script: &str) -> String {

@@ -229,22 +229,51 @@ fn bash_and_fish_complete_the_managed_targets_after_t() {
     assert!(fish.lines().any(|l| l == "work-mfa"), "{fish}");
 }
 
+/// What zsh offers for `line`, with the generated function and `mfa-profile` on its PATH.
+fn zsh_complete(env: &TestEnv, line: &str) -> Vec<String> {
+    let dir = env.home().join("zsh-completions");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("_mfa-profile"),
+        run(env.mfa().args(["completions", "zsh"])).stdout,
+    )
+    .unwrap();
+    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/zsh/capture.zsh");
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = run(env
+        .command("zsh")
+        .env("PATH", path)
+        .env("COMPLETION_DIR", &dir)
+        .args(["-f", capture, line]));
+    out.assert_code(0);
+    out.stdout
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_owned())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 #[test]
-fn zsh_loads_the_completion_function() {
+fn zsh_completes_the_options_values_and_targets_of_commands() {
     if !require("zsh") {
         return;
     }
-    let env = TestEnv::new();
-    let script = env.home().join("_mfa-profile");
-    std::fs::write(&script, run(env.mfa().args(["completions", "zsh"])).stdout).unwrap();
-    let program = format!(
-        "autoload -U compinit; compinit -u -d '{}/zcompdump'; source '{}'; whence -w _mfa-profile",
-        env.home().display(),
-        script.display()
-    );
-    run(env.command("zsh").args(["-f", "-c", &program]))
-        .assert_code(0)
-        .assert_stdout_has("_mfa-profile: function");
+    let env = TestEnv::with_credentials(&format!(
+        "{}{}",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z")
+    ));
+    let formats = zsh_complete(&env, "mfa-profile export --format ");
+    for format in ["env", "powershell", "dotenv", "process"] {
+        assert!(formats.iter().any(|f| f == format), "{format}: {formats:?}");
+    }
+    assert_eq!(zsh_complete(&env, "mfa-profile status --j"), ["--json"]);
+    assert_eq!(zsh_complete(&env, "mfa-profile exec -t "), ["mfa"]);
 }
 
 #[test]
