@@ -75,6 +75,19 @@ ensure_desktop_tools() {
   fi
 }
 
+# A Secret Service for the keychain tests: GNOME Keyring's daemon, libsecret's secret-tool and
+# dbus-run-session. Debian-based only.
+ensure_keychain_tools() {
+  local missing=()
+  command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=("gnome-keyring")
+  command -v secret-tool >/dev/null 2>&1 || missing+=("libsecret-tools")
+  command -v dbus-run-session >/dev/null 2>&1 || missing+=("dbus")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
 # The JavaScript SDK's profile parser (@smithy/shared-ini-file-loader, pinned in
 # tests/js/package-lock.json), the third reader of the conformance and differential tests.
 ensure_js_reader() {

@@ -106,6 +106,9 @@ pub enum KeyError {
     /// `setup` could not go on.
     #[error("{0}")]
     Setup(String),
+    /// The OS keychain could not store or give the keys.
+    #[error("{0}")]
+    Keychain(String),
 }
 
 impl KeyError {
@@ -115,7 +118,8 @@ impl KeyError {
             KeyError::RecordSerial { .. }
             | KeyError::Process { .. }
             | KeyError::RotationStopped { .. }
-            | KeyError::RotateRefused(_) => EXIT_FAILURE,
+            | KeyError::RotateRefused(_)
+            | KeyError::Keychain(_) => EXIT_FAILURE,
             KeyError::NotAUser { .. }
             | KeyError::NoDevice { .. }
             | KeyError::NoDeviceFound { .. }

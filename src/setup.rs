@@ -1,6 +1,7 @@
 //! `setup`: what the first run for a new IAM user decides and writes: whether the source is
 //! free, the aws-mfa layouts that can be taken over, and the source's long-term keys written
-//! into the credentials file.
+//! into the credentials file (or, kept in the OS keychain, the source's credential_process
+//! written into the config file).
 //!
 //! Invariant: keys are written only into a source that holds none (no keys, no session, no
 //! `credential_process`), with the target's checks on that section, under the lock, from a
@@ -133,6 +134,48 @@ pub fn write_source_keys(
                 doc.section_mut(at).set_header(&header);
             }
             replace_key(doc, at, keys);
+            Ok(((), true))
+        },
+    )
+}
+
+/// The `credential_process` a source whose keys the OS keychain holds runs.
+pub fn keychain_command(source: &ProfileName) -> String {
+    format!("mfa-profile source-keys {source}")
+}
+
+/// Makes profile `source` of the config file at `path` take its keys from the OS keychain
+/// (`credential_process = mfa-profile source-keys SOURCE`), under the lock, from a fresh read;
+/// refused when that profile has keys or a credential_process of its own already.
+pub fn write_keychain_source(path: &Path, source: &ProfileName) -> Result<(), Error> {
+    let refused = |refusal| Error::Refused {
+        path: path.to_path_buf(),
+        refusal,
+    };
+    edit_locked(
+        path,
+        |_| {},
+        |doc| {
+            let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
+            if let Some(id) = at {
+                let section = doc.section(id);
+                if let Some(key) = ["credential_process", ACCESS_KEY_ID]
+                    .into_iter()
+                    .find(|key| section.get(key).is_some_and(|v| !v.is_empty()))
+                {
+                    return Err(KeyError::Setup(format!(
+                        "{} of {} has {key} already; nothing was written",
+                        section.header(),
+                        Shown(path)
+                    ))
+                    .into());
+                }
+                crate::profile::check_lines_of(&section, &["credential_process"])
+                    .map_err(refused)?;
+            }
+            let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
+            doc.section_mut(id)
+                .set("credential_process", &keychain_command(source));
             Ok(((), true))
         },
     )

@@ -16,10 +16,12 @@ mod handout;
 mod iam;
 mod key_process;
 mod key_status;
+mod keychain;
 mod prune;
 mod refresh;
 mod rotate;
 mod setup;
+mod source_keys;
 mod status;
 mod terminal;
 
@@ -67,6 +69,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Man(args)) => generate::man(&args),
         Some(Command::Rotate(args)) => rotate::run(&args),
         Some(Command::Setup(args)) => setup::run(&args),
+        Some(Command::SourceKeys(args)) => source_keys::run(&args),
         None => refresh::run(&cli.refresh),
     }
 }

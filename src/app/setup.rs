@@ -19,7 +19,10 @@ use crate::keys::{LongTermKeys, Secret};
 use crate::notice::Notice;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
 use crate::refresh::Outcome;
-use crate::setup::{aws_mfa_pairs, check_new_source, write_source_keys, AwsMfaPair};
+use crate::setup::{
+    aws_mfa_pairs, check_new_source, keychain_command, write_keychain_source, write_source_keys,
+    AwsMfaPair,
+};
 use crate::sts::CustomEndpoint;
 
 /// The endpoints and answers of one run.
@@ -69,11 +72,21 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
             find_device_of(&iam, &keys, &user, source, &mut choose)?
         }
     };
-    write_source_keys(&run.files.credentials, source, &keys)?;
-    notice(Notice::Info(format!(
-        "wrote the long-term keys of IAM user {user} into [{source}] of {}",
-        Shown(&run.files.credentials)
-    )));
+    if args.keychain {
+        super::keychain::store(source, &keys)?;
+        write_keychain_source(&run.files.config, source)?;
+        notice(Notice::Info(format!(
+            "stored the long-term keys of IAM user {user} in the keychain; [{source}] in {} runs `{}` for them",
+            Shown(&run.files.config),
+            keychain_command(source)
+        )));
+    } else {
+        write_source_keys(&run.files.credentials, source, &keys)?;
+        notice(Notice::Info(format!(
+            "wrote the long-term keys of IAM user {user} into [{source}] of {}",
+            Shown(&run.files.credentials)
+        )));
+    }
     run.record_device(source, &serial)?;
     if let Some(region) = &args.iam.region {
         run.record_region(source, region)?;

@@ -83,6 +83,9 @@ pub enum Command {
     /// First run for a new IAM user: paste the access key and secret, find the MFA device,
     /// write the source profile, and refresh once to prove it.
     Setup(SetupArgs),
+    /// Print the long-term keys `setup --keychain` stored in the OS keychain, as
+    /// credential_process JSON: what the source profile's credential_process runs.
+    SourceKeys(SourceKeysArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
@@ -173,6 +176,11 @@ pub struct SetupArgs {
     /// Answer yes: migrate an aws-mfa layout when one is found.
     #[arg(short, long)]
     pub yes: bool,
+    /// Keep the long-term keys in the OS keychain (Linux: the Secret Service, through
+    /// secret-tool) instead of the credentials file; the source profile then gets
+    /// `credential_process = mfa-profile source-keys SOURCE`.
+    #[arg(long)]
+    pub keychain: bool,
     /// Shared options.
     #[command(flatten)]
     pub iam: IamArgs,
@@ -339,6 +347,14 @@ pub struct ManArgs {
     /// of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+/// Options of `source-keys`.
+#[derive(Debug, Args)]
+pub struct SourceKeysArgs {
+    /// The source profile whose keys the keychain holds.
+    #[arg(value_name = "PROFILE")]
+    pub profile: ProfileName,
 }
 
 /// Options of `status`.

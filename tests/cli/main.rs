@@ -19,6 +19,7 @@ mod harness;
 mod https_sts;
 mod key_readers;
 mod key_status;
+mod keychain;
 mod local_time;
 mod lock_file;
 mod moto_iam;

@@ -1,0 +1,87 @@
+//! `setup --keychain` and `source-keys`: the long-term keys kept in a real Secret Service
+//! (GNOME Keyring under a D-Bus session of the test's own, its keyring unlocked with a
+//! password), the files holding only sessions and the source's credential_process.
+
+use crate::fake_aws::*;
+use crate::harness::*;
+use crate::rotate::{OLD, OLD_SECRET};
+
+const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
+
+/// Runs mfa-profile with `args` (and `stdin`) inside a D-Bus session whose GNOME Keyring is
+/// unlocked, mfa-profile on the PATH as installed; `None` (skip) without the tools outside CI.
+fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
+        if !require(tool) {
+            return None;
+        }
+    }
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = env.command("dbus-run-session");
+    cmd.env("PATH", path).args([
+        "--",
+        "sh",
+        "-c",
+        "printf keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 && exec \"$@\"",
+        "sh",
+        BIN,
+    ]);
+    cmd.args(args);
+    Some(run_with_stdin(&mut cmd, stdin.as_bytes()))
+}
+
+#[test]
+fn setup_keychain_keeps_the_keys_out_of_the_files_and_the_refresh_takes_them_from_it() {
+    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let env = TestEnv::new();
+    let mut args = vec!["setup", "-s", "work", "--keychain"];
+    let endpoints = aws.endpoints();
+    args.extend(endpoints.iter().map(String::as_str));
+    let Some(out) = in_keyring_session(&env, &args, &format!("{OLD}\n{OLD_SECRET}\n123456\n"))
+    else {
+        return;
+    };
+    out.assert_code(0)
+        .assert_stderr_has("stored the long-term keys of IAM user alice in the keychain; [work] in ~/.aws/config runs `mfa-profile source-keys work` for them")
+        .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
+        .assert_silent_about(OLD_SECRET);
+    let credentials = env.read_credentials_text();
+    assert!(!credentials.contains(OLD), "{credentials}");
+    assert!(!credentials.contains(OLD_SECRET), "{credentials}");
+    assert!(credentials.starts_with("[work-mfa]\n"), "{credentials}");
+    assert_eq!(
+        env.read_config_text(),
+        format!("[profile work]\ncredential_process = mfa-profile source-keys work\nmfa_serial = {DEVICE}\n")
+    );
+    assert_eq!(
+        aws.signers_of("GetSessionToken"),
+        [OLD],
+        "the refresh signed with the keys the keychain gave"
+    );
+    // The item outlives the session that stored it: a new session, the keyring unlocked
+    // again, gives the same keys.
+    let Some(again) = in_keyring_session(&env, &["source-keys", "work"], "") else {
+        return;
+    };
+    again.assert_code(0);
+    let json: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(json["Version"], 1);
+    assert_eq!(json["AccessKeyId"], OLD);
+    assert_eq!(json["SecretAccessKey"], OLD_SECRET);
+}
+
+#[test]
+fn source_keys_without_an_item_says_how_to_store_one() {
+    let env = TestEnv::new();
+    let Some(out) = in_keyring_session(&env, &["source-keys", "nobody"], "") else {
+        return;
+    };
+    out.assert_code(1)
+        .assert_stderr_has("the keychain holds no keys for [nobody] (store them with `mfa-profile setup -s nobody --keychain`)");
+    assert_eq!(out.stdout, "");
+}
