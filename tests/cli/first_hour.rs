@@ -283,7 +283,7 @@ fn man_writes_a_page_per_command_with_its_options() {
     let ran = Test::in_env(env)
         .args(["man", "--dir"])
         .arg(&dir)
-        .stderr_has("wrote 12 man pages")
+        .stderr_has("wrote 13 man pages")
         .run();
     let page = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     assert!(page("mfa-profile-exec.1").contains("\\-\\-target"));
