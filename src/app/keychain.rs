@@ -1,66 +1,37 @@
 //! The OS keychain for a source's long-term keys (`setup --keychain`, `source-keys`): on Linux
-//! the Secret Service (GNOME Keyring, KeePassXC, KWallet's bridge) through `secret-tool` from
-//! libsecret; elsewhere not available here, said plainly.
+//! the Secret Service (GNOME Keyring, KeePassXC, KWallet's bridge) through libsecret's
+//! `secret-tool`; on Windows the Credential Manager; elsewhere not available, said plainly.
 //!
-//! Invariant: the keys travel only through the helper's standard input and output, never its
-//! arguments (which other users can list); what is read back is zeroed once used; an item is
-//! found by the attributes `service = mfa-profile`, `profile = NAME`.
+//! Invariant: the keys never travel in a command's arguments (which other users can list);
+//! what is read back is zeroed once used and handed on only when it is a pair of well formed
+//! long-term keys; an item is found by service `mfa-profile` and the profile's name.
 
 use crate::error::Error;
 use crate::key_error::KeyError;
 use crate::keys::LongTermKeys;
 use crate::process_keys::long_term_keys;
 use crate::profile::ProfileName;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use zeroize::Zeroizing;
 
-/// The helper run for the keychain.
-const HELPER: &str = "secret-tool";
+/// The service the items are stored under.
+const SERVICE: &str = "mfa-profile";
 
 /// Stores `keys` as the long-term keys of `source`, replacing an earlier item.
 pub(super) fn store(source: &ProfileName, keys: &LongTermKeys) -> Result<(), Error> {
     let json = Zeroizing::new(process_json(keys));
-    let label = format!("mfa-profile: long-term keys of [{source}]");
-    let mut child = helper(&["store", "--label", &label], source)?
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(cannot_run)?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(json.as_bytes())
-            .map_err(|e| failed(&format!("took no input ({})", crate::plain::io_error(&e))))?;
-    }
-    let out = child.wait_with_output().map_err(cannot_run)?;
-    if !out.status.success() {
-        return Err(failed(&stderr_of(&out.stderr)));
-    }
-    Ok(())
+    platform::put(source, &json)
+        .map_err(|why| KeyError::Keychain(format!("the keys could not be stored: {why}")).into())
 }
 
 /// The long-term keys stored for `source`.
 pub(super) fn lookup(source: &ProfileName) -> Result<LongTermKeys, Error> {
-    let out = helper(&["lookup"], source)?
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(cannot_run)?;
-    let stored = Zeroizing::new(out.stdout);
-    if !out.status.success() || stored.is_empty() {
-        return Err(KeyError::Keychain(format!(
-            "the keychain holds no keys for [{source}] (store them with `mfa-profile setup -s {source} --keychain`){}",
-            match stderr_of(&out.stderr) {
-                why if why.is_empty() => String::new(),
-                why => format!(": {why}"),
-            }
+    let stored = platform::get(source).map_err(|why| {
+        KeyError::Keychain(format!(
+            "the keychain holds no keys for [{source}] (store them with `mfa-profile setup -s {source} --keychain`){why}"
         ))
-        .into());
-    }
-    long_term_keys(&stored).map_err(|why| {
-        KeyError::Keychain(format!("the keychain's item for [{source}] {why}")).into()
-    })
+    })?;
+    long_term_keys(stored.as_bytes())
+        .map_err(|why| KeyError::Keychain(format!("the keychain's item for [{source}] {why}")).into())
 }
 
 /// The credential_process JSON of long-term keys.
@@ -73,43 +44,130 @@ pub(super) fn process_json(keys: &LongTermKeys) -> String {
     .to_string()
 }
 
-/// `secret-tool ARGS service mfa-profile profile SOURCE`.
+/// The Secret Service, through `secret-tool` (attributes `service`, `profile`).
 #[cfg(target_os = "linux")]
-fn helper(args: &[&str], source: &ProfileName) -> Result<Command, Error> {
-    let mut command = Command::new(HELPER);
-    command
-        .args(args)
-        .args(["service", "mfa-profile", "profile", source.as_str()]);
-    Ok(command)
+mod platform {
+    use super::SERVICE;
+    use crate::profile::ProfileName;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use zeroize::Zeroizing;
+
+    const HELPER: &str = "secret-tool";
+
+    /// Stores `secret` (on the helper's standard input).
+    pub fn put(source: &ProfileName, secret: &str) -> Result<(), String> {
+        let label = format!("{SERVICE}: long-term keys of [{source}]");
+        let mut child = helper(&["store", "--label", &label], source)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(cannot_run)?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(secret.as_bytes())
+                .map_err(|e| format!("{HELPER} took no input ({})", crate::plain::io_error(&e)))?;
+        }
+        let out = child.wait_with_output().map_err(cannot_run)?;
+        match out.status.success() {
+            true => Ok(()),
+            false => Err(format!("{HELPER}: {}", last_line(&out.stderr))),
+        }
+    }
+
+    /// The stored secret; `Err` (said after a `: `, or empty) when there is none.
+    pub fn get(source: &ProfileName) -> Result<Zeroizing<String>, String> {
+        let out = helper(&["lookup"], source)
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!(": {}", cannot_run(e)))?;
+        let stored = Zeroizing::new(String::from_utf8_lossy(&out.stdout).into_owned());
+        if out.status.success() && !stored.is_empty() {
+            return Ok(stored);
+        }
+        Err(match last_line(&out.stderr) {
+            why if why.is_empty() => String::new(),
+            why => format!(": {HELPER}: {why}"),
+        })
+    }
+
+    fn helper(args: &[&str], source: &ProfileName) -> Command {
+        let mut command = Command::new(HELPER);
+        command
+            .args(args)
+            .args(["service", SERVICE, "profile", source.as_str()]);
+        command
+    }
+
+    fn cannot_run(error: std::io::Error) -> String {
+        format!(
+            "cannot run {HELPER} ({}); install libsecret's tools (Debian: libsecret-tools) and a Secret Service (GNOME Keyring, KeePassXC)",
+            crate::plain::io_error(&error)
+        )
+    }
+
+    /// The helper's last line of standard error, made printable.
+    fn last_line(stderr: &[u8]) -> String {
+        let text = String::from_utf8_lossy(stderr);
+        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        crate::app::terminal::printable(last.trim()).into_owned()
+    }
 }
 
-#[cfg(not(target_os = "linux"))]
-fn helper(_args: &[&str], _source: &ProfileName) -> Result<Command, Error> {
-    Err(KeyError::Keychain(
-        "the OS keychain is supported on Linux (the Secret Service, through secret-tool) only; here, keep the keys in the credentials file or serve them with a credential_process of your password manager".into(),
-    )
-    .into())
+/// The Credential Manager (a generic credential for `mfa-profile` and the profile's name).
+#[cfg(windows)]
+mod platform {
+    use super::SERVICE;
+    use crate::profile::ProfileName;
+    use zeroize::Zeroizing;
+
+    pub fn put(source: &ProfileName, secret: &str) -> Result<(), String> {
+        entry(source)?
+            .set_password(secret)
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn get(source: &ProfileName) -> Result<Zeroizing<String>, String> {
+        match entry(source).map_err(|why| format!(": {why}"))?.get_password() {
+            Ok(secret) => Ok(Zeroizing::new(secret)),
+            Err(keyring::Error::NoEntry) => Err(String::new()),
+            Err(other) => Err(format!(": {other}")),
+        }
+    }
+
+    fn entry(source: &ProfileName) -> Result<keyring::Entry, String> {
+        keyring::Entry::new(SERVICE, source.as_str()).map_err(|e| e.to_string())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_secret_put_in_the_credential_manager_is_got_back() {
+            let name = ProfileName::new("mfa-profile-unit-test").unwrap();
+            put(&name, "{\"Version\": 1}").unwrap();
+            assert_eq!(get(&name).unwrap().as_str(), "{\"Version\": 1}");
+            entry(&name).unwrap().delete_credential().unwrap();
+            assert_eq!(get(&name).unwrap_err(), "");
+        }
+    }
 }
 
-fn cannot_run(error: std::io::Error) -> Error {
-    KeyError::Keychain(format!(
-        "cannot run {HELPER} ({}); install libsecret's tools (Debian: libsecret-tools) and a Secret Service (GNOME Keyring, KeePassXC)",
-        crate::plain::io_error(&error)
-    ))
-    .into()
-}
+#[cfg(not(any(target_os = "linux", windows)))]
+mod platform {
+    use crate::profile::ProfileName;
+    use zeroize::Zeroizing;
 
-fn failed(why: &str) -> Error {
-    KeyError::Keychain(format!("{HELPER} could not store the keys: {why}")).into()
-}
+    const UNSUPPORTED: &str = "the OS keychain is supported on Linux (the Secret Service) and Windows (the Credential Manager) only; here, keep the keys in the credentials file or serve them with your password manager's credential_process";
 
-/// The helper's last line of standard error, made printable.
-fn stderr_of(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let last = text
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
-    super::terminal::printable(last.trim()).into_owned()
+    pub fn put(_source: &ProfileName, _secret: &str) -> Result<(), String> {
+        Err(UNSUPPORTED.into())
+    }
+
+    pub fn get(_source: &ProfileName) -> Result<Zeroizing<String>, String> {
+        Err(format!(": {UNSUPPORTED}"))
+    }
 }
