@@ -30,8 +30,9 @@ pub(super) fn lookup(source: &ProfileName) -> Result<LongTermKeys, Error> {
             "the keychain holds no keys for [{source}] (store them with `mfa-profile setup -s {source} --keychain`){why}"
         ))
     })?;
-    long_term_keys(stored.as_bytes())
-        .map_err(|why| KeyError::Keychain(format!("the keychain's item for [{source}] {why}")).into())
+    long_term_keys(stored.as_bytes()).map_err(|why| {
+        KeyError::Keychain(format!("the keychain's item for [{source}] {why}")).into()
+    })
 }
 
 /// The credential_process JSON of long-term keys.
@@ -111,7 +112,11 @@ mod platform {
     /// The helper's last line of standard error, made printable.
     fn last_line(stderr: &[u8]) -> String {
         let text = String::from_utf8_lossy(stderr);
-        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let last = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         crate::app::terminal::printable(last.trim()).into_owned()
     }
 }
@@ -130,7 +135,10 @@ mod platform {
     }
 
     pub fn get(source: &ProfileName) -> Result<Zeroizing<String>, String> {
-        match entry(source).map_err(|why| format!(": {why}"))?.get_password() {
+        match entry(source)
+            .map_err(|why| format!(": {why}"))?
+            .get_password()
+        {
             Ok(secret) => Ok(Zeroizing::new(secret)),
             Err(keyring::Error::NoEntry) => Err(String::new()),
             Err(other) => Err(format!(": {other}")),
