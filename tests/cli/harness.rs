@@ -460,6 +460,36 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Whether moto says it listens ("Running on"), within 30 s; false when it exits first. Its
+/// standard error is read to the end meanwhile, so it never blocks on a full pipe.
+fn moto_listens(child: &mut Child) -> bool {
+    use std::io::BufRead;
+    let Some(stderr) = child.stderr.take() else {
+        return false;
+    };
+    let (said, listening) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("Running on") {
+                let _ = said.send(());
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if listening.recv_timeout(Duration::from_millis(100)).is_ok() {
+            return true;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
+        }
+    }
+    false
+}
+
 fn wait_for_port(port: u16, child: &mut Child, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
@@ -502,15 +532,25 @@ impl Moto {
         if !require("moto_server") {
             return None;
         }
-        let port = free_port();
-        let mut child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server starts");
-        wait_for_port(port, &mut child, "moto_server");
-        Some(Moto { child, port })
+        // Another test's server may take the port `free_port` found before moto binds it: then
+        // moto exits, and the port answers for someone else. Only moto's own "Running on" line
+        // says the port is ours; on an early exit, try another port.
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new("moto_server")
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("moto_server starts");
+            if moto_listens(&mut child) {
+                wait_for_port(port, &mut child, "moto_server");
+                return Some(Moto { child, port });
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("moto_server could not bind a free port in 5 tries");
     }
 
     pub fn url(&self) -> String {
