@@ -12,7 +12,7 @@ use crate::profile::{
     locate_target, stored_session, write_session, ProfileName, SessionEntries, SharedFiles,
 };
 use crate::sts::canned::CannedAnswer;
-use crate::sts::{check_session, MfaAnswer, SdkSts, SessionRequest, Signer, Sts};
+use crate::sts::{check_session, HttpSts, MfaAnswer, SessionRequest, Signer, Sts};
 
 /// The editor, on any bytes: a file it accepts renders back byte for byte; when its `[mfa]`
 /// can be a target, writing a session there changes no other section, and both our reader and
@@ -88,7 +88,7 @@ pub fn sts_answer(data: &[u8]) {
         None => (200, Vec::new()),
     };
     let echoes_secret = String::from_utf8_lossy(&body).contains(SECRET);
-    let sts = SdkSts::with_http_client(CannedAnswer::client(status, move || body.clone().into()))
+    let sts = HttpSts::with_connector(CannedAnswer::connector(status, move || body.clone().into()))
         .without_retries();
     let keys = LongTermKeys {
         access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),

@@ -131,7 +131,7 @@ fn run_refresh(
 ) -> Result<crate::refresh::Outcome, Error> {
     crate::refresh::refresh(
         settings,
-        &terminal::spinner::SpinningSts(&crate::sts::SdkSts::default()),
+        &terminal::spinner::SpinningSts(&crate::sts::HttpSts::default()),
         codes,
         &mut notice,
     )

@@ -1,14 +1,16 @@
-//! STS answering from memory: an HTTP client for [`SdkSts`](super::SdkSts) that gives every
-//! request the same status and body, so the SDK's real parsing, our bound and our checks run
-//! on an answer a test or the fuzz target made up, with no network.
+//! An AWS service answering from memory: an HTTP connector for [`HttpSts`](super::HttpSts)
+//! (or an HTTP client for an SDK client, IAM's) that gives every request the same status and
+//! body, so the real parsing, our bound and our checks run on an answer a test or the fuzz
+//! target made up, with no network.
 //!
 //! Invariant: no request leaves the process.
 
-use aws_sdk_sts::config::{HttpClient, RuntimeComponents, SharedHttpClient};
 use aws_smithy_runtime_api::client::http::{
-    HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use std::fmt;
@@ -33,6 +35,18 @@ impl fmt::Debug for CannedAnswer {
 }
 
 impl CannedAnswer {
+    /// An HTTP connector answering `status` (a status outside 100..=999 becomes 500) with the
+    /// body `body` makes, for every request.
+    pub fn connector(
+        status: u16,
+        body: impl Fn() -> SdkBody + Send + Sync + 'static,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(CannedAnswer {
+            status,
+            body: Arc::new(body),
+        })
+    }
+
     /// An HTTP client answering `status` (a status outside 100..=999 becomes 500) with the body
     /// `body` makes, for every request.
     pub fn client(

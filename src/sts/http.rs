@@ -1,41 +1,64 @@
-//! The HTTP client of every AWS SDK client mfa-profile builds (STS, and any other service
-//! called with the same settings).
+//! The HTTP connector STS is called through, and the HTTP client of every AWS SDK client
+//! mfa-profile builds (IAM), with the same settings.
 //!
 //! Invariant: TLS is rustls with ring, never aws-lc (README, Performance: seeding aws-lc's
-//! random generator costs 40–50 ms of CPU a run); a client trusts exactly the certificates it
-//! is given; an `http://` endpoint gets a client without TLS, which loads no certificate; the
-//! TLS set-up (certificates parsed, rustls configured) runs once, for the request; no thread is
-//! started (the host name is looked up in the calling thread).
+//! random generator costs 40–50 ms of CPU a run); a connector trusts exactly the certificates
+//! it is given; an `http://` endpoint gets one without TLS, which loads no certificate; the
+//! TLS set-up (certificates parsed, rustls configured) runs once, for the request; connecting
+//! takes at most [`CONNECT_TIMEOUT`](super::CONNECT_TIMEOUT) and waiting for an answer at most
+//! [`ATTEMPT_TIMEOUT`](super::ATTEMPT_TIMEOUT); no thread is started for an `https://`
+//! endpoint (the host name is looked up in the calling thread).
 
 use super::trust::TrustRoots;
-use aws_sdk_sts::config::SharedHttpClient;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_http_client::Connector;
 use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnectorSettings, SharedHttpConnector,
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use std::net::{IpAddr, ToSocketAddrs};
 
-/// The client for an endpoint: plain HTTP for an `http://` one, else TLS trusting `roots`.
+/// The connector for an endpoint: plain HTTP for an `http://` one, else TLS trusting `roots`.
+pub fn connector(plain_http: bool, roots: &TrustRoots) -> Result<SharedHttpConnector, String> {
+    let settings = HttpConnectorSettings::builder()
+        .connect_timeout(super::CONNECT_TIMEOUT)
+        .read_timeout(super::ATTEMPT_TIMEOUT)
+        .build();
+    let builder = Connector::builder().connector_settings(settings);
+    if plain_http {
+        return Ok(SharedHttpConnector::new(builder.build_http()));
+    }
+    let connector = builder
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(tls_context(roots)?)
+        .build_with_resolver(InThread);
+    Ok(SharedHttpConnector::new(connector))
+}
+
+/// The client for an endpoint, for an SDK client: plain HTTP for an `http://` one, else TLS
+/// trusting `roots`.
 pub fn client(plain_http: bool, roots: &TrustRoots) -> Result<SharedHttpClient, String> {
     let builder = aws_smithy_http_client::Builder::new();
     if plain_http {
         return Ok(builder.build_http());
     }
+    let client = builder
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(tls_context(roots)?)
+        .build_with_resolver(InThread);
+    Ok(SharedHttpClient::new(OnDemand(client)))
+}
+
+fn tls_context(roots: &TrustRoots) -> Result<TlsContext, String> {
     let trust_store = match roots {
         TrustRoots::Pem(pem) => TrustStore::empty().with_pem_certificate(pem.to_vec()),
         TrustRoots::Platform => TrustStore::default(),
     };
-    let context = TlsContext::builder()
+    TlsContext::builder()
         .with_trust_store(trust_store)
         .build()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?;
-    let client = builder
-        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-        .tls_context(context)
-        .build_with_resolver(InThread);
-    Ok(SharedHttpClient::new(OnDemand(client)))
+        .map_err(|e| format!("cannot set up TLS: {e}"))
 }
 
 /// An HTTP client that sets up its connection only when the request needs one. The SDK's

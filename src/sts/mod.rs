@@ -1,8 +1,9 @@
 //! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
-//! fake behind it), its implementation on the AWS SDK, the choice of endpoint
-//! ([`resolve_endpoint`]), the certificates trusted ([`load_roots`]) and the HTTP client
-//! ([`http::client`]), a bound on what is read back ([`MAX_RESPONSE_BYTES`]) and the check of
-//! the session STS returned ([`check_session`]).
+//! fake behind it), its implementation over HTTP ([`HttpSts`]: SigV4 and the Query protocol,
+//! with no SDK client), the choice of endpoint ([`resolve_endpoint`]), the certificates
+//! trusted ([`load_roots`]) and the HTTP connector ([`http::connector`]), a bound on what is
+//! read back ([`MAX_RESPONSE_BYTES`]) and the check of the session STS returned
+//! ([`check_session`]).
 //!
 //! Invariant: one refresh makes exactly one logical STS request, with the credentials, region
 //! and endpoint passed in explicitly; it is sent again only when STS cannot have seen the code
@@ -14,15 +15,19 @@
 mod bounded;
 pub mod canned;
 mod check;
+mod client;
 mod endpoint;
 pub mod http;
 mod pem;
+mod query;
+mod sigv4;
 mod trust;
 
 pub use bounded::{
     is_too_large, BoundedResponse, NoRetryWhenTooLarge, TooLarge, MAX_RESPONSE_BYTES,
 };
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
+pub use client::HttpSts;
 pub use endpoint::{
     configured_endpoints_ignored, regional_url, resolve_endpoint, setting_is_true, CustomEndpoint,
     EndpointChoice, EndpointError, EndpointOrigin,
@@ -35,13 +40,9 @@ pub use trust::{
 use crate::input::{
     EndpointUrl, ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
 };
-use crate::keys::{LongTermKeys, Secret, SessionCredentials};
+use crate::keys::{LongTermKeys, SessionCredentials};
 use aws_credential_types::Credentials;
-use aws_sdk_sts::config::retry::RetryConfig;
-use aws_sdk_sts::config::timeout::TimeoutConfig;
-use aws_sdk_sts::config::{BehaviorVersion, SharedHttpClient};
-use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_types::timeout::TimeoutConfig;
 use std::time::Duration;
 
 /// Connect timeout for STS.
@@ -137,11 +138,6 @@ impl SessionRequest {
     /// The MFA device's serial, as sent.
     pub fn serial(&self) -> Option<String> {
         self.mfa.as_ref().map(|m| m.serial.as_str().to_owned())
-    }
-
-    /// The code, as sent.
-    fn code(&self) -> Option<String> {
-        self.mfa.as_ref().map(|m| m.code.as_str().to_owned())
     }
 
     /// The endpoint the request goes to, for messages.
@@ -274,245 +270,6 @@ impl StsError {
     }
 }
 
-/// STS through the AWS SDK for Rust.
-#[derive(Debug, Default)]
-pub struct SdkSts {
-    /// The HTTP client; `None`: [`http::client`] for the request's endpoint. Tests and the fuzz target put a canned answer here.
-    http_client: Option<SharedHttpClient>,
-    /// One attempt only (the fuzz target: retries wait).
-    single_attempt: bool,
-}
-
-impl SdkSts {
-    /// STS through `http_client` instead of the network.
-    pub fn with_http_client(http_client: SharedHttpClient) -> SdkSts {
-        SdkSts {
-            http_client: Some(http_client),
-            single_attempt: false,
-        }
-    }
-
-    /// The same, making one attempt where it would retry.
-    pub fn without_retries(self) -> SdkSts {
-        SdkSts {
-            single_attempt: true,
-            ..self
-        }
-    }
-}
-
-impl Sts for SdkSts {
-    fn get_session(
-        &self,
-        signer: Signer<'_>,
-        request: &SessionRequest,
-    ) -> Result<SessionCredentials, StsError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?;
-        runtime.block_on(self.call(signer, request))
-    }
-}
-
-impl SdkSts {
-    /// The client for one request. Built from the service's own config builder, not from
-    /// `aws_config::defaults()`, which would read `AWS_ENDPOINT_URL` and other variables from
-    /// the environment behind our back.
-    fn client(
-        &self,
-        signer: Signer<'_>,
-        request: &SessionRequest,
-    ) -> Result<aws_sdk_sts::Client, StsError> {
-        let mut config = aws_sdk_sts::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(aws_types::region::Region::new(request.region.to_string()))
-            .credentials_provider(signer.credentials())
-            .timeout_config(timeouts())
-            // Retries are ours (see `call`): the SDK would resend a code STS may have used.
-            .retry_config(RetryConfig::disabled())
-            .interceptor(bounded::BoundedResponse)
-            .retry_classifier(bounded::NoRetryWhenTooLarge);
-        let plain_http = request
-            .endpoint
-            .as_ref()
-            .is_some_and(EndpointUrl::is_plain_http);
-        let http_client = match &self.http_client {
-            Some(client) => client.clone(),
-            None => http::client(plain_http, &request.trust)
-                .map_err(|why| StsError::Unreachable(request.endpoint_shown(), why))?,
-        };
-        config = config.http_client(http_client);
-        let url = match &request.endpoint {
-            Some(url) => Some(url.as_str().to_owned()),
-            None => regional_url(&request.region),
-        };
-        if let Some(url) = url {
-            config = config.endpoint_resolver(FixedEndpoint(url));
-        }
-        Ok(aws_sdk_sts::Client::from_conf(config.build()))
-    }
-
-    /// Sends the request, again only after an attempt STS cannot have seen, within
-    /// [`CALL_TIMEOUT`].
-    async fn call(
-        &self,
-        signer: Signer<'_>,
-        request: &SessionRequest,
-    ) -> Result<SessionCredentials, StsError> {
-        let client = self.client(signer, request)?;
-        let started = std::time::Instant::now();
-        let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
-        let mut attempt = 1;
-        loop {
-            match self.attempt(&client, request).await {
-                Ok(session) => return Ok(session),
-                Err(failure) => {
-                    let backoff = Duration::from_millis(200 << attempt);
-                    let in_time = started.elapsed() + backoff + ATTEMPT_TIMEOUT < CALL_TIMEOUT;
-                    if !failure.unseen || attempt >= attempts || !in_time {
-                        return Err(failure.error);
-                    }
-                    tokio::time::sleep(backoff).await;
-                    attempt += 1;
-                }
-            }
-        }
-    }
-
-    async fn attempt(
-        &self,
-        client: &aws_sdk_sts::Client,
-        request: &SessionRequest,
-    ) -> Result<SessionCredentials, Failure> {
-        let endpoint = request.endpoint_shown();
-        let creds = match &request.role {
-            None => {
-                client
-                    .get_session_token()
-                    .set_serial_number(request.serial())
-                    .set_token_code(request.code())
-                    .duration_seconds(request.duration.secs() as i32)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, request, &endpoint))?
-                    .credentials
-            }
-            Some(role) => {
-                client
-                    .assume_role()
-                    .role_arn(role.arn.as_str())
-                    .role_session_name(role.session_name.as_str())
-                    .set_external_id(role.external_id.as_ref().map(|id| id.as_str().to_owned()))
-                    .set_serial_number(request.serial())
-                    .set_token_code(request.code())
-                    .duration_seconds(request.duration.secs() as i32)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, request, &endpoint))?
-                    .credentials
-            }
-        };
-        let creds = creds.ok_or_else(|| Failure {
-            error: StsError::BadResponse(endpoint.clone(), "it holds no credentials".into()),
-            unseen: false,
-        })?;
-        Ok(SessionCredentials {
-            access_key_id: creds.access_key_id().to_owned(),
-            secret_access_key: Secret::new(creds.secret_access_key()),
-            session_token: Secret::new(creds.session_token()),
-            expires_at: creds.expiration().secs(),
-        })
-    }
-}
-
-/// An endpoint known before the request: the SDK's endpoint rules are not run.
-#[derive(Debug)]
-struct FixedEndpoint(String);
-
-impl aws_sdk_sts::config::endpoint::ResolveEndpoint for FixedEndpoint {
-    fn resolve_endpoint<'a>(
-        &'a self,
-        _params: &'a aws_sdk_sts::config::endpoint::Params,
-    ) -> aws_sdk_sts::config::endpoint::EndpointFuture<'a> {
-        let endpoint = aws_sdk_sts::config::endpoint::Endpoint::builder()
-            .url(self.0.clone())
-            .build();
-        aws_sdk_sts::config::endpoint::EndpointFuture::ready(Ok(endpoint))
-    }
-}
-
-/// A failed attempt, and whether STS cannot have seen it (so sending it again is safe).
-struct Failure {
-    error: StsError,
-    unseen: bool,
-}
-
-fn map_error<E>(
-    error: SdkError<E, HttpResponse>,
-    request: &SessionRequest,
-    endpoint: &str,
-) -> Failure
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let endpoint = endpoint.to_owned();
-    let seen = |error| Failure {
-        error,
-        unseen: false,
-    };
-    if bounded::is_too_large(&error) {
-        return seen(StsError::BadResponse(
-            endpoint,
-            bounded::TooLarge.to_string(),
-        ));
-    }
-    match &error {
-        SdkError::ServiceError(service) => {
-            let err = service.err();
-            let code = err.code().unwrap_or_default().to_owned();
-            let message = err.message().unwrap_or_default().to_owned();
-            let status = service.raw().status().as_u16();
-            let error = match (code.as_str(), status) {
-                ("", status) => http_error(endpoint, status),
-                (_, 500..=599) if !is_throttling(&code) => StsError::ServerError { code, message },
-                _ => classify_service_error(&code, &message, request),
-            };
-            Failure {
-                unseen: matches!(error, StsError::Throttled(_)),
-                error,
-            }
-        }
-        SdkError::TimeoutError(_) => seen(StsError::Timeout(endpoint, ATTEMPT_TIMEOUT.as_secs())),
-        SdkError::DispatchFailure(failure) => {
-            let cause = failure
-                .as_connector_error()
-                .map(|e| e as &(dyn std::error::Error + 'static));
-            if never_connected(cause) {
-                Failure {
-                    error: StsError::Unreachable(endpoint, root_cause(cause)),
-                    unseen: true,
-                }
-            } else if failure.is_timeout() {
-                seen(StsError::Timeout(endpoint, ATTEMPT_TIMEOUT.as_secs()))
-            } else {
-                let why = root_cause(cause);
-                // rustls's words for a certificate it refused.
-                if why.starts_with("invalid peer certificate") {
-                    seen(StsError::Untrusted(endpoint, why))
-                } else {
-                    seen(StsError::Unreachable(endpoint, why))
-                }
-            }
-        }
-        SdkError::ResponseError(_) => seen(StsError::BadResponse(
-            endpoint,
-            root_cause(std::error::Error::source(&error)),
-        )),
-        other => seen(StsError::Unreachable(endpoint, root_cause(Some(other)))),
-    }
-}
-
 /// True when the connection was never made (refused, no route, no such host, a connect
 /// timeout): STS cannot have seen the request.
 fn never_connected(error: Option<&(dyn std::error::Error + 'static)>) -> bool {
@@ -638,6 +395,7 @@ pub(crate) fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::Secret;
 
     fn request() -> SessionRequest {
         SessionRequest {
@@ -715,7 +473,7 @@ mod tests {
     fn an_endless_response_is_cut_at_the_bound_and_not_retried() {
         let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counted = std::sync::Arc::clone(&requests);
-        let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || {
+        let sts = HttpSts::with_connector(canned::CannedAnswer::connector(200, move || {
             counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             aws_smithy_types::body::SdkBody::from_body_1_x(Endless)
         }));
@@ -736,12 +494,13 @@ mod tests {
     }
 
     #[test]
-    fn a_canned_answer_goes_through_the_sdks_parser() {
+    fn a_canned_answer_goes_through_the_parser() {
         let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
 <SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\
 <Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
 </Credentials></GetSessionTokenResult></GetSessionTokenResponse>";
-        let sts = SdkSts::with_http_client(canned::CannedAnswer::client(200, move || body.into()));
+        let sts =
+            HttpSts::with_connector(canned::CannedAnswer::connector(200, move || body.into()));
         let session = sts
             .get_session(Signer::LongTerm(&keys()), &request())
             .unwrap();
