@@ -77,10 +77,11 @@ pub fn editor(data: &[u8]) {
     );
 }
 
-/// STS's answer, on any bytes (the first picks the HTTP status, the rest is the body): the
-/// SDK's parser, our size bound and our checks never panic; no error repeats the long-term
-/// secret key (unless the answer itself holds it); a session that passes
-/// [`check_session`] prints in every export format and survives the credentials file.
+/// STS's answer, on any bytes (the first picks the HTTP status, the rest is the body): our
+/// reader of STS's XML (on the SDKs' XML decoder), our size bound and our checks never panic;
+/// no error repeats the long-term secret key (unless the answer itself holds it); a session
+/// that passes [`check_session`] prints in every export format and survives the credentials
+/// file.
 pub fn sts_answer(data: &[u8]) {
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     let (status, body) = match data.split_first() {

@@ -8,7 +8,7 @@
 use super::terminal::ask::Answers;
 use super::{notice, var};
 use crate::error::Error;
-use crate::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIam};
+use crate::iam::{resolve_iam_endpoint, HttpIam, IamEndpoint, IamEndpointError};
 use crate::input::{EndpointUrl, Region};
 use crate::key_error::KeyError;
 use crate::notice::Notice;
@@ -63,10 +63,10 @@ pub(super) fn client(
     region: &Region,
     sts: Option<&EndpointUrl>,
     iam: Option<&IamEndpoint>,
-) -> Result<SdkIam, Error> {
+) -> Result<HttpIam, Error> {
     let choice = TrustChoice::new(&super::tls_settings(), None);
     let trust = roots_for([sts, iam.map(|e| &e.url)], &choice)?;
-    Ok(SdkIam::new(
+    Ok(HttpIam::new(
         region.clone(),
         sts.cloned(),
         iam.map(|e| e.url.clone()),

@@ -1,6 +1,7 @@
 //! The one place that talks to IAM about an IAM user's own access keys and MFA devices, and to
 //! STS for GetCallerIdentity (whose keys these are, and whether a new key works yet), behind
-//! the [`Iam`] trait; its implementation on the AWS SDK is [`SdkIam`].
+//! the [`Iam`] trait; its implementation over HTTP (the Query protocol, no SDK client) is
+//! [`HttpIam`].
 //!
 //! Invariant: every IAM call names the user explicitly (real IAM infers the user only from a
 //! long-term signing key, and moto never does), with the credentials, region and endpoints
@@ -9,11 +10,13 @@
 //! has. Every failure is one [`IamError`] sentence that carries no secret.
 
 mod endpoint;
-mod sdk;
+mod http;
 
 pub use crate::sts::Signer;
-pub use endpoint::{resolve_iam_endpoint, IamEndpoint, IamEndpointChoice, IamEndpointError};
-pub use sdk::SdkIam;
+pub use endpoint::{
+    own_endpoint, resolve_iam_endpoint, IamEndpoint, IamEndpointChoice, IamEndpointError,
+};
+pub use http::HttpIam;
 
 use crate::keys::LongTermKeys;
 
@@ -222,6 +225,37 @@ impl IamError {
 /// browser challenge and gives no six-digit code, so a command line cannot use it.
 pub fn is_fido(serial: &str) -> bool {
     serial.starts_with("arn:") && serial.contains(":u2f/")
+}
+
+/// An error code and message, as one [`IamError`].
+fn classify(action: &'static str, code: &str, message: &str) -> IamError {
+    let message = message.to_owned();
+    match code {
+        "AccessDenied" | "AccessDeniedException" => IamError::AccessDenied { action, message },
+        "LimitExceeded" => IamError::LimitExceeded { action, message },
+        "NoSuchEntity" => IamError::NoSuchEntity { action, message },
+        "InvalidClientTokenId" => IamError::UnknownKey { action },
+        "SignatureDoesNotMatch" => IamError::BadSignature { action },
+        "ExpiredToken" | "ExpiredTokenException" => IamError::ExpiredToken { action },
+        code if crate::sts::is_throttling(code) => IamError::Throttled {
+            action,
+            code: code.to_owned(),
+        },
+        "" => IamError::Service {
+            action,
+            code: "(no code)".into(),
+            message: if message.is_empty() {
+                "AWS answered with an error and no message".into()
+            } else {
+                message
+            },
+        },
+        _ => IamError::Service {
+            action,
+            code: code.to_owned(),
+            message,
+        },
+    }
 }
 
 #[cfg(test)]

@@ -12,20 +12,16 @@
 //! IMDS or credential chains. Every failure becomes one [`StsError`] sentence that carries no
 //! secret, and says so when STS may have used the code.
 
-mod bounded;
+mod actions;
 pub mod canned;
 mod check;
 mod client;
 mod endpoint;
 pub mod http;
 mod pem;
-mod query;
-mod sigv4;
 mod trust;
 
-pub use bounded::{
-    is_too_large, BoundedResponse, NoRetryWhenTooLarge, TooLarge, MAX_RESPONSE_BYTES,
-};
+pub use crate::query::{root_cause, TooLarge, MAX_RESPONSE_BYTES};
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
 pub use client::HttpSts;
 pub use endpoint::{
@@ -41,8 +37,6 @@ use crate::input::{
     EndpointUrl, ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
 };
 use crate::keys::{LongTermKeys, SessionCredentials};
-use aws_credential_types::Credentials;
-use aws_smithy_types::timeout::TimeoutConfig;
 use std::time::Duration;
 
 /// Connect timeout for STS.
@@ -91,24 +85,20 @@ pub enum Signer<'a> {
     Session(&'a SessionCredentials),
 }
 
-impl Signer<'_> {
-    /// The SDK's credentials for these keys.
-    pub(crate) fn credentials(self) -> Credentials {
+impl<'a> Signer<'a> {
+    /// The keys a request is signed with.
+    pub(crate) fn keys(self) -> crate::query::Keys<'a> {
         match self {
-            Signer::LongTerm(keys) => Credentials::new(
-                &keys.access_key_id,
-                keys.secret_access_key.expose(),
-                None,
-                None,
-                "mfa-profile long-term keys",
-            ),
-            Signer::Session(session) => Credentials::new(
-                &session.access_key_id,
-                session.secret_access_key.expose(),
-                Some(session.session_token.expose().to_owned()),
-                None,
-                "mfa-profile session",
-            ),
+            Signer::LongTerm(keys) => crate::query::Keys {
+                access_key_id: &keys.access_key_id,
+                secret_access_key: keys.secret_access_key.expose(),
+                session_token: None,
+            },
+            Signer::Session(session) => crate::query::Keys {
+                access_key_id: &session.access_key_id,
+                secret_access_key: session.secret_access_key.expose(),
+                session_token: Some(session.session_token.expose()),
+            },
         }
     }
 }
@@ -121,17 +111,6 @@ pub fn endpoint_shown(endpoint: Option<&EndpointUrl>, region: &Region) -> String
             regional_url(region).unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"))
         }
     }
-}
-
-/// The time limits of every AWS call: [`CONNECT_TIMEOUT`], [`ATTEMPT_TIMEOUT`] per attempt
-/// (and per read), [`CALL_TIMEOUT`] in all.
-pub(crate) fn timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(ATTEMPT_TIMEOUT)
-        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-        .operation_timeout(CALL_TIMEOUT)
-        .build()
 }
 
 impl SessionRequest {
@@ -270,32 +249,6 @@ impl StsError {
     }
 }
 
-/// True when the connection was never made (refused, no route, no such host, a connect
-/// timeout): STS cannot have seen the request.
-fn never_connected(error: Option<&(dyn std::error::Error + 'static)>) -> bool {
-    let mut error = error;
-    while let Some(e) = error {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            if matches!(
-                io.kind(),
-                ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable
-            ) {
-                return true;
-            }
-        }
-        let text = e.to_string();
-        if text.contains("tcp connect error")
-            || text.contains("dns error")
-            || text.contains("HTTP connect timeout")
-        {
-            return true;
-        }
-        error = e.source();
-    }
-    false
-}
-
 pub(crate) fn is_throttling(code: &str) -> bool {
     matches!(
         code,
@@ -380,16 +333,6 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
             message: message.to_owned(),
         },
     }
-}
-
-pub(crate) fn root_cause(error: Option<&(dyn std::error::Error + 'static)>) -> String {
-    let Some(mut error) = error else {
-        return "unknown error".into();
-    };
-    while let Some(source) = error.source() {
-        error = source;
-    }
-    crate::plain::without_os_error(&error.to_string())
 }
 
 #[cfg(test)]

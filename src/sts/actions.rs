@@ -1,16 +1,14 @@
-//! STS's Query protocol for the two actions mfa-profile calls: the form a request is sent as,
-//! and the XML its answer comes back in (read with the SDKs' own XML decoder).
+//! GetSessionToken and AssumeRole in the Query protocol: the form a request is sent as, and
+//! the session its answer holds.
 //!
-//! Invariant: every value in a form is percent-encoded (all but `A-Z a-z 0-9 - _ . ~`); an
-//! answer is a session only when its root, result and `Credentials` elements are the action's
-//! own; an error answer yields STS's code and message, or nothing when it holds none (an HTML
-//! page, an empty body). Nothing here panics on any bytes.
+//! Invariant: an answer is a session only when its root, result and `Credentials` elements
+//! are the action's own; a field it lacks is left empty (the expiration: the epoch), as the
+//! SDKs do, for `check_session` to refuse.
 
 use super::SessionRequest;
 use crate::keys::{Secret, SessionCredentials};
+use crate::query::xml::{self, name_of, text, ScopedDecoder, XmlDecodeError};
 use aws_smithy_types::date_time::{DateTime, Format};
-use aws_smithy_xml::decode::{try_data, Document, ScopedDecoder, XmlDecodeError};
-use std::fmt::Write as _;
 
 /// The API version every STS request names.
 const VERSION: &str = "2011-06-15";
@@ -34,7 +32,8 @@ impl Action {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// `GetSessionToken`, `AssumeRole`.
+    pub fn name(self) -> &'static str {
         match self {
             Action::GetSessionToken => "GetSessionToken",
             Action::AssumeRole => "AssumeRole",
@@ -44,8 +43,7 @@ impl Action {
 
 /// The body of the POST that asks for `request`'s session.
 pub fn form(request: &SessionRequest) -> String {
-    let action = Action::of(request);
-    let mut fields: Vec<(&str, &str)> = vec![("Action", action.name()), ("Version", VERSION)];
+    let mut fields: Vec<(&str, &str)> = Vec::with_capacity(6);
     if let Some(role) = &request.role {
         fields.push(("RoleArn", role.arn.as_str()));
         fields.push(("RoleSessionName", role.session_name.as_str()));
@@ -59,63 +57,23 @@ pub fn form(request: &SessionRequest) -> String {
         fields.push(("SerialNumber", mfa.serial.as_str()));
         fields.push(("TokenCode", mfa.code.as_str()));
     }
-    let mut body = String::with_capacity(256);
-    for (n, (name, value)) in fields.into_iter().enumerate() {
-        if n > 0 {
-            body.push('&');
-        }
-        body.push_str(name);
-        body.push('=');
-        percent_encode(value, &mut body);
-    }
-    body
-}
-
-fn percent_encode(value: &str, out: &mut String) {
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
+    crate::query::form(Action::of(request).name(), VERSION, &fields)
 }
 
 /// The session in a successful answer to `action`; why there is none otherwise.
 pub fn read_session(body: &[u8], action: Action) -> Result<SessionCredentials, String> {
-    match decode_session(body, action) {
-        Ok(Some(session)) => Ok(session),
-        Ok(None) => Err("it holds no credentials".into()),
-        Err(error) => Err(super::root_cause(Some(&error))),
-    }
-}
-
-fn decode_session(
-    body: &[u8],
-    action: Action,
-) -> Result<Option<SessionCredentials>, XmlDecodeError> {
-    let mut document = Document::try_from(body)?;
-    let mut root = document.root_element()?;
-    let name = action.name();
-    if !root.start_el().matches(&format!("{name}Response")) {
-        return Err(XmlDecodeError::custom(format!(
-            "invalid root, expected {name}Response"
-        )));
-    }
-    let Some(mut result) = root.next_tag() else {
-        return Err(XmlDecodeError::custom(format!("expected {name}Result tag")));
-    };
-    if !result.start_el().matches(&format!("{name}Result")) {
-        return Err(XmlDecodeError::custom(format!(
-            "invalid result, expected {name}Result"
-        )));
-    }
-    while let Some(mut tag) = result.next_tag() {
-        if tag.start_el().matches("Credentials") {
-            return read_credentials(&mut tag).map(Some);
+    let found = xml::read_result(body, action.name(), |result| {
+        let Some(result) = result else {
+            return Ok(None);
+        };
+        while let Some(mut tag) = result.next_tag() {
+            if name_of(&tag) == "Credentials" {
+                return read_credentials(&mut tag).map(Some);
+            }
         }
-    }
-    Ok(None)
+        Ok(None)
+    })?;
+    found.ok_or_else(|| "it holds no credentials".to_owned())
 }
 
 /// A `Credentials` element. A field that is missing is left empty (expiration: the epoch), as
@@ -128,18 +86,13 @@ fn read_credentials(tag: &mut ScopedDecoder<'_, '_>) -> Result<SessionCredential
         expires_at: 0,
     };
     while let Some(mut field) = tag.next_tag() {
-        let name = field.start_el().local().to_owned();
-        match name.as_str() {
-            "AccessKeyId" => session.access_key_id = try_data(&mut field)?.into_owned(),
-            "SecretAccessKey" => {
-                session.secret_access_key = Secret::new(try_data(&mut field)?.into_owned());
-            }
-            "SessionToken" => {
-                session.session_token = Secret::new(try_data(&mut field)?.into_owned());
-            }
+        match name_of(&field).as_str() {
+            "AccessKeyId" => session.access_key_id = text(&mut field)?,
+            "SecretAccessKey" => session.secret_access_key = Secret::new(text(&mut field)?),
+            "SessionToken" => session.session_token = Secret::new(text(&mut field)?),
             "Expiration" => {
-                let text = try_data(&mut field)?;
-                session.expires_at = DateTime::from_str(text.as_ref(), Format::DateTimeWithOffset)
+                let value = text(&mut field)?;
+                session.expires_at = DateTime::from_str(&value, Format::DateTimeWithOffset)
                     .map_err(|_| {
                         XmlDecodeError::custom("expected (timestamp: `com.amazonaws.sts#dateType`)")
                     })?
@@ -149,35 +102,6 @@ fn read_credentials(tag: &mut ScopedDecoder<'_, '_>) -> Result<SessionCredential
         }
     }
     Ok(session)
-}
-
-/// The code and message of an error answer (`ErrorResponse/Error/Code`, `.../Message`); empty
-/// strings for what it does not hold, or when it is not XML.
-pub fn read_error(body: &[u8]) -> (String, String) {
-    let (mut code, mut message) = (String::new(), String::new());
-    let Ok(mut document) = Document::try_from(body) else {
-        return (code, message);
-    };
-    let Ok(mut root) = document.root_element() else {
-        return (code, message);
-    };
-    while let Some(mut tag) = root.next_tag() {
-        if tag.start_el().local() != "Error" {
-            continue;
-        }
-        while let Some(mut field) = tag.next_tag() {
-            let name = field.start_el().local().to_owned();
-            let Ok(text) = try_data(&mut field) else {
-                return (String::new(), String::new());
-            };
-            match name.as_str() {
-                "Code" => code = text.into_owned(),
-                "Message" => message = text.into_owned(),
-                _ => {}
-            }
-        }
-    }
-    (code, message)
 }
 
 #[cfg(test)]
@@ -248,24 +172,5 @@ mod tests {
         let late = ANSWER.replace("2099-01-01T00:00:00Z", "next tuesday");
         assert!(read_session(late.as_bytes(), Action::AssumeRole).is_err());
         assert!(read_session(b"<html>", Action::AssumeRole).is_err());
-    }
-
-    #[test]
-    fn an_error_answer_gives_code_and_message_or_nothing() {
-        let error = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
-<Type>Sender</Type><Code>AccessDenied</Code><Message>MultiFactorAuthentication failed &amp; more</Message>\
-</Error><RequestId>c6104cbe</RequestId></ErrorResponse>";
-        assert_eq!(
-            read_error(error.as_bytes()),
-            (
-                "AccessDenied".to_owned(),
-                "MultiFactorAuthentication failed & more".to_owned()
-            )
-        );
-        assert_eq!(
-            read_error(b"<html><body>Bad Gateway</body></html>"),
-            (String::new(), String::new())
-        );
-        assert_eq!(read_error(b""), (String::new(), String::new()));
     }
 }
