@@ -71,7 +71,8 @@ pub(super) fn client(
         sts.cloned(),
         iam.map(|e| e.url.clone()),
         trust,
-    ))
+    )
+    .through(super::proxies()))
 }
 
 /// Chooses among several MFA devices on the terminal (standard input, when `on_terminal`);

@@ -131,7 +131,7 @@ fn run_refresh(
 ) -> Result<crate::refresh::Outcome, Error> {
     crate::refresh::refresh(
         settings,
-        &terminal::spinner::SpinningSts(&crate::sts::HttpSts::default()),
+        &terminal::spinner::SpinningSts(&crate::sts::HttpSts::through(proxies())),
         codes,
         &mut notice,
     )
@@ -178,6 +178,11 @@ fn tls_settings() -> crate::sts::TlsSettings {
             .iter()
             .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty())),
     }
+}
+
+/// The proxies the environment names for STS and IAM calls.
+fn proxies() -> crate::sts::http::Proxies {
+    crate::sts::http::Proxies::from(var)
 }
 
 /// Whether endpoints configured in profiles count: not with

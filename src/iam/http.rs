@@ -34,6 +34,8 @@ pub struct HttpIam {
     iam_endpoint: Option<EndpointUrl>,
     /// The certificates an https endpoint is trusted by.
     trust: TrustRoots,
+    /// The proxies the environment names.
+    proxies: http::Proxies,
     /// Tests put a canned answer here; `None`: [`http::connector`] for the endpoint.
     connector: Option<SharedHttpConnector>,
     /// The connectors [`http::connector`] built, on first use, for a TLS endpoint (`[0]`) and a
@@ -63,9 +65,15 @@ impl HttpIam {
             sts_endpoint,
             iam_endpoint,
             trust,
+            proxies: http::Proxies::default(),
             connector: None,
             built: Default::default(),
         }
+    }
+
+    /// The same, through the proxies `proxies` names.
+    pub fn through(self, proxies: http::Proxies) -> HttpIam {
+        HttpIam { proxies, ..self }
     }
 
     /// The same, through `connector` instead of the network.
@@ -105,7 +113,7 @@ impl HttpIam {
         };
         let plain_http = endpoint.is_some_and(EndpointUrl::is_plain_http);
         self.built[usize::from(plain_http)]
-            .get_or_init(|| http::connector(plain_http, &self.trust))
+            .get_or_init(|| http::connector(plain_http, &self.trust, &self.proxies))
             .clone()
     }
 
@@ -200,7 +208,13 @@ impl HttpIam {
             why,
         };
         match failure {
-            PostError::NotSent(why) | PostError::Failed(why) => (unreachable(why), true),
+            PostError::NotSent(why) | PostError::Failed(why) => {
+                let why = match self.proxies.hint(endpoint.starts_with("http://")) {
+                    Some(hint) => format!("{why} ({hint})"),
+                    None => why,
+                };
+                (unreachable(why), true)
+            }
             PostError::Untrusted(why) => (
                 unreachable(format!(
                     "{why}; the endpoint's certificate is not one mfa-profile trusts: behind a proxy or firewall that inspects TLS, point AWS_CA_BUNDLE at a file with its CA's certificate"

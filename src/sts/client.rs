@@ -24,6 +24,8 @@ pub struct HttpSts {
     connector: Option<SharedHttpConnector>,
     /// One attempt only (the fuzz target: retries wait).
     single_attempt: bool,
+    /// The proxies the environment names.
+    proxies: http::Proxies,
 }
 
 impl HttpSts {
@@ -31,7 +33,15 @@ impl HttpSts {
     pub fn with_connector(connector: SharedHttpConnector) -> HttpSts {
         HttpSts {
             connector: Some(connector),
-            single_attempt: false,
+            ..HttpSts::default()
+        }
+    }
+
+    /// STS through the proxies `proxies` names.
+    pub fn through(proxies: http::Proxies) -> HttpSts {
+        HttpSts {
+            proxies,
+            ..HttpSts::default()
         }
     }
 
@@ -78,7 +88,7 @@ impl HttpSts {
                     .endpoint
                     .as_ref()
                     .is_some_and(crate::input::EndpointUrl::is_plain_http);
-                http::connector(plain_http, &request.trust)
+                http::connector(plain_http, &request.trust, &self.proxies)
                     .map_err(|why| StsError::Unreachable(endpoint.clone(), why))?
             }
         };
@@ -95,11 +105,22 @@ impl HttpSts {
         };
         let started = Instant::now();
         let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
+        let plain_http = request
+            .endpoint
+            .as_ref()
+            .is_some_and(crate::input::EndpointUrl::is_plain_http);
+        let through_proxy = |error| match (error, self.proxies.hint(plain_http)) {
+            (StsError::Unreachable(endpoint, why), Some(hint)) => {
+                StsError::Unreachable(endpoint, format!("{why} ({hint})"))
+            }
+            (error, _) => error,
+        };
         let mut attempt = 1;
         loop {
             match attempt_once(&connector, &call, request, &endpoint).await {
                 Ok(session) => return Ok(session),
-                Err(failure) => {
+                Err(mut failure) => {
+                    failure.error = through_proxy(failure.error);
                     let backoff = Duration::from_millis(200 << attempt);
                     let in_time = started.elapsed() + backoff + ATTEMPT_TIMEOUT < CALL_TIMEOUT;
                     if !failure.unseen || attempt >= attempts || !in_time {

@@ -392,3 +392,151 @@ fn status_keys_names_an_aws_ca_bundle_that_does_not_exist_and_asks_nothing() {
         .run();
     assert_eq!(sts.answered(), 0);
 }
+
+/// A CONNECT proxy on 127.0.0.1: each connection is tunnelled to the host and port its
+/// `CONNECT` names, whose request line it keeps. Stopped on drop.
+struct ConnectProxy {
+    port: u16,
+    requests: Arc<std::sync::Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ConnectProxy {
+    fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (requests, stop) = (Arc::clone(&requests), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let requests = Arc::clone(&requests);
+                    std::thread::spawn(move || {
+                        let _ = tunnel(stream, &requests);
+                    });
+                }
+            })
+        };
+        ConnectProxy {
+            port,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The request lines the proxy was sent, in order.
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ConnectProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One proxied connection: the CONNECT read, the tunnel opened, bytes copied both ways.
+fn tunnel(client: TcpStream, requests: &std::sync::Mutex<Vec<String>>) -> std::io::Result<()> {
+    client.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    requests.lock().unwrap().push(request.trim_end().to_owned());
+    let target = request
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    let upstream = TcpStream::connect(target.as_str())?;
+    (&client).write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
+    let (mut from_upstream, mut to_client) = (upstream.try_clone()?, client.try_clone()?);
+    let back = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from_upstream, &mut to_client);
+        let _ = to_client.shutdown(std::net::Shutdown::Write);
+    });
+    let (mut from_client, mut to_upstream) = (client, upstream);
+    let _ = std::io::copy(&mut from_client, &mut to_upstream);
+    let _ = to_upstream.shutdown(std::net::Shutdown::Write);
+    let _ = back.join();
+    Ok(())
+}
+
+#[test]
+fn https_proxy_carries_the_request_through_a_connect_tunnel() {
+    let sts = HttpsSts::start();
+    let proxy = ConnectProxy::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let ca = sts.ca_file(&env, "corporate-ca.pem");
+    let ran = Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &ca)
+        .env("HTTPS_PROXY", proxy.url())
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert!(ran.env.read_credentials_text().contains(CANNED_KEY));
+    assert_eq!(sts.answered(), 1);
+    assert_eq!(
+        proxy.requests(),
+        vec![format!("CONNECT localhost:{} HTTP/1.1", sts.port)]
+    );
+}
+
+#[test]
+fn no_proxy_sends_the_request_straight_to_sts() {
+    let sts = HttpsSts::start();
+    let proxy = ConnectProxy::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let ca = sts.ca_file(&env, "corporate-ca.pem");
+    Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &ca)
+        .env("https_proxy", proxy.url())
+        .env("NO_PROXY", "example.com,localhost")
+        .stderr_has("wrote [mfa]")
+        .run();
+    assert_eq!(sts.answered(), 1);
+    assert_eq!(proxy.requests(), Vec::<String>::new());
+}
+
+#[test]
+fn a_proxy_that_cannot_be_reached_is_named() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let ca = sts.ca_file(&env, "corporate-ca.pem");
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &ca)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .status(1)
+        .stderr_has("cannot reach STS at")
+        .stderr_has(&format!(
+            "(the request goes through the proxy http://127.0.0.1:{port} that HTTPS_PROXY names)"
+        ))
+        .run();
+    assert_eq!(sts.answered(), 0);
+}

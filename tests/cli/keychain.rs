@@ -22,17 +22,25 @@ fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> 
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    // mfa-profile's standard output goes to a file of its own: a keyring daemon that D-Bus
+    // starts on demand (when the first one has not yet taken its name) prints its variables
+    // on the session's standard output.
+    let stdout_file = env.home().join("mfa-profile.stdout");
     let mut cmd = env.command("dbus-run-session");
-    cmd.env("PATH", path).args([
-        "--",
-        "sh",
-        "-c",
-        "printf keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 && exec \"$@\"",
-        "sh",
-        BIN,
-    ]);
+    cmd.env("PATH", path)
+        .env("MFA_PROFILE_STDOUT", &stdout_file)
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "printf keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 && exec \"$@\" >\"$MFA_PROFILE_STDOUT\"",
+            "sh",
+            BIN,
+        ]);
     cmd.args(args);
-    Some(run_with_stdin(&mut cmd, stdin.as_bytes()))
+    let mut run = run_with_stdin(&mut cmd, stdin.as_bytes());
+    run.stdout = std::fs::read_to_string(&stdout_file).unwrap_or_default();
+    Some(run)
 }
 
 #[test]
