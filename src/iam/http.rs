@@ -12,12 +12,11 @@ use super::{AccessKeyInfo, Caller, Iam, IamError, KeyStatus, LastUsed, Signer};
 use crate::input::{check_secret, AccessKeyId, EndpointUrl, Region};
 use crate::keys::{LongTermKeys, Secret};
 use crate::query::xml::{self, name_of, text, ScopedDecoder, XmlDecodeError};
-use crate::query::{self, Call, PostError, Target};
-use crate::sts::{http, is_throttling, TooLarge, TrustRoots, ATTEMPT_TIMEOUT, CALL_TIMEOUT};
+use crate::query::{self, Call, Failed, PostError, Target};
+use crate::sts::{http, is_throttling, TrustRoots, ATTEMPT_TIMEOUT, CALL_TIMEOUT};
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_types::date_time::{DateTime, Format};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 /// IAM's API version.
 const IAM_VERSION: &str = "2010-05-08";
@@ -84,34 +83,33 @@ impl HttpIam {
         }
     }
 
-    /// Where calls to `service` go, and the region they are signed for.
-    fn endpoint_of(&self, service: Service) -> (String, &str) {
+    /// Where calls to `service` go, the region they are signed for, and whether the endpoint
+    /// is plain http.
+    fn route(&self, service: Service) -> (String, &str, bool) {
+        let custom = match service {
+            Service::Iam => self.iam_endpoint.as_ref(),
+            Service::Sts => self.sts_endpoint.as_ref(),
+        };
+        let plain_http = custom.is_some_and(EndpointUrl::is_plain_http);
         match service {
             Service::Iam => {
                 let (own, signing_region) = own_endpoint(&self.region);
-                let url = self
-                    .iam_endpoint
-                    .as_ref()
-                    .map_or_else(|| own.to_owned(), ToString::to_string);
-                (url, signing_region)
+                let url = custom.map_or_else(|| own.to_owned(), ToString::to_string);
+                (url, signing_region, plain_http)
             }
             Service::Sts => (
-                crate::sts::endpoint_shown(self.sts_endpoint.as_ref(), &self.region),
+                crate::sts::endpoint_shown(custom, &self.region),
                 self.region.as_str(),
+                plain_http,
             ),
         }
     }
 
-    /// The connector for `service`'s endpoint; `Err` says why TLS cannot be set up.
-    fn connector_for(&self, service: Service) -> Result<SharedHttpConnector, String> {
+    /// The connector for an endpoint; `Err` says why TLS cannot be set up.
+    fn connector_for(&self, plain_http: bool) -> Result<SharedHttpConnector, String> {
         if let Some(connector) = &self.connector {
             return Ok(connector.clone());
         }
-        let endpoint = match service {
-            Service::Iam => self.iam_endpoint.as_ref(),
-            Service::Sts => self.sts_endpoint.as_ref(),
-        };
-        let plain_http = endpoint.is_some_and(EndpointUrl::is_plain_http);
         self.built[usize::from(plain_http)]
             .get_or_init(|| http::connector(plain_http, &self.trust, &self.proxies))
             .clone()
@@ -128,109 +126,107 @@ impl HttpIam {
         repeatable: bool,
         read: impl Fn(Option<&mut ScopedDecoder<'_, '_>>) -> Result<T, XmlDecodeError>,
     ) -> Result<T, IamError> {
-        let (endpoint, signing_region) = self.endpoint_of(service);
+        let (endpoint, signing_region, plain_http) = self.route(service);
         let unreachable = |why: String| IamError::Unreachable {
             action,
             endpoint: endpoint.clone(),
             why,
         };
-        let connector = self.connector_for(service).map_err(unreachable)?;
+        let connector = self.connector_for(plain_http).map_err(unreachable)?;
         let target = Target::of(&endpoint).ok_or_else(|| unreachable("not a URL".into()))?;
-        let version = match service {
-            Service::Iam => IAM_VERSION,
-            Service::Sts => STS_VERSION,
-        };
-        let form = query::form(action, version, fields);
+        let form = query::form(action, service.version(), fields);
+        let via = self.proxies.hint(plain_http);
         let call = Call {
-            service: match service {
-                Service::Iam => "iam",
-                Service::Sts => "sts",
-            },
+            service: service.name(),
             region: signing_region,
             target: &target,
             form: &form,
             keys: signer.keys(),
             timeout: ATTEMPT_TIMEOUT,
+            via: via.as_deref(),
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| unreachable(e.to_string()))?;
         let attempts = if repeatable { MAX_ATTEMPTS } else { 1 };
-        let started = Instant::now();
-        runtime.block_on(async {
-            let mut attempt = 1;
-            loop {
-                let (error, transient) = match query::post(&connector, &call).await {
-                    Ok(answer) if (200..300).contains(&answer.status) => {
-                        return xml::read_result(&answer.body, action, &read).map_err(|why| {
-                            IamError::BadResponse {
-                                action,
-                                endpoint: endpoint.clone(),
-                                why,
-                            }
-                        });
-                    }
-                    Ok(answer) => {
-                        let (code, message) = xml::read_error(&answer.body);
-                        let transient = is_throttling(&code) || answer.status >= 500;
-                        (super::classify(action, &code, &message), transient)
-                    }
-                    Err(failure) => self.transit_error(action, &endpoint, failure),
-                };
-                let backoff = Duration::from_millis(200 << attempt);
-                let in_time = started.elapsed() + backoff + ATTEMPT_TIMEOUT < CALL_TIMEOUT;
-                if !transient || attempt >= attempts || !in_time {
-                    return Err(error);
-                }
-                tokio::time::sleep(backoff).await;
-                attempt += 1;
+        let (connector, call, endpoint, read) = (&connector, &call, endpoint.as_str(), &read);
+        let attempt = || async move {
+            let answer = query::post(connector, call)
+                .await
+                .map_err(|failure| transit_error(action, endpoint, failure))?;
+            if answer.is_success() {
+                return xml::read_result(&answer.body, action, read).map_err(|why| {
+                    Failed::last(IamError::BadResponse {
+                        action,
+                        endpoint: endpoint.to_owned(),
+                        why,
+                    })
+                });
             }
-        })
+            let (code, message) = xml::read_error(&answer.body);
+            Err(Failed {
+                again: is_throttling(&code) || answer.status >= 500,
+                error: super::classify(action, &code, &message),
+            })
+        };
+        query::block_on(query::retried(
+            attempts,
+            ATTEMPT_TIMEOUT,
+            CALL_TIMEOUT,
+            attempt,
+        ))
+        .map_err(|e| unreachable(e.to_string()))?
+    }
+}
+
+impl Service {
+    /// `iam`, `sts`: the name a signature is for.
+    fn name(self) -> &'static str {
+        match self {
+            Service::Iam => "iam",
+            Service::Sts => "sts",
+        }
     }
 
-    /// A POST that got no answer, as an [`IamError`], and whether trying again may help.
-    fn transit_error(
-        &self,
-        action: &'static str,
-        endpoint: &str,
-        failure: PostError,
-    ) -> (IamError, bool) {
-        let endpoint = endpoint.to_owned();
-        let unreachable = |why| IamError::Unreachable {
+    /// The API version its requests name.
+    fn version(self) -> &'static str {
+        match self {
+            Service::Iam => IAM_VERSION,
+            Service::Sts => STS_VERSION,
+        }
+    }
+}
+
+/// A POST that got no answer, as an [`IamError`], and whether trying again may help.
+fn transit_error(action: &'static str, endpoint: &str, failure: PostError) -> Failed<IamError> {
+    let endpoint = endpoint.to_owned();
+    match failure {
+        PostError::NotSent(why) | PostError::Failed(why) => Failed {
+            error: IamError::Unreachable {
+                action,
+                endpoint,
+                why,
+            },
+            again: true,
+        },
+        PostError::Untrusted(why) => Failed::last(IamError::Unreachable {
             action,
-            endpoint: endpoint.clone(),
-            why,
-        };
-        let bad = |why| IamError::BadResponse {
-            action,
-            endpoint: endpoint.clone(),
-            why,
-        };
-        match failure {
-            PostError::NotSent(why) | PostError::Failed(why) => {
-                let why = match self.proxies.hint(endpoint.starts_with("http://")) {
-                    Some(hint) => format!("{why} ({hint})"),
-                    None => why,
-                };
-                (unreachable(why), true)
-            }
-            PostError::Untrusted(why) => (
-                unreachable(format!(
-                    "{why}; the endpoint's certificate is not one mfa-profile trusts: behind a proxy or firewall that inspects TLS, point AWS_CA_BUNDLE at a file with its CA's certificate"
-                )),
-                false,
+            endpoint,
+            why: format!(
+                "{why}; the endpoint's certificate is not one mfa-profile trusts: behind a proxy or firewall that inspects TLS, point AWS_CA_BUNDLE at a file with its CA's certificate"
             ),
-            PostError::Timeout => (
-                IamError::Timeout {
-                    action,
-                    endpoint: endpoint.clone(),
-                    secs: CALL_TIMEOUT.as_secs(),
-                },
-                true,
-            ),
-            PostError::TooLarge => (bad(TooLarge.to_string()), false),
-            PostError::BadBody(why) => (bad(why), false),
+        }),
+        PostError::Timeout => Failed {
+            error: IamError::Timeout {
+                action,
+                endpoint,
+                secs: CALL_TIMEOUT.as_secs(),
+            },
+            again: true,
+        },
+        error @ (PostError::TooLarge | PostError::BadBody(_)) => {
+            Failed::last(IamError::BadResponse {
+                action,
+                endpoint,
+                why: error.to_string(),
+            })
         }
     }
 }
@@ -275,7 +271,7 @@ impl Iam for HttpIam {
             Some(account) if !arn.is_empty() => Ok(Caller { arn, account }),
             _ => Err(IamError::BadResponse {
                 action: ACTION,
-                endpoint: self.endpoint_of(Service::Sts).0,
+                endpoint: self.route(Service::Sts).0,
                 why: "it names no ARN or account".into(),
             }),
         }
@@ -454,7 +450,7 @@ impl HttpIam {
     fn bad_key(&self, action: &'static str, why: &str) -> IamError {
         IamError::BadResponse {
             action,
-            endpoint: self.endpoint_of(Service::Iam).0,
+            endpoint: self.route(Service::Iam).0,
             why: why.to_owned(),
         }
     }

@@ -7,18 +7,17 @@
 //! a refresh outside TLS, and the two SDK crates made most of the binary (README,
 //! Performance). The HTTP connector, the XML decoder and the error codes are still the SDKs'.
 //!
-//! Invariant: every value in a form is percent-encoded (all but `A-Z a-z 0-9 - _ . ~`);
-//! nothing here retries (the callers decide, knowing which calls may be repeated), reads the
-//! environment, or panics on any answer.
+//! Invariant: every value in a form is percent-encoded (all but `A-Z a-z 0-9 - _ . ~`); a call
+//! is made again only as [`retried`] allows, when its caller, who knows which calls may be
+//! repeated, says so; nothing here reads the environment or panics on any answer.
 
+mod attempts;
 mod post;
 pub mod sigv4;
 pub mod xml;
 
-pub use post::{
-    never_connected, post, root_cause, Answer, Call, Keys, PostError, Target, TooLarge,
-    MAX_RESPONSE_BYTES,
-};
+pub use attempts::{block_on, retried, Failed};
+pub use post::{post, root_cause, Answer, Call, Keys, PostError, Target, MAX_RESPONSE_BYTES};
 
 use std::fmt::Write as _;
 

@@ -16,22 +16,6 @@ use std::time::{Duration, SystemTime};
 /// The largest answer read: a GetSessionToken answer is about 1 KiB, an error 300 bytes.
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
-/// Why an answer was not read.
-#[derive(Debug)]
-pub struct TooLarge;
-
-impl std::fmt::Display for TooLarge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "it is larger than {} MiB, which no STS answer is",
-            MAX_RESPONSE_BYTES >> 20
-        )
-    }
-}
-
-impl std::error::Error for TooLarge {}
-
 /// The `User-Agent` AWS (and CloudTrail) sees.
 const USER_AGENT: &str = concat!("mfa-profile/", env!("CARGO_PKG_VERSION"));
 
@@ -61,6 +45,9 @@ pub struct Call<'a> {
     pub keys: Keys<'a>,
     /// How long the answer may take, connection included.
     pub timeout: Duration,
+    /// The proxy the request goes through, in words for a message that it could not be sent
+    /// (`None`: straight to the endpoint).
+    pub via: Option<&'a str>,
 }
 
 /// Where a request goes: an endpoint's URL without query or fragment, its authority (the
@@ -123,12 +110,41 @@ pub enum PostError {
     BadBody(String),
 }
 
+impl std::fmt::Display for PostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PostError::NotSent(why)
+            | PostError::Untrusted(why)
+            | PostError::Failed(why)
+            | PostError::BadBody(why) => f.write_str(why),
+            PostError::Timeout => f.write_str("no answer in time"),
+            PostError::TooLarge => write!(
+                f,
+                "it is larger than {} MiB, which no STS answer is",
+                MAX_RESPONSE_BYTES >> 20
+            ),
+        }
+    }
+}
+
+impl Answer {
+    /// Whether the status is a 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
 /// Sends `call`, signed now, through `connector`.
 pub async fn post(connector: &SharedHttpConnector, call: &Call<'_>) -> Result<Answer, PostError> {
     let request = signed(call, epoch_now()).map_err(PostError::NotSent)?;
-    tokio::time::timeout(call.timeout, exchange(connector, request))
+    let outcome = tokio::time::timeout(call.timeout, exchange(connector, request))
         .await
-        .unwrap_or(Err(PostError::Timeout))
+        .unwrap_or(Err(PostError::Timeout));
+    outcome.map_err(|error| match (error, call.via) {
+        (PostError::NotSent(why), Some(via)) => PostError::NotSent(format!("{why} ({via})")),
+        (PostError::Failed(why), Some(via)) => PostError::Failed(format!("{why} ({via})")),
+        (error, _) => error,
+    })
 }
 
 async fn exchange(
@@ -216,7 +232,7 @@ pub(crate) fn signed(call: &Call<'_>, now: i64) -> Result<HttpRequest, String> {
 
 /// True when the connection was never made (refused, no route, no such host, a connect
 /// timeout): the service cannot have seen the request.
-pub fn never_connected(error: Option<&(dyn std::error::Error + 'static)>) -> bool {
+fn never_connected(error: Option<&(dyn std::error::Error + 'static)>) -> bool {
     let mut error = error;
     while let Some(e) = error {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
@@ -329,6 +345,7 @@ mod tests {
                 form: &form,
                 keys,
                 timeout: Duration::from_secs(5),
+                via: None,
             };
             let sent = signed(&call, now).unwrap();
             let identity = Identity::from(Credentials::new(

@@ -1,16 +1,13 @@
 //! An AWS service answering from memory: an HTTP connector for [`HttpSts`](super::HttpSts)
-//! (or an HTTP client for an SDK client, IAM's) that gives every request the same status and
-//! body, so the real parsing, our bound and our checks run on an answer a test or the fuzz
+//! and [`HttpIam`](crate::iam::HttpIam) that gives every request the same status and body, so the real parsing, our bound and our checks run on an answer a test or the fuzz
 //! target made up, with no network.
 //!
 //! Invariant: no request leaves the process.
 
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
-    SharedHttpConnector,
+    HttpConnector, HttpConnectorFuture, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use std::fmt;
@@ -46,18 +43,6 @@ impl CannedAnswer {
             body: Arc::new(body),
         })
     }
-
-    /// An HTTP client answering `status` (a status outside 100..=999 becomes 500) with the body
-    /// `body` makes, for every request.
-    pub fn client(
-        status: u16,
-        body: impl Fn() -> SdkBody + Send + Sync + 'static,
-    ) -> SharedHttpClient {
-        SharedHttpClient::new(CannedAnswer {
-            status,
-            body: Arc::new(body),
-        })
-    }
 }
 
 impl HttpConnector for CannedAnswer {
@@ -65,15 +50,5 @@ impl HttpConnector for CannedAnswer {
         let status = StatusCode::try_from(self.status)
             .unwrap_or_else(|_| StatusCode::try_from(500).expect("a valid status"));
         HttpConnectorFuture::ready(Ok(HttpResponse::new(status, (self.body)())))
-    }
-}
-
-impl HttpClient for CannedAnswer {
-    fn http_connector(
-        &self,
-        _settings: &HttpConnectorSettings,
-        _components: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
     }
 }

@@ -9,12 +9,11 @@
 use super::actions::{self, Action};
 use super::{
     classify_service_error, http, http_error, is_throttling, SessionRequest, Signer, Sts, StsError,
-    TooLarge, ATTEMPT_TIMEOUT, CALL_TIMEOUT, MAX_ATTEMPTS,
+    ATTEMPT_TIMEOUT, CALL_TIMEOUT, MAX_ATTEMPTS,
 };
 use crate::keys::SessionCredentials;
-use crate::query::{self, xml, Call, PostError, Target};
+use crate::query::{self, xml, Call, Failed, PostError, Target};
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
-use std::time::{Duration, Instant};
 
 /// STS over HTTP(S).
 #[derive(Debug, Default)]
@@ -60,18 +59,9 @@ impl Sts for HttpSts {
         signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?;
-        runtime.block_on(self.call(signer, request))
+        query::block_on(self.call(signer, request))
+            .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?
     }
-}
-
-/// A failed attempt, and whether STS cannot have seen it (so sending it again is safe).
-struct Failure {
-    error: StsError,
-    unseen: bool,
 }
 
 impl HttpSts {
@@ -81,20 +71,19 @@ impl HttpSts {
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
         let endpoint = request.endpoint_shown();
+        let plain_http = request
+            .endpoint
+            .as_ref()
+            .is_some_and(crate::input::EndpointUrl::is_plain_http);
         let connector = match &self.connector {
             Some(connector) => connector.clone(),
-            None => {
-                let plain_http = request
-                    .endpoint
-                    .as_ref()
-                    .is_some_and(crate::input::EndpointUrl::is_plain_http);
-                http::connector(plain_http, &request.trust, &self.proxies)
-                    .map_err(|why| StsError::Unreachable(endpoint.clone(), why))?
-            }
+            None => http::connector(plain_http, &request.trust, &self.proxies)
+                .map_err(|why| StsError::Unreachable(endpoint.clone(), why))?,
         };
         let target = Target::of(&endpoint)
             .ok_or_else(|| StsError::Unreachable(endpoint.clone(), "not a URL".into()))?;
         let form = actions::form(request);
+        let via = self.proxies.hint(plain_http);
         let call = Call {
             service: "sts",
             region: request.region.as_str(),
@@ -102,35 +91,14 @@ impl HttpSts {
             form: &form,
             keys: signer.keys(),
             timeout: ATTEMPT_TIMEOUT,
+            via: via.as_deref(),
         };
-        let started = Instant::now();
         let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
-        let plain_http = request
-            .endpoint
-            .as_ref()
-            .is_some_and(crate::input::EndpointUrl::is_plain_http);
-        let through_proxy = |error| match (error, self.proxies.hint(plain_http)) {
-            (StsError::Unreachable(endpoint, why), Some(hint)) => {
-                StsError::Unreachable(endpoint, format!("{why} ({hint})"))
-            }
-            (error, _) => error,
-        };
-        let mut attempt = 1;
-        loop {
-            match attempt_once(&connector, &call, request, &endpoint).await {
-                Ok(session) => return Ok(session),
-                Err(mut failure) => {
-                    failure.error = through_proxy(failure.error);
-                    let backoff = Duration::from_millis(200 << attempt);
-                    let in_time = started.elapsed() + backoff + ATTEMPT_TIMEOUT < CALL_TIMEOUT;
-                    if !failure.unseen || attempt >= attempts || !in_time {
-                        return Err(failure.error);
-                    }
-                    tokio::time::sleep(backoff).await;
-                    attempt += 1;
-                }
-            }
-        }
+        let (connector, call, endpoint) = (&connector, &call, endpoint.as_str());
+        query::retried(attempts, ATTEMPT_TIMEOUT, CALL_TIMEOUT, || {
+            attempt_once(connector, call, request, endpoint)
+        })
+        .await
     }
 }
 
@@ -140,18 +108,15 @@ async fn attempt_once(
     call: &Call<'_>,
     request: &SessionRequest,
     endpoint: &str,
-) -> Result<SessionCredentials, Failure> {
-    let seen = |error| Failure {
-        error,
-        unseen: false,
-    };
+) -> Result<SessionCredentials, Failed<StsError>> {
+    let seen = Failed::last;
     let endpoint = endpoint.to_owned();
     let answer = query::post(connector, call)
         .await
         .map_err(|error| match error {
-            PostError::NotSent(why) => Failure {
+            PostError::NotSent(why) => Failed {
                 error: StsError::Unreachable(endpoint.clone(), why),
-                unseen: true,
+                again: true,
             },
             PostError::Timeout => seen(StsError::Timeout(
                 endpoint.clone(),
@@ -159,13 +124,11 @@ async fn attempt_once(
             )),
             PostError::Untrusted(why) => seen(StsError::Untrusted(endpoint.clone(), why)),
             PostError::Failed(why) => seen(StsError::Unreachable(endpoint.clone(), why)),
-            PostError::TooLarge => seen(StsError::BadResponse(
-                endpoint.clone(),
-                TooLarge.to_string(),
-            )),
-            PostError::BadBody(why) => seen(StsError::BadResponse(endpoint.clone(), why)),
+            error @ (PostError::TooLarge | PostError::BadBody(_)) => {
+                seen(StsError::BadResponse(endpoint.clone(), error.to_string()))
+            }
         })?;
-    if (200..300).contains(&answer.status) {
+    if answer.is_success() {
         return actions::read_session(&answer.body, Action::of(request))
             .map_err(|why| seen(StsError::BadResponse(endpoint, why)));
     }
@@ -175,8 +138,8 @@ async fn attempt_once(
         (_, 500..=599) if !is_throttling(&code) => StsError::ServerError { code, message },
         _ => classify_service_error(&code, &message, request),
     };
-    Err(Failure {
-        unseen: matches!(error, StsError::Throttled(_)),
+    Err(Failed {
+        again: matches!(error, StsError::Throttled(_)),
         error,
     })
 }

@@ -10,8 +10,8 @@ use crate::notice::Notice;
 /// STS's own https endpoint for `region`, as the SDK's endpoint rules give it with mfa-profile's
 /// settings (regional, no FIPS, no dual-stack): `https://sts.REGION.SUFFIX`, the DNS suffix of
 /// the region's partition. `None` for a region of no partition's form (`aws-global`, say),
-/// which is left to the SDK's own resolver. Knowing the URL spares every refresh the SDK's
-/// partition tables and rules (some 370,000 instructions).
+/// which is called at `https://sts.REGION.amazonaws.com` ([`super::endpoint_shown`]), as the
+/// SDK's rules would.
 pub fn regional_url(region: &Region) -> Option<String> {
     let parts: Vec<&str> = region.as_str().split('-').collect();
     let numbered = parts

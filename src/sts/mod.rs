@@ -1,9 +1,8 @@
 //! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
 //! fake behind it), its implementation over HTTP ([`HttpSts`]: SigV4 and the Query protocol,
 //! with no SDK client), the choice of endpoint ([`resolve_endpoint`]), the certificates
-//! trusted ([`load_roots`]) and the HTTP connector ([`http::connector`]), a bound on what is
-//! read back ([`MAX_RESPONSE_BYTES`]) and the check of the session STS returned
-//! ([`check_session`]).
+//! trusted ([`load_roots`]) and the HTTP connector ([`http::connector`]), and the check of
+//! the session STS returned ([`check_session`]).
 //!
 //! Invariant: one refresh makes exactly one logical STS request, with the credentials, region
 //! and endpoint passed in explicitly; it is sent again only when STS cannot have seen the code
@@ -21,7 +20,6 @@ pub mod http;
 mod pem;
 mod trust;
 
-pub use crate::query::{root_cause, TooLarge, MAX_RESPONSE_BYTES};
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
 pub use client::HttpSts;
 pub use endpoint::{
