@@ -106,27 +106,20 @@ pub fn record_serial(
     source: &ProfileName,
     serial: &MfaSerial,
 ) -> Result<Option<String>, Error> {
-    let refused = |refusal| Error::Refused {
-        path: path.to_path_buf(),
-        refusal,
-    };
-    edit_locked(
-        path,
-        |_| {},
-        |doc| {
-            let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
-            if let Some(id) = at {
-                let section = doc.section(id);
-                if section.get(MFA_SERIAL).is_some_and(|v| !v.is_empty()) {
-                    return Ok((None, false));
-                }
-                crate::profile::check_lines_of(&section, &[MFA_SERIAL]).map_err(refused)?;
+    let refused = Error::refused_in(path);
+    edit_locked(path, |doc| {
+        let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
+        if let Some(id) = at {
+            let section = doc.section(id);
+            if section.get(MFA_SERIAL).is_some_and(|v| !v.is_empty()) {
+                return Ok((None, false));
             }
-            let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
-            doc.section_mut(id).set(MFA_SERIAL, serial.as_str());
-            Ok((Some(doc.section(id).header().to_owned()), true))
-        },
-    )
+            crate::profile::check_lines_of(&section, &[MFA_SERIAL]).map_err(refused)?;
+        }
+        let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
+        doc.section_mut(id).set(MFA_SERIAL, serial.as_str());
+        Ok((Some(doc.section(id).header().to_owned()), true))
+    })
 }
 
 /// The sentence saying where the device was recorded.

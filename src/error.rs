@@ -225,6 +225,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// What a refusal to edit the file at `path` is, as an error: for `map_err`.
+    pub fn refused_in(path: &std::path::Path) -> impl Fn(Refusal) -> Error + Copy + '_ {
+        move |refusal| Error::Refused {
+            path: path.to_path_buf(),
+            refusal,
+        }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {

@@ -9,6 +9,16 @@ use crate::input::{check_secret, AccessKeyId};
 use crate::keys::{LongTermKeys, Secret};
 use zeroize::Zeroize;
 
+/// The credential_process JSON of long-term keys: what [`long_term_keys`] reads.
+pub fn long_term_process_json(keys: &LongTermKeys) -> String {
+    serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": keys.access_key_id,
+        "SecretAccessKey": keys.secret_access_key.expose(),
+    })
+    .to_string()
+}
+
 /// The long-term keys in a credential process's standard output: the JSON object the SDKs
 /// read (`Version` 1, `AccessKeyId`, `SecretAccessKey`, keys matched case-insensitively), with
 /// no (or an empty) `SessionToken`. `Err` says what it printed instead, without the values.
@@ -72,6 +82,17 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+    #[test]
+    fn the_json_of_long_term_keys_reads_back() {
+        let keys = LongTermKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: crate::keys::Secret::new(SECRET),
+        };
+        let back = long_term_keys(long_term_process_json(&keys).as_bytes()).unwrap();
+        assert_eq!(back.access_key_id, keys.access_key_id);
+        assert_eq!(back.secret_access_key, keys.secret_access_key);
+    }
 
     #[test]
     fn long_term_keys_are_taken_as_the_sdks_read_them() {

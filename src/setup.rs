@@ -71,10 +71,7 @@ pub fn check_new_source(
         ))
         .into()
     };
-    let refused = |refusal| Error::Refused {
-        path: path.to_path_buf(),
-        refusal,
-    };
+    let refused = Error::refused_in(path);
     if let Some((_, summary)) = locate_target(&docs.credentials, source).map_err(refused)? {
         if summary.managed.is_some() {
             return Err(taken("is a target mfa-profile writes sessions into"));
@@ -107,36 +104,29 @@ pub fn write_source_keys(
     source: &ProfileName,
     keys: &LongTermKeys,
 ) -> Result<(), Error> {
-    let refused = |refusal| Error::Refused {
-        path: path.to_path_buf(),
-        refusal,
-    };
-    edit_locked(
-        path,
-        |_| {},
-        |doc| {
-            let at = match locate_target(doc, source).map_err(refused)? {
-                Some((_, summary))
-                    if summary.has_access_key
-                        || summary.has_session_token
-                        || summary.managed.is_some() =>
-                {
-                    return Err(KeyError::Setup(format!(
-                        "[{source}] got credentials in {} while setup ran; nothing was written",
-                        Shown(path)
-                    ))
-                    .into())
-                }
-                Some((id, _)) => id,
-                None => doc.append_section(&FileKind::Credentials.header_for(source)),
-            };
-            if let Some(header) = crate::profile::js_header_fix(doc.section(at).header()) {
-                doc.section_mut(at).set_header(&header);
+    let refused = Error::refused_in(path);
+    edit_locked(path, |doc| {
+        let at = match locate_target(doc, source).map_err(refused)? {
+            Some((_, summary))
+                if summary.has_access_key
+                    || summary.has_session_token
+                    || summary.managed.is_some() =>
+            {
+                return Err(KeyError::Setup(format!(
+                    "[{source}] got credentials in {} while setup ran; nothing was written",
+                    Shown(path)
+                ))
+                .into())
             }
-            replace_key(doc, at, keys);
-            Ok(((), true))
-        },
-    )
+            Some((id, _)) => id,
+            None => doc.append_section(&FileKind::Credentials.header_for(source)),
+        };
+        if let Some(header) = crate::profile::js_header_fix(doc.section(at).header()) {
+            doc.section_mut(at).set_header(&header);
+        }
+        replace_key(doc, at, keys);
+        Ok(((), true))
+    })
 }
 
 /// The `credential_process` a source whose keys the OS keychain holds runs.
@@ -148,37 +138,29 @@ pub fn keychain_command(source: &ProfileName) -> String {
 /// (`credential_process = mfa-profile source-keys SOURCE`), under the lock, from a fresh read;
 /// refused when that profile has keys or a credential_process of its own already.
 pub fn write_keychain_source(path: &Path, source: &ProfileName) -> Result<(), Error> {
-    let refused = |refusal| Error::Refused {
-        path: path.to_path_buf(),
-        refusal,
-    };
-    edit_locked(
-        path,
-        |_| {},
-        |doc| {
-            let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
-            if let Some(id) = at {
-                let section = doc.section(id);
-                if let Some(key) = ["credential_process", ACCESS_KEY_ID]
-                    .into_iter()
-                    .find(|key| section.get(key).is_some_and(|v| !v.is_empty()))
-                {
-                    return Err(KeyError::Setup(format!(
-                        "{} of {} has {key} already; nothing was written",
-                        section.header(),
-                        Shown(path)
-                    ))
-                    .into());
-                }
-                crate::profile::check_lines_of(&section, &["credential_process"])
-                    .map_err(refused)?;
+    let refused = Error::refused_in(path);
+    edit_locked(path, |doc| {
+        let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
+        if let Some(id) = at {
+            let section = doc.section(id);
+            if let Some(key) = ["credential_process", ACCESS_KEY_ID]
+                .into_iter()
+                .find(|key| section.get(key).is_some_and(|v| !v.is_empty()))
+            {
+                return Err(KeyError::Setup(format!(
+                    "{} of {} has {key} already; nothing was written",
+                    section.header(),
+                    Shown(path)
+                ))
+                .into());
             }
-            let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
-            doc.section_mut(id)
-                .set("credential_process", &keychain_command(source));
-            Ok(((), true))
-        },
-    )
+            crate::profile::check_lines_of(&section, &["credential_process"]).map_err(refused)?;
+        }
+        let id = at.unwrap_or_else(|| doc.append_section(&FileKind::Config.header_for(source)));
+        doc.section_mut(id)
+            .set("credential_process", &keychain_command(source));
+        Ok(((), true))
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ const SERVICE: &str = "mfa-profile";
 
 /// Stores `keys` as the long-term keys of `source`, replacing an earlier item.
 pub(super) fn store(source: &ProfileName, keys: &LongTermKeys) -> Result<(), Error> {
-    let json = Zeroizing::new(process_json(keys));
+    let json = Zeroizing::new(crate::process_keys::long_term_process_json(keys));
     platform::put(source, &json)
         .map_err(|why| KeyError::Keychain(format!("the keys could not be stored: {why}")).into())
 }
@@ -33,16 +33,6 @@ pub(super) fn lookup(source: &ProfileName) -> Result<LongTermKeys, Error> {
     long_term_keys(stored.as_bytes()).map_err(|why| {
         KeyError::Keychain(format!("the keychain's item for [{source}] {why}")).into()
     })
-}
-
-/// The credential_process JSON of long-term keys.
-pub(super) fn process_json(keys: &LongTermKeys) -> String {
-    serde_json::json!({
-        "Version": 1,
-        "AccessKeyId": keys.access_key_id,
-        "SecretAccessKey": keys.secret_access_key.expose(),
-    })
-    .to_string()
 }
 
 /// The Secret Service, through `secret-tool` (attributes `service`, `profile`).

@@ -20,7 +20,12 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
         clap_complete::Shell::Bash => {
             bash_targets(&script.replace("mfa__subcmd__profile__", "mfa__profile__")).into_bytes()
         }
-        clap_complete::Shell::Fish => format!("{script}{FISH_TARGETS}").into_bytes(),
+        // fish: `-t`/`--target` of every command completes the managed targets (and no file
+        // name).
+        clap_complete::Shell::Fish => {
+            format!("{script}complete -c mfa-profile -s t -l target -x -a '({LIST_TARGETS})'\n")
+                .into_bytes()
+        }
         clap_complete::Shell::Zsh => zsh_fixed(&script).into_bytes(),
         _ => out,
     }
@@ -29,10 +34,6 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
 /// What lists the managed targets for a completion script (nothing, quietly, when the files
 /// cannot be read).
 const LIST_TARGETS: &str = "mfa-profile status --names 2>/dev/null";
-
-/// fish: `-t`/`--target` of every command completes the managed targets (and no file name).
-const FISH_TARGETS: &str =
-    "complete -c mfa-profile -s t -l target -x -a '(mfa-profile status --names 2>/dev/null)'\n";
 
 /// zsh: the top level's optional CODE argument is left out, so that the first word is the
 /// command (clap_complete took `export` for a code, and completed nothing below the top

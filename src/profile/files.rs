@@ -41,10 +41,9 @@ pub fn read_document(path: &Path) -> Result<Document, ReadError> {
 /// `waiting` is told the directory when another process holds the lock.
 pub fn edit_locked<T, E: From<FsError> + From<ReadError>>(
     path: &Path,
-    waiting: impl FnOnce(&Path),
     edit: impl FnOnce(&mut Document) -> Result<(T, bool), E>,
 ) -> Result<T, E> {
-    let lock = fsio::lock_beside(&fsio::real_path(path)?, waiting)?;
+    let lock = fsio::lock_beside(&fsio::real_path(path)?, |_| {})?;
     let mut doc = read_document(path)?;
     let (result, changed) = edit(&mut doc)?;
     if changed {

@@ -56,10 +56,7 @@ pub(super) fn commit(
         (doc, call.at)
     } else {
         let doc = read_document(path)?;
-        let found = locate_target(&doc, call.target).map_err(|refusal| Error::Refused {
-            path: path.clone(),
-            refusal,
-        })?;
+        let found = locate_target(&doc, call.target).map_err(Error::refused_in(path))?;
         if found
             .as_ref()
             .is_some_and(|(_, s)| s.holds_long_term_keys())
@@ -135,16 +132,9 @@ pub(crate) fn add_region_to_config(
     target: &ProfileName,
     region: &Region,
 ) -> Result<Option<String>, Error> {
-    edit_locked(
-        path,
-        |_| {},
-        |doc| {
-            let added = add_region(doc, target, region).map_err(|refusal| Error::Refused {
-                path: path.to_path_buf(),
-                refusal,
-            })?;
-            let changed = added.is_some();
-            Ok((added, changed))
-        },
-    )
+    edit_locked(path, |doc| {
+        let added = add_region(doc, target, region).map_err(Error::refused_in(path))?;
+        let changed = added.is_some();
+        Ok((added, changed))
+    })
 }

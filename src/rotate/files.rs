@@ -34,7 +34,7 @@ fn edit_file(
     kind: FileKind,
     edit: impl FnOnce(&mut Document) -> Result<bool, Error>,
 ) -> Result<(), Error> {
-    edit_locked(&path_of(settings, kind), |_| {}, |doc| Ok(((), edit(doc)?)))
+    edit_locked(&path_of(settings, kind), |doc| Ok(((), edit(doc)?)))
 }
 
 /// The source's section in `doc` when it still uses key `id`.
@@ -44,10 +44,8 @@ fn source_section(
     kind: FileKind,
     id: &str,
 ) -> Result<Option<SectionId>, Error> {
-    let found = find_section(doc, kind, &settings.source).map_err(|refusal| Error::Refused {
-        path: path_of(settings, kind),
-        refusal,
-    })?;
+    let found = find_section(doc, kind, &settings.source)
+        .map_err(Error::refused_in(&path_of(settings, kind)))?;
     Ok(found.filter(|at| doc.section(*at).get(ACCESS_KEY_ID) == Some(id)))
 }
 
@@ -133,10 +131,8 @@ pub(super) fn swap(
             .map_err(|why| KeyError::RotateRefused(why).into())
             .and_then(|()| {
                 edit_file(settings, kind, |doc| {
-                    let refused = |refusal| Error::Refused {
-                        path: path_of(settings, kind),
-                        refusal,
-                    };
+                    let path = path_of(settings, kind);
+                    let refused = Error::refused_in(&path);
                     let sections = key_sections(doc, old).map_err(refused)?;
                     let record_at = if kind == record_file {
                         Some(

@@ -67,10 +67,8 @@ pub(super) fn plan_derived(
     if base == target {
         return Err(refused("a target cannot derive from itself"));
     }
-    let located = locate_target(&docs.credentials, &base).map_err(|refusal| Error::Refused {
-        path: settings.files.credentials.clone(),
-        refusal,
-    })?;
+    let located = locate_target(&docs.credentials, &base)
+        .map_err(Error::refused_in(&settings.files.credentials))?;
     let Some(managed) = located.and_then(|(_, s)| s.managed) else {
         return Err(refused(
             "it is not a target mfa-profile manages; refresh it first (mfa-profile -t BASE CODE)",

@@ -28,10 +28,7 @@ pub(super) fn choose(
         (None, Some(source)) => default_target(source)?,
         (None, None) => ProfileName::new("mfa")?,
     };
-    let found = locate_target(&docs.credentials, &target).map_err(|refusal| Error::Refused {
-        path: path.clone(),
-        refusal,
-    })?;
+    let found = locate_target(&docs.credentials, &target).map_err(Error::refused_in(path))?;
     let (at, summary) = match found {
         Some((id, summary)) => (Some(id), summary),
         None => (None, TargetSummary::default()),
