@@ -59,11 +59,14 @@ pub fn aws_mfa_pairs(doc: &Document) -> Vec<AwsMfaPair> {
         .collect()
 }
 
-/// Refuses a source that already has credentials of any kind: `setup` only creates.
+/// Refuses a source that already has credentials of any kind: `setup` only creates. With
+/// `keychain`, a source whose only credential is the keychain's own `credential_process` (an
+/// earlier `setup --keychain`, its item since lost) may store its keys again.
 pub fn check_new_source(
     docs: &SharedDocuments,
     path: &Path,
     source: &ProfileName,
+    keychain: bool,
 ) -> Result<(), Error> {
     let taken = |what: &str| -> Error {
         KeyError::Setup(format!(
@@ -89,7 +92,10 @@ pub fn check_new_source(
             "sso_session",
             "sso_start_url",
         ] {
-            if section.get(key).is_some() {
+            let ours = keychain
+                && key == "credential_process"
+                && section.get(key) == Some(keychain_command(source).as_str());
+            if section.get(key).is_some() && !ours {
                 return Err(taken(&format!("has {key} in the config file")));
             }
         }
@@ -143,6 +149,9 @@ pub fn write_keychain_source(path: &Path, source: &ProfileName) -> Result<(), Er
         let at = find_section(doc, FileKind::Config, source).map_err(refused)?;
         if let Some(id) = at {
             let section = doc.section(id);
+            if section.get("credential_process") == Some(keychain_command(source).as_str()) {
+                return Ok(((), false));
+            }
             if let Some(key) = ["credential_process", ACCESS_KEY_ID]
                 .into_iter()
                 .find(|key| section.get(key).is_some_and(|v| !v.is_empty()))

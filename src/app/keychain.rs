@@ -25,12 +25,14 @@ pub(super) fn store(source: &ProfileName, keys: &LongTermKeys) -> Result<(), Err
 
 /// The long-term keys stored for `source`.
 pub(super) fn lookup(source: &ProfileName) -> Result<LongTermKeys, Error> {
-    let stored = platform::get(source).map_err(|why| {
-        KeyError::Keychain(format!(
-            "the keychain holds no keys for [{source}] (store them with `mfa-profile setup -s {source} --keychain`){why}"
-        ))
-    })?;
-    long_term_keys(stored.as_bytes()).map_err(|why| {
+    let stored = platform::get(source)
+        .map_err(|why| KeyError::Keychain(format!("cannot read the keychain for [{source}]: {why}")))?
+        .ok_or_else(|| {
+            KeyError::Keychain(format!(
+                "the keychain holds no keys for [{source}] (store them with `mfa-profile setup -s {source} --keychain`)"
+            ))
+        })?;
+    long_term_keys(&stored).map_err(|why| {
         KeyError::Keychain(format!("the keychain's item for [{source}] {why}")).into()
     })
 }
@@ -67,21 +69,22 @@ mod platform {
         }
     }
 
-    /// The stored secret; `Err` (said after a `: `, or empty) when there is none.
-    pub fn get(source: &ProfileName) -> Result<Zeroizing<String>, String> {
+    /// The stored secret; `None` when there is none; `Err` when the keychain could not be
+    /// asked. (`secret-tool lookup` fails with nothing on standard error when it finds no item.)
+    pub fn get(source: &ProfileName) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
         let out = helper(&["lookup"], source)
             .stdin(Stdio::null())
             .stderr(Stdio::piped())
             .output()
-            .map_err(|e| format!(": {}", cannot_run(e)))?;
-        let stored = Zeroizing::new(String::from_utf8_lossy(&out.stdout).into_owned());
+            .map_err(cannot_run)?;
+        let stored = Zeroizing::new(out.stdout);
         if out.status.success() && !stored.is_empty() {
-            return Ok(stored);
+            return Ok(Some(stored));
         }
-        Err(match last_line(&out.stderr) {
-            why if why.is_empty() => String::new(),
-            why => format!(": {HELPER}: {why}"),
-        })
+        match last_line(&out.stderr) {
+            why if why.is_empty() => Ok(None),
+            why => Err(format!("{HELPER}: {why}")),
+        }
     }
 
     fn helper(args: &[&str], source: &ProfileName) -> Command {
@@ -124,14 +127,11 @@ mod platform {
             .map_err(|e| e.to_string())
     }
 
-    pub fn get(source: &ProfileName) -> Result<Zeroizing<String>, String> {
-        match entry(source)
-            .map_err(|why| format!(": {why}"))?
-            .get_password()
-        {
-            Ok(secret) => Ok(Zeroizing::new(secret)),
-            Err(keyring::Error::NoEntry) => Err(String::new()),
-            Err(other) => Err(format!(": {other}")),
+    pub fn get(source: &ProfileName) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+        match entry(source)?.get_password() {
+            Ok(secret) => Ok(Some(Zeroizing::new(secret.into_bytes()))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(other) => Err(other.to_string()),
         }
     }
 
@@ -147,9 +147,9 @@ mod platform {
         fn a_secret_put_in_the_credential_manager_is_got_back() {
             let name = ProfileName::new("mfa-profile-unit-test").unwrap();
             put(&name, "{\"Version\": 1}").unwrap();
-            assert_eq!(get(&name).unwrap().as_str(), "{\"Version\": 1}");
+            assert_eq!(get(&name).unwrap().unwrap().as_slice(), b"{\"Version\": 1}");
             entry(&name).unwrap().delete_credential().unwrap();
-            assert_eq!(get(&name).unwrap_err(), "");
+            assert_eq!(get(&name).unwrap(), None);
         }
     }
 }
@@ -165,7 +165,7 @@ mod platform {
         Err(UNSUPPORTED.into())
     }
 
-    pub fn get(_source: &ProfileName) -> Result<Zeroizing<String>, String> {
-        Err(format!(": {UNSUPPORTED}"))
+    pub fn get(_source: &ProfileName) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+        Err(UNSUPPORTED.into())
     }
 }

@@ -58,7 +58,7 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
         return run.migrate(&pair);
     }
     let source = &args.source;
-    check_new_source(&docs, &run.files.credentials, source)?;
+    check_new_source(&docs, &run.files.credentials, source, args.keychain)?;
     drop(docs);
     let keys = run.ask_keys()?;
     let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);
@@ -92,8 +92,14 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
         run.record_region(source, region)?;
     }
     let target = run.first_refresh(source, args.target.clone())?;
+    // rotate refuses keys served by a credential_process, the keychain's included.
+    let rotates = if args.keychain {
+        String::new()
+    } else {
+        format!(", `mfa-profile rotate -s {source}` rotates its key")
+    };
     say(&format!(
-        "mfa-profile: [{source}] is set up; `mfa-profile -s {source}` (or `mfa-profile refresh --all`) refreshes [{target}], `mfa-profile rotate -s {source}` rotates its key"
+        "mfa-profile: [{source}] is set up; `mfa-profile -s {source}` (or `mfa-profile refresh --all`) refreshes [{target}]{rotates}"
     ));
     Ok(EXIT_OK)
 }

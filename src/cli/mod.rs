@@ -177,8 +177,9 @@ pub struct SetupArgs {
     #[arg(short, long)]
     pub yes: bool,
     /// Keep the long-term keys in the OS keychain (Linux: the Secret Service, through
-    /// secret-tool) instead of the credentials file; the source profile then gets
-    /// `credential_process = mfa-profile source-keys SOURCE`.
+    /// secret-tool; Windows: the Credential Manager) instead of the credentials file; the
+    /// source profile then gets `credential_process = mfa-profile source-keys SOURCE`. Run
+    /// again to store the keys again.
     #[arg(long)]
     pub keychain: bool,
     /// Shared options.

@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError
 use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use std::net::{IpAddr, ToSocketAddrs};
 
-/// The proxies the environment names, as the AWS CLI and curl read them (`https_proxy` or
+/// The proxies the environment names, as the AWS CLI reads them (`https_proxy` or
 /// `HTTPS_PROXY`, `http_proxy` or `HTTP_PROXY`, `ALL_PROXY` for either, `NO_PROXY`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Proxies {
@@ -51,6 +51,7 @@ impl Proxies {
     /// request went through, unless `NO_PROXY` sent it straight.
     pub fn hint(&self, plain_http: bool) -> Option<String> {
         let (url, origin) = if plain_http { &self.http } else { &self.https }.as_ref()?;
+        let url = without_password(url);
         Some(match &self.no_proxy {
             Some(rules) => format!(
                 "the request goes through the proxy {url} that {origin} names, unless NO_PROXY ({rules}) names the host"
@@ -70,12 +71,33 @@ impl Proxies {
         } else {
             ProxyConfig::https(url.as_str())
         }
-        .map_err(|e| format!("the proxy {origin} names ({url}) cannot be used: {e}"))?;
+        .map_err(|e| {
+            let url = without_password(url);
+            format!("the proxy {origin} names ({url}) cannot be used: {e}")
+        })?;
         Ok(Some(match &self.no_proxy {
             Some(rules) => config.no_proxy(rules),
             None => config,
         }))
     }
+}
+
+/// A proxy URL as a message shows it: a password in it (`http://user:password@host`) as `***`.
+fn without_password(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((user_info, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    let user = user_info.split(':').next().unwrap_or_default();
+    let prefix = if scheme.is_empty() {
+        String::new()
+    } else {
+        format!("{scheme}://")
+    };
+    let password = if user_info.contains(':') { ":***" } else { "" };
+    format!("{prefix}{user}{password}@{host}{path}")
 }
 
 /// The connector for an endpoint: plain HTTP for an `http://` one, else TLS trusting `roots`;
@@ -168,6 +190,26 @@ mod tests {
         );
         assert_eq!(all.http, all.https);
         assert_eq!(proxies(&[]), Proxies::default());
+    }
+
+    #[test]
+    fn a_proxys_password_is_never_shown() {
+        let with = proxies(&[("HTTPS_PROXY", "http://alice:s3cret@proxy.example:3128/")]);
+        let hint = with.hint(false).unwrap();
+        assert!(
+            hint.contains("http://alice:***@proxy.example:3128/"),
+            "{hint}"
+        );
+        assert!(!hint.contains("s3cret"), "{hint}");
+        let bad = proxies(&[("HTTPS_PROXY", "http://alice:s3cret@[not a host")]);
+        let why = bad.config(false).unwrap_err();
+        assert!(!why.contains("s3cret"), "{why}");
+        assert_eq!(without_password("http://proxy:3128"), "http://proxy:3128");
+        assert_eq!(
+            without_password("http://bob@proxy:3128"),
+            "http://bob@proxy:3128"
+        );
+        assert_eq!(without_password("carol:pw@proxy"), "carol:***@proxy");
     }
 
     #[test]

@@ -540,3 +540,37 @@ fn a_proxy_that_cannot_be_reached_is_named() {
         .run();
     assert_eq!(sts.answered(), 0);
 }
+
+#[test]
+fn a_proxys_password_is_not_shown() {
+    let sts = HttpsSts::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let ca = sts.ca_file(&env, "corporate-ca.pem");
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let ran = Test::in_env(env)
+        .args(["--endpoint-url", &sts.url(), "123456"])
+        .env("AWS_CA_BUNDLE", &ca)
+        .env(
+            "HTTPS_PROXY",
+            format!("http://alice:s3cret@127.0.0.1:{port}"),
+        )
+        .status(1)
+        .stderr_has(&format!(
+            "the proxy http://alice:***@127.0.0.1:{port} that HTTPS_PROXY names"
+        ))
+        .run();
+    ran.out.assert_silent_about("s3cret");
+}
+
+#[test]
+fn iam_calls_say_how_to_trust_an_endpoint_whose_certificate_is_refused() {
+    let sts = HttpsSts::start();
+    Test::new()
+        .credentials(crate::rotate::credentials())
+        .args(["status", "--keys", "--endpoint-url", &sts.url(), "--iam-endpoint-url", &sts.url()])
+        .stderr_has("the endpoint's certificate is not one mfa-profile trusts: behind a proxy or firewall that inspects TLS, point AWS_CA_BUNDLE at a file with its CA's certificate")
+        .run();
+    assert_eq!(sts.answered(), 0);
+}

@@ -107,3 +107,44 @@ fn aws_endpoint_url_is_named_and_not_used_for_iam() {
         .assert_stderr_has("AWS_ENDPOINT_URL is set but not used for IAM: keys go only to --iam-endpoint-url, AWS_ENDPOINT_URL_IAM or IAM itself")
         .assert_stderr_lacks("127.0.0.1:9");
 }
+
+#[test]
+fn a_throttled_iam_call_is_sent_again() {
+    let aws = crate::rotate::start();
+    aws.fail("ListAccessKeys", 400, "Throttling", "Rate exceeded", 2);
+    keys_status(&aws)
+        .credentials(credentials())
+        .stdout_has(&format!("default  {OLD}  alice"))
+        .run();
+    let lists = aws
+        .actions()
+        .iter()
+        .filter(|a| *a == "ListAccessKeys")
+        .count();
+    assert_eq!(lists, 3, "two throttled attempts, then the answer");
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn iam_calls_to_an_http_endpoint_go_through_http_proxy_not_https_proxy() {
+    let aws = crate::rotate::start();
+    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    keys_status(&aws)
+        .credentials(credentials())
+        .env("http_proxy", &proxy)
+        .stderr_has(&format!(
+            "(the request goes through the proxy {proxy} that http_proxy names)"
+        ))
+        .run();
+    assert_eq!(aws.actions(), Vec::<String>::new(), "nothing reached IAM");
+    keys_status(&aws)
+        .credentials(credentials())
+        .env("HTTPS_PROXY", &proxy)
+        .stdout_has(&format!("default  {OLD}  alice"))
+        .run();
+}

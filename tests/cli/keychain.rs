@@ -93,3 +93,47 @@ fn source_keys_without_an_item_says_how_to_store_one() {
         .assert_stderr_has("the keychain holds no keys for [nobody] (store them with `mfa-profile setup -s nobody --keychain`)");
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn setup_keychain_runs_again_on_the_source_it_set_up() {
+    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let env = TestEnv::new();
+    let mut args = vec!["setup", "-s", "work", "--keychain"];
+    let endpoints = aws.endpoints();
+    args.extend(endpoints.iter().map(String::as_str));
+    let stdin = format!("{OLD}\n{OLD_SECRET}\n123456\n");
+    let Some(first) = in_keyring_session(&env, &args, &stdin) else {
+        return;
+    };
+    first.assert_code(0);
+    let config = env.read_config_text();
+    // The second run's first refresh sends a code too: as if the next 30 s window had come.
+    let windows = env.home().join(".aws/cli/cache/mfa-profile");
+    for record in std::fs::read_dir(&windows).unwrap() {
+        let record = record.unwrap().path();
+        if record.extension().is_some_and(|e| e == "json") {
+            std::fs::remove_file(record).unwrap();
+        }
+    }
+    // What `source-keys` advises when the item is gone: the same setup, which finds its own
+    // credential_process and stores the keys again.
+    let Some(again) = in_keyring_session(&env, &args, &stdin) else {
+        return;
+    };
+    again
+        .assert_code(0)
+        .assert_stderr_has("stored the long-term keys of IAM user alice in the keychain")
+        .assert_silent_about(OLD_SECRET);
+    assert!(!again.stderr.contains("rotate -s work"), "{again}");
+    assert_eq!(env.read_config_text(), config, "nothing added twice");
+}
+
+#[test]
+fn a_keychain_that_cannot_be_asked_is_not_said_to_be_empty() {
+    Test::new()
+        .args(["source-keys", "work"])
+        .env("PATH", "/nonexistent")
+        .status(1)
+        .stderr_has("cannot read the keychain for [work]: cannot run secret-tool")
+        .run();
+}

@@ -367,3 +367,31 @@ fn a_source_whose_keys_come_from_a_credential_process_is_not_rotated() {
     assert!(aws.actions().is_empty());
     assert_eq!(ran.env.read_credentials_text(), session());
 }
+
+#[test]
+fn a_server_error_on_create_is_not_sent_again() {
+    let aws = start();
+    aws.fail(
+        "CreateAccessKey",
+        500,
+        "ServiceFailure",
+        "Request processing has failed due to an unknown error",
+        1,
+    );
+    let ran = Test::in_env(env_with(&credentials(), &config()))
+        .args_rotate(&aws, &[])
+        .status(1)
+        .stderr_has("CreateAccessKey failed: ServiceFailure")
+        .run();
+    let creates = aws
+        .actions()
+        .iter()
+        .filter(|a| *a == "CreateAccessKey")
+        .count();
+    assert_eq!(
+        creates, 1,
+        "a lost answer would leave a key nobody has the secret of"
+    );
+    assert_eq!(ran.env.read_credentials_text(), credentials());
+    assert_eq!(aws.keys().len(), 1);
+}
