@@ -8,11 +8,11 @@ class MfaProfile < Formula
   on_linux do
     on_intel do
       url "https://github.com/mfa-profile/mfa-profile/releases/download/v0.1.0/mfa-profile-0.1.0-x86_64-unknown-linux-musl.tar.gz"
-      sha256 "c60c6dbe7df09f73d5e0c311a9c5aaaef932ae2125eaec9e8bc66cba0fd6d4c5"
+      sha256 "6593c529fe09309a3f51ca1766d5bfff0bdcf24fd262cc861ad77ba6a40fa6d3"
     end
     on_arm do
       url "https://github.com/mfa-profile/mfa-profile/releases/download/v0.1.0/mfa-profile-0.1.0-aarch64-unknown-linux-gnu.tar.gz"
-      sha256 "45da6649582c5e4dbf6689fcfad556895c1cddb6804a6afcc82fb76ea0772c9b"
+      sha256 "8a358c71fffeb7cfeb82ab61c5a68fa76d51ed74ef625efe41f2f1541ec1c6e6"
     end
   end
 
