@@ -70,10 +70,12 @@ pub enum Error {
     #[error(transparent)]
     Name(#[from] NameError),
     /// A code is needed and there is no way to ask for one.
-    #[error("[{target}] needs an MFA code for {serial} and {why}; run `mfa-profile -t {target}` in a terminal, pass the code (mfa-profile -t {target} 123456), or set a code command (--code-command, mfa_process)")]
+    #[error("[{target}] needs an MFA code for {serial} and {why}; run `{rerun}` in a terminal, pass the code (`{rerun} 123456`), or set a code command (--code-command, mfa_process)")]
     NeedsCode {
         /// The target to refresh.
         target: String,
+        /// The command that refreshes it, complete.
+        rerun: String,
         /// The device.
         serial: String,
         /// Why none could be asked for.

@@ -59,10 +59,11 @@ pub fn target_statuses(doc: &Document, now: i64, margin: i64) -> Vec<TargetStatu
         .collect()
 }
 
-/// For each derived target whose base has expired (or is about to): what its next refresh
-/// asks for. Its serial is the base's source's, so the code to have ready is named by the
-/// base.
-pub fn stale_bases(statuses: &[TargetStatus]) -> Vec<String> {
+/// For each derived target whose base has expired (or is about to): the derived target's name
+/// and what its next refresh asks for. Its serial is the base's source's, so the code to have
+/// ready is named by the base. `statuses` must hold every managed target, so that a base is
+/// never called missing because it was filtered out.
+pub fn stale_bases(statuses: &[TargetStatus]) -> Vec<(String, String)> {
     statuses
         .iter()
         .filter_map(|derived| {
@@ -74,9 +75,12 @@ pub fn stale_bases(statuses: &[TargetStatus]) -> Vec<String> {
                 Some(State::Expired) => "has expired",
                 None => "is missing",
             };
-            Some(format!(
-                "[{}] derives from [{base}], which {why}: `mfa-profile -t {}` asks one code, for [{base}]'s MFA device, then renews both",
-                derived.target.name, derived.target.name
+            Some((
+                derived.target.name.clone(),
+                format!(
+                    "[{}] derives from [{base}], which {why}: `mfa-profile -t {}` asks one code, for [{base}]'s MFA device, then renews both",
+                    derived.target.name, derived.target.name
+                ),
             ))
         })
         .collect()

@@ -14,6 +14,15 @@ pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// The candidate exactly one edit from `typed` (a letter added, dropped, changed, or two
+/// swapped), when there is one: a name so near is a typo of a known one.
+pub fn one_edit_from<'a>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates.into_iter().find(|c| distance(typed, c) == 1)
+}
+
 /// Levenshtein distance, adjacent transpositions counting one (`stauts` is one from `status`).
 fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -52,5 +61,12 @@ mod tests {
         assert_eq!(closest("wrk2-mfa", ["mfa", "work-mfa"]), Some("work-mfa"));
         assert_eq!(closest("wrk-mfa", ["mfa", "work-mfa"]), Some("work-mfa"));
         assert_eq!(closest("prod", ["mfa", "work-mfa"]), None);
+        assert_eq!(
+            one_edit_from("wrk-mfa", ["mfa", "work-mfa"]),
+            Some("work-mfa")
+        );
+        assert_eq!(one_edit_from("wokr-mfa", ["work-mfa"]), Some("work-mfa"));
+        assert_eq!(one_edit_from("wrk2-mfa", ["work-mfa"]), None);
+        assert_eq!(one_edit_from("work-mfa", ["work-mfa"]), None);
     }
 }

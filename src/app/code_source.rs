@@ -179,6 +179,7 @@ impl CodeSource for ProcessCodes {
 fn needs_code(request: &CodeRequest, why: &'static str) -> Error {
     Error::NeedsCode {
         target: request.target.to_string(),
+        rerun: request.rerun.to_owned(),
         serial: request.serial.to_string(),
         why,
     }

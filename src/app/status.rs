@@ -47,7 +47,10 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     for problem in unreadable(&doc) {
         notice(Notice::Warning(problem.warning(&files.credentials, None)));
     }
-    let mut targets = target_statuses(&doc, now(), STATUS_MARGIN);
+    let all = target_statuses(&doc, now(), STATUS_MARGIN);
+    // A derived target's base is looked up among every target, shown or not.
+    let stale_bases = crate::status::stale_bases(&all);
+    let mut targets = all;
     if let Some(only) = &args.target {
         targets.retain(|t| t.target.name == only.as_str());
         if targets.is_empty() {
@@ -120,8 +123,10 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         return Ok(EXIT_OK);
     }
     print(table(&targets, serial).as_bytes())?;
-    for line in crate::status::stale_bases(&targets) {
-        notice(Notice::Info(line));
+    for (derived, line) in stale_bases {
+        if targets.iter().any(|t| t.target.name == derived) {
+            notice(Notice::Info(line));
+        }
     }
     Ok(EXIT_OK)
 }

@@ -14,6 +14,7 @@ mod find;
 pub mod locations;
 mod managed;
 mod name;
+mod new_target;
 mod readers;
 pub mod source;
 mod target;
@@ -33,6 +34,7 @@ pub use managed::{
     stored_session, ManagedTarget, NoSession, ProfileMeaning,
 };
 pub use name::{NameError, ProfileName};
+pub use new_target::{create_hint, implicit_source};
 pub use readers::{unreadable, Reader, Unreadable};
 pub use source::{ProfileSet, SharedFiles, SourceError, SourceKeys, SourceProfile};
 pub use target::{

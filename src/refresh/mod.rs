@@ -50,7 +50,8 @@ pub struct RoleSettings {
 pub struct RefreshSettings {
     /// The shared files.
     pub files: FileLocations,
-    /// `--source`; when absent, the source recorded in a managed target, else `default`.
+    /// `--source`; when absent, the source recorded in a managed target, else only for `[mfa]`
+    /// `default` (a target with no recorded source is never given one by guess).
     pub source: Option<ProfileName>,
     /// `--target`; derived from the source when absent.
     pub target: Option<ProfileName>,
@@ -97,6 +98,9 @@ pub struct CodeRequest<'a> {
     pub serial: &'a MfaSerial,
     /// The target being refreshed.
     pub target: &'a ProfileName,
+    /// The command that asks for this refresh again, complete (`mfa-profile -s work -t
+    /// work-mfa`): what a hint tells to run.
+    pub rerun: &'a str,
     /// `mfa_process` of the source profile, if any.
     pub profile_command: Option<&'a str>,
     /// `mfa_prompt` of the source profile, if any.

@@ -277,6 +277,7 @@ fn aws_profile_selects_a_managed_target_or_the_target_of_a_source() {
 fn assume_role_is_requested_recorded_and_repeated() {
     let files = Files::new(SOURCE, "");
     let settings = RefreshSettings {
+        source: Some(ProfileName::default_profile()),
         target: Some(ProfileName::new("admin").unwrap()),
         role: RoleSettings {
             arn: Some("arn:aws:iam::123456789012:role/admin".parse().unwrap()),
@@ -311,6 +312,7 @@ fn assume_role_is_requested_recorded_and_repeated() {
 fn an_assume_role_duration_over_12h_is_refused_before_the_code() {
     let files = Files::new(SOURCE, "");
     let settings = RefreshSettings {
+        source: Some(ProfileName::default_profile()),
         target: Some(ProfileName::new("admin").unwrap()),
         role: RoleSettings {
             arn: Some("arn:aws:iam::123456789012:role/admin".parse().unwrap()),
@@ -383,7 +385,8 @@ fn refusals_come_before_the_code_and_change_nothing() {
     }
     let files = Files::new(SOURCE, "");
     let settings = RefreshSettings {
-        target: Some(ProfileName::default_profile()),
+        source: Some(ProfileName::new("other").unwrap()),
+        target: Some(ProfileName::new("other").unwrap()),
         ..files.settings()
     };
     let error = run(&settings, &FakeSts::new()).result.unwrap_err();

@@ -37,6 +37,7 @@ pub(super) fn refresh_with_code(
     let code = codes.code(&CodeRequest {
         serial: &call.serial,
         target: &call.target,
+        rerun: &call.rerun,
         profile_command: call.profile_command.as_deref(),
         profile_prompt: call.prompt,
         next_code_at: next_code_at(code_sent_at, (settings.clock)()),

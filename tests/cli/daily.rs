@@ -326,6 +326,8 @@ fn assume_role_is_recorded_and_lasts_1h_by_default() {
     let ran = Test::new()
         .credentials(default_source())
         .args([
+            "-s",
+            "default",
             "-t",
             "admin",
             "--role-arn",
@@ -357,7 +359,7 @@ fn a_recorded_role_is_repeated_with_the_length_asked_for() {
     let Some(moto) = Moto::start() else { return };
     let first = Test::new()
         .credentials(default_source())
-        .args(["-t", "admin", "--role-arn", ROLE, "123456"])
+        .args(["-s", "default", "-t", "admin", "--role-arn", ROLE, "123456"])
         .args(["--endpoint-url", &moto.url()])
         .run();
     let ran = Test::in_env(first.env)

@@ -147,6 +147,33 @@ fn status_names_the_code_a_derived_target_needs_when_its_base_expired() {
         .run();
 }
 
+/// Issue 20, bug 6: `status admin` looked for [admin]'s base among the targets it showed
+/// (only [admin]) and called a valid [mfa] "missing".
+#[test]
+fn status_of_one_derived_target_finds_its_valid_base() {
+    let text = format!(
+        "{}\n{}\n{}mfa_role_arn = {ADMIN}\nmfa_via = mfa\n",
+        default_source(),
+        managed("mfa", "default", "2099-01-01T00:00:00Z"),
+        managed("admin", "default", "2001-01-01T00:00:00Z")
+    );
+    let out = Test::new()
+        .credentials(text.clone())
+        .args(["status", "admin"])
+        .stdout_has("admin")
+        .run()
+        .out;
+    out.assert_stderr_lacks("missing")
+        .assert_stderr_lacks("derives from");
+    // With the base expired, the one target shown still gets its hint.
+    let expired = text.replace("2099-01-01T00:00:00Z", "2001-01-01T00:00:00Z");
+    Test::new()
+        .credentials(expired)
+        .args(["status", "admin"])
+        .stderr_has("[admin] derives from [mfa], which has expired")
+        .run();
+}
+
 #[test]
 fn a_role_target_cannot_derive_from_a_role() {
     let text = format!(

@@ -365,6 +365,8 @@ fn an_external_id_changes_a_recorded_role_without_the_role_arn() {
     let first = Test::new()
         .credentials(default_source())
         .args([
+            "-s",
+            "default",
             "-t",
             "admin",
             "--role-arn",
@@ -396,7 +398,15 @@ fn an_external_id_changes_a_recorded_role_without_the_role_arn() {
     assert!(sent[1].contains("ExternalId=partner-43") && sent[1].contains("Action=AssumeRole"));
     Test::new()
         .credentials(default_source())
-        .args(["-t", "plain", "--external-id", "x1", "123456"])
+        .args([
+            "-s",
+            "default",
+            "-t",
+            "plain",
+            "--external-id",
+            "x1",
+            "123456",
+        ])
         .status(2)
         .stderr_has("--external-id and --role-session-name go with a role")
         .run();
@@ -407,6 +417,8 @@ fn an_assume_role_duration_over_12h_is_refused_before_the_call() {
     Test::new()
         .credentials(default_source())
         .args([
+            "-s",
+            "default",
             "-t",
             "admin",
             "--role-arn",

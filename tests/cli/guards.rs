@@ -38,7 +38,7 @@ fn guard(credentials: impl Into<Vec<u8>>, args: &[&str], code: i32, message: &st
 fn source_equals_target() {
     guard(
         default_source(),
-        &["-t", "default", "123456"],
+        &["-s", "default", "-t", "default", "123456"],
         2,
         "the source and the target are both [default]",
     );

@@ -16,6 +16,7 @@ mod fuzz_corpus;
 mod guards;
 mod hardening;
 mod harness;
+mod hints;
 mod https_sts;
 mod key_readers;
 mod key_status;

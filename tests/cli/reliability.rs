@@ -75,6 +75,8 @@ fn many_writers_on_different_targets_lose_no_update() {
         .map(|i| {
             // One MFA device per writer: one device sends one code per 30 s window.
             spawn(env.mfa().args([
+                "-s",
+                "default",
                 "-t",
                 &format!("t{i}"),
                 "--serial-number",
@@ -264,7 +266,8 @@ fn crash_at_each_step_of_the_write_leaves_the_old_or_the_new_file() {
         env.next_code_window();
         let out = run(env
             .mfa()
-            .args(["-t", "next", "123456", "--endpoint-url", &moto.url()]));
+            .args(["-s", "default", "-t", "next", "123456"])
+            .args(["--endpoint-url", &moto.url()]));
         assert_eq!(out.code, 0, "{point}: {}", out.stderr);
         assert!(
             temp_files(&env).is_empty(),

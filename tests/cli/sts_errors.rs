@@ -259,7 +259,8 @@ async fn assume_role_refusals_are_explained() {
         let uri = server.uri();
         let out = tokio::task::spawn_blocking(move || {
             let out = run(env.mfa().args([
-                "-t", "admin", "--role-arn", role, "-d", "12h", "123456", "--endpoint-url", &uri,
+                "-s", "default", "-t", "admin", "--role-arn", role, "-d", "12h", "123456",
+                "--endpoint-url", &uri,
             ]));
             (out, env.read_credentials() == default_source().as_bytes())
         })

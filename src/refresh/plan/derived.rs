@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{Region, SessionDuration};
 use crate::profile::source::source_profile;
-use crate::profile::{locate_target, ProfileName, SharedDocuments};
+use crate::profile::{create_hint, locate_target, ProfileName, SharedDocuments};
 use crate::sts::{CustomEndpoint, TrustChoice};
 
 /// A derived refresh: everything but the base's session.
@@ -70,9 +70,10 @@ pub(super) fn plan_derived(
     let located = locate_target(&docs.credentials, &base)
         .map_err(Error::refused_in(&settings.files.credentials))?;
     let Some(managed) = located.and_then(|(_, s)| s.managed) else {
-        return Err(refused(
-            "it is not a target mfa-profile manages; refresh it first (mfa-profile -t BASE CODE)",
-        ));
+        return Err(refused(&format!(
+            "it is not a target mfa-profile manages; {}",
+            create_hint(&docs.credentials, &docs.config, &base)
+        )));
     };
     if managed.via.is_some() || managed.role_arn.is_some() {
         return Err(refused(

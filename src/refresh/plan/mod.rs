@@ -59,6 +59,8 @@ impl Plan {
 
 /// A refresh that goes to STS: everything but the code.
 pub(super) struct Call {
+    /// The command that asks for this refresh again (for hints).
+    pub rerun: String,
     pub target: ProfileName,
     /// The target section, when it exists.
     pub at: Option<SectionId>,

@@ -64,7 +64,16 @@ pub(super) fn plan_call(
     let endpoint = endpoint(settings, docs, &source, &source_settings)?;
     let prompt = profile_value(&source, "mfa_prompt", source_settings.mfa_prompt.as_deref())?;
     let trust = trust(settings, &source, &source_settings);
+    let rerun = rerun_command(
+        &target,
+        &source,
+        recorded,
+        role.as_ref(),
+        &serial,
+        record_serial,
+    );
     Ok(Call {
+        rerun,
         target,
         at,
         source,
@@ -80,6 +89,42 @@ pub(super) fn plan_call(
         endpoint,
         trust,
     })
+}
+
+/// The command that asks for this refresh again, as a hint shows it: what the target does not
+/// record yet (its source, its role, its device) is named, so the command does what this one
+/// was asked to do, not a refresh from another source.
+fn rerun_command(
+    target: &ProfileName,
+    source: &ProfileName,
+    recorded: Option<&ManagedTarget>,
+    role: Option<&PlannedRole>,
+    serial: &MfaSerial,
+    record_serial: bool,
+) -> String {
+    let mut command = "mfa-profile".to_owned();
+    let records_source = match recorded {
+        Some(managed) => managed.source == source.as_str(),
+        None => crate::profile::implicit_source(target).as_ref() == Some(source),
+    };
+    if !records_source {
+        command.push_str(&format!(" -s {source}"));
+    }
+    command.push_str(&format!(" -t {target}"));
+    if let Some(role) = role {
+        let recorded_role = recorded.and_then(|r| r.role_arn.as_deref());
+        if recorded_role != Some(role.request.arn.as_str()) {
+            command.push_str(&format!(" --role-arn {}", role.request.arn));
+            if let Some(id) = &role.request.external_id {
+                command.push_str(&format!(" --external-id {}", id.as_str()));
+            }
+        }
+    }
+    let recorded_serial = recorded.and_then(|r| r.serial_number.as_deref());
+    if record_serial && recorded_serial != Some(serial.as_str()) {
+        command.push_str(&format!(" --serial-number {serial}"));
+    }
+    command
 }
 
 /// The region of the call (`--region`, else the source's, else us-east-1), and the source's

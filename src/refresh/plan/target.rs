@@ -2,7 +2,8 @@
 //! alone.
 //!
 //! Invariant: a named target refreshes from the source recorded in it unless a source is
-//! given; `AWS_PROFILE` counts only when neither is named; the target is checked (readers
+//! given, and a target with none recorded is given none by guess (only `[mfa]` is filled from
+//! `[default]` unasked); `AWS_PROFILE` counts only when neither is named; the target is checked (readers
 //! agree, no long-term keys) before anything else is read.
 
 use super::super::{Outcome, RefreshSettings};
@@ -10,8 +11,8 @@ use super::Chosen;
 use crate::error::Error;
 use crate::notice::Notice;
 use crate::profile::{
-    default_target, locate_target, meaning_of, stored_session, ProfileMeaning, ProfileName,
-    SharedDocuments, Shown, TargetSummary,
+    create_hint, default_target, implicit_source, locate_target, meaning_of, stored_session,
+    ProfileMeaning, ProfileName, SharedDocuments, Shown, TargetSummary,
 };
 
 /// Chooses the target and the source.
@@ -33,21 +34,44 @@ pub(super) fn choose(
         Some((id, summary)) => (Some(id), summary),
         None => (None, TargetSummary::default()),
     };
-    // A named target refreshes from the source recorded in it, unless one is given.
-    let recorded = summary.managed.as_ref().filter(|_| named.is_some());
-    let source = match (given_source, recorded) {
-        (Some(source), _) => source,
-        (None, Some(managed)) => ProfileName::new(&managed.source)?,
-        (None, None) => ProfileName::default_profile(),
-    };
-    if source == target {
-        return Err(Error::SameProfile(source.to_string()));
+    if given_source.as_ref() == Some(&target) {
+        return Err(Error::SameProfile(target.to_string()));
     }
     if summary.holds_long_term_keys() {
         return Err(Error::LongTermTarget {
             target: target.to_string(),
             path: path.clone(),
         });
+    }
+    // A named target refreshes from the source recorded in it, unless one is given; a target
+    // with none recorded is never filled from a guessed source ([default] -> [mfa] aside), and
+    // a derived one takes its base's.
+    let recorded = summary.managed.as_ref().filter(|_| named.is_some());
+    let source = match (given_source, recorded) {
+        (Some(source), _) => source,
+        (None, Some(managed)) => ProfileName::new(&managed.source)?,
+        (None, None) => match implicit_source(&target) {
+            Some(source) => source,
+            None if settings.via.is_some() => ProfileName::default_profile(),
+            None => {
+                let state = if at.is_some() {
+                    "holds no session mfa-profile wrote"
+                } else {
+                    "does not exist yet"
+                };
+                return Err(Error::NoSession {
+                    target: target.to_string(),
+                    path: path.clone(),
+                    why: format!(
+                        "{state}, and mfa-profile never guesses whose keys fill a new target; {}",
+                        create_hint(&docs.credentials, &docs.config, &target)
+                    ),
+                });
+            }
+        },
+    };
+    if source == target {
+        return Err(Error::SameProfile(source.to_string()));
     }
     Ok(Chosen {
         target,
