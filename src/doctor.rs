@@ -6,8 +6,8 @@
 
 use crate::ini::Document;
 use crate::profile::{
-    find_section, unreadable, FileKind, FileLocations, ManagedTarget, Shown, ACCESS_KEY_ID,
-    SECRET_ACCESS_KEY,
+    find_section, unreadable, writable_dir_warning, FileKind, FileLocations, ManagedTarget, Shown,
+    ACCESS_KEY_ID, SECRET_ACCESS_KEY,
 };
 use crate::time::{human_span, human_utc};
 
@@ -52,14 +52,26 @@ pub struct Examined<'a> {
     pub credentials: Result<&'a Document, String>,
     /// The config file, parsed (or why it could not be).
     pub config: Result<&'a Document, String>,
-    /// Permission bits of the credentials and config files, where they exist.
-    pub modes: (Option<u32>, Option<u32>),
+    /// What the file system says of the credentials and the config file.
+    pub on_disk: (OnDisk, OnDisk),
     /// The environment's variables.
     pub var: &'a dyn Fn(&str) -> Option<String>,
     /// Now, epoch seconds.
     pub now: i64,
     /// Only this profile, when one is named.
     pub profile: Option<&'a str>,
+}
+
+/// What the file system says of one shared file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OnDisk {
+    /// It exists.
+    pub exists: bool,
+    /// Its permission bits (none on Windows).
+    pub mode: Option<u32>,
+    /// The directory holding it and that directory's permission bits, when users other than
+    /// its owner may write there (and so replace the file).
+    pub dir_writable_by_others: Option<(std::path::PathBuf, u32)>,
 }
 
 /// Everything `doctor` finds, the most important first within each subject.
@@ -129,11 +141,38 @@ fn environment(input: &Examined, found: &mut Vec<Finding>) {
 
 /// The files: readable by every tool, private when they hold keys, keys where they belong.
 fn files(input: &Examined, found: &mut Vec<Finding>) {
-    for (path, doc, mode) in [
-        (&input.files.credentials, &input.credentials, input.modes.0),
-        (&input.files.config, &input.config, input.modes.1),
+    for (path, doc, on_disk) in [
+        (
+            &input.files.credentials,
+            &input.credentials,
+            &input.on_disk.0,
+        ),
+        (&input.files.config, &input.config, &input.on_disk.1),
     ] {
         let subject = Shown(path).to_string();
+        if let Some((dir, mode)) = &on_disk.dir_writable_by_others {
+            finding(
+                found,
+                Level::Problem,
+                &subject,
+                writable_dir_warning(dir, *mode, path),
+            );
+        }
+        if !on_disk.exists && doc.is_ok() {
+            let what = if path == &input.files.credentials {
+                "no profile has keys yet; `mfa-profile setup` asks for your IAM user's access key and writes it here"
+            } else {
+                "the tools take regions and settings from it; mfa-profile adds the target's region there after a refresh"
+            };
+            finding(
+                found,
+                Level::Note,
+                &subject,
+                format!("does not exist: {what}"),
+            );
+            continue;
+        }
+        let mode = on_disk.mode;
         let doc = match doc {
             Ok(doc) => doc,
             Err(why) => {

@@ -151,6 +151,9 @@ pub enum Error {
         /// 126 or 127, as shells use.
         code: u8,
     },
+    /// `prune TARGET...` refused to remove a target.
+    #[error("{0}")]
+    Prune(String),
     /// Source and target are the same profile.
     #[error("the source and the target are both [{0}]; the session must go to another profile (-t NAME)")]
     SameProfile(String),
@@ -266,6 +269,7 @@ impl Error {
             | Error::CodeInput(_)
             | Error::NoSession { .. }
             | Error::SameProfile(_)
+            | Error::Prune(_)
             | Error::NoSerial { .. }
             | Error::Read(ReadError::Parse { .. })
             | Error::Refused { .. }

@@ -3,7 +3,7 @@
 use super::terminal::colour::Colour;
 use super::{locate, now, print, var};
 use crate::cli::DoctorArgs;
-use crate::doctor::{examine, Examined, Level};
+use crate::doctor::{examine, Examined, Level, OnDisk};
 use crate::error::{Error, EXIT_FAILURE, EXIT_OK};
 use crate::fsio;
 use crate::profile::read_document;
@@ -19,7 +19,7 @@ pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
         files: &files,
         credentials: credentials.as_ref().map_err(ToString::to_string),
         config: config.as_ref().map_err(ToString::to_string),
-        modes: (fsio::mode(&files.credentials), fsio::mode(&files.config)),
+        on_disk: (on_disk(&files.credentials), on_disk(&files.config)),
         var: &var,
         now: now(),
         profile: args.profile.as_ref().map(|p| p.as_str()),
@@ -61,4 +61,13 @@ pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
     }
     let wrong = findings.iter().any(|f| f.level == Level::Problem);
     Ok(if wrong { EXIT_FAILURE } else { EXIT_OK })
+}
+
+/// What the file system says of a shared file.
+fn on_disk(path: &std::path::Path) -> OnDisk {
+    OnDisk {
+        exists: path.exists(),
+        mode: fsio::mode(path),
+        dir_writable_by_others: fsio::dir_writable_by_others(path),
+    }
 }

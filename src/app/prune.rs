@@ -1,65 +1,115 @@
-//! `mfa-profile prune`: removes the managed targets whose session has expired.
+//! `mfa-profile prune [TARGET...]`: clears the expired sessions of the managed targets, or
+//! removes the targets named.
 
 use super::{locate, notice, now};
 use crate::cli::PruneArgs;
 use crate::error::{Error, EXIT_OK};
-use crate::fsio;
-use crate::ini::SectionId;
+use crate::ini::{Document, SectionId};
 use crate::notice::Notice;
-use crate::profile::{read_document, Shown};
-use crate::prune::{expired_targets, Pruning};
+use crate::profile::{edit_locked, read_document, FileKind, Shown};
+use crate::prune::{clear_sessions, expired_targets, targets_to_forget, Pruning};
 use crate::time;
+use std::path::Path;
 
 pub(super) fn run(args: &PruneArgs) -> Result<u8, Error> {
-    let files = locate(args.credentials_file.as_deref(), None)?;
+    let files = locate(
+        args.credentials_file.as_deref(),
+        args.config_file.as_deref(),
+    )?;
     let path = &files.credentials;
+    if !args.targets.is_empty() {
+        return forget(args, path, &files.config);
+    }
     let now = now();
-    let (pruning, written) = if args.dry_run {
-        (expired_targets(&read_document(path)?, now), false)
+    let pruning = if args.dry_run {
+        expired_targets(&read_document(path)?, now)
     } else {
-        let real = fsio::real_path(path)?;
-        let lock = fsio::lock_beside(&real, |dir| {
-            notice(Notice::Info(format!(
-                "waiting for another mfa-profile to finish writing in {}",
-                Shown(dir)
-            )))
-        })?;
-        // Read under the lock: what is removed is what is there now.
-        let doc = read_document(path)?;
-        let pruning = expired_targets(&doc, now);
-        if !pruning.remove.is_empty() {
-            let ids: Vec<SectionId> = pruning.remove.iter().map(|e| e.id).collect();
-            let kept = zeroize::Zeroizing::new(doc.render_without(&ids));
-            fsio::replace(path, kept.as_bytes(), &lock)?;
-        }
-        (pruning, true)
+        // Chosen under the lock, from a fresh read: what is cleared is what is there now.
+        edit_locked(path, |doc| {
+            let pruning = expired_targets(doc, now);
+            clear_sessions(doc, &pruning.clear);
+            let changed = !pruning.clear.is_empty();
+            Ok::<_, Error>((pruning, changed))
+        })?
     };
-    report(&pruning, path, now, written);
+    report(&pruning, path, now, !args.dry_run);
     Ok(EXIT_OK)
 }
 
-fn report(pruning: &Pruning, path: &std::path::Path, now: i64, written: bool) {
+fn report(pruning: &Pruning, path: &Path, now: i64, written: bool) {
     for (name, why) in &pruning.kept {
         notice(Notice::Warning(format!(
             "[{name}] has expired but is left in {}: {why}",
             Shown(path)
         )));
     }
-    if pruning.remove.is_empty() {
+    if pruning.clear.is_empty() {
         notice(Notice::Info(format!(
             "nothing to prune: no session mfa-profile wrote in {} has expired",
             Shown(path)
         )));
         return;
     }
-    let verb = if written { "removed" } else { "would remove" };
-    for expired in &pruning.remove {
+    let verb = if written { "cleared" } else { "would clear" };
+    for expired in &pruning.clear {
         super::terminal::say(&format!(
-            "{verb} [{}] from {} (expired on {}, {} ago)",
+            "{verb} the session of [{}] in {} (expired on {}, {} ago)",
             expired.name,
             Shown(path),
             time::human_utc(expired.expired_at),
             time::human_span(now - expired.expired_at)
         ));
     }
+    let names: Vec<&str> = pruning.clear.iter().map(|e| e.name.as_str()).collect();
+    super::terminal::say(&format!(
+        "what each records stays, so `mfa-profile refresh --all` renews {}; `mfa-profile prune {}` removes {} for good",
+        if names.len() == 1 { "it" } else { "them" },
+        names.join(" "),
+        if names.len() == 1 { "it" } else { "them" },
+    ));
+}
+
+/// `prune TARGET...`: the named targets removed whole, with the comment right above each.
+fn forget(args: &PruneArgs, path: &Path, config: &Path) -> Result<u8, Error> {
+    let refused = |why: Vec<String>| Error::Prune(why.join("; "));
+    let names: Vec<String> = args.targets.iter().map(ToString::to_string).collect();
+    if args.dry_run {
+        targets_to_forget(&read_document(path)?, &args.targets).map_err(refused)?;
+    } else {
+        edit_locked(path, |doc| {
+            let ids = targets_to_forget(doc, &args.targets).map_err(refused)?;
+            *doc = without(doc, &ids)?;
+            Ok::<_, Error>(((), true))
+        })?;
+    }
+    let verb = if args.dry_run {
+        "would remove"
+    } else {
+        "removed"
+    };
+    for name in &names {
+        super::terminal::say(&format!("{verb} [{name}] from {}", Shown(path)));
+    }
+    // The region a refresh added to the config file may sit beside the user's own settings:
+    // it stays, and is said.
+    if let Ok(config_doc) = read_document(config) {
+        for name in &names {
+            let found = config_doc
+                .sections()
+                .any(|s| FileKind::Config.sdk_profile(&s) == Some(name.as_str()));
+            if found {
+                notice(Notice::Info(format!(
+                    "[profile {name}] in {} is left as it is (it may hold settings of yours)",
+                    Shown(config)
+                )));
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `doc` without the sections `ids`.
+fn without(doc: &Document, ids: &[SectionId]) -> Result<Document, Error> {
+    let kept = zeroize::Zeroizing::new(doc.render_without(ids));
+    Document::parse(kept.as_bytes()).map_err(|error| Error::Prune(error.to_string()))
 }

@@ -73,8 +73,9 @@ pub enum Command {
     /// keys in the wrong file, each source's MFA device. No network. Exit 1 when something is
     /// wrong.
     Doctor(DoctorArgs),
-    /// Remove the targets whose session has expired (only sections mfa-profile wrote, never
-    /// long-term keys); every other byte of the file stays.
+    /// Clear the expired sessions of the targets mfa-profile manages (what each records stays,
+    /// so `refresh --all` renews it); `prune TARGET...` removes those targets whole. Never
+    /// long-term keys; every other byte of the file stays.
     Prune(PruneArgs),
     /// Replace a source's long-term access key with a new one, in IAM and in every section of
     /// both files that holds it; finishes a rotation that stopped.
@@ -333,12 +334,20 @@ pub struct DoctorArgs {
 /// Options of `prune`.
 #[derive(Debug, Args)]
 pub struct PruneArgs {
-    /// Say what would be removed, and remove nothing.
+    /// Remove these managed targets whole (their section and the comment right above it),
+    /// expired or not, instead of clearing expired sessions.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<ProfileName>,
+    /// Say what would be cleared or removed, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
+    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config]; only read, to say what of
+    /// a removed target stays there.
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
 }
 
 /// Options of `man`.

@@ -98,12 +98,12 @@ impl Document {
 }
 
 impl Document {
-    /// The file's bytes without the sections `ids`. A section goes from its header through its
-    /// last property line (continuation lines included), with the blank lines right after it;
-    /// when only blank lines follow, the blank lines right before it go instead (the blank
-    /// line [`Document::append_section`] adds). Comments and blank lines after its last
-    /// property stay: they usually introduce the next section. Every other line is kept byte
-    /// for byte.
+    /// The file's bytes without the sections `ids`. A section goes from the comment lines right
+    /// above its header (no blank line between: they introduce it) through its last property
+    /// line (continuation lines included), with the blank lines right after it; when only
+    /// blank lines follow, the blank lines right before it go instead (the blank line
+    /// [`Document::append_section`] adds). Comments and blank lines after its last property
+    /// stay: they usually introduce the next section. Every other line is kept byte for byte.
     pub fn render_without(&self, ids: &[SectionId]) -> String {
         let mut skip = vec![false; self.len()];
         for id in ids {
@@ -118,6 +118,9 @@ impl Document {
                 after += 1;
             }
             let mut from = header;
+            while from > 0 && matches!(self.kind(from - 1), LineKind::Comment) && !skip[from - 1] {
+                from -= 1;
+            }
             if after == self.len() {
                 while from > 0 && matches!(self.kind(from - 1), LineKind::Blank) && !skip[from - 1]
                 {
@@ -401,11 +404,19 @@ mod tests {
             without(text, &["mfa"]),
             "[a]\nk = 1\n\n# about b\n[b]\nz = 3"
         );
+        // The comment right above a header goes with its section: nothing is left orphaned.
         assert_eq!(
             without(text, &["b"]),
-            "[a]\nk = 1\n\n[mfa]\nx = 1\n# inside\ny = 2\n  more\n\n# about b\n"
+            "[a]\nk = 1\n\n[mfa]\nx = 1\n# inside\ny = 2\n  more\n"
         );
-        assert_eq!(without(text, &["a", "mfa", "b"]), "# about b\n");
+        assert_eq!(without(text, &["a", "mfa", "b"]), "");
+        assert_eq!(
+            without(
+                "# keys\n[a]\nk = 1\n\n# not about a\n\n[b]\nz = 3\n",
+                &["b"]
+            ),
+            "# keys\n[a]\nk = 1\n\n# not about a\n"
+        );
         assert_eq!(without(text, &[]), text);
     }
 

@@ -324,10 +324,8 @@ fn warn_about_permissions(settings: &RefreshSettings, notices: &mut dyn FnMut(No
         )));
     }
     if let Some((dir, mode)) = fsio::dir_writable_by_others(path) {
-        notices(Notice::Warning(format!(
-            "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
-            shown = Shown(&dir),
-            file = Shown(path)
+        notices(Notice::Warning(crate::profile::writable_dir_warning(
+            &dir, mode, path,
         )));
     }
 }

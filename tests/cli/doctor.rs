@@ -144,3 +144,31 @@ fn json_lists_every_finding_and_a_profile_narrows_it() {
         .assert_stdout_has("problem [nope]: no such profile")
         .assert_stdout_has("the profiles are: default, mfa");
 }
+
+/// Issue 20, bug 5: with `~/.aws` world-writable, a refresh warned but `doctor` said only `ok`
+/// and exited 0.
+#[test]
+fn a_shared_files_directory_others_can_write_to_is_a_problem() {
+    let env = TestEnv::with_credentials(&healthy());
+    env.write_config("");
+    private(&env);
+    let dir = env.credentials().parent().unwrap().to_path_buf();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(env.mfa().arg("doctor"));
+    out.assert_code(1).assert_stdout_has(
+        "problem ~/.aws/credentials: ~/.aws is writable by other users (mode 777): they can replace ~/.aws/credentials; run `chmod go-w ~/.aws`",
+    );
+    // The fix it names, as printed, clears it.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    run(env.mfa().arg("doctor")).assert_code(0);
+}
+
+/// In an empty HOME `doctor` says the files are missing and how to start.
+#[test]
+fn missing_shared_files_are_said_with_the_first_command() {
+    let env = TestEnv::new();
+    let out = run(env.mfa().arg("doctor"));
+    out.assert_code(0)
+        .assert_stdout_has("note ~/.aws/credentials: does not exist: no profile has keys yet; `mfa-profile setup` asks for your IAM user's access key")
+        .assert_stdout_has("note ~/.aws/config: does not exist");
+}

@@ -7,7 +7,7 @@ fn session(name: &str, expiration: &str) -> String {
 }
 
 #[test]
-fn prune_removes_only_expired_sessions_byte_for_byte() {
+fn prune_clears_only_expired_sessions_byte_for_byte() {
     let kept_before = format!(
         "# my keys\r\n{}; a client\r\n[client]\r\naws_access_key_id = AKIACLIENTEXAMPLE\r\naws_secret_access_key = c\r\n",
         default_source().replace('\n', "\r\n")
@@ -19,15 +19,101 @@ fn prune_removes_only_expired_sessions_byte_for_byte() {
         .credentials(&text)
         .args(["prune"])
         .stderr_has(&shown(
-            "removed [mfa] from ~/.aws/credentials (expired on 2001-01-01 00:00 UTC, ",
+            "cleared the session of [mfa] in ~/.aws/credentials (expired on 2001-01-01 00:00 UTC, ",
         ))
         .run();
     ran.out.assert_stderr_lacks("work-mfa");
-    ran.env
-        .assert_credentials(format!("{kept_before}\r\n# about work\r\n{fresh}").as_bytes());
+    ran.env.assert_credentials(
+        format!(
+            "{kept_before}\r\n[mfa]\r\nmfa_source_profile = default\r\n\r\n# about work\r\n{fresh}"
+        )
+        .as_bytes(),
+    );
     Test::in_env(ran.env)
         .args(["prune"])
         .stderr_has("nothing to prune")
+        .run();
+}
+
+/// Issue 20, bug 7: a role or derived target lasts an hour, so it is expired most of the day;
+/// `prune` removed it with its role, base and length, its comment left above the next
+/// section, and `refresh --all` forgot it.
+#[test]
+fn prune_keeps_what_renews_a_role_target_and_its_comment() {
+    let Some(moto) = Moto::start() else { return };
+    let admin = "# deploys: the admin role, 30 minutes at a time\n[admin]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = sessionsecret\naws_session_token = sessiontoken\nexpiration = 2001-01-01T00:00:00Z\nmfa_source_profile = default\nmfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\nmfa_duration = 1800\n";
+    let text = format!(
+        "{}\n{}\n{admin}\n# a client\n[client]\naws_access_key_id = AKIACLIENTEXAMPLE\naws_secret_access_key = c\n",
+        default_source(),
+        session("mfa", "2001-01-01T00:00:00Z"),
+    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["prune"])
+        .stderr_has("cleared the session of [admin]")
+        .stderr_has("`mfa-profile refresh --all` renews them")
+        .run();
+    let after = ran.env.read_credentials_text();
+    assert!(
+        after.contains("# deploys: the admin role, 30 minutes at a time\n[admin]\nmfa_source_profile = default\nmfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\nmfa_duration = 1800\n\n# a client\n[client]"),
+        "{after}"
+    );
+    // The command the message names renews both, the role with its recorded length.
+    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile refresh --all");
+    let env = ran.env;
+    crate::hints::run_hint(
+        &env,
+        &command,
+        &[
+            "--code-command",
+            "echo 123456",
+            "--endpoint-url",
+            &moto.url(),
+        ],
+    )
+    .assert_code(0)
+    .assert_stderr_has("wrote [admin] in ~/.aws/credentials from [mfa]'s session");
+    let text = env.read_credentials_text();
+    let expires = epoch_of(&sdk_value(&text, "admin", "expiration").unwrap());
+    assert!(
+        (expires - now() - 1800).abs() < 120,
+        "30 minutes, as recorded"
+    );
+}
+
+/// `prune TARGET...` removes targets on purpose: the section and the comment right above it,
+/// never a base another target still derives from.
+#[test]
+fn prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target() {
+    let admin = "# deploys\n[admin]\nmfa_source_profile = default\nmfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\n";
+    let text = format!(
+        "{}\n{}\n{admin}\n# a client\n[client]\naws_access_key_id = AKIACLIENTEXAMPLE\naws_secret_access_key = c\n",
+        default_source(),
+        session("mfa", "2099-01-01T00:00:00Z"),
+    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["prune", "mfa"])
+        .status(2)
+        .stderr_has("[admin] derives from [mfa] (mfa_via = mfa), and would be left without a base; remove it too: `mfa-profile prune mfa admin`")
+        .run();
+    ran.env.assert_credentials(text.as_bytes());
+    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile prune");
+    crate::hints::run_hint(&ran.env, &command, &[])
+        .assert_code(0)
+        .assert_stderr_has("removed [mfa] from ~/.aws/credentials")
+        .assert_stderr_has("removed [admin] from ~/.aws/credentials");
+    ran.env.assert_credentials(
+        format!(
+            "{}\n# a client\n[client]\naws_access_key_id = AKIACLIENTEXAMPLE\naws_secret_access_key = c\n",
+            default_source()
+        )
+        .as_bytes(),
+    );
+    Test::in_env(ran.env)
+        .args(["prune", "default"])
+        .status(2)
+        .stderr_has("[default] is not a target mfa-profile manages")
         .run();
 }
 
@@ -41,9 +127,17 @@ fn prune_dry_run_says_what_would_go_and_changes_nothing() {
     let ran = Test::new()
         .credentials(&text)
         .args(["prune", "--dry-run"])
-        .stderr_has(&shown("would remove [mfa] from ~/.aws/credentials"))
+        .stderr_has(&shown(
+            "would clear the session of [mfa] in ~/.aws/credentials",
+        ))
         .run();
     ran.env.assert_credentials(text.as_bytes());
+    Test::in_env(ran.env)
+        .args(["prune", "--dry-run", "mfa"])
+        .stderr_has(&shown("would remove [mfa] from ~/.aws/credentials"))
+        .run()
+        .env
+        .assert_credentials(text.as_bytes());
 }
 
 #[test]
