@@ -13,6 +13,7 @@
 //! be read there too.
 
 use super::code_command::code_from_command;
+use super::terminal::columns;
 use super::terminal::countdown::{wait_until, Watcher};
 use super::terminal::prompt::{open_terminal, read_code, CodeInput};
 use crate::error::Error;
@@ -98,12 +99,19 @@ impl ProcessCodes {
         };
         if self.input == CodeInput::ControllingTerminal {
             if let Some((_, mut tty)) = open_terminal() {
-                return wait_until(at, super::now, &why, Watcher::Terminal(&mut tty));
+                let columns = columns(&tty);
+                return wait_until(at, super::now, &why, Watcher::Terminal(&mut tty, columns));
             }
         }
         let mut stderr = std::io::stderr();
         if stderr.is_terminal() && super::terminal::colour::escapes_work() {
-            wait_until(at, super::now, &why, Watcher::Terminal(&mut stderr));
+            let columns = columns(&stderr);
+            wait_until(
+                at,
+                super::now,
+                &why,
+                Watcher::Terminal(&mut stderr, columns),
+            );
         } else {
             wait_until(at, super::now, &why, Watcher::Log(&mut stderr));
         }

@@ -126,7 +126,10 @@ fn on_a_terminal_the_next_window_is_counted_down_and_then_asked_for() {
     let first_sent = epoch_now();
     let out = run(&mut on_a_terminal(
         &env,
-        &format!("{BIN} -s work 123456 --endpoint-url {}", sts.url()),
+        &format!(
+            "stty cols 80 rows 24; {BIN} -s work 123456 --endpoint-url {}",
+            sts.url()
+        ),
         "654321\\n",
     ));
     let ended = epoch_now();
@@ -143,9 +146,21 @@ fn on_a_terminal_the_next_window_is_counted_down_and_then_asked_for() {
     }
     assert!(
         out.stdout
-            .contains("STS takes a code once: the next code in "),
-        "{out}"
+            .contains("in this 30 s window; STS takes a code once: waiting for the next code\r\n"),
+        "the reason, once: {out}"
     );
+    // Issue 20, bug 4: the redrawn line was ~150 characters; on an 80-column terminal it
+    // wrapped, and each `\r` redraw cleared only its last row (21 copies on the screen).
+    // Each redraw but the last (which clears the line for the prompt) is a countdown line.
+    let redraws: Vec<&str> = out.stdout.split("\r\x1b[K").skip(1).collect();
+    assert!(redraws.len() > 2, "counted down: {out}");
+    for redraw in &redraws[..redraws.len() - 1] {
+        assert!(redraw.starts_with("next code in "), "{redraw:?}");
+        assert!(
+            redraw.chars().count() < 80,
+            "{redraw:?} does not fit 80 columns"
+        );
+    }
     assert!(
         out.stdout
             .contains("MFA code for arn:aws:iam::123456789012:mfa/alice (for [work-mfa])"),

@@ -42,6 +42,23 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many columns wide the terminal `stream` writes to is; 80 when it cannot be told (not
+/// a terminal, a size of 0, Windows).
+#[cfg(unix)]
+pub fn columns(stream: &impl std::os::fd::AsFd) -> usize {
+    rustix::termios::tcgetwinsize(stream)
+        .ok()
+        .map(|size| usize::from(size.ws_col))
+        .filter(|&columns| columns > 0)
+        .unwrap_or(80)
+}
+
+/// How many columns wide the console is: 80 (the countdown's line is shorter than that).
+#[cfg(not(unix))]
+pub fn columns<T>(_stream: &T) -> usize {
+    80
+}
+
 /// Writes one line to standard error, made [`printable`], ignoring failure: there is nowhere
 /// else to say it.
 pub fn say(line: &str) {
