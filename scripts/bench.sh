@@ -35,8 +35,9 @@ AWS=$(real aws)
 PYTHON=$(real python3)
 VALGRIND=$(command -v valgrind)
 cargo build --release --locked --quiet --bin mfa-profile --example minimal_refresh
-BIN="$PWD/target/release/mfa-profile"
-MINIMAL="$PWD/target/release/examples/minimal_refresh"
+target_dir="$(cargo_target_dir)"
+BIN="$target_dir/release/mfa-profile"
+MINIMAL="$target_dir/release/examples/minimal_refresh"
 
 work=$(mktemp -d)
 pids=()

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # The main job on a local default: a throw-away HOME whose ~/.aws/credentials holds a
 # [default] profile with placeholder keys and comments, a local STS emulator (moto) on a free
-# 127.0.0.1 port, one `mfa-profile 123456`, and the file before and after. No AWS account.
+# 127.0.0.1 port, one `mfa-profile 123456`, the file before and after, a skip, a forced
+# refresh with a second code (after the device's 30 s code window), and `status`. No AWS
+# account.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/tools.sh
 ensure_python_tools
-echo "building mfa-profile (a first build takes a few minutes)..." >&2
-cargo build --quiet --locked
-bin="$PWD/target/debug/mfa-profile"
+echo "== building mfa-profile with cargo (a first build compiles ~250 crates: a few minutes)" >&2
+# The binary's path as cargo reports it (CARGO_TARGET_DIR and the like honoured); cargo's own
+# progress goes to the terminal meanwhile.
+bin=$(cargo build --locked --message-format=json-render-diagnostics | python3 -c '
+import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and message.get("executable") \
+            and message["target"]["name"] == "mfa-profile":
+        print(message["executable"])
+')
+[ -x "$bin" ] || { echo "error: cargo reported no mfa-profile binary" >&2; exit 1; }
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 home=$(mktemp -d)
@@ -52,8 +63,10 @@ echo
 echo "== a second run skips: [mfa] is still valid"
 run "$bin" 654321 --endpoint-url "http://127.0.0.1:$port"
 echo
-echo "== --force refreshes [mfa] in place now (code from stdin, a 1h session)"
-echo 654321 | run "$bin" --force --duration 1h --endpoint-url "http://127.0.0.1:$port"
+echo "== --force refreshes [mfa] in place now, a 1h session, with a second code"
+echo "   STS takes one code per MFA device per 30 s window, so mfa-profile waits for the device's"
+echo "   next window; a code command (here echo; ykman or op in real life) gives the new code"
+run "$bin" --force --duration 1h --code-command 'echo 654321' --endpoint-url "http://127.0.0.1:$port"
 diff "$home/before" "$home/.aws/credentials" || true
 echo
 echo "== mfa-profile status"

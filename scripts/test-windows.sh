@@ -20,7 +20,7 @@ trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 wineserver -p
 HOME="$WINE_HOME" cargo test --locked --target "$target" --features failpoints --lib
 cargo build --locked --target "$target" --features failpoints --bin mfa-profile
-exe="$PWD/target/$target/debug/mfa-profile.exe"
+exe="$(cargo_target_dir)/$target/debug/mfa-profile.exe"
 if ! version=$(HOME="$WINE_HOME" wine "$exe" --version 2>&1); then
   echo "error: the Windows exe does not start under wine: $version" >&2
   exit 1

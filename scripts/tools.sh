@@ -1,5 +1,31 @@
 # Sourced by the scripts: makes sure the external tools the tests and the demo use are here
 # (moto's STS emulator, the AWS CLI v1, boto3), installing them from PyPI when missing.
+
+# Installs Debian packages: as root, else through sudo (which asks for your password); waits
+# up to 5 minutes for another apt or dpkg (an unattended upgrade) to let go of its lock.
+debian_install() {
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "error: installing $* from Debian needs root, and sudo is not here; install them, or run as root" >&2
+      return 1
+    fi
+    echo "installing $* from Debian needs root: asking sudo" >&2
+    sudo=(sudo)
+  fi
+  local lock=(-o DPkg::Lock::Timeout=300)
+  local tries=0
+  until "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" update -qq \
+      && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq "$@" >/dev/null; do
+    tries=$((tries + 1))
+    # apt-get update waits for no lock of its own: a held lock shows as a failure; retry.
+    if [ "$tries" -ge 30 ] || ! pgrep -x 'apt|apt-get|dpkg|unattended-upgr' >/dev/null 2>&1; then
+      return 1
+    fi
+    echo "waiting for another apt or dpkg to finish ($tries of 30, 10 s each)" >&2
+    sleep 10
+  done
+}
 ensure_python_tools() {
   export PATH="$HOME/.local/bin:$PATH"
   local missing=()
@@ -25,7 +51,7 @@ ensure_terminal_tools() {
   command -v script >/dev/null 2>&1 || missing+=("bsdutils")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
-    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    debian_install "${missing[@]}"
   fi
 }
 
@@ -37,7 +63,7 @@ ensure_network_tools() {
   command -v ip >/dev/null 2>&1 || missing+=("iproute2")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
-    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    debian_install "${missing[@]}"
   fi
 }
 
@@ -46,7 +72,7 @@ ensure_network_tools() {
 ensure_tzdata() {
   if [ ! -e /usr/share/zoneinfo/Europe/Paris ]; then
     echo "installing from Debian: tzdata" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tzdata >/dev/null
+    debian_install tzdata
   fi
 }
 
@@ -58,7 +84,7 @@ ensure_shells() {
   command -v zsh >/dev/null 2>&1 || missing+=("zsh")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
-    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    debian_install "${missing[@]}"
   fi
 }
 
@@ -71,7 +97,7 @@ ensure_desktop_tools() {
   command -v xdotool >/dev/null 2>&1 || missing+=("xdotool")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    debian_install --no-install-recommends "${missing[@]}"
   fi
 }
 
@@ -84,7 +110,7 @@ ensure_keychain_tools() {
   command -v dbus-run-session >/dev/null 2>&1 || missing+=("dbus")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    debian_install --no-install-recommends "${missing[@]}"
   fi
 }
 
@@ -93,7 +119,7 @@ ensure_keychain_tools() {
 ensure_js_reader() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "installing from Debian: nodejs npm" >&2
-    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+    debian_install nodejs npm
   fi
   if [ ! -d tests/js/node_modules/@smithy/shared-ini-file-loader ]; then
     echo "installing from npm: tests/js (npm ci)" >&2
@@ -118,7 +144,7 @@ ensure_windows_tools() {
   [ -e /usr/lib/wine/wine64 ] || missing+=("wine64")
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing from Debian: ${missing[*]}" >&2
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } || {
+    debian_install --no-install-recommends "${missing[@]}" || {
       echo "error: cannot install ${missing[*]} from Debian (needed to build and test for Windows)" >&2
       return 1
     }
@@ -131,7 +157,8 @@ ensure_windows_tools() {
 # Wine links the prefix's user folders into HOME, so it is created with a HOME of its own
 # ($WINE_HOME); rustup and cargo keep finding theirs through RUSTUP_HOME and CARGO_HOME.
 ensure_wine_prefix() {
-  local root="$PWD/target/wine"
+  local root
+  root="$(cargo_target_dir)/wine"
   export WINEPREFIX="$root/prefix" WINEDEBUG=-all WINEARCH=win64
   export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
   export WINE_HOME="$root/home"
@@ -164,4 +191,11 @@ start_moto() {
   done
   echo "error: moto_server did not listen on 127.0.0.1:$MOTO_PORT" >&2
   return 1
+}
+
+# The directory cargo builds into (CARGO_TARGET_DIR, a config's build.target-dir, else
+# ./target), as cargo itself reports it.
+cargo_target_dir() {
+  cargo metadata --format-version 1 --no-deps --locked \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
 }
