@@ -66,6 +66,12 @@ pub enum Error {
         /// The command it is closest to.
         suggestion: String,
     },
+    /// A profile's name where the MFA code goes.
+    #[error("the MFA code is not six digits, and {meant}")]
+    ProfileForCode {
+        /// The command meant, with why.
+        meant: String,
+    },
     /// A malformed profile name.
     #[error(transparent)]
     Name(#[from] NameError),
@@ -265,6 +271,7 @@ impl Error {
             | Error::BadBase { .. }
             | Error::AwsProfile { .. }
             | Error::MistypedCommand { .. }
+            | Error::ProfileForCode { .. }
             | Error::Name(_)
             | Error::CodeInput(_)
             | Error::NoSession { .. }

@@ -191,8 +191,20 @@ fn configured_endpoints() -> bool {
     !crate::sts::configured_endpoints_ignored(var)
 }
 
-/// Shows a notice on standard error.
+/// Shows a notice on standard error, once: the same notice again is not repeated.
 fn notice(notice: Notice) {
+    // Said once per process: `refresh --all` meets the same file, endpoint and permissions
+    // for every target.
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let text = match &notice {
+        Notice::Info(text) | Notice::Warning(text) => text,
+    };
+    if let Ok(mut said) = SAID.lock() {
+        if said.contains(text) {
+            return;
+        }
+        said.push(text.clone());
+    }
     match notice {
         Notice::Info(text) => terminal::say(&format!("mfa-profile: {text}")),
         Notice::Warning(text) => {

@@ -8,13 +8,18 @@ use crate::cli::RefreshArgs;
 use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
 use crate::profile::{
-    first_refresh_hint, managed_targets, ManagedTarget, ProfileName, SharedDocuments, Shown,
+    first_refresh_hint, long_term_profiles, managed_targets, ManagedTarget, ProfileName,
+    SharedDocuments, Shown,
 };
 use crate::refresh::{Outcome, RefreshSettings, RoleSettings};
 use crate::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
-    let code: Option<MfaCode> = args.code.as_ref().map(|c| parse_code(&c.0)).transpose()?;
+    let code: Option<MfaCode> = args
+        .code
+        .as_ref()
+        .map(|c| parse_code(&c.0).map_err(|error| profile_for_code(args, &c.0).unwrap_or(error)))
+        .transpose()?;
     let settings = settings(args)?;
     if args.all {
         return run_all(args, settings);
@@ -45,6 +50,33 @@ fn parse_code(typed: &str) -> Result<MfaCode, Error> {
             None => Error::Input(error),
         }
     })
+}
+
+/// A profile's name typed where the code goes (`mfa-profile work`, as aws-vault takes it): the
+/// refresh it likely meant. Read only once the word failed as a code.
+fn profile_for_code(args: &RefreshArgs, typed: &str) -> Option<Error> {
+    let name = ProfileName::new(typed).ok()?;
+    let files = locate(
+        args.credentials_file.as_deref(),
+        args.config_file.as_deref(),
+    )
+    .ok()?;
+    let docs = SharedDocuments::read(&files).ok()?;
+    let meant = if managed_targets(&docs.credentials)
+        .iter()
+        .any(|t| t.name == name.as_str())
+    {
+        format!("[{name}] is a target: `mfa-profile -t {name}` refreshes it")
+    } else if long_term_profiles(&docs.credentials, &docs.config)
+        .iter()
+        .any(|s| s == name.as_str())
+    {
+        let target = crate::profile::default_target(&name).ok()?;
+        format!("[{name}] holds long-term keys: `mfa-profile -s {name}` refreshes its target [{target}]")
+    } else {
+        return None;
+    };
+    Some(Error::ProfileForCode { meant })
 }
 
 /// The settings of a refresh from its flags and the environment.

@@ -694,3 +694,33 @@ fn exec_hands_the_files_it_read_to_the_command() {
         format!("{}|{}\n", bin_path(&credentials), bin_path(&config))
     );
 }
+
+/// Issue 20: `refresh --all` repeated the "not an AWS host" notice (and every other warning)
+/// for each target; each is said once per run.
+#[test]
+fn refresh_all_says_each_notice_once() {
+    let sts = CannedSts::start();
+    let text = format!(
+        "{}[work]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = w\nmfa_serial = arn:aws:iam::123456789012:mfa/bob\n\n{}\n{}",
+        default_source(),
+        managed("mfa", "default", "2001-01-01T00:00:00Z"),
+        managed("work-mfa", "work", "2001-01-01T00:00:00Z"),
+    );
+    let env = TestEnv::with_credentials(&text);
+    let out = run(env.mfa().args([
+        "refresh",
+        "--all",
+        "--code-command",
+        "echo 123456",
+        "--endpoint-url",
+        &sts.url(),
+    ]));
+    out.assert_code(0)
+        .assert_stderr_has("wrote [mfa]")
+        .assert_stderr_has("wrote [work-mfa]");
+    assert_eq!(
+        out.stderr.matches("which is not an AWS host").count(),
+        1,
+        "{out}"
+    );
+}

@@ -131,3 +131,38 @@ fn each_source_the_refusal_offers_creates_the_target_from_it() {
         assert_eq!(sts.signing_keys()[before..], [key.to_owned()]);
     }
 }
+
+/// Issue 20: `mfa-profile work` (a profile's name where the code goes, the aws-vault habit)
+/// said only that the code is not six digits; it names the refresh meant, which works.
+#[test]
+fn a_profile_name_for_the_code_names_the_refresh_meant() {
+    let sts = CannedSts::start();
+    let env = TestEnv::with_credentials(&format!(
+        "{TWO_USERS}\n{}",
+        managed("admin", "default", "2001-01-01T00:00:00Z")
+    ));
+    let out = run(env.mfa().arg("work"));
+    out.assert_code(2)
+        .assert_stderr_has("the MFA code is not six digits, and [work] holds long-term keys: `mfa-profile -s work` refreshes its target [work-mfa]");
+    run_hint(
+        &env,
+        &hinted(&out.stderr, "mfa-profile -s work"),
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0)
+    .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
+    let out = run(env.mfa().arg("admin"));
+    out.assert_code(2)
+        .assert_stderr_has("[admin] is a target: `mfa-profile -t admin` refreshes it");
+    run_hint(
+        &env,
+        &hinted(&out.stderr, "mfa-profile -t admin"),
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0)
+    .assert_stderr_has("wrote [admin] in ~/.aws/credentials from [default]");
+    // Anything else is refused without being repeated (it may be a pasted secret).
+    run(env.mfa().arg("wJalrXUtnFEMI"))
+        .assert_code(2)
+        .assert_stderr_lacks("wJalrXUtnFEMI");
+}
