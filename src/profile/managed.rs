@@ -171,21 +171,24 @@ pub fn long_term_profiles(credentials: &Document, config: &Document) -> Vec<Stri
     found
 }
 
+/// What to run when no profile holds long-term keys.
+pub const NO_SOURCE_YET: &str = "no profile holds long-term keys yet: run `mfa-profile setup`, which asks for your IAM user's access key, writes it into [default] and makes the first session";
+
 /// What to run first when nothing is managed yet: a refresh from `[default]` when it holds
 /// keys, else from the first profile that does, else how to add keys.
 pub fn first_refresh_hint(credentials: &Document, config: &Document) -> String {
     let sources = long_term_profiles(credentials, config);
     match sources.first() {
-        None => "no profile holds long-term keys yet: add your IAM user's with `aws configure --profile NAME`, then run `mfa-profile -s NAME CODE`".into(),
+        None => NO_SOURCE_YET.into(),
         Some(_) if sources.iter().any(|s| s == "default") => {
-            "run `mfa-profile CODE` to create [mfa] from [default]".into()
+            "run `mfa-profile` to create [mfa] from [default] (it asks for the MFA code)".into()
         }
         Some(first) => {
             let target = ProfileName::new(first)
                 .ok()
                 .and_then(|n| default_target(&n).ok())
                 .map_or_else(|| "its session".to_owned(), |t| format!("[{t}]"));
-            format!("run `mfa-profile -s {first} CODE` to create {target} from [{first}]")
+            format!("run `mfa-profile -s {first}` to create {target} from [{first}] (it asks for the MFA code)")
         }
     }
 }

@@ -31,7 +31,7 @@ pub use find::{find_section, sections_for_profiles, FileKind};
 pub use locations::{writable_dir_warning, FileLocations, NoHome, Shown};
 pub use managed::{
     default_target, first_refresh_hint, long_term_profiles, managed_targets, meaning_of,
-    stored_session, ManagedTarget, NoSession, ProfileMeaning,
+    stored_session, ManagedTarget, NoSession, ProfileMeaning, NO_SOURCE_YET,
 };
 pub use name::{NameError, ProfileName};
 pub use new_target::{create_hint, implicit_source};

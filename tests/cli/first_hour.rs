@@ -686,13 +686,18 @@ fn a_missing_source_lists_the_profiles_with_long_term_keys() {
 
 #[test]
 fn with_no_default_status_suggests_a_command_that_works() {
-    Test::new()
+    let sts = CannedSts::start();
+    let ran = Test::new()
         .credentials(format!(
-            "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"
+            "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
         ))
         .arg("status")
-        .stderr_has("run `mfa-profile -s work CODE` to create [work-mfa] from [work]")
+        .stderr_has("run `mfa-profile -s work` to create [work-mfa] from [work] (it asks for the MFA code)")
         .run();
+    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s work");
+    crate::hints::run_hint(&ran.env, &command, &["123456", "--endpoint-url", &sts.url()])
+        .assert_code(0)
+        .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub(super) fn plan_call(
         SourceError::Missing(name) => {
             let sources = long_term_profiles(&docs.credentials, &docs.config);
             let among = if sources.is_empty() {
-                "no profile holds long-term keys yet: add your IAM user's with `aws configure --profile NAME`".to_owned()
+                crate::profile::NO_SOURCE_YET.to_owned()
             } else {
                 let listed: Vec<String> = sources.iter().map(|s| format!("[{s}]")).collect();
                 format!("the profiles with long-term keys are {}", listed.join(", "))
