@@ -59,6 +59,10 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     }
     let source = &args.source;
     check_new_source(&docs, &run.files.credentials, source, args.keychain)?;
+    let known_region = docs
+        .profiles_of(&[source.as_str()])
+        .ok()
+        .and_then(|profiles| profiles.get_profile(source.as_str())?.get("region").map(str::to_owned));
     drop(docs);
     let keys = run.ask_keys()?;
     let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);
@@ -88,8 +92,12 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
         )));
     }
     run.record_device(source, &serial)?;
-    if let Some(region) = &args.iam.region {
-        run.record_region(source, region)?;
+    if known_region.is_none() || args.iam.region.is_some() {
+        let region = match &args.iam.region {
+            Some(region) => region.clone(),
+            None => run.ask_region(source)?,
+        };
+        run.record_region(source, &region)?;
     }
     let target = run.first_refresh(source, args.target.clone())?;
     // rotate refuses keys served by a credential_process, the keychain's included.
@@ -212,8 +220,37 @@ impl Run<'_> {
     }
 
     fn record_region(&self, source: &ProfileName, region: &Region) -> Result<(), Error> {
-        crate::refresh::add_region_to_config(&self.files.config, source, region)?;
+        if let Some(header) =
+            crate::refresh::add_region_to_config(&self.files.config, source, region)?
+        {
+            notice(Notice::Info(format!(
+                "recorded region {region} in {header} of {} (the AWS tools need one; the session's target gets it too)",
+                Shown(&self.files.config)
+            )));
+        }
         Ok(())
+    }
+
+    /// The source's region, asked on a terminal with us-east-1 suggested (Enter takes it);
+    /// us-east-1 from a pipe, where the answers are the keys alone.
+    fn ask_region(&self, source: &ProfileName) -> Result<Region, Error> {
+        if self.answers != Answers::Terminal {
+            return Ok(Region::us_east_1());
+        }
+        for _ in 0..3 {
+            let answer = self
+                .answers
+                .line(&format!("Default region for [{source}] [us-east-1]"))?
+                .unwrap_or_default();
+            if answer.is_empty() {
+                return Ok(Region::us_east_1());
+            }
+            match answer.parse::<Region>() {
+                Ok(region) => return Ok(region),
+                Err(error) => say(&format!("{error}; try again (e.g. eu-west-1)")),
+            }
+        }
+        Err(KeyError::Setup("no region was given; nothing more was written".into()).into())
     }
 
     /// One refresh of `target` (derived from `source` when `None`) to prove the setup; the

@@ -29,6 +29,7 @@ fn setup_on_a_terminal_with_moto_writes_the_source_and_refreshes_once() {
         &[
             ("AWS access key ID (hidden): ", &format!("{key}\r")),
             ("AWS secret access key (hidden): ", &format!("{secret}\r")),
+            ("Default region for [default] [us-east-1]: ", "eu-west-1\r"),
             (
                 "MFA code for arn:aws:iam::123456789012:mfa/erin (for [mfa]): ",
                 "123456\r",
@@ -58,9 +59,11 @@ fn setup_on_a_terminal_with_moto_writes_the_source_and_refreshes_once() {
         )),
         "{text}"
     );
+    // Issue 20: setup asked no region, and `aws --profile mfa ...` then failed with "You
+    // must specify a region"; the region asked goes to the source and the target.
     assert_eq!(
         env.read_config_text(),
-        "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/erin\n"
+        "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/erin\nregion = eu-west-1\n\n[profile mfa]\nregion = eu-west-1\n"
     );
     let Some(readings) = readings(&env) else {
         return;
@@ -94,6 +97,7 @@ fn a_mistyped_key_is_asked_again_and_never_shown() {
                 "AWS secret access key (hidden): ",
                 &format!("{OLD_SECRET}\r"),
             ),
+            ("Default region for [default] [us-east-1]: ", "\r"),
             ("MFA code for", "123456\r"),
         ],
     ) else {
