@@ -36,6 +36,8 @@ pub struct ProcessCodes {
     pub prompt: Option<PromptKind>,
     /// `--no-input`: ask nobody.
     pub no_input: bool,
+    /// The last code was the argument or typed at a prompt: a person is at hand.
+    pub typed: bool,
 }
 
 impl ProcessCodes {
@@ -52,6 +54,7 @@ impl ProcessCodes {
             input: CodeInput::ControllingTerminal,
             prompt,
             no_input,
+            typed: false,
         }
     }
 
@@ -74,7 +77,8 @@ impl ProcessCodes {
         }
     }
 
-    fn ask(&self, request: &CodeRequest, asker: PromptKind) -> Result<MfaCode, Error> {
+    fn ask(&mut self, request: &CodeRequest, asker: PromptKind) -> Result<MfaCode, Error> {
+        self.typed = true;
         let label = format!("{} (for [{}])", request.serial, request.target);
         match asker {
             PromptKind::Gui => super::desktop_prompt::ask(&label, &super::var),
@@ -119,12 +123,21 @@ impl ProcessCodes {
 }
 
 impl CodeSource for ProcessCodes {
+    fn can_ask_again(&self, request: &CodeRequest) -> bool {
+        let command = self.command.is_some() || request.profile_command.is_some();
+        self.typed && !command && self.asker(request).is_ok()
+    }
+
     fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error> {
+        self.typed = false;
         let next_window = request.next_code_at.filter(|at| *at > super::now());
         let asker = self.asker(request);
         if let Some(code) = self.argument.take() {
             match (next_window, asker) {
-                (None, _) => return Ok(code),
+                (None, _) => {
+                    self.typed = true;
+                    return Ok(code);
+                }
                 // The code given is the used window's: a person can give the next one.
                 (Some(at), Ok(asker)) => {
                     self.wait_for_next_window(request, at);

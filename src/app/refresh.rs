@@ -30,6 +30,7 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
         input: CodeInput::detect(),
         prompt: args.prompt,
         no_input: args.no_input,
+        typed: false,
     };
     let outcome = run_refresh(&settings, &mut codes)?;
     report(&outcome, args.json)?;
@@ -133,6 +134,7 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
         input: CodeInput::detect(),
         prompt: args.prompt,
         no_input: args.no_input,
+        typed: false,
     };
     let mut first_failure = None;
     let mut failed = Vec::new();
@@ -224,6 +226,7 @@ impl OneRefresh {
             input: CodeInput::detect(),
             prompt: None,
             no_input: false,
+            typed: false,
         };
         let outcome = run_refresh(&settings, &mut codes)?;
         report(&outcome, false)?;

@@ -120,6 +120,13 @@ pub trait CodeSource {
     /// A code for `request.serial`.
     fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error>;
 
+    /// Whether a person gave the last code (typed as the argument or at a prompt) and can be
+    /// asked for another when STS rejects it. By default no one can.
+    fn can_ask_again(&self, request: &CodeRequest) -> bool {
+        let _ = request;
+        false
+    }
+
     /// The long-term keys `request.command` prints. By default no process is run.
     fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
         Err(crate::key_error::KeyError::Process {

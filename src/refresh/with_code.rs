@@ -16,6 +16,9 @@ use crate::notice::Notice;
 use crate::profile::SharedDocuments;
 use crate::sts::{self, Signer, Sts};
 
+/// How many codes a person is asked for when STS rejects the one typed.
+const MAX_CODE_TRIES: u32 = 3;
+
 /// Refreshes with an MFA code, the device `held` (by [`super::carry_out`]): the code asked
 /// for, STS called, the session written.
 #[allow(clippy::too_many_arguments)]
@@ -33,32 +36,48 @@ pub(super) fn refresh_with_code(
     let keys = resolve(&call.source, &call.keys, codes, &mut resolved)?;
     // A CA bundle that cannot be used is said before a code is spent on it.
     let trust = sts::roots_for([call.endpoint.as_ref().map(|e| &e.url)], &call.trust)?;
-    let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
-    let code = codes.code(&CodeRequest {
-        serial: &call.serial,
-        target: &call.target,
-        rerun: &call.rerun,
-        profile_command: call.profile_command.as_deref(),
-        profile_prompt: call.prompt,
-        next_code_at: next_code_at(code_sent_at, (settings.clock)()),
-        code_sent_at,
-    })?;
-    let request = call.request(code, trust);
-    let sent_at = (settings.clock)();
-    let answer = checked_session(settings, sts, Signer::LongTerm(&keys), &request);
-    let spent = match &answer {
-        Ok(_) => true,
-        Err(error) => error.may_have_spent_the_code(),
-    };
-    if let (Some(held), true) = (&held, spent) {
-        if let Err(error) = held.record_code_sent(sent_at) {
-            notices(Notice::Warning(format!(
-                "cannot record that {} used this code window: {error}",
-                call.serial
-            )));
+    let mut tries = 0;
+    let session = loop {
+        tries += 1;
+        let code_sent_at = held.as_ref().and_then(HeldDevice::code_sent_at);
+        let code_request = CodeRequest {
+            serial: &call.serial,
+            target: &call.target,
+            rerun: &call.rerun,
+            profile_command: call.profile_command.as_deref(),
+            profile_prompt: call.prompt,
+            next_code_at: next_code_at(code_sent_at, (settings.clock)()),
+            code_sent_at,
+        };
+        let code = codes.code(&code_request)?;
+        let request = call.request(code, trust.clone());
+        let sent_at = (settings.clock)();
+        let answer = checked_session(settings, sts, Signer::LongTerm(&keys), &request);
+        let spent = match &answer {
+            Ok(_) => true,
+            Err(error) => error.may_have_spent_the_code(),
+        };
+        if let (Some(held), true) = (&held, spent) {
+            if let Err(error) = held.record_code_sent(sent_at) {
+                notices(Notice::Warning(format!(
+                    "cannot record that {} used this code window: {error}",
+                    call.serial
+                )));
+            }
         }
-    }
-    let session = answer?;
+        match answer {
+            // A person typed it: a mistyped or stale code is asked for again.
+            Err(crate::sts::StsError::CodeRejected)
+                if tries < MAX_CODE_TRIES && codes.can_ask_again(&code_request) =>
+            {
+                notices(Notice::Warning(format!(
+                    "STS rejected the MFA code for {} (wrong or expired); enter the code the device shows now",
+                    call.serial
+                )));
+            }
+            answer => break answer?,
+        }
+    };
     let done = commit(
         settings,
         &call.writing(),

@@ -363,3 +363,52 @@ fn a_dialog_with_no_desktop_is_a_code_that_cannot_be_asked_for() {
             "there is no desktop to show a dialog on (DISPLAY and WAYLAND_DISPLAY are unset)",
         );
 }
+
+/// Issue 20: a code STS rejected ended the run (exit 3) even with a person at the terminal;
+/// the person is asked for the next code, and nothing was recorded as spent.
+#[test]
+fn on_a_terminal_a_rejected_code_is_asked_for_again() {
+    let aws = crate::fake_aws::FakeAws::start(AKID, "2025-01-01T00:00:00Z", &[SERIAL]);
+    aws.fail(
+        "GetSessionToken",
+        403,
+        "AccessDenied",
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+        1,
+    );
+    let env = TestEnv::with_credentials(&default_source());
+    let url = aws.url();
+    let Some(ran) = crate::pty::on_terminal(
+        &env,
+        &[],
+        &["-t", "mfa", "--endpoint-url", &url],
+        &[
+            ("MFA code for", "111111\r"),
+            ("enter the code the device shows now", ""),
+            ("MFA code for", "222222\r"),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert!(ran.transcript.contains("wrote [mfa]"), "{ran}");
+    assert_eq!(aws.actions(), ["GetSessionToken", "GetSessionToken"]);
+}
+
+/// A rejected code that was piped in, with nobody to ask, still ends the run with exit 3.
+#[test]
+fn a_rejected_piped_code_is_not_asked_for_again() {
+    let aws = crate::fake_aws::FakeAws::start(AKID, "2025-01-01T00:00:00Z", &[SERIAL]);
+    aws.fail(
+        "GetSessionToken",
+        403,
+        "AccessDenied",
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+        1,
+    );
+    let env = TestEnv::with_credentials(&default_source());
+    let out = run_with_stdin(env.mfa().args(["--endpoint-url", &aws.url()]), b"111111\n");
+    out.assert_code(3)
+        .assert_stderr_has("STS rejected the MFA code");
+    assert_eq!(aws.actions(), ["GetSessionToken"]);
+}
