@@ -47,6 +47,14 @@ pub(super) fn choose(
     // with none recorded is never filled from a guessed source ([default] -> [mfa] aside), and
     // a derived one takes its base's.
     let recorded = summary.managed.as_ref().filter(|_| named.is_some());
+    if let (Some(given), Some(managed)) = (&given_source, &summary.managed) {
+        if managed.source != given.as_str() {
+            notices(Notice::Warning(format!(
+                "[{target}] was refreshed from [{}]; it is refreshed from [{given}] now, and from now on (it records mfa_source_profile = {given})",
+                managed.source
+            )));
+        }
+    }
     let source = match (given_source, recorded) {
         (Some(source), _) => source,
         (None, Some(managed)) => ProfileName::new(&managed.source)?,
