@@ -9,7 +9,7 @@ use crate::profile::{
     find_section, unreadable, writable_dir_warning, FileKind, FileLocations, ManagedTarget, Shown,
     ACCESS_KEY_ID, SECRET_ACCESS_KEY,
 };
-use crate::time::{human_span, human_utc};
+use crate::time::{human, human_span};
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -435,8 +435,8 @@ fn managed_state(input: &Examined, credentials: &Document, name: &str, found: &m
     };
     let subject = format!("[{name}]");
     match target.expires_at {
-        Some(at) if at > input.now => finding(found, Level::Ok, &subject, format!("a session from [{}], valid for {} (until {})", target.source, human_span(at - input.now), human_utc(at))),
-        Some(at) => finding(found, Level::Note, &subject, format!("the session from [{}] expired on {}; run `mfa-profile -t {name}`", target.source, human_utc(at))),
+        Some(at) if at > input.now => finding(found, Level::Ok, &subject, format!("a session from [{}], valid for {} (until {})", target.source, human_span(at - input.now), human(at))),
+        Some(at) => finding(found, Level::Note, &subject, format!("the session from [{}] expired on {}; run `mfa-profile -t {name}`", target.source, human(at))),
         None => finding(found, Level::Note, &subject, format!("a session from [{}] with no readable expiration; run `mfa-profile -t {name} --force`", target.source)),
     }
 }

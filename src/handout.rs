@@ -12,7 +12,7 @@ use crate::profile::{
     ManagedTarget, NoSession, ProfileMeaning, ProfileName, SharedDocuments, Shown,
 };
 use crate::suggest::closest;
-use crate::time::{human_span, human_utc};
+use crate::time::{human, human_span};
 use std::path::Path;
 
 /// Variables that would make an SDK or tool use another identity than the profile `exec`
@@ -150,7 +150,7 @@ pub fn decide(
                 target: target.to_string(),
                 when: format!(
                     "expired on {} ({} ago)",
-                    human_utc(session.expires_at),
+                    human(session.expires_at),
                     human_span(now - session.expires_at)
                 ),
                 hint: format!("refresh it with `mfa-profile -t {target}`, or add --refresh"),

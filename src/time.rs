@@ -5,6 +5,7 @@
 use aws_smithy_types::date_time::{DateTime, Format};
 use jiff::tz::TimeZone;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// `12h`, `7h12m`, `45m`, `30s`: the largest two units, for humans, to the nearest minute
 /// from a minute up; from two days up, whole days (`26335 days`).
@@ -47,19 +48,37 @@ pub fn rfc3339(epoch_seconds: i64) -> String {
         .unwrap_or_else(|_| epoch_seconds.to_string())
 }
 
-/// `2026-11-23 02:00 UTC`.
-pub fn human_utc(epoch_seconds: i64) -> String {
-    let text = rfc3339(epoch_seconds);
-    match text.get(..16) {
-        Some(minutes) => format!("{} UTC", minutes.replacen('T', " ", 1)),
-        None => text,
-    }
+/// Where the zone that times are shown to people in comes from: set once by the process
+/// (the system's zone); UTC when unset. Found on first use, so a command that shows no time
+/// reads no zone file.
+static ZONE_FINDER: OnceLock<fn() -> TimeZone> = OnceLock::new();
+static SHOWN_ZONE: OnceLock<TimeZone> = OnceLock::new();
+
+/// Shows every time meant for people in the zone `find` gives (called once, at the first
+/// time shown). Files and JSON keep UTC.
+pub fn show_times_in(find: fn() -> TimeZone) {
+    let _ = ZONE_FINDER.set(find);
 }
 
-/// `02:00:05`: the time of day in UTC, to the second.
-pub fn utc_time_of_day(epoch_seconds: i64) -> String {
-    let text = rfc3339(epoch_seconds);
-    text.get(11..19).map_or(text.clone(), str::to_owned)
+fn shown_zone() -> &'static TimeZone {
+    SHOWN_ZONE.get_or_init(|| ZONE_FINDER.get().map_or(TimeZone::UTC, |find| find()))
+}
+
+/// `2026-11-23 03:00 CET`: a moment as people are shown it, in the zone of
+/// [`show_times_in`].
+pub fn human(epoch_seconds: i64) -> String {
+    human_local(epoch_seconds, shown_zone())
+}
+
+/// `03:00:05 CET`: the time of day as people are shown it, to the second.
+pub fn time_of_day(epoch_seconds: i64) -> String {
+    match jiff::Timestamp::from_second(epoch_seconds) {
+        Ok(ts) => ts
+            .to_zoned(shown_zone().clone())
+            .strftime("%H:%M:%S %Z")
+            .to_string(),
+        Err(_) => rfc3339(epoch_seconds),
+    }
 }
 
 /// Parses an RFC 3339 timestamp (as written in `expiration`) into epoch seconds.
@@ -138,7 +157,7 @@ mod tests {
     #[test]
     fn times() {
         assert_eq!(rfc3339(1795399200), "2026-11-23T02:00:00Z");
-        assert_eq!(human_utc(1795399200), "2026-11-23 02:00 UTC");
+        assert_eq!(human(1795399200), "2026-11-23 02:00 UTC");
         assert_eq!(parse_rfc3339("2026-11-23T02:00:00Z"), Some(1795399200));
         assert_eq!(parse_rfc3339("yesterday"), None);
         assert_eq!(human_span(43200), "12h");

@@ -92,9 +92,9 @@ impl ProcessCodes {
     fn wait_for_next_window(&self, request: &CodeRequest, at: i64) {
         let why = match request.code_sent_at {
             Some(sent) => format!(
-                "MFA device {} sent a code at {} UTC, in this 30 s window",
+                "MFA device {} sent a code at {}, in this 30 s window",
                 request.serial,
-                time::utc_time_of_day(sent)
+                time::time_of_day(sent)
             ),
             None => format!(
                 "MFA device {} sent a code in this 30 s window",
@@ -211,7 +211,7 @@ fn window_used(request: &CodeRequest, next_at: i64) -> Error {
         serial: request.serial.to_string(),
         used_at: request.code_sent_at.map_or_else(
             || "a moment ago".to_owned(),
-            |at| format!("at {} UTC", time::utc_time_of_day(at)),
+            |at| format!("at {}", time::time_of_day(at)),
         ),
         wait: (next_at - super::now()).max(1),
     }

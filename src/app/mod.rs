@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
     if let Some(home) = home() {
         locations::show_home_as_tilde(&home);
     }
+    crate::time::show_times_in(local_zone);
     match cli.command {
         Some(Command::Refresh(args)) => refresh::run(&args),
         Some(Command::Status(args)) => status::run(&args),
@@ -232,7 +233,7 @@ pub fn report_usage(error: &clap::Error) -> u8 {
     }
     for line in error.render().to_string().lines() {
         match line.strip_prefix("error: ") {
-            Some(rest) => terminal::say_labelled("", "error:", Colour::Red, rest),
+            Some(rest) => terminal::say_labelled("mfa-profile: ", "error:", Colour::Red, rest),
             None => terminal::say(line),
         }
     }
@@ -248,4 +249,31 @@ fn print(bytes: &[u8]) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::ClosedPipe),
         Err(e) => Err(Error::Output(e)),
     }
+}
+
+/// The largest time-zone file read (they are a few kB).
+#[cfg(unix)]
+const MAX_ZONE_FILE: u64 = 1 << 20;
+
+/// The system's time zone: on Unix from the one file `TZ` or `/etc/localtime` names (see
+/// [`crate::time::local_zone`]), else, and for values that are not Unicode, as jiff finds it.
+pub(super) fn local_zone() -> jiff::tz::TimeZone {
+    #[cfg(unix)]
+    {
+        let unicode = |name: &str| {
+            std::env::var_os(name)
+                .map(|value| value.into_string().map_err(drop))
+                .transpose()
+        };
+        let tzdir = unicode("TZDIR").map(|dir| dir.filter(|d| !d.is_empty()));
+        if let (Ok(tz), Ok(tzdir)) = (unicode("TZ"), tzdir) {
+            let read = |path: &std::path::Path| {
+                crate::fsio::read_other(path, MAX_ZONE_FILE).ok().flatten()
+            };
+            if let Some(zone) = crate::time::local_zone(tz.as_deref(), tzdir.as_deref(), read) {
+                return zone;
+            }
+        }
+    }
+    jiff::tz::TimeZone::system()
 }

@@ -56,7 +56,7 @@ fn report(pruning: &Pruning, path: &Path, now: i64, written: bool) {
             "{verb} the session of [{}] in {} (expired on {}, {} ago)",
             expired.name,
             Shown(path),
-            time::human_utc(expired.expired_at),
+            time::human(expired.expired_at),
             time::human_span(now - expired.expired_at)
         ));
     }

@@ -247,7 +247,7 @@ pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
                 "wrote [{}] in {} {from}, valid until {} ({})",
                 done.target,
                 Shown(&done.file),
-                time::human_utc(done.session.expires_at),
+                time::human(done.session.expires_at),
                 time::human_span(done.session.expires_at - now()),
             ));
             if json {
@@ -274,7 +274,7 @@ pub(super) fn report(outcome: &Outcome, json: bool) -> Result<(), Error> {
             super::terminal::say(&format!(
                 "[{target}] is still valid for {} (until {}; refreshed when less than {} is left); --force refreshes it now",
                 time::human_span(expires_at - now()),
-                time::human_utc(*expires_at),
+                time::human(*expires_at),
                 time::human_span(*margin),
             ));
             if json {

@@ -162,7 +162,7 @@ fn serial_of(profiles: Option<&ProfileSet>, target: &ManagedTarget) -> String {
 /// The table: a header row, then a row per target, columns padded; the state coloured; what
 /// the files hold made [`printable`] (a name could hold escape sequences).
 fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) -> String {
-    let zone = local_zone();
+    let zone = super::local_zone();
     let rows: Vec<([String; 6], Colour)> = targets
         .iter()
         .map(|t| {
@@ -203,29 +203,3 @@ fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) ->
     )
 }
 
-/// The largest time-zone file read (they are a few kB).
-#[cfg(unix)]
-const MAX_ZONE_FILE: u64 = 1 << 20;
-
-/// The system's time zone: on Unix from the one file `TZ` or `/etc/localtime` names (see
-/// [`time::local_zone`]), else, and for values that are not Unicode, as jiff finds it.
-fn local_zone() -> jiff::tz::TimeZone {
-    #[cfg(unix)]
-    {
-        let unicode = |name: &str| {
-            std::env::var_os(name)
-                .map(|value| value.into_string().map_err(drop))
-                .transpose()
-        };
-        let tzdir = unicode("TZDIR").map(|dir| dir.filter(|d| !d.is_empty()));
-        if let (Ok(tz), Ok(tzdir)) = (unicode("TZ"), tzdir) {
-            let read = |path: &std::path::Path| {
-                crate::fsio::read_other(path, MAX_ZONE_FILE).ok().flatten()
-            };
-            if let Some(zone) = time::local_zone(tz.as_deref(), tzdir.as_deref(), read) {
-                return zone;
-            }
-        }
-    }
-    jiff::tz::TimeZone::system()
-}

@@ -97,7 +97,7 @@ fn fresh_base(
                 notices(Notice::Info(format!(
                     "refreshed [{}] first (valid until {}): [{}] is assumed with its session",
                     done.target,
-                    time::human_utc(done.session.expires_at),
+                    time::human(done.session.expires_at),
                     derived.target
                 )));
                 done.session

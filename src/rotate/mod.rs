@@ -248,7 +248,7 @@ impl Rotation<'_> {
     fn make_room(&mut self, other: &crate::iam::AccessKeyInfo) -> Result<(), Error> {
         let created = other.created.map_or_else(
             || "at an unknown date".to_owned(),
-            |c| format!("on {}", crate::time::human_utc(c)),
+            |c| format!("on {}", crate::time::human(c)),
         );
         if other.status == KeyStatus::Active {
             return Err(KeyError::RotateRefused(format!(
@@ -295,7 +295,7 @@ impl Rotation<'_> {
             self.say(Notice::Info(format!(
                 "deleted {}, the key the interrupted rotation had IAM create (on {}), whose secret was never saved",
                 key.id,
-                key.created.map(crate::time::human_utc).unwrap_or_default()
+                key.created.map(crate::time::human).unwrap_or_default()
             )));
         }
         Ok(())

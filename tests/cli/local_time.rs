@@ -1,4 +1,4 @@
-//! `status` shows expirations in the local time zone, found from the one file `TZ` or
+//! Times shown to people (`status`, a refresh's messages) are in the local time zone, found from the one file `TZ` or
 //! `/etc/localtime` names: the same time and abbreviation as GNU `date` (glibc's reading of
 //! the same variable) and jiff's full time-zone database, for names, POSIX rules, an empty `TZ`
 //! and none.
@@ -75,4 +75,28 @@ fn status_shows_local_time_as_jiffs_database_does() {
         let want = at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string();
         assert_eq!(expires_column(Some(name)), want, "TZ={name}");
     }
+}
+
+/// Issue 20: `status` showed local time while a refresh's messages showed UTC. One rule now:
+/// every time shown to people is local, files and JSON keep UTC.
+#[test]
+fn every_time_shown_to_people_is_local_and_the_file_keeps_utc() {
+    let sts = CannedSts::start();
+    let ran = Test::new()
+        .credentials(default_source())
+        .env("TZ", "Europe/Paris")
+        .args(["123456", "--endpoint-url", &sts.url()])
+        .stderr_has("valid until 2099-01-01 01:00 CET")
+        .run();
+    let text = ran.env.read_credentials_text();
+    assert_eq!(
+        sdk_value(&text, "mfa", "expiration").as_deref(),
+        Some("2099-01-01T00:00:00Z")
+    );
+    Test::in_env(ran.env)
+        .env("TZ", "Europe/Paris")
+        .arg("123456")
+        .stderr_has("[mfa] is still valid for")
+        .stderr_has("until 2099-01-01 01:00 CET")
+        .run();
 }
