@@ -1,5 +1,5 @@
-//! `mfa-profile exec -- COMMAND`: run a command with the target's profile, refreshing the
-//! target first when needed.
+//! `mfa-profile exec [-- COMMAND]`: run a command (else the user's shell) with the target's
+//! profile, refreshing the target first when needed.
 //!
 //! Invariant: the command sees `AWS_PROFILE=TARGET` and none of the variables that would
 //! shadow the profile, and mfa-profile ends with the command's exit code. On Unix this process
@@ -14,11 +14,15 @@ use std::path::PathBuf;
 use std::process::Command;
 
 pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
+    let shell;
+    let (program, rest) = match args.command.split_first() {
+        Some(split) => split,
+        None => {
+            shell = [login_shell()?];
+            (&shell[0], &[][..])
+        }
+    };
     let usable = usable_session(args.target.as_ref(), &args.session, WhenStale::Refresh)?;
-    let (program, rest) = args
-        .command
-        .split_first()
-        .expect("clap requires a command after --");
     let mut command = Command::new(program);
     command
         .args(rest)
@@ -78,4 +82,17 @@ fn become_command(mut command: Command) -> std::io::Error {
         Ok(status) => std::process::exit(status.code().unwrap_or(1)),
         Err(error) => error,
     }
+}
+
+/// The shell `exec` starts when no command is given, as aws-vault does: `SHELL` on Unix,
+/// `COMSPEC` on Windows.
+fn login_shell() -> Result<std::ffi::OsString, Error> {
+    let name = if cfg!(windows) { "COMSPEC" } else { "SHELL" };
+    std::env::var_os(name)
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| Error::Exec {
+            command: format!("${name}"),
+            reason: format!("no command was given and {name} names no shell to start; give the command after --"),
+            code: 127,
+        })
 }

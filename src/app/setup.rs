@@ -62,7 +62,12 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     let known_region = docs
         .profiles_of(&[source.as_str()])
         .ok()
-        .and_then(|profiles| profiles.get_profile(source.as_str())?.get("region").map(str::to_owned));
+        .and_then(|profiles| {
+            profiles
+                .get_profile(source.as_str())?
+                .get("region")
+                .map(str::to_owned)
+        });
     drop(docs);
     let keys = run.ask_keys()?;
     let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);

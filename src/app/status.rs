@@ -202,4 +202,3 @@ fn table(targets: &[TargetStatus], serial: impl Fn(&ManagedTarget) -> String) ->
         &rows,
     )
 }
-

@@ -59,8 +59,8 @@ pub enum Command {
     Refresh(RefreshArgs),
     /// List the targets mfa-profile manages and how long each is valid (no network).
     Status(StatusArgs),
-    /// Run a command with the target's session: AWS_PROFILE=TARGET, refreshing it first only
-    /// when needed (asking for a code on the terminal).
+    /// Run a command (else your shell) with the target's session: AWS_PROFILE=TARGET,
+    /// refreshing it first only when needed (asking for a code on the terminal).
     #[command(after_help = exec_after_help())]
     Exec(ExecArgs),
     /// Print the target's session as shell variables: eval "$(mfa-profile export)".
@@ -251,9 +251,8 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub session: SessionArgs,
     /// The command and its arguments (everything from the first word that is not an option of
-    /// exec on, or after `--`).
+    /// exec on, or after `--`) [default: your shell, $SHELL (%COMSPEC% on Windows)].
     #[arg(
-        required = true,
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "COMMAND"

@@ -202,6 +202,35 @@ fn exec_passes_on_the_exit_code_and_removes_shadowing_variables() {
         .run();
 }
 
+/// Issue 20: `exec -t mfa` with no command starts the user's shell (`$SHELL`), as aws-vault
+/// does, with the profile set.
+#[test]
+fn exec_with_no_command_starts_the_users_shell() {
+    let env = TestEnv::with_credentials(&with_target("work-mfa", VALID));
+    let shell = env.home().join("my-shell");
+    std::fs::write(
+        &shell,
+        "#!/bin/sh\necho \"shell with $AWS_PROFILE\"\nexit 3\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&shell, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    Test::in_env(env)
+        .env("SHELL", &shell)
+        .args(["exec", "-t", "work-mfa"])
+        .status(3)
+        .stdout_is("shell with work-mfa\n")
+        .run();
+    Test::new()
+        .credentials(with_target("work-mfa", VALID))
+        .env("SHELL", "")
+        .args(["exec", "-t", "work-mfa"])
+        .status(127)
+        .stderr_has(
+            "no command was given and SHELL names no shell to start; give the command after --",
+        )
+        .run();
+}
+
 #[test]
 fn exec_of_a_missing_command_exits_127() {
     Test::new()

@@ -72,7 +72,9 @@ fn prune_keeps_what_renews_a_role_target_and_its_comment() {
         ],
     )
     .assert_code(0)
-    .assert_stderr_has("wrote [admin] in ~/.aws/credentials from [mfa]'s session");
+    .assert_stderr_has(&shown(
+        "wrote [admin] in ~/.aws/credentials from [mfa]'s session",
+    ));
     let text = env.read_credentials_text();
     let expires = epoch_of(&sdk_value(&text, "admin", "expiration").unwrap());
     assert!(
@@ -101,8 +103,8 @@ fn prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target() {
     let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile prune");
     crate::hints::run_hint(&ran.env, &command, &[])
         .assert_code(0)
-        .assert_stderr_has("removed [mfa] from ~/.aws/credentials")
-        .assert_stderr_has("removed [admin] from ~/.aws/credentials");
+        .assert_stderr_has(&shown("removed [mfa] from ~/.aws/credentials"))
+        .assert_stderr_has(&shown("removed [admin] from ~/.aws/credentials"));
     ran.env.assert_credentials(
         format!(
             "{}\n# a client\n[client]\naws_access_key_id = AKIACLIENTEXAMPLE\naws_secret_access_key = c\n",

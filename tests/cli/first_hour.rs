@@ -695,9 +695,13 @@ fn with_no_default_status_suggests_a_command_that_works() {
         .stderr_has("run `mfa-profile -s work` to create [work-mfa] from [work] (it asks for the MFA code)")
         .run();
     let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s work");
-    crate::hints::run_hint(&ran.env, &command, &["123456", "--endpoint-url", &sts.url()])
-        .assert_code(0)
-        .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
+    crate::hints::run_hint(
+        &ran.env,
+        &command,
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0)
+    .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
 }
 
 #[test]

@@ -176,9 +176,17 @@ fn switching_a_targets_source_is_said() {
         "{TWO_USERS}\n{}",
         managed("mfa", "default", "2099-01-01T00:00:00Z")
     ));
-    run(env
-        .mfa()
-        .args(["-s", "work", "-t", "mfa", "123456", "--endpoint-url", &sts.url()]))
+    run(env.mfa().args([
+        "-s",
+        "work",
+        "-t",
+        "mfa",
+        "123456",
+        "--endpoint-url",
+        &sts.url(),
+    ]))
     .assert_code(0)
-    .assert_stderr_has("[mfa] was refreshed from [default]; it is refreshed from [work] now, and from now on");
+    .assert_stderr_has(
+        "[mfa] was refreshed from [default]; it is refreshed from [work] now, and from now on",
+    );
 }
