@@ -8,8 +8,8 @@ use crate::error::Error;
 use crate::ini::Document;
 use crate::keys::SessionCredentials;
 use crate::profile::{
-    find_section, inspect_target, managed_targets, meaning_of, stored_session, FileKind,
-    ManagedTarget, NoSession, ProfileMeaning, ProfileName, SharedDocuments, Shown,
+    create_hint, find_section, inspect_target, managed_targets, meaning_of, stored_session,
+    FileKind, ManagedTarget, NoSession, ProfileMeaning, ProfileName, SharedDocuments, Shown,
 };
 use crate::suggest::closest;
 use crate::time::{human, human_span};
@@ -125,6 +125,7 @@ fn managed_list(doc: &Document) -> String {
 /// is an error, never a new profile made from `[default]`.
 pub fn decide(
     doc: &Document,
+    config: &Document,
     path: &Path,
     target: &ProfileName,
     now: i64,
@@ -157,21 +158,22 @@ pub fn decide(
             })
         }
         Err(why @ NoSession::Refused(_)) => Err(no_session(target, path, why)),
-        Err(NoSession::Missing) => Err(missing_target(doc, target, path)),
-        _ if managed.is_none() => Err(not_managed(doc, target, path)),
+        Err(NoSession::Missing) => Err(missing_target(doc, config, target, path)),
+        _ if managed.is_none() => Err(not_managed(doc, config, target, path)),
         Err(why) if when_stale == WhenStale::Refuse => Err(no_session(target, path, why)),
         _ => Ok(Handout::Refresh),
     }
 }
 
 /// No such target: the closest managed target is suggested.
-fn missing_target(doc: &Document, target: &ProfileName, path: &Path) -> Error {
+fn missing_target(doc: &Document, config: &Document, target: &ProfileName, path: &Path) -> Error {
     let names: Vec<String> = managed_targets(doc).into_iter().map(|t| t.name).collect();
     let why = match closest(target.as_str(), names.iter().map(String::as_str)) {
         Some(near) => format!("does not exist; did you mean [{near}]?"),
         None => format!(
-            "does not exist; create it with `mfa-profile -s SOURCE -t {target}` ({})",
-            managed_list(doc)
+            "does not exist ({}); {}",
+            managed_list(doc),
+            create_hint(doc, config, target)
         ),
     };
     Error::NoSession {
@@ -182,7 +184,7 @@ fn missing_target(doc: &Document, target: &ProfileName, path: &Path) -> Error {
 }
 
 /// A profile mfa-profile did not write: long-term keys, or settings only.
-fn not_managed(doc: &Document, target: &ProfileName, path: &Path) -> Error {
+fn not_managed(doc: &Document, config: &Document, target: &ProfileName, path: &Path) -> Error {
     let long_term = find_section(doc, FileKind::Credentials, target)
         .ok()
         .flatten()
@@ -200,7 +202,8 @@ fn not_managed(doc: &Document, target: &ProfileName, path: &Path) -> Error {
         }
     } else {
         format!(
-            "holds no session mfa-profile wrote; make one with `mfa-profile -s SOURCE -t {target}`"
+            "holds no session mfa-profile wrote; {}",
+            create_hint(doc, config, target)
         )
     };
     Error::NoSession {
@@ -216,9 +219,7 @@ pub fn no_session(target: &ProfileName, path: &Path, why: NoSession) -> Error {
         target: target.to_string(),
         path: path.to_path_buf(),
         why: match why {
-            NoSession::Missing => {
-                format!("does not exist; create it with `mfa-profile -s SOURCE -t {target}`")
-            }
+            NoSession::Missing => "does not exist".to_owned(),
             NoSession::Incomplete(key) => format!(
                 "holds no session (no {key}); refresh it with `mfa-profile -t {target} --force`"
             ),
@@ -279,7 +280,7 @@ expiration = 1970-01-01T01:00:00Z\nmfa_source_profile = default\n\
     fn fresh_expiring_expired_and_missing_sessions() {
         let doc = Document::parse(FILE).unwrap();
         let path = Path::new("/c");
-        let at = |now, when| decide(&doc, path, &name("mfa"), now, 900, when);
+        let at = |now, when| decide(&doc, &Document::empty(), path, &name("mfa"), now, 900, when);
         assert!(matches!(at(0, WhenStale::Refuse), Ok(Handout::Ready(_))));
         assert!(matches!(
             at(3000, WhenStale::Refuse),
@@ -298,16 +299,32 @@ expiration = 1970-01-01T01:00:00Z\nmfa_source_profile = default\n\
         let doc = Document::parse(FILE).unwrap();
         let path = Path::new("/c");
         let error = |target: &str| {
-            decide(&doc, path, &name(target), 0, 900, WhenStale::Refresh)
-                .unwrap_err()
-                .to_string()
+            decide(
+                &doc,
+                &Document::empty(),
+                path,
+                &name(target),
+                0,
+                900,
+                WhenStale::Refresh,
+            )
+            .unwrap_err()
+            .to_string()
         };
         assert!(error("wrk-mfa").contains("does not exist; did you mean [work-mfa]?"));
         assert!(error("settings").contains("holds no session mfa-profile wrote"));
         assert!(error("half").contains("holds long-term keys"));
         assert!(error("default")
             .contains("holds long-term keys, not a session; use its session target [mfa]"));
-        let managed = decide(&doc, path, &name("work-mfa"), 0, 900, WhenStale::Refresh);
+        let managed = decide(
+            &doc,
+            &Document::empty(),
+            path,
+            &name("work-mfa"),
+            0,
+            900,
+            WhenStale::Refresh,
+        );
         assert!(
             matches!(managed, Ok(Handout::Refresh)),
             "incomplete but managed"

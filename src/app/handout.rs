@@ -51,6 +51,7 @@ pub(super) fn usable_session(
     };
     match decide(
         doc,
+        &docs.config,
         &files.credentials,
         &target,
         now,

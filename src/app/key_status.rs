@@ -41,7 +41,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     }
     if sources.is_empty() {
         super::terminal::say(&format!(
-            "no profile in {} is managed by mfa-profile yet, so no source key is known; run `mfa-profile setup` or `mfa-profile CODE` first",
+            "no profile in {} is managed by mfa-profile yet, so no source key is known; run `mfa-profile setup` (a new IAM user) or `mfa-profile` (keys already in [default]) first",
             Shown(&files.credentials)
         ));
         return Ok(EXIT_OK);

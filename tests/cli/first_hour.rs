@@ -54,12 +54,21 @@ fn a_mistyped_target_is_never_created_from_default() {
 
 #[test]
 fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
-    Test::new()
+    let sts = CannedSts::start();
+    let ran = Test::new()
         .credentials(format!("{}\n[work]\nregion = eu-west-1\n", default_source()))
         .args(["export", "work", "--refresh", "--code-command", "echo 123456"])
         .env("AWS_ENDPOINT_URL_STS", CLOSED)
         .status(2)
-        .stderr_has("[work] in ~/.aws/credentials holds no session mfa-profile wrote; make one with `mfa-profile -s SOURCE -t work`")
+        .stderr_has("[work] in ~/.aws/credentials holds no session mfa-profile wrote; to create [work], name its source: `mfa-profile -s default -t work`")
+        .run();
+    // The command named, as printed, makes the session export then hands out.
+    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t work");
+    crate::hints::run_hint(&ran.env, &command, &["123456", "--endpoint-url", &sts.url()])
+        .assert_code(0);
+    Test::in_env(ran.env)
+        .args(["export", "work"])
+        .stdout_has(&format!("export AWS_ACCESS_KEY_ID='{CANNED_KEY}'"))
         .run();
 }
 
