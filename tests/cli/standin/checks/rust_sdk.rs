@@ -1,7 +1,7 @@
 //! The AWS SDK for Rust against the stand-in.
 
 use super::super::*;
-use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region, SharedHttpClient};
+use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 
@@ -32,24 +32,6 @@ fn refused(status: u16, code: &str, message: &str) -> Refusal {
         code: code.to_owned(),
         message: message.to_owned(),
     }
-}
-
-/// The SDK's HTTP client (rustls with ring, as the tool builds it), trusting `ca` alone when
-/// given.
-fn http_client(ca: Option<&str>) -> SharedHttpClient {
-    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
-    let mut builder = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring));
-    if let Some(pem) = ca {
-        let trust = TrustStore::empty().with_pem_certificate(pem.as_bytes().to_vec());
-        builder = builder.tls_context(
-            TlsContext::builder()
-                .with_trust_store(trust)
-                .build()
-                .unwrap(),
-        );
-    }
-    builder.build_https()
 }
 
 /// Credentials as the SDK takes them.
@@ -84,7 +66,7 @@ fn sts_config(aws: &StandIn, keys: &Keys) -> aws_sdk_sts::config::Builder {
         .region(Region::new("us-east-1"))
         .endpoint_url(aws.url())
         .credentials_provider(keys.credentials())
-        .http_client(http_client(ca))
+        .http_client(sdk_http_client(ca))
 }
 
 fn sts(aws: &StandIn, keys: &Keys) -> aws_sdk_sts::Client {
@@ -97,7 +79,7 @@ fn iam(aws: &StandIn, keys: &Keys, region: &str) -> aws_sdk_iam::Client {
         .region(aws_sdk_iam::config::Region::new(region.to_owned()))
         .endpoint_url(aws.url())
         .credentials_provider(keys.credentials())
-        .http_client(http_client(None))
+        .http_client(sdk_http_client(None))
         .build();
     aws_sdk_iam::Client::from_conf(config)
 }
@@ -704,7 +686,7 @@ fn over_https_a_client_trusting_the_ca_is_answered() {
     assert_eq!(me.arn(), Some(USER_ARN));
     let untrusting = aws_sdk_sts::Client::from_conf(
         sts_config(&aws, &LONG_TERM)
-            .http_client(http_client(Some(&server::TestCa::new().ca_pem)))
+            .http_client(sdk_http_client(Some(&server::TestCa::new().ca_pem)))
             .retry_config(aws_sdk_sts::config::retry::RetryConfig::disabled())
             .build(),
     );
