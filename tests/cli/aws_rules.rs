@@ -14,13 +14,19 @@ const EXPIRED: &str = "2001-01-01T00:00:00Z";
 /// them, where only some take `--endpoint-url`), in the stand-in's next code window.
 fn at(aws: &StandIn, test: Test) -> Test {
     aws.next_code_window();
-    test.env("AWS_ENDPOINT_URL_STS", aws.url())
-        .env("AWS_ENDPOINT_URL_IAM", aws.url())
+    let [(sts, sts_url), (iam, iam_url)] = aws.endpoint_vars();
+    test.env(sts, sts_url).env(iam, iam_url)
 }
 
-/// [`at`] with the harness's source profile.
+/// A refresh (the default command) of the harness's source profile, with `--endpoint-url` at
+/// `aws` (and IAM by `AWS_ENDPOINT_URL_IAM`: a refresh has no IAM flag), in the stand-in's next
+/// code window.
 fn against(aws: &StandIn) -> Test {
-    at(aws, Test::new().credentials(default_source()))
+    aws.next_code_window();
+    Test::new()
+        .credentials(default_source())
+        .args(["--endpoint-url", &aws.url()])
+        .env("AWS_ENDPOINT_URL_IAM", aws.url())
 }
 
 /// Seconds from the stand-in's clock to the expiration of `profile` in the credentials file.
@@ -94,8 +100,7 @@ fn a_code_sts_already_took_in_this_window_is_refused_with_exit_3() {
     // STS itself refuses the code the second time.
     let before = ran.env.read_credentials();
     let again = Test::in_env(ran.env)
-        .env("AWS_ENDPOINT_URL_STS", aws.url())
-        .args(["-f", CODE])
+        .args(["-f", "--endpoint-url", &aws.url(), CODE])
         .status(3)
         .run();
     assert_eq!(again.env.read_credentials(), before, "nothing written");
@@ -595,15 +600,10 @@ fn setup_with_keys_aws_does_not_know_writes_nothing() {
 fn rotate_calls_sts_and_iam_with_the_right_keys_and_the_new_key_works() {
     let aws = StandIn::start();
     aws.new_keys_known_after(1);
-    let ran = against(&aws)
-        .args([
-            "rotate",
-            "--iam-endpoint-url",
-            &aws.url(),
-            "--code-command",
-            "echo 123456",
-            "--delete",
-        ])
+    let ran = at(&aws, Test::new().credentials(default_source()))
+        .arg("rotate")
+        .args(aws.endpoints())
+        .args(["--code-command", "echo 123456", "--delete"])
         .stderr_has("rotated [default]")
         .run();
     let actions = aws.actions();

@@ -9,11 +9,17 @@
 //!
 //! ```ignore
 //! let aws = StandIn::start();                 // http://127.0.0.1:PORT, the default account
+//! aws.next_code_window();                     // a code the device has not given yet
 //! Test::new().credentials(default_source())
-//!     .args(aws.endpoints())                  // --endpoint-url and --iam-endpoint-url
-//!     .arg("123456").run();
+//!     .args(["--endpoint-url", &aws.url(), "123456"])
+//!     .run();
 //! assert_eq!(aws.actions(), ["GetSessionToken"]);
+//! assert_eq!(aws.calls()[0].key_id, AKID);
 //! ```
+//!
+//! `rotate`, `setup` and `status --keys` take [`StandIn::endpoints`] (`--endpoint-url` and
+//! `--iam-endpoint-url`); commands without those flags take [`StandIn::endpoint_vars`]
+//! (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`).
 //!
 //! * **The account** ([`ACCOUNT`]): IAM user `alice` with the harness's long-term key (`AKID`,
 //!   `SECRET`), MFA device `SERIAL`, and a policy that denies everything without MFA
@@ -38,14 +44,21 @@
 //! * **The clock**: [`StandIn::set_clock_offset`]`(20 * 60)` puts the stand-in 20 minutes ahead
 //!   of this machine (its `Date` header, its skew check, the sessions' expirations follow).
 //! * **Sessions for a file**: [`StandIn::issue_session`] gives a session as GetSessionToken
-//!   would, to write into a credentials file without a call.
+//!   would, to write into a credentials file without a call. Session keys, secrets and tokens
+//!   are numbered in the order issued (`ASIASTANDIN000000001`, ...), so a run's file is the same
+//!   every time; [`StandIn::fix_expirations`] makes every session expire at one fixed time too
+//!   (a test hook, not AWS), for files compared byte for byte.
+//! * **Checking what the tool wrote**: [`StandIn::caller_of_profile`] (GetCallerIdentity
+//!   through `aws-sdk-sts` with a profile's keys) and [`StandIn::caller_arn`].
 //!
 //! It runs on a runtime and thread of its own, so blocking test code can use it, and stops on
 //! drop.
 
+mod account;
 mod answer;
 mod iam;
 mod mfa;
+mod sdk;
 mod server;
 mod sigv4;
 mod sts;
@@ -55,6 +68,7 @@ mod checks;
 
 pub use answer::AwsError;
 pub use mfa::Codes;
+pub use sdk::sdk_http_client;
 pub use world::ACCOUNT;
 
 use crate::harness::{bin_path, TestEnv, AKID, SECRET, SERIAL};
@@ -64,7 +78,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use world::{AccessKey, LastUsed, Principal, Role, User, World};
+use world::{AccessKey, Role, User, World};
 
 /// The default account's IAM user.
 pub const USER: &str = "alice";
@@ -175,14 +189,6 @@ pub struct StandIn {
     ca_pem: Option<String>,
 }
 
-/// Epoch seconds of an RFC 3339 time.
-fn epoch(rfc3339: &str) -> i64 {
-    rfc3339
-        .parse::<jiff::Timestamp>()
-        .unwrap_or_else(|e| panic!("{rfc3339:?}: {e}"))
-        .as_second()
-}
-
 /// The default account (see the module's doc).
 fn default_world(now: i64) -> World {
     let mut world = World::new(ACCOUNT);
@@ -280,6 +286,15 @@ impl StandIn {
         ]
     }
 
+    /// The variables that send every command's STS and IAM calls here (`exec`, `export` and
+    /// `credential-process` take no endpoint flag).
+    pub fn endpoint_vars(&self) -> [(&'static str, String); 2] {
+        [
+            ("AWS_ENDPOINT_URL_STS", self.url()),
+            ("AWS_ENDPOINT_URL_IAM", self.url()),
+        ]
+    }
+
     /// The CA certificate (PEM) of an HTTPS stand-in.
     pub fn ca_pem(&self) -> &str {
         self.ca_pem
@@ -321,193 +336,6 @@ impl StandIn {
             .fetch_add(next - now, Ordering::SeqCst);
     }
 
-    // MFA.
-
-    pub fn set_codes(&self, codes: Codes) {
-        self.world().codes = codes;
-    }
-
-    /// The code device `serial` shows now under [`Codes::Totp`].
-    pub fn code_now(&self, serial: &str) -> String {
-        mfa::totp(serial, mfa::window_of(self.now()))
-    }
-
-    /// Whether `user`'s policy denies calls made without MFA (GetSessionToken included).
-    pub fn set_mfa_required(&self, user: &str, required: bool) {
-        self.world()
-            .user_mut(user)
-            .unwrap_or_else(|| panic!("no user {user}"))
-            .mfa_required = required;
-    }
-
-    // The account.
-
-    /// Adds IAM user `name` with one active key, no device, MFA not required.
-    pub fn add_user(&self, name: &str, key_id: &str, secret: &str) {
-        let mut world = self.world();
-        let n = world.next_serial();
-        let now = self.shared.now();
-        world.users.push(User {
-            name: name.to_owned(),
-            id: format!("AIDASTANDINUSER{n:05}"),
-            keys: vec![AccessKey {
-                id: key_id.to_owned(),
-                secret: secret.to_owned(),
-                active: true,
-                created: now,
-                last_used: None,
-            }],
-            devices: Vec::new(),
-            mfa_required: false,
-        });
-    }
-
-    /// Adds a key to `user`'s (at most two: this does not check IAM's quota).
-    pub fn add_key(&self, user: &str, key_id: &str, secret: &str, active: bool) {
-        let now = self.now();
-        self.world()
-            .user_mut(user)
-            .unwrap_or_else(|| panic!("no user {user}"))
-            .keys
-            .push(AccessKey {
-                id: key_id.to_owned(),
-                secret: secret.to_owned(),
-                active,
-                created: now,
-                last_used: None,
-            });
-    }
-
-    /// Gives `user` the MFA device `serial`.
-    pub fn add_device(&self, user: &str, serial: &str) {
-        let now = self.now();
-        self.world()
-            .user_mut(user)
-            .unwrap_or_else(|| panic!("no user {user}"))
-            .devices
-            .push(Device::new(serial, now));
-    }
-
-    /// Gives the account's root user an access key.
-    pub fn add_root_key(&self, key_id: &str, secret: &str) {
-        let now = self.now();
-        self.world().root_keys.push(AccessKey {
-            id: key_id.to_owned(),
-            secret: secret.to_owned(),
-            active: true,
-            created: now,
-            last_used: None,
-        });
-    }
-
-    /// Adds role `name`; its ARN.
-    pub fn add_role(&self, name: &str, max_session_secs: i64, mfa_required: bool) -> String {
-        let mut world = self.world();
-        let n = world.next_serial();
-        let role = Role {
-            name: name.to_owned(),
-            id: format!("AROASTANDINROLE{n:05}"),
-            max_session_secs,
-            mfa_required,
-            external_id: None,
-        };
-        let arn = world.role_arn(&role);
-        world.roles.push(role);
-        arn
-    }
-
-    /// Makes role `name`'s trust policy require ExternalId `id`.
-    pub fn require_external_id(&self, name: &str, id: &str) {
-        let mut world = self.world();
-        let role = world.roles.iter_mut().find(|r| r.name == name);
-        role.unwrap_or_else(|| panic!("no role {name}")).external_id = Some(id.to_owned());
-    }
-
-    /// Only credential scopes of `region` reach STS (a regional endpoint's rule).
-    pub fn pin_sts_region(&self, region: &str) {
-        self.world().sts_region = Some(region.to_owned());
-    }
-
-    fn with_key(&self, key_id: &str, change: impl FnOnce(&mut AccessKey)) {
-        let mut world = self.world();
-        let World {
-            users, root_keys, ..
-        } = &mut *world;
-        let key = users
-            .iter_mut()
-            .flat_map(|u| u.keys.iter_mut())
-            .chain(root_keys.iter_mut())
-            .find(|k| k.id == key_id);
-        change(key.unwrap_or_else(|| panic!("no key {key_id}")));
-    }
-
-    /// When `key_id` was created (RFC 3339).
-    pub fn set_key_created(&self, key_id: &str, rfc3339: &str) {
-        let at = epoch(rfc3339);
-        self.with_key(key_id, |key| key.created = at);
-    }
-
-    /// Where and when `key_id` was last used, as GetAccessKeyLastUsed answers it (each request
-    /// the key signs here sets it too).
-    pub fn set_last_used(&self, key_id: &str, rfc3339: &str, service: &str, region: &str) {
-        let used = LastUsed {
-            at: epoch(rfc3339),
-            service: service.to_owned(),
-            region: region.to_owned(),
-        };
-        self.with_key(key_id, |key| key.last_used = Some(used));
-    }
-
-    /// The keys CreateAccessKey gives next, in order (then generated ones).
-    pub fn queue_new_keys(&self, keys: &[(&str, &str)]) {
-        self.world().next_keys.extend(
-            keys.iter()
-                .map(|(id, secret)| (id.to_string(), secret.to_string())),
-        );
-    }
-
-    /// A key CreateAccessKey makes is refused (InvalidClientTokenId) for its first `uses`
-    /// uses: IAM's changes take time to reach every endpoint ("Changes that I make are not
-    /// always immediately visible", IAM User Guide, Troubleshooting).
-    pub fn new_keys_known_after(&self, uses: usize) {
-        self.world().propagation_uses = uses;
-    }
-
-    /// `key_id` is refused (InvalidClientTokenId) for its next `uses` uses.
-    pub fn unknown_for(&self, key_id: &str, uses: usize) {
-        self.world().unknown_for(key_id, uses);
-    }
-
-    /// A session of `user` as GetSessionToken would issue it (with MFA or not), valid for
-    /// `secs` from the stand-in's clock (negative: already expired).
-    pub fn issue_session(&self, user: &str, mfa: bool, secs: i64) -> Issued {
-        let now = self.now();
-        let session =
-            self.world()
-                .issue_session(Principal::User(user.to_owned()), mfa, true, now, secs);
-        Issued {
-            key_id: session.key_id,
-            secret: session.secret,
-            token: session.token,
-            expiration: answer::timestamp(session.expires),
-        }
-    }
-
-    /// `user`'s keys as (id, active), in IAM's order.
-    pub fn keys(&self, user: &str) -> Vec<(String, bool)> {
-        self.world()
-            .user(user)
-            .map(|u| u.keys.iter().map(|k| (k.id.clone(), k.active)).collect())
-            .unwrap_or_default()
-    }
-
-    /// The secret of `user`'s key `key_id` (a key CreateAccessKey made, say).
-    pub fn secret_of(&self, user: &str, key_id: &str) -> Option<String> {
-        let world = self.world();
-        let key = world.user(user)?.keys.iter().find(|k| k.id == key_id)?;
-        Some(key.secret.clone())
-    }
-
     // Faults and the log.
 
     /// Injects `fault` into the next requests of `action` (after those already queued).
@@ -543,79 +371,6 @@ impl StandIn {
     /// TCP connections accepted so far.
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
-    }
-}
-
-/// The AWS SDK for Rust's HTTP client as the tool builds it (rustls with ring), trusting `ca`
-/// alone when given.
-pub fn sdk_http_client(ca: Option<&str>) -> aws_sdk_sts::config::SharedHttpClient {
-    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
-    let mut builder = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring));
-    if let Some(pem) = ca {
-        let trust = TrustStore::empty().with_pem_certificate(pem.as_bytes().to_vec());
-        let context = TlsContext::builder().with_trust_store(trust).build();
-        builder = builder.tls_context(context.expect("a TLS context"));
-    }
-    builder.build_https()
-}
-
-impl StandIn {
-    /// An `aws-sdk-sts` client of this stand-in (region us-east-1) signing with the keys
-    /// given, trusting the stand-in's CA when it serves HTTPS.
-    pub fn sts_client(
-        &self,
-        key_id: &str,
-        secret: &str,
-        token: Option<&str>,
-    ) -> aws_sdk_sts::Client {
-        use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
-        let credentials =
-            Credentials::new(key_id, secret, token.map(str::to_owned), None, "stand-in");
-        let config = aws_sdk_sts::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(self.url())
-            .credentials_provider(credentials)
-            .http_client(sdk_http_client(self.ca_pem.as_deref()))
-            .build();
-        aws_sdk_sts::Client::from_conf(config)
-    }
-
-    /// GetCallerIdentity signed with the keys given (through the SDK): the ARN it answers, or
-    /// `Code: message`.
-    pub fn caller_arn(
-        &self,
-        key_id: &str,
-        secret: &str,
-        token: Option<&str>,
-    ) -> Result<String, String> {
-        use aws_sdk_sts::error::ProvideErrorMetadata;
-        let client = self.sts_client(key_id, secret, token);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        match runtime.block_on(client.get_caller_identity().send()) {
-            Ok(me) => Ok(me.arn().unwrap_or_default().to_owned()),
-            Err(e) => Err(format!(
-                "{}: {}",
-                e.code().unwrap_or("no code"),
-                e.message().unwrap_or_default()
-            )),
-        }
-    }
-
-    /// [`StandIn::caller_arn`] with the keys of `profile` in the credentials file `text` (as
-    /// the SDK's parser reads them).
-    pub fn caller_of_profile(&self, text: &str, profile: &str) -> Result<String, String> {
-        let value = |key| crate::harness::sdk_value(text, profile, key);
-        let (Some(key_id), Some(secret)) =
-            (value("aws_access_key_id"), value("aws_secret_access_key"))
-        else {
-            return Err(format!("[{profile}] has no keys:\n{text}"));
-        };
-        self.caller_arn(&key_id, &secret, value("aws_session_token").as_deref())
     }
 }
 

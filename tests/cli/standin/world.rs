@@ -119,6 +119,8 @@ pub struct World {
     pub next_keys: VecDeque<(String, String)>,
     /// A key created by CreateAccessKey is not known to STS/IAM for this many uses.
     pub propagation_uses: usize,
+    /// Every session issued expires then (a test hook for byte-exact files, not AWS).
+    pub fixed_expiration: Option<i64>,
     not_yet_known: HashMap<String, usize>,
     issued: u64,
 }
@@ -135,6 +137,7 @@ impl World {
             sts_region: None,
             next_keys: VecDeque::new(),
             propagation_uses: 0,
+            fixed_expiration: None,
             not_yet_known: HashMap::new(),
             issued: 0,
         }
@@ -270,7 +273,7 @@ impl World {
             key_id: format!("ASIASTANDIN{n:09}"),
             secret: format!("standinSessionSecret/{n:019}"),
             token: format!("IQoJb3JpZ2luX2VjEStandInSessionToken/{n:012}+EXAMPLE/TOKEN=="),
-            expires: now + secs,
+            expires: self.fixed_expiration.unwrap_or(now + secs),
             principal,
             mfa,
             from_get_session_token,

@@ -1042,3 +1042,24 @@ fn key_dates_and_last_use_are_what_the_test_set() {
         );
     });
 }
+
+#[test]
+fn sessions_are_numbered_and_can_all_expire_at_one_fixed_time() {
+    let aws = StandIn::start();
+    aws.fix_expirations("2099-01-01T00:00:00Z");
+    let session = mfa_session(&aws);
+    assert_eq!(session.access_key_id, "ASIASTANDIN000000001");
+    assert_eq!(
+        session.expiration.secs(),
+        crate::harness::epoch_of("2099-01-01T00:00:00Z")
+    );
+}
+
+#[test]
+fn a_dropped_stand_in_no_longer_listens() {
+    let aws = StandIn::start();
+    let port = aws.port();
+    block(sts(&aws, &LONG_TERM).get_caller_identity().send()).unwrap();
+    drop(aws);
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
