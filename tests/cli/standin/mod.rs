@@ -22,7 +22,7 @@
 //! (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`).
 //!
 //! * **The account** ([`ACCOUNT`]): IAM user `alice` with the harness's long-term key (`AKID`,
-//!   `SECRET`), MFA device `SERIAL`, and a policy that denies everything without MFA
+//!   `SECRET`), MFA device `SERIAL`, and a policy that denies GetSessionToken without MFA
 //!   ([`StandIn::set_mfa_required`]); roles [`ADMIN_ROLE`] (trust policy requires MFA,
 //!   MaxSessionDuration 12h), [`OPS_ROLE`] (requires MFA, 1h) and [`OPEN_ROLE`] (no MFA, 1h).
 //!   Add users, keys, devices, roles and root keys with the `add_*` methods.

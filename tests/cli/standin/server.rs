@@ -4,8 +4,9 @@
 //! test's faults applied.
 //!
 //! Invariant: every answer carries `Date` (the stand-in's clock), `x-amzn-RequestId` and
-//! `Content-Type: text/xml`; every request, faulted or not, is in the call log; the server and
-//! every connection stop when the runtime is dropped.
+//! `Content-Type: text/xml`; every request read in full, faulted or not, is in the call log (one
+//! over [`MAX_BODY`] is answered 413 and not logged); the server and every connection stop when
+//! the runtime is dropped.
 
 use super::answer::{error_xml, http_date, result_xml, AwsError, Service};
 use super::sigv4::{self, Received};

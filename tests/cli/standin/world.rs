@@ -39,8 +39,8 @@ pub struct User {
     pub id: String,
     pub keys: Vec<AccessKey>,
     pub devices: Vec<Device>,
-    /// The user's policy denies every call made without MFA, GetSessionToken included (the
-    /// per-user flag of the brief; "Configuring MFA-protected API access",
+    /// The user's policy denies GetSessionToken without MFA (a per-user flag standing for such
+    /// a policy; "Configuring MFA-protected API access",
     /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html>).
     pub mfa_required: bool,
 }
