@@ -184,7 +184,15 @@ fn a_clock_twenty_minutes_off_is_refused_by_sts() {
 fn a_role_target_assumes_the_role_with_the_long_term_key_and_a_code() {
     let aws = StandIn::start();
     let ran = against(&aws)
-        .args(["-t", "admin", "--role-arn", ADMIN_ROLE, CODE])
+        .args([
+            "-s",
+            "default",
+            "-t",
+            "admin",
+            "--role-arn",
+            ADMIN_ROLE,
+            CODE,
+        ])
         .stderr_has("wrote [admin]")
         .run();
     let calls = aws.calls();
@@ -208,7 +216,17 @@ fn a_role_target_assumes_the_role_with_the_long_term_key_and_a_code() {
 fn a_role_target_gets_twelve_hours_when_the_role_allows_it() {
     let aws = StandIn::start();
     let ran = against(&aws)
-        .args(["-t", "admin", "--role-arn", ADMIN_ROLE, "-d", "12h", CODE])
+        .args([
+            "-s",
+            "default",
+            "-t",
+            "admin",
+            "--role-arn",
+            ADMIN_ROLE,
+            "-d",
+            "12h",
+            CODE,
+        ])
         .run();
     assert_eq!(param(&aws.calls()[0], "DurationSeconds"), Some("43200"));
     assert!((lasts(&aws, &ran.env, "admin") - 43_200).abs() <= 5);
@@ -218,7 +236,17 @@ fn a_role_target_gets_twelve_hours_when_the_role_allows_it() {
 fn a_role_target_beyond_the_roles_maximum_gets_stss_refusal() {
     let aws = StandIn::start();
     let ran = against(&aws)
-        .args(["-t", "ops", "--role-arn", OPS_ROLE, "-d", "4h", CODE])
+        .args([
+            "-s",
+            "default",
+            "-t",
+            "ops",
+            "--role-arn",
+            OPS_ROLE,
+            "-d",
+            "4h",
+            CODE,
+        ])
         .status(1)
         .stderr_has("MaxSessionDuration")
         .run();
@@ -231,7 +259,7 @@ fn a_role_target_with_a_session_name_and_external_id() {
     let aws = StandIn::start();
     aws.require_external_id("admin", "partner-1234");
     let ran = against(&aws)
-        .args(["-t", "admin", "--role-arn", ADMIN_ROLE])
+        .args(["-s", "default", "-t", "admin", "--role-arn", ADMIN_ROLE])
         .args([
             "--role-session-name",
             "alice@example.com",
@@ -254,6 +282,8 @@ fn a_role_a_user_may_not_assume_is_denied_and_nothing_is_written() {
     let aws = StandIn::start();
     let ran = against(&aws)
         .args([
+            "-s",
+            "default",
             "-t",
             "nobody",
             "--role-arn",
