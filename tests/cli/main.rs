@@ -9,6 +9,7 @@ mod differential;
 mod discover;
 mod doctor;
 mod editor_props;
+mod exit_codes;
 mod expiry;
 mod export_safety;
 mod fake_aws;
