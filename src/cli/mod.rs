@@ -415,8 +415,8 @@ pub struct RefreshArgs {
     /// absent.
     #[arg(value_name = "CODE")]
     pub code: Option<TypedCode>,
-    /// Profile holding the long-term keys [default: the source recorded in the target, else
-    /// default].
+    /// Profile holding the long-term keys [default: the source recorded in the target; a new
+    /// target other than mfa needs -s (mfa gets default)].
     #[arg(short, long, value_name = "PROFILE")]
     pub source: Option<ProfileName>,
     /// Profile to write the session into [default: mfa for source default, else SOURCE-mfa].
