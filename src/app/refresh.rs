@@ -138,6 +138,7 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     };
     let mut first_failure = None;
     let mut failed = Vec::new();
+    let mut needed_codes = false;
     for target in &targets {
         let one = ProfileName::new(&target.name).map(|name| RefreshSettings {
             target: Some(name),
@@ -152,11 +153,20 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
             Ok(()) => {}
             Err(error @ Error::ClosedPipe) => return Err(error),
             Err(error) => {
+                // A single refresh's advice ("run `mfa-profile -t mfa`") is not this run's:
+                // the way out for every target at once is said after the last one.
+                let said = match &error {
+                    Error::NeedsCode { serial, why, .. } => {
+                        needed_codes = true;
+                        format!("needs an MFA code for {serial} and {why}")
+                    }
+                    other => other.to_string(),
+                };
                 super::terminal::say_labelled(
                     &format!("mfa-profile: [{}]: ", target.name),
                     "error:",
                     Colour::Red,
-                    &error.to_string(),
+                    &said,
                 );
                 first_failure.get_or_insert(error.exit_code());
                 failed.push(target.name.as_str());
@@ -172,6 +182,11 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
                 targets.len(),
                 failed.join("], [")
             )));
+            if needed_codes {
+                notice(crate::notice::Notice::Info(
+                    "run `mfa-profile refresh --all` in a terminal to give the codes (one per MFA device), or set a code command (--code-command, mfa_process)".into(),
+                ));
+            }
             Ok(code)
         }
     }

@@ -190,3 +190,34 @@ fn switching_a_targets_source_is_said() {
         "[mfa] was refreshed from [default]; it is refreshed from [work] now, and from now on",
     );
 }
+
+/// Issue 20: `refresh --all` without a terminal gave each target a single refresh's advice
+/// (`mfa-profile -t mfa`); the run's own way out is said once, and works on a terminal.
+#[test]
+fn refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal() {
+    let sts = CannedSts::start();
+    let env = TestEnv::with_credentials(&format!(
+        "{}\n{}\n{}mfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\n",
+        default_source(),
+        managed("mfa", "default", "2001-01-01T00:00:00Z"),
+        managed("admin", "default", "2001-01-01T00:00:00Z"),
+    ));
+    let out = run(detached(&env).args(["refresh", "--all", "--endpoint-url", &sts.url()]));
+    out.assert_code(4)
+        .assert_stderr_lacks("`mfa-profile -t mfa`");
+    assert_eq!(
+        out.stderr.matches("refresh --all` in a terminal").count(),
+        1,
+        "{out}"
+    );
+    let command = hinted(&out.stderr, "mfa-profile refresh --all");
+    let mut args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let url = sts.url();
+    args.extend(["--endpoint-url", &url]);
+    let Some(ran) = crate::pty::on_terminal(&env, &[], &args, &[("MFA code for", "123456\r")])
+    else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert!(ran.transcript.contains("wrote [admin]"), "{ran}");
+}
