@@ -28,6 +28,32 @@ pub enum Error {
         /// What is wrong with it.
         error: InputError,
     },
+    /// A value a target records that mfa-profile cannot read.
+    #[error("{key} in [{target}] of {}, line {line}: `{value}` is not a duration (seconds, or like 15m, 12h, 1h30m); correct or remove it", Shown(path))]
+    RecordedValue {
+        /// The target.
+        target: String,
+        /// The key.
+        key: &'static str,
+        /// The credentials file.
+        path: PathBuf,
+        /// Its line.
+        line: usize,
+        /// What it says.
+        value: String,
+    },
+    /// A derived target asked for a session longer than role chaining allows.
+    #[error("[{target}] assumes its role with [{base}]'s session, and STS gives such a chained role session at most 1h (AssumeRole, DurationSeconds: \"role chaining limits your ... role session to a maximum of one hour\"), so {asked} cannot be had this way; for up to the role's maximum (12h at most), with a code of its own, assume it with the long-term keys: `{direct}`")]
+    ChainedOverAnHour {
+        /// The derived target.
+        target: String,
+        /// Its base.
+        base: String,
+        /// The length asked for (`4h`).
+        asked: String,
+        /// The command that makes it a role target of its own.
+        direct: String,
+    },
     /// A malformed value in an environment variable.
     #[error("{var}: {error}")]
     EnvValue {
@@ -265,6 +291,8 @@ impl Error {
             Error::Trust(_) => EXIT_USAGE,
             Error::Input(_)
             | Error::ProfileValue { .. }
+            | Error::RecordedValue { .. }
+            | Error::ChainedOverAnHour { .. }
             | Error::EnvValue { .. }
             | Error::InsecureEndpoint { .. }
             | Error::RoleOptionWithoutRole { .. }

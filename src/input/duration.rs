@@ -11,6 +11,9 @@ pub const MAX_DURATION: u32 = 129_600;
 /// Longest AssumeRole session STS grants, in seconds (12 hours; a role's own maximum may be
 /// lower).
 pub const MAX_ROLE_DURATION: u32 = 43_200;
+/// The longest session STS gives a role assumed with temporary credentials (role chaining):
+/// one hour (STS API reference, AssumeRole, DurationSeconds).
+pub const MAX_CHAINED_DURATION: u32 = 3_600;
 
 /// How long a managed target must still be valid to be left alone, when no flag says (the
 /// `--min-remaining` default, `15m`); `status` calls a target "expiring" below it too.

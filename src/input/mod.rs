@@ -19,7 +19,8 @@ pub use access_key::{
 };
 pub use code::MfaCode;
 pub use duration::{
-    SessionDuration, Span, DEFAULT_MIN_REMAINING, MAX_DURATION, MAX_ROLE_DURATION, MIN_DURATION,
+    SessionDuration, Span, DEFAULT_MIN_REMAINING, MAX_CHAINED_DURATION, MAX_DURATION,
+    MAX_ROLE_DURATION, MIN_DURATION,
 };
 pub use endpoint::EndpointUrl;
 pub use prompt::PromptKind;

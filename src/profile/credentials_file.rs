@@ -102,10 +102,27 @@ pub fn write_session(
     for key in MANAGED_KEYS {
         section.rename_key(key, key);
     }
+    // What this refresh does not record any more (a role given up, a length back to the
+    // default, a base no longer used) goes, or the next refresh would repeat it.
+    for key in RECORD_KEYS {
+        if !values.iter().any(|(written, _)| *written == key) {
+            section.remove(key);
+        }
+    }
     for (key, value) in values {
         section.set(key, value);
     }
 }
+
+/// The keys that record how a target is refreshed, besides its source.
+const RECORD_KEYS: [&str; 6] = [
+    MFA_ROLE_ARN,
+    MFA_EXTERNAL_ID,
+    MFA_ROLE_SESSION_NAME,
+    MFA_SERIAL_NUMBER,
+    MFA_DURATION,
+    MFA_VIA,
+];
 
 #[cfg(test)]
 mod tests {

@@ -33,8 +33,11 @@ pub struct ManagedTarget {
     pub role_session_name: Option<String>,
     /// `mfa_serial_number`: the MFA device given with `--serial-number`.
     pub serial_number: Option<String>,
-    /// `mfa_duration`: the session length asked for, seconds.
+    /// `mfa_duration`: the session length asked for, seconds (written in seconds; read in the
+    /// forms `-d` takes too: `4h`, `1h30m`).
     pub duration: Option<u32>,
+    /// `mfa_duration` when it is not a duration: its text and line, for the refusal.
+    pub unreadable_duration: Option<(String, usize)>,
     /// `mfa_via`: a derived target's base, the managed target whose MFA session its role is
     /// assumed with.
     pub via: Option<String>,
@@ -59,6 +62,17 @@ impl ManagedTarget {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
+        let duration = section
+            .entries()
+            .filter(|e| e.key().eq_ignore_ascii_case(MFA_DURATION))
+            .last();
+        let parsed = duration.map(|entry| {
+            entry
+                .value()
+                .parse::<crate::input::Span>()
+                .map(|span| span.secs())
+                .map_err(|_| (entry.value().to_owned(), entry.line()))
+        });
         Some(ManagedTarget {
             name: section.name().to_owned(),
             source: get(MFA_SOURCE_PROFILE)?,
@@ -67,9 +81,8 @@ impl ManagedTarget {
             external_id: get(MFA_EXTERNAL_ID),
             role_session_name: get(MFA_ROLE_SESSION_NAME),
             serial_number: get(MFA_SERIAL_NUMBER),
-            duration: section
-                .get(MFA_DURATION)
-                .and_then(|d| d.trim().parse().ok()),
+            duration: parsed.clone().and_then(Result::ok),
+            unreadable_duration: parsed.and_then(Result::err),
             via: get(MFA_VIA),
         })
     }

@@ -594,18 +594,88 @@ fn a_stale_base_is_refreshed_first_with_the_one_code_then_signs_the_role() {
         .any(|n| matches!(n, Notice::Info(t) if t.starts_with("refreshed [mfa] first"))));
 }
 
+/// Issue 22: AWS documents no cap of a chained role session at the calling session's expiry
+/// (only the one-hour cap of role chaining), so none is applied.
 #[test]
-fn a_role_session_is_capped_at_the_bases_expiry_and_says_so() {
+fn a_role_session_asks_its_hour_whatever_the_base_has_left() {
     let text = format!("{SOURCE}{}", managed("mfa", "default", NOW + 1800));
     let files = Files::new(&text, "");
     let sts = FakeSts::new();
     let ran = run(&derived_settings(&files), &sts);
     assert!(ran.result.is_ok(), "{:?}", ran.result);
-    assert_eq!(sts.calls.borrow()[0].1.duration.secs(), 1800);
-    assert!(ran
-        .notices
-        .iter()
-        .any(|n| matches!(n, Notice::Info(t) if t.contains("[admin] gets 30m rather than 1h"))));
+    assert_eq!(sts.calls.borrow()[0].1.duration.secs(), 3600);
+}
+
+/// Issue 22: role chaining lasts at most 1h; `--via -d 4h` is refused before any call, with
+/// the way to a longer session (a role target of its own).
+#[test]
+fn a_derived_target_asked_for_more_than_an_hour_is_refused_before_any_call() {
+    let text = format!("{SOURCE}{}", managed("mfa", "default", NOW + 7200));
+    let files = Files::new(&text, "");
+    let sts = FakeSts::new();
+    let settings = RefreshSettings {
+        duration: Some("4h".parse().unwrap()),
+        ..derived_settings(&files)
+    };
+    let ran = run(&settings, &sts);
+    let error = ran.result.unwrap_err().to_string();
+    assert!(
+        error.contains("STS gives such a chained role session at most 1h"),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("`mfa-profile -s default -t admin --role-arn arn:aws:iam::123456789012:role/admin -d 4h`"),
+        "{error}"
+    );
+    assert_eq!((ran.asked, sts.calls.borrow().len()), (0, 0));
+    assert_eq!(files.credentials(), text);
+}
+
+/// Issue 22: a derived target that records more than an hour (an older version wrote it, a
+/// hand edit, in seconds or as `4h`) asks for 1h and says so; an unreadable length is refused
+/// with its line, never ignored.
+#[test]
+fn a_recorded_length_over_an_hour_is_cut_to_it_and_an_unreadable_one_refused() {
+    for recorded in ["14400", "4h"] {
+        let text = format!(
+            "{SOURCE}{}{}mfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\nmfa_duration = {recorded}\n",
+            managed("mfa", "default", NOW + 7200),
+            managed("admin", "default", NOW - 10),
+        );
+        let files = Files::new(&text, "");
+        let sts = FakeSts::new();
+        let settings = RefreshSettings {
+            target: Some(ProfileName::new("admin").unwrap()),
+            ..files.settings()
+        };
+        let ran = run(&settings, &sts);
+        assert!(ran.result.is_ok(), "{recorded}: {:?}", ran.result);
+        assert_eq!(sts.calls.borrow()[0].1.duration.secs(), 3600, "{recorded}");
+        assert!(
+            ran.notices.iter().any(|n| matches!(n, Notice::Warning(t) if t.contains("[admin] asks for 4h, but its role is assumed with [mfa]'s session"))),
+            "{recorded}: {:?}",
+            ran.notices
+        );
+    }
+    let text = format!(
+        "{SOURCE}{}{}mfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_duration = 4 hours\n",
+        managed("mfa", "default", NOW + 7200),
+        managed("admin", "default", NOW - 10),
+    );
+    let files = Files::new(&text, "");
+    let settings = RefreshSettings {
+        target: Some(ProfileName::new("admin").unwrap()),
+        ..files.settings()
+    };
+    let error = run(&settings, &FakeSts::new())
+        .result
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("mfa_duration in [admin] of "), "{error}");
+    assert!(
+        error.contains(", line 19: `4 hours` is not a duration"),
+        "{error}"
+    );
 }
 
 #[test]

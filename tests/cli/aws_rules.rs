@@ -357,10 +357,10 @@ fn a_derived_target_whose_base_is_stale_refreshes_the_base_first_with_one_code()
     assert_works_as(&aws, &ran.env, "admin", ADMIN_ARN);
 }
 
-/// A derived target is role chaining, which STS caps at one hour: asked for four, STS refuses
-/// (ValidationError "The requested DurationSeconds exceeds the 1 hour session limit for roles
-/// assumed by role chaining."). Whether the tool refuses before the call (issue 22 §2) or shows
-/// STS's refusal, the user reads of the hour, and nothing is written.
+/// A derived target is role chaining, which STS caps at one hour (asked for four, STS refuses:
+/// ValidationError "The requested DurationSeconds exceeds the 1 hour session limit for roles
+/// assumed by role chaining."): the tool refuses before any call (issue 22 §2), and the way
+/// out it names works.
 #[test]
 fn a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap() {
     let aws = StandIn::start();
@@ -381,21 +381,38 @@ fn a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap() {
             "4h",
         ])
         .arg("--no-input"));
-    assert!(out.code == 1 || out.code == 2, "refused\n{out}");
-    out.assert_stderr_has("1 hour");
+    out.assert_code(2)
+        .assert_stderr_has("STS gives such a chained role session at most 1h");
     assert_eq!(env.read_credentials_text(), file, "nothing written");
     assert!(
-        aws.calls().iter().all(|c| c.status != 200),
-        "no session was granted: {:?}",
+        aws.calls().is_empty(),
+        "refused before any call: {:?}",
         aws.calls()
     );
+    // The way out it names: the role assumed with the long-term key and a code, for 4h.
+    let command = crate::hints::hinted(&out.stderr, "mfa-profile -s default -t admin");
+    let url = aws.url();
+    crate::hints::run_hint(&env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
+    let assumed = aws
+        .calls()
+        .into_iter()
+        .find(|c| c.action == "AssumeRole")
+        .unwrap();
+    assert_eq!(assumed.key_id, AKID, "the long-term key signs");
+    let text = env.read_credentials_text();
+    assert_eq!(
+        sdk_value(&text, "admin", "mfa_via"),
+        None,
+        "no longer derived"
+    );
+    let expires = epoch_of(&sdk_value(&text, "admin", "expiration").unwrap());
+    assert!((expires - now() - 4 * 3600).abs() < 120, "4h");
 }
 
 /// Issue 22 §2: a derived target that recorded `mfa_duration` over an hour (an older version, a
-/// hand edit) is capped at one hour with a notice, by every command that refreshes it; today
-/// each sends 4h and STS refuses.
+/// hand edit) is capped at one hour with a notice, by every command that refreshes it (each
+/// sent 4h before, and STS refused).
 #[test]
-#[ignore = "issue 22 §2: derived targets over 1h — the lead fixes the tool"]
 fn a_derived_target_that_recorded_four_hours_is_capped_at_an_hour_by_every_command() {
     let commands: [&[&str]; 5] = [
         &["-t", "admin", "--no-input"],
@@ -413,7 +430,7 @@ fn a_derived_target_that_recorded_four_hours_is_capped_at_an_hour_by_every_comma
         let file = with_mfa_session(&aws, 12 * 3600, &target);
         let ran = at(&aws, Test::new().credentials(&file))
             .args(args)
-            .stderr_has("1h")
+            .stderr_has("[admin] asks for 4h, but its role is assumed with [mfa]'s session and STS gives such a chained role session at most 1h")
             .run();
         let assumed: Vec<Option<String>> = aws
             .calls()

@@ -64,7 +64,7 @@ fn setup_keychain_keeps_the_keys_out_of_the_files_and_the_refresh_takes_them_fro
     assert!(credentials.starts_with("[work-mfa]\n"), "{credentials}");
     assert_eq!(
         env.read_config_text(),
-        format!("[profile work]\ncredential_process = mfa-profile source-keys work\nmfa_serial = {DEVICE}\n")
+        format!("[profile work]\ncredential_process = mfa-profile source-keys work\nmfa_serial = {DEVICE}\nregion = us-east-1\n\n[profile work-mfa]\nregion = us-east-1\n")
     );
     assert_eq!(
         aws.signers_of("GetSessionToken"),

@@ -2,7 +2,8 @@
 //! (its base, `--via BASE`, recorded as `mfa_via`) instead of long-term keys and a code.
 //!
 //! Invariant: the base is a managed target holding a GetSessionToken session (not itself a
-//! role or derived: a role assumed from a role is role chaining, capped at 1 h by STS); the
+//! role or derived); a role assumed with it is role chaining, which STS gives at most 1h, so
+//! no longer session is ever asked for (`-d` over 1h is refused before any call); the
 //! derived target records the base's source as its own, so it stays a managed target with a
 //! known pair; role, duration, region and endpoint follow the same precedence as any refresh,
 //! the source profile being the base's.
@@ -12,7 +13,8 @@ use super::request::{duration, endpoint, planned_role, regions, trust};
 use super::{Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
-use crate::input::{Region, SessionDuration};
+use crate::input::{Region, SessionDuration, MAX_CHAINED_DURATION};
+use crate::notice::Notice;
 use crate::profile::source::source_profile;
 use crate::profile::{create_hint, locate_target, ProfileName, SharedDocuments};
 use crate::sts::{CustomEndpoint, TrustChoice};
@@ -26,7 +28,7 @@ pub(in crate::refresh) struct Derived {
     /// The base's source, recorded in the derived target too.
     pub source: ProfileName,
     pub role: PlannedRole,
-    /// The session length asked for, before the cap at the base's expiry.
+    /// The session length asked for: at most 1h (role chaining).
     pub duration: SessionDuration,
     pub region: Region,
     pub endpoint: Option<CustomEndpoint>,
@@ -36,13 +38,51 @@ pub(in crate::refresh) struct Derived {
     pub carry_region: Option<Region>,
 }
 
-/// The base named by `--via`, else the one the target records, if any.
+/// The base named by `--via`, else the one the target records, if any; none when a source is
+/// named (`-s`): the role is then assumed with its long-term keys and a code, and the target
+/// stops deriving.
 pub(super) fn base_of(settings: &RefreshSettings, chosen: &Chosen) -> Option<String> {
-    settings
-        .via
-        .as_ref()
-        .map(|b| b.as_str().to_owned())
-        .or_else(|| chosen.summary.managed.as_ref()?.via.clone())
+    if let Some(base) = &settings.via {
+        return Some(base.as_str().to_owned());
+    }
+    if settings.source.is_some() {
+        return None;
+    }
+    chosen.summary.managed.as_ref()?.via.clone()
+}
+
+/// The length of a derived target's session: STS gives a role assumed with a session (role
+/// chaining) at most 1h, so `-d` over that is refused before any call, with the way to a
+/// longer session; a longer length the target records or the source profile sets (an older
+/// version wrote it, a hand edit) is cut to 1h, said.
+fn chained_duration(
+    settings: &RefreshSettings,
+    target: &ProfileName,
+    base: &ProfileName,
+    source: &ProfileName,
+    role_arn: &str,
+    planned: SessionDuration,
+    notices: &mut dyn FnMut(Notice),
+) -> Result<SessionDuration, Error> {
+    if planned.secs() <= MAX_CHAINED_DURATION {
+        return Ok(planned);
+    }
+    let asked = crate::time::exact_span(planned.secs());
+    if settings.duration.is_some() {
+        return Err(Error::ChainedOverAnHour {
+            target: target.to_string(),
+            base: base.to_string(),
+            asked,
+            direct: format!(
+                "mfa-profile -s {source} -t {target} --role-arn {role_arn} -d {}",
+                crate::time::exact_span(planned.secs())
+            ),
+        });
+    }
+    notices(Notice::Warning(format!(
+        "[{target}] asks for {asked}, but its role is assumed with [{base}]'s session and STS gives such a chained role session at most 1h: asking for 1h (`mfa-profile -s {source} -t {target}` assumes it with the long-term keys and a code, for up to the role's maximum)"
+    )));
+    Ok(SessionDuration::DEFAULT_ROLE)
 }
 
 /// Plans a derived refresh of `chosen` from `base`.
@@ -51,6 +91,7 @@ pub(super) fn plan_derived(
     docs: &SharedDocuments,
     chosen: Chosen,
     base: &str,
+    notices: &mut dyn FnMut(Notice),
 ) -> Result<Derived, Error> {
     let Chosen {
         target,
@@ -86,7 +127,15 @@ pub(super) fn plan_derived(
         .ok_or_else(|| refused("a derived target assumes a role: add --role-arn ARN"))?;
     let profiles = docs.profiles_of(&[source.as_str()])?;
     let profile = source_profile(&profiles, &source)?;
-    let duration = duration(settings, &source, &profile, recorded, true)?;
+    let duration = chained_duration(
+        settings,
+        &target,
+        &base,
+        &source,
+        role.request.arn.as_str(),
+        duration(settings, &source, &profile, recorded, true)?,
+        notices,
+    )?;
     let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;
     let endpoint = endpoint(settings, docs, &source, &profile)?;
     let trust = trust(settings, &source, &profile);

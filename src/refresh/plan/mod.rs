@@ -162,7 +162,7 @@ pub(super) fn plan(
     }
     if let Some(base) = derived::base_of(settings, &chosen) {
         return Ok(Plan::Derive(derived::plan_derived(
-            settings, docs, chosen, &base,
+            settings, docs, chosen, &base, notices,
         )?));
     }
     let call = request::plan_call(settings, docs, chosen, notices)?;

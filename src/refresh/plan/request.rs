@@ -232,9 +232,24 @@ pub(super) fn duration(
     recorded: Option<&ManagedTarget>,
     role: bool,
 ) -> Result<SessionDuration, Error> {
+    if let Some((value, line)) = recorded.and_then(|r| r.unreadable_duration.clone()) {
+        return Err(Error::RecordedValue {
+            target: recorded.map(|r| r.name.clone()).unwrap_or_default(),
+            key: crate::profile::MFA_DURATION,
+            path: settings.files.credentials.clone(),
+            line,
+            value,
+        });
+    }
     let recorded = recorded
         .and_then(|r| r.duration)
-        .and_then(|secs| SessionDuration::new(Span::from_secs(secs)).ok());
+        .map(|secs| SessionDuration::new(Span::from_secs(secs)))
+        .transpose()
+        .map_err(|error| Error::ProfileValue {
+            profile: recorded.map(|r| r.name.clone()).unwrap_or_default(),
+            key: crate::profile::MFA_DURATION,
+            error,
+        })?;
     let duration = match settings.duration.or(recorded) {
         Some(duration) => duration,
         None => match profile_value::<Span>(
