@@ -8,7 +8,7 @@
 use super::terminal::prompt::open_terminal;
 use crate::error::Error;
 use crate::input::MfaCode;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -202,7 +202,7 @@ pub(super) fn read_bounded(
     receive
 }
 
-/// A code command's standard error, copied to ours as it comes, its last [`STDERR_TAIL`]
+/// A code command's standard error, copied where messages go as it comes, its last [`STDERR_TAIL`]
 /// bytes kept.
 struct Tee {
     tail: Arc<Mutex<Vec<u8>>>,
@@ -218,9 +218,7 @@ impl Tee {
             if let Some(mut pipe) = pipe {
                 let mut buffer = [0u8; 4096];
                 while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-                    let mut stderr = std::io::stderr().lock();
-                    let _ = stderr.write_all(&buffer[..n]);
-                    let _ = stderr.flush();
+                    super::terminal::write_message(&buffer[..n]);
                     let mut tail = kept.lock().unwrap_or_else(|e| e.into_inner());
                     tail.extend_from_slice(&buffer[..n]);
                     let excess = tail.len().saturating_sub(STDERR_TAIL);

@@ -9,6 +9,10 @@ use crate::export;
 use crate::handout::WhenStale;
 
 pub(super) fn run(args: &CredentialProcessArgs) -> Result<u8, Error> {
+    // botocore shows a credential_process's standard error only when it fails: what the
+    // person must see while it runs (a code command's "Touch your YubiKey") goes to the
+    // terminal.
+    super::terminal::send_messages_to_terminal();
     let usable = usable_session(Some(&args.target), &args.session, WhenStale::Refresh)?;
     print(format!("{}\n", export::process_json(&usable.session)).as_bytes())?;
     Ok(EXIT_OK)

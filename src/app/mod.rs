@@ -219,7 +219,7 @@ pub fn report_error(error: &Error) {
     if error.is_quiet() {
         return;
     }
-    terminal::say_labelled("mfa-profile: ", "error:", Colour::Red, &error.to_string());
+    terminal::say_error("mfa-profile: ", &error.to_string());
 }
 
 /// Prints what clap has to say instead of running: help and version on standard output as

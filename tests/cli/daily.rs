@@ -753,3 +753,49 @@ fn refresh_all_says_each_notice_once() {
         "{out}"
     );
 }
+
+/// Issue 22: botocore pipes a `credential_process`'s standard error and shows it only when the
+/// process fails, so a code command's "Touch your YubiKey" never showed under
+/// `aws --profile X-cp`; it goes to the terminal, seen while the command waits.
+#[test]
+fn a_code_commands_prompt_reaches_the_terminal_under_the_aws_cli() {
+    let Some(moto) = Moto::start() else { return };
+    if !require("aws") {
+        return;
+    }
+    let env = TestEnv::with_credentials(&with_target("mfa", EXPIRED));
+    credential_process_config(
+        &env,
+        "[default]\nmfa_process = echo 'Touch your YubiKey' >&2; sleep 1; echo 123456\n\n",
+    );
+    let url = moto.url();
+    let vars = [("AWS_ENDPOINT_URL_STS", url.as_str())];
+    let aws = crate::pty::program_on_terminal(
+        &env,
+        &vars,
+        "aws",
+        &[
+            "--profile",
+            "cp",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &url,
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Account",
+            "--output",
+            "text",
+        ],
+        &[("Touch your YubiKey", "")],
+    );
+    let Some(ran) = aws else { return };
+    assert_eq!(ran.code, 0, "{ran}");
+    let touch = ran.transcript.find("Touch your YubiKey").unwrap();
+    let account = ran
+        .transcript
+        .find("123456789012")
+        .expect("the call's answer");
+    assert!(touch < account, "the prompt shows before the answer: {ran}");
+}

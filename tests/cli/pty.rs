@@ -67,10 +67,21 @@ pub fn on_terminal(
     args: &[&str],
     steps: &[(&str, &str)],
 ) -> Option<OnTerminal> {
+    program_on_terminal(env, vars, BIN, args, steps)
+}
+
+/// Runs `program` with `args` on a terminal in `env`, as [`on_terminal`] runs mfa-profile.
+pub fn program_on_terminal(
+    env: &TestEnv,
+    vars: &[(&str, &str)],
+    program: &str,
+    args: &[&str],
+    steps: &[(&str, &str)],
+) -> Option<OnTerminal> {
     if !require("python3") {
         return None;
     }
-    let mut argv = vec![BIN.to_owned()];
+    let mut argv = vec![program.to_owned()];
     argv.extend(args.iter().map(|a| a.to_string()));
     let mut cmd = env.command("python3");
     for (name, value) in vars {

@@ -59,22 +59,63 @@ pub fn columns<T>(_stream: &T) -> usize {
     80
 }
 
-/// Writes one line to standard error, made [`printable`], ignoring failure: there is nowhere
-/// else to say it.
-pub fn say(line: &str) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{}", printable(line));
+/// The controlling terminal, when messages go there instead of standard error.
+static MESSAGES_TO_TERMINAL: std::sync::OnceLock<std::sync::Mutex<std::fs::File>> =
+    std::sync::OnceLock::new();
+
+/// Sends the messages for the person (notices, a code command's standard error, a wait) to the
+/// controlling terminal, when there is one, instead of standard error: for a command whose
+/// standard error a program reads and shows only when it fails (botocore pipes a
+/// `credential_process`'s), so "Touch your YubiKey" reaches the person in time. The error that
+/// ends the command still goes to standard error, where that program reports it.
+pub fn send_messages_to_terminal() {
+    if let Some((_, tty)) = prompt::open_terminal() {
+        let _ = MESSAGES_TO_TERMINAL.set(std::sync::Mutex::new(tty));
+    }
 }
 
-/// Writes `{prefix}{label} {text}` to standard error, the label coloured on a terminal, the
+/// Writes `bytes` where messages go (standard error, or the terminal), ignoring failure.
+pub fn write_message(bytes: &[u8]) {
+    if let Some(tty) = MESSAGES_TO_TERMINAL.get() {
+        let mut tty = tty.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = tty.write_all(bytes);
+        let _ = tty.flush();
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(bytes);
+    let _ = stderr.flush();
+}
+
+/// Writes one line where messages go, made [`printable`], ignoring failure: there is nowhere
+/// else to say it.
+pub fn say(line: &str) {
+    write_message(format!("{}\n", printable(line)).as_bytes());
+}
+
+/// Writes `{prefix}{label} {text}` where messages go, the label coloured on a terminal, the
 /// rest made [`printable`].
 pub fn say_labelled(prefix: &str, label: &str, colour: Colour, text: &str) {
+    write_message(
+        format!(
+            "{}{} {}\n",
+            printable(prefix),
+            paint(label, colour, Stream::Stderr),
+            printable(text)
+        )
+        .as_bytes(),
+    );
+}
+
+/// Writes the error that ends the command to standard error (always: a program that runs
+/// mfa-profile reports it from there).
+pub fn say_error(prefix: &str, text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(
         stderr,
         "{}{} {}",
         printable(prefix),
-        paint(label, colour, Stream::Stderr),
+        paint("error:", Colour::Red, Stream::Stderr),
         printable(text)
     );
 }
