@@ -65,7 +65,7 @@ pub enum ParseErrorKind {
     #[error("the file contains a NUL byte; it looks damaged")]
     NulByte,
     /// A `\r` not followed by `\n`.
-    #[error("a carriage return that is not part of a \\r\\n line ending (the AWS CLI takes it for a line break, the SDKs do not)")]
+    #[error("a carriage return that is not part of a \\r\\n line ending (the AWS CLI and the Java SDK take it for a line break, the Rust SDK does not)")]
     LoneCarriageReturn,
     /// A line longer than the editor accepts.
     #[error("a line longer than {} bytes", super::document::MAX_LINE)]

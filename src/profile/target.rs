@@ -184,7 +184,7 @@ pub(super) fn check_rewritten_lines(
             return Err(Refusal {
                 line,
                 reason: format!(
-                    "the line starts with an invisible space (U+{:04X}): the AWS CLI reads it as part of the value above, the SDKs as a key of its own; remove that character",
+                    "the line starts with an invisible space (U+{:04X}): the AWS CLI (and the Go SDK) reads it as part of the value above, the Rust and JavaScript SDKs as a key of its own; remove that character",
                     u32::from(blank)
                 ),
             });
@@ -195,7 +195,7 @@ pub(super) fn check_rewritten_lines(
             return Err(Refusal {
                 line,
                 reason: format!(
-                    "the AWS CLI reads the key here as `{boto}` and the SDKs as `{key}`; write it as `{key} = value`"
+                    "the AWS CLI (and the Go SDK) reads the key here as `{boto}`, the Rust and JavaScript SDKs as `{key}`; write it as `{key} = value`"
                 ),
             });
         }

@@ -286,7 +286,7 @@ fn colon_key_in_target() {
         with_source("[mfa]\naws_session_token: x = y\n"),
         &["123456"],
         2,
-        "the AWS CLI reads the key here as",
+        "the AWS CLI (and the Go SDK) reads the key here as",
     );
 }
 
