@@ -259,6 +259,35 @@ pub enum Error {
     /// Work on the long-term keys or the MFA device stopped.
     #[error(transparent)]
     Key(#[from] crate::key_error::KeyError),
+    /// The credentials endpoint could not be set up (`serve`, `exec --server`).
+    #[error("cannot serve the session: {0}")]
+    Serve(String),
+    /// `console` of a target whose session AWS's sign-in does not take.
+    #[error("[{target}] holds {what}, and AWS's console sign-in takes only role (or federation) sessions (it answers \"Only federation tokens or assume role tokens may be used for federated login\"); {hint}")]
+    NotARoleSession {
+        /// The target.
+        target: String,
+        /// "a GetSessionToken session".
+        what: &'static str,
+        /// What to use instead.
+        hint: String,
+    },
+    /// `console`: a setting it cannot use.
+    #[error("{0}")]
+    ConsoleSetting(String),
+    /// `console`: no sign-in token.
+    #[error(transparent)]
+    Signin(#[from] crate::console::FetchError),
+    /// `console`: the browser could not be started.
+    #[error("cannot open the browser with `{opener}`: {why}; print the sign-in URL instead with `{rerun}`")]
+    Browser {
+        /// The program tried.
+        opener: String,
+        /// Why it failed.
+        why: String,
+        /// The same command with --print.
+        rerun: String,
+    },
 }
 
 impl Error {
@@ -284,7 +313,9 @@ impl Error {
             | Error::Output(_)
             | Error::Man(_) => EXIT_FAILURE,
             Error::Exec { code, .. } => *code,
-            Error::Iam(_) => EXIT_FAILURE,
+            Error::Iam(_) | Error::Serve(_) | Error::Signin(_) | Error::Browser { .. } => {
+                EXIT_FAILURE
+            }
             Error::Key(error) => error.exit_code(),
             Error::ClosedPipe => EXIT_OK,
             Error::Trust(error) if error.is_io() => EXIT_FAILURE,
@@ -312,6 +343,8 @@ impl Error {
             | Error::Source(_)
             | Error::KeySpansLines { .. }
             | Error::NoHome(_)
+            | Error::NotARoleSession { .. }
+            | Error::ConsoleSetting(_)
             | Error::Export(_) => EXIT_USAGE,
         }
     }

@@ -87,12 +87,19 @@ pub fn render(format: Format, session: &SessionCredentials) -> Result<String, St
     if format == Format::Process {
         return Ok(process_json(session) + "\n");
     }
+    render_variables(format, &variables(session))
+}
+
+/// Assignments of `variables` in `format` (any but [`Format::Process`]), one line each, each
+/// ending with a newline.
+pub fn render_variables(format: Format, variables: &[(&str, String)]) -> Result<String, String> {
     let mut out = String::new();
-    for (name, value) in variables(session) {
-        check_value(format, name, &value)?;
+    for (name, value) in variables {
+        let (name, value) = (*name, value.as_str());
+        check_value(format, name, value)?;
         let line = match format {
-            Format::Env => format!("export {name}={}", posix_quote(&value)),
-            Format::EnvNoExport => format!("{name}={}", posix_quote(&value)),
+            Format::Env => format!("export {name}={}", posix_quote(value)),
+            Format::EnvNoExport => format!("{name}={}", posix_quote(value)),
             Format::Powershell => format!("$Env:{name}='{}'", value.replace('\'', "''")),
             Format::WindowsCmd => format!("set \"{name}={value}\""),
             Format::Fish => format!(
@@ -100,7 +107,9 @@ pub fn render(format: Format, session: &SessionCredentials) -> Result<String, St
                 value.replace('\\', "\\\\").replace('\'', "\\'")
             ),
             Format::Dotenv => format!("{name}={value}"),
-            Format::Process => unreachable!("handled above"),
+            Format::Process => {
+                return Err("the process format holds a session, not variables".into())
+            }
         };
         out.push_str(&line);
         out.push('\n');

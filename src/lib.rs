@@ -15,7 +15,8 @@
 //! - [`sts`]: the one place that talks to STS, behind a trait; [`iam`]: the one place that
 //!   talks to IAM (and GetCallerIdentity), behind a trait;
 //! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
-//!   other commands decide and print;
+//!   other commands decide and print; [`serve`]: the container credentials endpoint's rules;
+//!   [`console`]: the console sign-in URL of a role session;
 //! - the long-term keys: [`rotate`], [`discover`] (the MFA device found in IAM), [`setup`],
 //!   [`key_status`], [`process_keys`] (a `credential_process`'s keys), [`key_error`];
 //! - [`error`]: the error of a command and its exit code;
@@ -25,6 +26,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod console;
 pub mod device;
 pub mod discover;
 pub mod doctor;
@@ -48,6 +50,7 @@ pub mod prune;
 pub mod query;
 pub mod refresh;
 pub mod rotate;
+pub mod serve;
 pub mod setup;
 pub mod status;
 pub mod sts;

@@ -1,8 +1,9 @@
 //! `mfa-profile exec [-- COMMAND]`: run a command (else the user's shell) with the target's
 //! profile, refreshing the target first when needed.
 //!
-//! Invariant: the command sees `AWS_PROFILE=TARGET` and none of the variables that would
-//! shadow the profile, and mfa-profile ends with the command's exit code. On Unix this process
+//! Invariant: the command sees `AWS_PROFILE=TARGET` (or, with `--server`, the endpoint
+//! [`super::serve`] serves) and none of the variables that would shadow the profile, and
+//! mfa-profile ends with the command's exit code. On Unix this process
 //! becomes the command (`exec(2)`); Windows has no such call, so there mfa-profile runs the
 //! command, waits for it, and exits with its code.
 
@@ -22,6 +23,9 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
             (&shell[0], &[][..])
         }
     };
+    if args.server {
+        return super::serve::exec(args, program, rest);
+    }
     let usable = usable_session(args.target.as_ref(), &args.session, WhenStale::Refresh)?;
     let mut command = Command::new(program);
     command

@@ -6,6 +6,7 @@
 
 mod code_command;
 mod code_source;
+mod console;
 mod credential_process;
 mod desktop_prompt;
 mod doctor;
@@ -20,6 +21,7 @@ mod keychain;
 mod prune;
 mod refresh;
 mod rotate;
+mod serve;
 mod setup;
 mod source_keys;
 mod status;
@@ -64,6 +66,8 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Exec(args)) => exec::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::CredentialProcess(args)) => credential_process::run(&args),
+        Some(Command::Serve(args)) => serve::run(&args),
+        Some(Command::Console(args)) => console::run(&args),
         Some(Command::Doctor(args)) => doctor::run(&args),
         Some(Command::Prune(args)) => prune::run(&args),
         Some(Command::Completions(args)) => generate::completions(&args),

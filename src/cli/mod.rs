@@ -18,7 +18,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 
 mod generate;
+mod serve;
 pub use generate::{completions, man_pages};
+pub use serve::{ConsoleArgs, ServeArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -68,6 +70,14 @@ pub enum Command {
     /// Print the target's session as credential_process JSON, for a config profile with
     /// `credential_process = mfa-profile credential-process TARGET`.
     CredentialProcess(CredentialProcessArgs),
+    /// Serve the target's session to programs on this machine (or in a container) the way
+    /// ECS serves a task's: print AWS_CONTAINER_CREDENTIALS_FULL_URI and
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN, then answer until stopped, refreshing as needed.
+    #[command(after_help = serve::SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+    /// Open the AWS console in the browser, signed in with a role target's session (or print
+    /// the sign-in URL).
+    Console(ConsoleArgs),
     /// Explain what the AWS tools will do with your files and environment: which credentials
     /// win for each profile, the managed targets, files a tool cannot read, loose permissions,
     /// keys in the wrong file, each source's MFA device. No network. Exit 1 when something is
@@ -202,8 +212,22 @@ fn exec_after_help() -> String {
         "mfa-profile exits with the command's exit code (127: not found, 126: not executable)."
             .to_owned(),
     );
+    lines.push(String::new());
+    lines.push(EXEC_SERVER_HELP.to_owned());
     lines.join("\n")
 }
+
+/// What `exec --help` says of `--server`: what the command sees.
+const EXEC_SERVER_HELP: &str = "\
+With --server the command gets, instead of AWS_PROFILE: AWS_CONTAINER_CREDENTIALS_FULL_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN, an endpoint mfa-profile serves on 127.0.0.1 while the command
+runs (see `mfa-profile serve --help`), where the SDKs and the AWS CLI get a fresh session
+whenever theirs is about to expire; AWS_SHARED_CREDENTIALS_FILE naming an empty file of its own,
+since the SDKs read [default]'s keys before the endpoint; AWS_CONFIG_FILE naming the config file
+(a copy without the credential settings of its [default], when it has any); AWS_REGION and
+AWS_DEFAULT_REGION from [profile TARGET] unless set; no AWS_PROFILE, AWS_DEFAULT_PROFILE or the
+variables above. Ctrl-C reaches the command alone; SIGTERM, SIGHUP and SIGQUIT sent to
+mfa-profile are passed on to it.";
 
 /// Options shared by the commands that use a target's session and refresh it when needed.
 #[derive(Debug, Args, Clone)]
@@ -247,6 +271,10 @@ pub struct ExecArgs {
     /// of the source it names), else mfa].
     #[arg(short, long, value_name = "PROFILE")]
     pub target: Option<ProfileName>,
+    /// Hand the session to the command through a credentials endpoint served while it runs,
+    /// refreshed whenever the command's SDK asks, instead of AWS_PROFILE (see below).
+    #[arg(long)]
+    pub server: bool,
     /// Shared options.
     #[command(flatten)]
     pub session: SessionArgs,
