@@ -3,6 +3,7 @@
 mod aws_rules;
 mod code_command;
 mod conformance;
+mod console;
 mod daily;
 mod derived;
 mod differential;
@@ -31,6 +32,7 @@ mod portable;
 mod private_network;
 mod process_source;
 mod pty;
+mod raw_http;
 mod readers;
 mod refresh_moto;
 mod reliability;

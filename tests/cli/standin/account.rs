@@ -161,6 +161,17 @@ impl StandIn {
         self.world().fixed_expiration = Some(epoch(rfc3339));
     }
 
+    /// Every session issued from now on lasts `secs`, whatever its duration: a test hook (not
+    /// an AWS rule) for sessions that expire within a consumer's refresh window.
+    pub fn sessions_last(&self, secs: i64) {
+        self.world().session_life = Some(secs);
+    }
+
+    /// The sign-in tokens the federation endpoint gave, in order.
+    pub fn signin_tokens(&self) -> Vec<super::federation::SigninToken> {
+        self.world().signin_tokens.clone()
+    }
+
     /// The keys CreateAccessKey gives next, in order (then generated ones).
     pub fn queue_new_keys(&self, keys: &[(&str, &str)]) {
         self.world().next_keys.extend(

@@ -48,6 +48,10 @@
 //!   are numbered in the order issued (`ASIASTANDIN000000001`, ...), so a run's file is the same
 //!   every time; [`StandIn::fix_expirations`] makes every session expire at one fixed time too
 //!   (a test hook, not AWS), for files compared byte for byte.
+//! * **The console's federation endpoint**: `GET /federation` (`federation.rs`), for
+//!   `console --signin-endpoint URL/federation`; [`StandIn::signin_tokens`] lists what it gave.
+//! * **Short sessions**: [`StandIn::sessions_last`]`(20)` makes every session issued from then
+//!   on last 20 s (a test hook, not AWS), for a consumer that must get a new one.
 //! * **Checking what the tool wrote**: [`StandIn::caller_of_profile`] (GetCallerIdentity
 //!   through `aws-sdk-sts` with a profile's keys) and [`StandIn::caller_arn`].
 //!
@@ -56,6 +60,7 @@
 
 mod account;
 mod answer;
+mod federation;
 mod iam;
 mod mfa;
 mod sdk;

@@ -11,7 +11,7 @@
 use super::answer::{error_xml, http_date, result_xml, AwsError, Service};
 use super::sigv4::{self, Received};
 use super::world::{Caller, World};
-use super::{iam, sts, Call, Fault, FaultKind};
+use super::{federation, iam, sts, Call, Fault, FaultKind};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -249,6 +249,51 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// A request of the federation endpoint ([`federation`]); logged like the others.
+    fn federation(
+        &self,
+        parts: &hyper::http::request::Parts,
+        connection: usize,
+    ) -> Response<Full<Bytes>> {
+        let now = self.now();
+        let params = params(parts.uri.query().unwrap_or_default(), &[], false);
+        let (answer, key_id) = if parts.method == hyper::Method::GET {
+            federation::answer(&mut self.world.lock().unwrap(), &params, now)
+        } else {
+            (
+                federation::FederationAnswer {
+                    status: 405,
+                    content_type: "text/plain",
+                    body: "GET only\n".into(),
+                    location: None,
+                },
+                String::new(),
+            )
+        };
+        self.calls.lock().unwrap().push(Call {
+            action: params.get("Action").cloned().unwrap_or_default(),
+            key_id,
+            signed_at: String::new(),
+            params,
+            status: answer.status,
+            code: (answer.status != 200 && answer.status != 302)
+                .then(|| answer.body.trim().to_owned()),
+            connection,
+        });
+        let mut response = Response::builder()
+            .status(answer.status)
+            .header("content-type", answer.content_type)
+            .header("date", http_date(now));
+        if let Some(location) = answer.location {
+            response = response.header("location", location);
+        }
+        response
+            .body(Full::new(Bytes::from(answer.body)))
+            .expect("a valid response")
+    }
+}
+
 /// The credential scope's region and service ("Troubleshoot signed requests for AWS APIs",
 /// Region: "Credential should be scoped to a valid Region"; Service: "Credential should be
 /// scoped to correct service"). IAM's endpoint in the aws partition takes only `us-east-1`
@@ -346,6 +391,9 @@ pub async fn handle(
     connection: usize,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
+    if parts.uri.path() == "/federation" {
+        return Ok(shared.federation(&parts, connection));
+    }
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {

@@ -121,6 +121,11 @@ pub struct World {
     pub propagation_uses: usize,
     /// Every session issued expires then (a test hook for byte-exact files, not AWS).
     pub fixed_expiration: Option<i64>,
+    /// Every session issued lasts this long, whatever was asked (a test hook for a consumer's
+    /// refresh within minutes, not AWS).
+    pub session_life: Option<i64>,
+    /// The sign-in tokens the federation endpoint gave.
+    pub signin_tokens: Vec<super::federation::SigninToken>,
     not_yet_known: HashMap<String, usize>,
     issued: u64,
 }
@@ -138,6 +143,8 @@ impl World {
             next_keys: VecDeque::new(),
             propagation_uses: 0,
             fixed_expiration: None,
+            session_life: None,
+            signin_tokens: Vec::new(),
             not_yet_known: HashMap::new(),
             issued: 0,
         }
@@ -273,7 +280,9 @@ impl World {
             key_id: format!("ASIASTANDIN{n:09}"),
             secret: format!("standinSessionSecret/{n:019}"),
             token: format!("IQoJb3JpZ2luX2VjEStandInSessionToken/{n:012}+EXAMPLE/TOKEN=="),
-            expires: self.fixed_expiration.unwrap_or(now + secs),
+            expires: self
+                .fixed_expiration
+                .unwrap_or(now + self.session_life.unwrap_or(secs)),
             principal,
             mfa,
             from_get_session_token,
