@@ -3,7 +3,7 @@
 # end-to-end tests against a local moto STS read back by the AWS CLI, boto3, aws-config and the
 # JavaScript SDK's parser. Installs moto, awscli and boto3 from PyPI; setsid, script, unshare,
 # ip, fish, zsh, tzdata, Xvfb, zenity, xdotool, gnome-keyring, secret-tool and dbus from
-# Debian; the JavaScript reader from npm (tests/js); each when missing.
+# Debian; the JavaScript reader and SDK from npm (tests/js, tests/js-sdk); each when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/tools.sh
@@ -15,5 +15,6 @@ ensure_desktop_tools
 ensure_keychain_tools
 ensure_tzdata
 ensure_js_reader
+ensure_js_sdk
 export PROPTEST_CASES="${PROPTEST_CASES:-2000}"
 cargo test --locked --features failpoints

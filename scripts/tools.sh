@@ -127,6 +127,19 @@ ensure_js_reader() {
   fi
 }
 
+# The JavaScript SDK v3's STS client (@aws-sdk/client-sts, pinned in
+# tests/js-sdk/package-lock.json), a consumer of the credentials endpoint (`exec --server`).
+ensure_js_sdk() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "installing from Debian: nodejs npm" >&2
+    debian_install nodejs npm
+  fi
+  if [ ! -d tests/js-sdk/node_modules/@aws-sdk/client-sts ]; then
+    echo "installing from npm: tests/js-sdk (npm ci)" >&2
+    npm ci --prefix tests/js-sdk --no-audit --no-fund --loglevel=error
+  fi
+}
+
 # Windows, built and tested here: the Rust target (rustup), mingw's gcc and 64-bit wine
 # (Debian). Fails with a clear message when a piece cannot be had.
 ensure_windows_tools() {

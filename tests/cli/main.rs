@@ -40,6 +40,7 @@ mod rotate;
 mod rotate_crash;
 mod rotate_moto;
 mod rotate_torture;
+mod serve;
 mod setup;
 mod skip_status;
 mod standin;

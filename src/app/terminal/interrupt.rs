@@ -24,13 +24,17 @@ pub enum Mode {
 static MODE: AtomicU8 = AtomicU8::new(Mode::Exit as u8);
 static INSTALL: Once = Once::new();
 
-/// Sets what Ctrl-C does from now on (installing the handler the first time).
+/// Sets what Ctrl-C does from now on (installing the handler the first time). Once it is
+/// [`Mode::Ignore`] it stays so: a command mfa-profile runs (`exec` on Windows, `exec
+/// --server`) decides how to stop, whatever a refresh meanwhile draws.
 pub fn set(mode: Mode) {
     INSTALL.call_once(|| {
         // Without a handler Ctrl-C ends the process as before; nothing to fall back to.
         let _ = ctrlc::set_handler(on_interrupt);
     });
-    MODE.store(mode as u8, Ordering::SeqCst);
+    let _ = MODE.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+        (current != Mode::Ignore as u8).then_some(mode as u8)
+    });
 }
 
 fn on_interrupt() {
