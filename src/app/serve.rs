@@ -56,7 +56,7 @@ pub(super) fn run(args: &ServeArgs) -> Result<u8, Error> {
         first.target,
         endpoint.url()
     ));
-    terminal::say("mfa-profile: a program uses it only when it finds no credentials first: no AWS_PROFILE or AWS_ACCESS_KEY_ID, no keys in [default] of its credentials file (`mfa-profile exec --server` sets that up)");
+    terminal::say("mfa-profile: a program uses it only when it finds no credentials first: no AWS_PROFILE or AWS_ACCESS_KEY_ID, no keys in [default] of its credentials file (mfa-profile exec --server sets that up)");
     let served = Arc::new(Served::new(endpoint, &first.target, &args.session, true));
     super::terminal::interrupt::set(super::terminal::interrupt::Mode::Exit);
     runtime.block_on(serve(listener, served, std::future::pending::<()>()));

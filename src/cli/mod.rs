@@ -226,8 +226,8 @@ whenever theirs is about to expire; AWS_SHARED_CREDENTIALS_FILE naming an empty 
 since the SDKs read [default]'s keys before the endpoint; AWS_CONFIG_FILE naming the config file
 (a copy without the credential settings of its [default], when it has any); AWS_REGION and
 AWS_DEFAULT_REGION from [profile TARGET] unless set; no AWS_PROFILE, AWS_DEFAULT_PROFILE or the
-variables above. Ctrl-C reaches the command alone; SIGTERM, SIGHUP and SIGQUIT sent to
-mfa-profile are passed on to it.";
+variables above. Ctrl-C reaches the command alone; SIGTERM and SIGHUP sent to mfa-profile are
+passed on to it.";
 
 /// Options shared by the commands that use a target's session and refresh it when needed.
 #[derive(Debug, Args, Clone)]

@@ -29,7 +29,7 @@ through the code command, this terminal or --prompt gui); an expired session is 
 out (the program gets an error, and the log here says why). Every request needs the token, a
 Host naming the address listened on, and GET; each is logged here without secrets. A program
 uses the endpoint only when it finds no credentials before it: no AWS_PROFILE or
-AWS_ACCESS_KEY_ID, no keys in [default] of its credentials file (`exec --server` sets that up).
+AWS_ACCESS_KEY_ID, no keys in [default] of its credentials file (exec --server sets that up).
 Stop with Ctrl-C.";
 
 /// Options of `serve`.
@@ -69,9 +69,9 @@ pub struct ConsoleArgs {
     /// The console page to open [default: the console's home, in the target's region].
     #[arg(long, value_name = "URL")]
     pub destination: Option<EndpointUrl>,
-    /// The federation endpoint [default: the role's partition's: https://signin.aws.amazon.com/
-    /// federation, signin.amazonaws.cn, signin.amazonaws-us-gov.com]. Plain http:// only to this
-    /// machine.
+    /// The federation endpoint [default: the role's partition's, as
+    /// https://signin.aws.amazon.com/federation; signin.amazonaws.cn, signin.amazonaws-us-gov.com].
+    /// Plain http:// only to this machine.
     #[arg(long, value_name = "URL")]
     pub signin_endpoint: Option<EndpointUrl>,
     /// Shared options.

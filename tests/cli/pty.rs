@@ -23,7 +23,7 @@ def read_some(deadline):
     out += chunk
     return bool(chunk) or None
 for wait, send in steps:
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while out.find(wait.encode(), seen) < 0:
         got = read_some(deadline)
         if got is None or (got is False and time.time() >= deadline):

@@ -27,10 +27,14 @@ struct Serving {
 impl Serving {
     /// Starts `mfa-profile serve ARGS` in `env` and waits for the variables it prints.
     fn start(env: &TestEnv, args: &[&str]) -> Serving {
-        let mut child = env
-            .mfa()
-            .arg("serve")
-            .args(args)
+        let mut command = env.mfa();
+        command.arg("serve").args(args);
+        Serving::spawn(command)
+    }
+
+    /// Starts `command` (a `serve`) and waits for the variables it prints.
+    fn spawn(mut command: std::process::Command) -> Serving {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -786,4 +790,111 @@ fn serve_refuses_to_listen_on_every_interface() {
         .status(2)
         .stderr_has("`0.0.0.0:8080` is every interface at once")
         .run();
+}
+
+/// The stand-in with the source (its code command `echo 123456` unless `code_command` is
+/// false) and `[mfa]` expired; every session issued from then on lasts `life` seconds.
+fn plain_mfa(aws: &StandIn, life: i64, code_command: bool) -> TestEnv {
+    let process = if code_command {
+        "mfa_process = echo 123456\n"
+    } else {
+        ""
+    };
+    let env = TestEnv::with_credentials(&format!(
+        "{}{process}\n{}",
+        default_source(),
+        managed("mfa", "default", EXPIRED)
+    ));
+    env.write_config("[default]\nregion = us-east-1\n");
+    aws.sessions_last(life);
+    env
+}
+
+#[test]
+fn serve_refreshes_a_session_that_needs_a_code_with_the_code_command() {
+    let aws = StandIn::start();
+    let env = plain_mfa(&aws, LIFE, true);
+    let mut command = env.mfa();
+    command.args(["serve", "-t", "mfa", "--min-remaining", MIN_REMAINING]);
+    for (name, value) in aws.endpoint_vars() {
+        command.env(name, value);
+    }
+    let serving = Serving::spawn(command);
+    let first = serving.get(&[("Authorization", &serving.token)]).json();
+    // Once the session is stale, a request gets a new one, with the next code.
+    std::thread::sleep(Duration::from_secs((LIFE - 4).try_into().unwrap()));
+    env.next_code_window();
+    aws.next_code_window();
+    let second = serving.get(&[("Authorization", &serving.token)]);
+    assert_eq!(second.status, 200, "{second:?}\n{}", serving.log());
+    let second = second.json();
+    assert_ne!(first["AccessKeyId"], second["AccessKeyId"]);
+    assert_eq!(aws.actions(), ["GetSessionToken", "GetSessionToken"]);
+    assert_eq!(aws.signers_of("GetSessionToken"), [AKID, AKID]);
+    let arn = aws.caller_arn(
+        second["AccessKeyId"].as_str().unwrap(),
+        second["SecretAccessKey"].as_str().unwrap(),
+        second["Token"].as_str(),
+    );
+    assert_eq!(arn.as_deref(), Ok(USER_ARN));
+}
+
+#[test]
+fn exec_server_asks_for_a_code_on_its_terminal_when_the_session_needs_one() {
+    if !require("python3") {
+        return;
+    }
+    let aws = StandIn::start();
+    // Long enough that the second code is of another 30 s window than the first.
+    let life = 36;
+    let env = plain_mfa(&aws, life, false);
+    let script = r"import boto3, sys, time
+sts = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1')
+for wait in (0, float(sys.argv[2])):
+    time.sleep(wait)
+    print('caller', sts.get_caller_identity()['Arn'], flush=True)
+";
+    let vars: Vec<(&str, String)> = aws.endpoint_vars().into_iter().collect();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let url = aws.url();
+    let wait = (life - 3).to_string();
+    let Some(ran) = crate::pty::on_terminal(
+        &env,
+        &vars,
+        &[
+            "exec",
+            "--server",
+            "-t",
+            "mfa",
+            "--min-remaining",
+            MIN_REMAINING,
+            "--",
+            "python3",
+            "-c",
+            script,
+            &url,
+            &wait,
+        ],
+        &[("MFA code for", "123456\r"), ("MFA code for", "123456\r")],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert_eq!(
+        ran.transcript.matches("caller arn:aws:iam::").count(),
+        2,
+        "{ran}"
+    );
+    assert_eq!(
+        aws.actions()
+            .iter()
+            .filter(|a| *a == "GetSessionToken")
+            .count(),
+        2
+    );
+    let callers = aws.signers_of("GetCallerIdentity");
+    assert!(
+        callers.len() >= 2 && callers.first() != callers.last(),
+        "{callers:?}"
+    );
 }
