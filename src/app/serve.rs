@@ -52,9 +52,11 @@ pub(super) fn run(args: &ServeArgs) -> Result<u8, Error> {
     // So that `eval "$(mfa-profile serve &)"` returns once the variables are printed.
     close_standard_output();
     terminal::say(&format!(
-        "mfa-profile: serving [{}] at {}; stop with Ctrl-C",
+        "mfa-profile: serving [{}] at {} (pid {}); stop with Ctrl-C or kill {}",
         first.target,
-        endpoint.url()
+        endpoint.url(),
+        std::process::id(),
+        std::process::id()
     ));
     terminal::say("mfa-profile: a program uses it only when it finds no credentials first: no AWS_PROFILE or AWS_ACCESS_KEY_ID, no keys in [default] of its credentials file (mfa-profile exec --server sets that up)");
     let served = Arc::new(Served::new(endpoint, &first.target, &args.session, true));
