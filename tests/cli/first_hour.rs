@@ -293,12 +293,16 @@ fn zsh_completes_the_options_values_and_targets_of_commands() {
 fn man_writes_a_page_per_command_with_its_options() {
     let env = TestEnv::new();
     let dir = env.home().join("share/man/man1");
+    // The main page and one per command.
+    let pages = mfa_profile::cli::command_names().len() + 1;
     let ran = Test::in_env(env)
         .args(["man", "--dir"])
         .arg(&dir)
-        .stderr_has("wrote 13 man pages")
+        .stderr_has(&format!("wrote {pages} man pages"))
         .run();
     let page = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert!(page("mfa-profile-serve.1").contains("\\-\\-listen"));
+    assert!(page("mfa-profile-console.1").contains("\\-\\-signin\\-endpoint"));
     assert!(page("mfa-profile-exec.1").contains("\\-\\-target"));
     assert!(page("mfa-profile-export.1").contains("\\-\\-format"));
     assert!(page("mfa-profile-status.1").contains("\\-\\-json"));
