@@ -659,7 +659,7 @@ fn exec_server_gives_the_command_the_endpoint_and_no_other_credentials() {
         "[default]\nregion = eu-west-1\ncredential_process = echo never\n\n[profile mfa]\nregion = eu-central-1\n",
     );
     let script = "import json, os\n\
-names = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']\n\
+names = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']\n\
 seen = {n: os.environ.get(n) for n in names}\n\
 seen['credentials'] = open(os.environ['AWS_SHARED_CREDENTIALS_FILE']).read()\n\
 seen['credentials_path'] = os.environ['AWS_SHARED_CREDENTIALS_FILE']\n\
@@ -675,13 +675,23 @@ print(json.dumps(seen))\n";
         .env("AWS_PROFILE", "mfa")
         .env("AWS_ACCESS_KEY_ID", "AKIASHADOW")
         .env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials")
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/elsewhere/token")
         .stderr_has("[default] of ~/.aws/config sets credential_process, which the SDKs would use before the endpoint")
         .run();
     let seen = ran.out.json();
+    assert_eq!(
+        seen.as_object().unwrap().len(),
+        13,
+        "every name reported: {seen}"
+    );
     assert_eq!(seen["AWS_PROFILE"], serde_json::Value::Null);
     assert_eq!(seen["AWS_ACCESS_KEY_ID"], serde_json::Value::Null);
     assert_eq!(
         seen["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        seen["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"],
         serde_json::Value::Null
     );
     assert_eq!(seen["AWS_REGION"], "eu-central-1", "[profile mfa]'s region");
