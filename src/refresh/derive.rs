@@ -92,7 +92,19 @@ fn fresh_base(
             force,
             ..settings.clone()
         };
-        let session = match refresh(&base_settings, sts, codes, notices)? {
+        // The base's code is asked for the derived target: a hint names the command that
+        // renews both, not the base alone.
+        let refreshed =
+            refresh(&base_settings, sts, codes, notices).map_err(|error| match error {
+                Error::NeedsCode { serial, why, .. } => Error::NeedsCode {
+                    target: derived.target.to_string(),
+                    rerun: derived.rerun.clone(),
+                    serial,
+                    why,
+                },
+                other => other,
+            })?;
+        let session = match refreshed {
             Outcome::Refreshed(done) => {
                 notices(Notice::Info(format!(
                     "refreshed [{}] first (valid until {}): [{}] is assumed with its session",

@@ -64,8 +64,12 @@ fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
         .run();
     // The command named, as printed, makes the session export then hands out.
     let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t work");
-    crate::hints::run_hint(&ran.env, &command, &["123456", "--endpoint-url", &sts.url()])
-        .assert_code(0);
+    crate::hints::run_hint(
+        &ran.env,
+        &command,
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0);
     Test::in_env(ran.env)
         .args(["export", "work"])
         .stdout_has(&format!("export AWS_ACCESS_KEY_ID='{CANNED_KEY}'"))

@@ -3,7 +3,15 @@
 //! endpoint, or a code command added only where the hint leaves the code to the user) and
 //! checks it did what the message promised.
 
+use crate::fake_aws::FakeAws;
 use crate::harness::*;
+use std::process::Command;
+
+mod first_run;
+mod handout;
+mod refresh;
+mod rotate;
+mod setup;
 
 /// The `mfa-profile ...` commands a message names, in order, as printed between backticks.
 pub fn hinted_commands(message: &str) -> Vec<String> {
@@ -31,9 +39,9 @@ pub fn hinted(message: &str, prefix: &str) -> String {
     found.into_iter().next().unwrap()
 }
 
-/// Runs a hinted command word for word in `env`, with `extra` arguments after it (a code, an
-/// endpoint: what the hint leaves to the user).
-pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
+/// The words of a hinted command after `mfa-profile`; a placeholder left in it (an upper-case
+/// word: SOURCE, NAME, CODE) fails the test, since such a command cannot work as printed.
+pub fn hint_words(command: &str) -> Vec<&str> {
     let words: Vec<&str> = command.split_whitespace().collect();
     assert_eq!(words[0], "mfa-profile", "{command}");
     assert!(
@@ -42,7 +50,29 @@ pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
             .any(|w| w.chars().all(|c| c.is_ascii_uppercase())),
         "a placeholder left in `{command}`"
     );
-    run(env.mfa().args(&words[1..]).args(extra))
+    words[1..].to_vec()
+}
+
+/// A hinted command ready to run word for word in `env`, with `extra` arguments after it (a
+/// code, an endpoint: what the hint leaves to the user), for a test that adds standard input
+/// or a variable the message's own run had.
+pub fn hint_command(env: &TestEnv, command: &str, extra: &[&str]) -> Command {
+    let mut cmd = env.mfa();
+    cmd.args(hint_words(command)).args(extra);
+    cmd
+}
+
+/// Runs a hinted command word for word in `env`, with `extra` arguments after it (a code, an
+/// endpoint: what the hint leaves to the user).
+pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
+    run(&mut hint_command(env, command, extra))
+}
+
+/// `extra` then the flags that send STS and IAM calls to `aws`.
+pub fn at_fake_aws<'a>(aws: &'a FakeAws, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = extra.to_vec();
+    args.extend(aws.endpoint_args());
+    args
 }
 
 const TWO_USERS: &str = "# alice\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n# bob\n[work]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/bob\n";

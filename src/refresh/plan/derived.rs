@@ -8,7 +8,7 @@
 //! the source profile being the base's.
 
 use super::super::RefreshSettings;
-use super::request::{duration, endpoint, planned_role, regions, trust};
+use super::request::{duration, duration_flag, endpoint, planned_role, regions, role_flags, trust};
 use super::{Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
@@ -34,6 +34,9 @@ pub(in crate::refresh) struct Derived {
     pub trust: TrustChoice,
     /// The source's region, to add to the target's config profile.
     pub carry_region: Option<Region>,
+    /// The command that asks for this refresh again (the base's code included), as a hint
+    /// names it: what the target does not record yet (role, base, length) is named.
+    pub rerun: String,
 }
 
 /// The base named by `--via`, else the one the target records, if any.
@@ -90,6 +93,14 @@ pub(super) fn plan_derived(
     let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;
     let endpoint = endpoint(settings, docs, &source, &profile)?;
     let trust = trust(settings, &source, &profile);
+    let mut rerun = format!("mfa-profile -t {target}{}", role_flags(recorded, &role));
+    if recorded.and_then(|r| r.via.as_deref()) != Some(base.as_str()) {
+        rerun.push_str(&format!(" --via {base}"));
+    }
+    rerun.push_str(&duration_flag(
+        recorded,
+        settings.duration.map(|d| d.secs()),
+    ));
     Ok(Derived {
         target,
         at,
@@ -101,5 +112,6 @@ pub(super) fn plan_derived(
         endpoint,
         trust,
         carry_region,
+        rerun,
     })
 }
