@@ -10,7 +10,7 @@ const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 
 /// Runs mfa-profile with `args` (and `stdin`) inside a D-Bus session whose GNOME Keyring is
 /// unlocked, mfa-profile on the PATH as installed; `None` (skip) without the tools outside CI.
-fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> {
+pub fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> {
     for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
         if !require(tool) {
             return None;
@@ -64,7 +64,7 @@ fn setup_keychain_keeps_the_keys_out_of_the_files_and_the_refresh_takes_them_fro
     assert!(credentials.starts_with("[work-mfa]\n"), "{credentials}");
     assert_eq!(
         env.read_config_text(),
-        format!("[profile work]\ncredential_process = mfa-profile source-keys work\nmfa_serial = {DEVICE}\n")
+        format!("[profile work]\ncredential_process = mfa-profile source-keys work\nmfa_serial = {DEVICE}\nregion = us-east-1\n\n[profile work-mfa]\nregion = us-east-1\n")
     );
     assert_eq!(
         aws.signers_of("GetSessionToken"),

@@ -271,8 +271,9 @@ fn the_refresh_a_denied_key_report_names_makes_the_session_it_needs() {
             .args(aws.endpoint_args()))
     };
     let out = status();
-    out.assert_code(0)
-        .assert_stderr_has("this call needs an MFA session; refresh [mfa] with `mfa-profile -t mfa` and run again");
+    out.assert_code(0).assert_stderr_has(
+        "this call needs an MFA session; refresh [mfa] with `mfa-profile -t mfa` and run again",
+    );
     let command = hinted(&out.stderr, "mfa-profile -t mfa");
     run_hint(&env, &command, &["123456", "--endpoint-url", &aws.url()])
         .assert_code(0)
