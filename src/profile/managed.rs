@@ -195,10 +195,18 @@ pub fn first_refresh_hint(credentials: &Document, config: &Document) -> String {
     match chosen {
         None => match sources.first() {
             None => NO_SOURCE_YET.into(),
-            // Every source's own target holds long-term keys (or no name could be made).
-            Some(first) => format!(
-                "run `mfa-profile -s {first} -t {first}-session` to create [{first}-session] from [{first}] (it asks for the MFA code)"
-            ),
+            // No source's own target can be written (its name would pass the 128-character
+            // limit, or it holds long-term keys itself): a name that can is offered.
+            Some(first) => {
+                let free = (1..)
+                    .map(|n| match n {
+                        1 => "mfa-session".to_owned(),
+                        n => format!("mfa-session-{n}"),
+                    })
+                    .find(|name| !sources.contains(name))
+                    .expect("a name is free");
+                format!("run `mfa-profile -s {first} -t {free}` to create [{free}] from [{first}] (it asks for the MFA code)")
+            }
         },
         Some(("default", _)) => {
             "run `mfa-profile` to create [mfa] from [default] (it asks for the MFA code)".into()

@@ -132,6 +132,14 @@ fn a_sources_own_target_is_created_only_with_its_source_named() {
     out.assert_code(2)
         .assert_stderr_has("it is [work]'s target: create it with `mfa-profile -s work`");
     env.assert_credentials(TWO_USERS.as_bytes());
+    run_hint(
+        &env,
+        &hinted(&out.stderr, "mfa-profile -s work"),
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0)
+    .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
+    assert_eq!(sts.signing_keys(), ["AKIAI44QH8DHBEXAMPLE"], "bob's key");
     run(env
         .mfa()
         .args(["-t", "mfa", "123456", "--endpoint-url", &sts.url()]))

@@ -201,3 +201,27 @@ fn the_source_named_among_many_creates_the_target() {
     .assert_code(0)
     .assert_stderr_has("wrote [x] in ~/.aws/credentials from [a]");
 }
+
+/// src/profile/managed.rs, `first_refresh_hint`: a source whose own target's name would pass
+/// the 128-character limit; a name that can be written is offered.
+#[test]
+fn the_first_refresh_named_for_a_source_with_a_long_name_writes_a_valid_target() {
+    let sts = CannedSts::start();
+    let long = "s".repeat(125);
+    let env = TestEnv::with_credentials(&format!(
+        "[{long}]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
+    ));
+    let out = run(env.mfa().arg("status"));
+    out.assert_code(0).assert_stderr_has(&format!(
+        "run `mfa-profile -s {long} -t mfa-session` to create [mfa-session] from [{long}]"
+    ));
+    run_hint(
+        &env,
+        &hinted(&out.stderr, "mfa-profile -s s"),
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0)
+    .assert_stderr_has(&format!(
+        "wrote [mfa-session] in ~/.aws/credentials from [{long}]"
+    ));
+}
