@@ -66,6 +66,9 @@ pub struct KeyQuery<'a> {
     pub session: Option<&'a SessionCredentials>,
     /// The target that session is in, or would be refreshed into.
     pub target: &'a str,
+    /// The command that refreshes it, complete (naming the source when the target does not
+    /// exist yet, which is never filled from a guessed source).
+    pub refresh: &'a str,
     /// Now, epoch seconds.
     pub now: i64,
     /// Keys older than this many days are to be rotated.
@@ -89,8 +92,8 @@ pub fn key_row(iam: &dyn Iam, query: &KeyQuery) -> KeyRow {
     let denied = |e: &IamError| {
         if e.is_access_denied() && query.session.is_none() {
             format!(
-                "{e}; refresh [{}] (mfa-profile -t {}) and run again",
-                query.target, query.target
+                "{e}; refresh [{}] with `{}` and run again",
+                query.target, query.refresh
             )
         } else {
             e.to_string()

@@ -68,19 +68,29 @@ pub fn check_new_source(
     source: &ProfileName,
     keychain: bool,
 ) -> Result<(), Error> {
-    let taken = |what: &str| -> Error {
+    // `rotate` replaces long-term keys only: a session, a credential_process, a role or SSO
+    // profile is not named with it.
+    let taken = |what: &str, long_term_keys: bool| -> Error {
+        let rotate = if long_term_keys {
+            format!("`mfa-profile rotate -s {source}` replaces its key, or ")
+        } else {
+            String::new()
+        };
         KeyError::Setup(format!(
-            "[{source}] already {what}; `mfa-profile rotate -s {source}` replaces its key, or choose another name with -s"
+            "[{source}] already {what}; {rotate}choose another name with -s"
         ))
         .into()
     };
     let refused = Error::refused_in(path);
     if let Some((_, summary)) = locate_target(&docs.credentials, source).map_err(refused)? {
         if summary.managed.is_some() {
-            return Err(taken("is a target mfa-profile writes sessions into"));
+            return Err(taken("is a target mfa-profile writes sessions into", false));
         }
         if summary.has_access_key || summary.has_session_token {
-            return Err(taken(&format!("holds credentials in {}", Shown(path))));
+            return Err(taken(
+                &format!("holds credentials in {}", Shown(path)),
+                summary.holds_long_term_keys(),
+            ));
         }
     }
     if let Ok(Some(id)) = find_section(&docs.config, FileKind::Config, source) {
@@ -96,7 +106,10 @@ pub fn check_new_source(
                 && key == "credential_process"
                 && section.get(key) == Some(keychain_command(source).as_str());
             if section.get(key).is_some() && !ours {
-                return Err(taken(&format!("has {key} in the config file")));
+                return Err(taken(
+                    &format!("has {key} in the config file"),
+                    key == ACCESS_KEY_ID,
+                ));
             }
         }
     }

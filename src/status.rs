@@ -69,17 +69,27 @@ pub fn stale_bases(statuses: &[TargetStatus]) -> Vec<(String, String)> {
         .filter_map(|derived| {
             let base = derived.target.via.as_deref()?;
             let base_status = statuses.iter().find(|s| s.target.name == base);
+            let name = &derived.target.name;
             let why = match base_status.map(|s| s.state) {
                 Some(State::Valid) => return None,
                 Some(State::Expiring) => "expires soon",
                 Some(State::Expired) => "has expired",
-                None => "is missing",
+                // A refresh of the derived target refuses a base that is not a managed
+                // target: the base is made again first, from the source both record.
+                None => {
+                    return Some((
+                        name.clone(),
+                        format!(
+                            "[{name}] derives from [{base}], which is missing: `mfa-profile -s {} -t {base}` makes it again (one code), then `mfa-profile -t {name}` renews [{name}] with no code of its own",
+                            derived.target.source
+                        ),
+                    ))
+                }
             };
             Some((
-                derived.target.name.clone(),
+                name.clone(),
                 format!(
-                    "[{}] derives from [{base}], which {why}: `mfa-profile -t {}` asks one code, for [{base}]'s MFA device, then renews both",
-                    derived.target.name, derived.target.name
+                    "[{name}] derives from [{base}], which {why}: `mfa-profile -t {name}` asks one code, for [{base}]'s MFA device, then renews both"
                 ),
             ))
         })

@@ -12,7 +12,8 @@ use crate::keys::SessionCredentials;
 use crate::notice::Notice;
 use crate::profile::source::source_profile;
 use crate::profile::{
-    managed_targets, stored_session, ManagedTarget, ProfileName, SharedDocuments, Shown, SourceKeys,
+    first_refresh_hint, managed_targets, stored_session, ManagedTarget, ProfileName,
+    SharedDocuments, Shown, SourceKeys,
 };
 use crate::refresh::call_region;
 use crate::refresh::KeysRequest;
@@ -41,8 +42,9 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     }
     if sources.is_empty() {
         super::terminal::say(&format!(
-            "no profile in {} is managed by mfa-profile yet, so no source key is known; run `mfa-profile setup` (a new IAM user) or `mfa-profile` (keys already in [default]) first",
-            Shown(&files.credentials)
+            "no profile in {} is managed by mfa-profile yet, so no source key is known; {}",
+            Shown(&files.credentials),
+            first_refresh_hint(&docs.credentials, &docs.config)
         ));
         return Ok(EXIT_OK);
     }
@@ -106,10 +108,13 @@ fn row_of(
             let name = ProfileName::new(&t.name).ok()?;
             stored_session(&docs.credentials, &name).ok()
         });
-    let target = plain.first().map_or_else(
-        || crate::profile::default_target(&name).map(|t| t.to_string()),
-        |t| Ok(t.name.clone()),
-    )?;
+    let (target, refresh) = match plain.first() {
+        Some(t) => (t.name.clone(), format!("mfa-profile -t {}", t.name)),
+        None => (
+            crate::profile::default_target(&name)?.to_string(),
+            format!("mfa-profile -s {source}"),
+        ),
+    };
     let iam = super::iam::client(&region, sts.as_ref().map(|e| &e.url), iam_endpoint.as_ref())?;
     Ok(key_row(
         &iam,
@@ -118,6 +123,7 @@ fn row_of(
             keys: &keys,
             session: session.as_ref(),
             target: &target,
+            refresh: &refresh,
             now,
             max_age_days: args.max_key_age,
         },

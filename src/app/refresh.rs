@@ -201,9 +201,11 @@ fn suggest_via(refreshed: &ManagedTarget, targets: &[ManagedTarget]) {
     let base = targets
         .iter()
         .find(|t| t.source == refreshed.source && t.role_arn.is_none() && t.via.is_none());
+    // --force: the target was just refreshed, and a valid target is left alone (its base not
+    // recorded) without it.
     if let Some(base) = base {
         notice(crate::notice::Notice::Info(format!(
-            "tip: `mfa-profile -t {} --via {}` assumes [{}]'s role with [{}]'s session from now on, with no code of its own",
+            "tip: `mfa-profile -t {} --via {} --force` assumes [{}]'s role with [{}]'s session from now on, with no code of its own",
             refreshed.name, base.name, refreshed.name, base.name
         )));
     }

@@ -112,7 +112,8 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
         format!(", `mfa-profile rotate -s {source}` rotates its key")
     };
     say(&format!(
-        "mfa-profile: [{source}] is set up; `mfa-profile -s {source}` (or `mfa-profile refresh --all`) refreshes [{target}]{rotates}"
+        "mfa-profile: [{source}] is set up; `{}` (or `mfa-profile refresh --all`) refreshes [{target}]{rotates}",
+        refresh_command(source, Some(&target))
     ));
     Ok(EXIT_OK)
 }
@@ -268,7 +269,7 @@ impl Run<'_> {
         let outcome = super::refresh::OneRefresh {
             files: self.files.clone(),
             source: source.clone(),
-            target,
+            target: target.clone(),
             region: self.args.iam.region.clone(),
             endpoint: self.sts.clone(),
             allow_insecure_endpoint: self.args.iam.allow_insecure_endpoint,
@@ -279,12 +280,26 @@ impl Run<'_> {
         .run()
         .inspect_err(|_| {
             notice(Notice::Warning(format!(
-                "[{source}] is written, but its first refresh failed (below); `mfa-profile -s {source}` tries again"
+                "[{source}] is written, but its first refresh failed (below); `{}` tries again",
+                refresh_command(source, target.as_ref())
             )))
         })?;
         Ok(match outcome {
             Outcome::Refreshed(done) => done.target,
             Outcome::StillValid { target, .. } => target,
         })
+    }
+}
+
+/// The command that refreshes `source`'s `target` (its own target when `None`) as a hint
+/// names it: `-s SOURCE` alone reaches only the source's own target, and a target no refresh
+/// has written yet records no source, so another target names both.
+fn refresh_command(source: &ProfileName, target: Option<&ProfileName>) -> String {
+    let own = crate::profile::default_target(source).ok();
+    match target {
+        Some(target) if own.as_ref() != Some(target) => {
+            format!("mfa-profile -s {source} -t {target}")
+        }
+        _ => format!("mfa-profile -s {source}"),
     }
 }

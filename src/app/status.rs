@@ -37,12 +37,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         return prompt(args, &doc);
     }
     if args.names {
-        let names: String = crate::profile::managed_targets(&doc)
-            .iter()
-            .map(|t| format!("{}\n", printable(&t.name)))
-            .collect();
-        print(names.as_bytes())?;
-        return Ok(EXIT_OK);
+        return names(&doc);
     }
     for problem in unreadable(&doc) {
         notice(Notice::Warning(problem.warning(&files.credentials, None)));
@@ -128,6 +123,16 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
             notice(Notice::Info(line));
         }
     }
+    Ok(EXIT_OK)
+}
+
+/// `status --names`: the managed targets' names, one per line.
+fn names(doc: &Document) -> Result<u8, Error> {
+    let names: String = crate::profile::managed_targets(doc)
+        .iter()
+        .map(|t| format!("{}\n", printable(&t.name)))
+        .collect();
+    print(names.as_bytes())?;
     Ok(EXIT_OK)
 }
 

@@ -188,21 +188,45 @@ pub fn long_term_profiles(credentials: &Document, config: &Document) -> Vec<Stri
 pub const NO_SOURCE_YET: &str = "no profile holds long-term keys yet: run `mfa-profile setup`, which asks for your IAM user's access key, writes it into [default] and makes the first session";
 
 /// What to run first when nothing is managed yet: a refresh from `[default]` when it holds
-/// keys, else from the first profile that does, else how to add keys.
+/// keys, else from the first profile that does, else how to add keys. A source whose own
+/// target is itself a profile with long-term keys is passed over: a refresh refuses to
+/// overwrite those.
 pub fn first_refresh_hint(credentials: &Document, config: &Document) -> String {
     let sources = long_term_profiles(credentials, config);
-    match sources.first() {
-        None => NO_SOURCE_YET.into(),
-        Some(_) if sources.iter().any(|s| s == "default") => {
+    let fillable: Vec<(&str, ProfileName)> = sources
+        .iter()
+        .filter_map(|source| {
+            let target = default_target(&ProfileName::new(source).ok()?).ok()?;
+            let long_term = sources.iter().any(|s| s == target.as_str());
+            (!long_term).then_some((source.as_str(), target))
+        })
+        .collect();
+    let chosen = fillable
+        .iter()
+        .find(|(source, _)| *source == "default")
+        .or(fillable.first());
+    match chosen {
+        None => match sources.first() {
+            None => NO_SOURCE_YET.into(),
+            // No source's own target can be written (its name would pass the 128-character
+            // limit, or it holds long-term keys itself): a name that can is offered.
+            Some(first) => {
+                let free = (1..)
+                    .map(|n| match n {
+                        1 => "mfa-session".to_owned(),
+                        n => format!("mfa-session-{n}"),
+                    })
+                    .find(|name| !sources.contains(name))
+                    .expect("a name is free");
+                format!("run `mfa-profile -s {first} -t {free}` to create [{free}] from [{first}] (it asks for the MFA code)")
+            }
+        },
+        Some(("default", _)) => {
             "run `mfa-profile` to create [mfa] from [default] (it asks for the MFA code)".into()
         }
-        Some(first) => {
-            let target = ProfileName::new(first)
-                .ok()
-                .and_then(|n| default_target(&n).ok())
-                .map_or_else(|| "its session".to_owned(), |t| format!("[{t}]"));
-            format!("run `mfa-profile -s {first}` to create {target} from [{first}] (it asks for the MFA code)")
-        }
+        Some((source, target)) => format!(
+            "run `mfa-profile -s {source}` to create [{target}] from [{source}] (it asks for the MFA code)"
+        ),
     }
 }
 

@@ -43,8 +43,8 @@ pub(super) fn refresh_derived(
         trust,
     };
     let session = checked_session(settings, sts, Signer::Session(&base_session), &request)?;
-    let recorded_duration =
-        (derived.duration != SessionDuration::DEFAULT_ROLE).then(|| derived.duration.secs());
+    let recorded_duration = (derived.recorded_duration != SessionDuration::DEFAULT_ROLE)
+        .then(|| derived.recorded_duration.secs());
     let writing = Writing {
         target: &derived.target,
         at: derived.at,
@@ -81,7 +81,18 @@ fn fresh_base(
         force: false,
         ..settings.clone()
     };
-    match refresh(&base_settings, sts, codes, notices)? {
+    // The base's code is asked for the derived target: a hint names the command that renews
+    // both, not the base alone.
+    let refreshed = refresh(&base_settings, sts, codes, notices).map_err(|error| match error {
+        Error::NeedsCode { serial, why, .. } => Error::NeedsCode {
+            target: derived.target.to_string(),
+            rerun: derived.rerun.clone(),
+            serial,
+            why,
+        },
+        other => other,
+    })?;
+    match refreshed {
         Outcome::Refreshed(done) => {
             notices(Notice::Info(format!(
                 "refreshed [{}] first (valid until {}): [{}] is assumed with its session",

@@ -624,7 +624,7 @@ fn a_derived_target_asked_for_more_than_an_hour_is_refused_before_any_call() {
         "{error}"
     );
     assert!(
-        error.ends_with("`mfa-profile -s default -t admin --role-arn arn:aws:iam::123456789012:role/admin -d 4h`"),
+        error.ends_with("`mfa-profile -s default -t admin --role-arn arn:aws:iam::123456789012:role/admin -d 4h --force`"),
         "{error}"
     );
     assert_eq!((ran.asked, sts.calls.borrow().len()), (0, 0));

@@ -216,7 +216,7 @@ impl Rotation<'_> {
                     let state = match files::clear(self.settings, self.record_file, &current.access_key_id) {
                         Ok(()) => unchanged.clone(),
                         Err(_) => format!(
-                            "IAM is as before, and so are the files but for mfa_rotation_started in [{}], which the next rotate or `rotate --cleanup` removes", self.source()
+                            "IAM is as before, and so are the files but for mfa_rotation_started in [{source}], which the next `mfa-profile rotate -s {source}` or `mfa-profile rotate -s {source} --cleanup` removes", source = self.source()
                         ),
                     };
                     stopped(e.to_string(), &state)

@@ -447,6 +447,44 @@ fn a_derived_target_that_recorded_four_hours_is_capped_at_an_hour_by_every_comma
     }
 }
 
+/// The notice of the cut names the way to the length recorded: the command makes the target a
+/// role target of its own (the long-term key and a code), with its 4h.
+#[test]
+fn a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_command_named() {
+    let aws = StandIn::start();
+    let target = format!(
+        "\n{}mfa_role_arn = {ADMIN_ROLE}\nmfa_via = mfa\nmfa_duration = 14400\n",
+        managed("admin", "default", EXPIRED)
+    );
+    let file = with_mfa_session(&aws, 12 * 3600, &target);
+    let ran = at(&aws, Test::new().credentials(&file))
+        .args(["-t", "admin"])
+        .stderr_has("asking for 1h")
+        .run();
+    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t admin");
+    aws.next_code_window();
+    ran.env.next_code_window();
+    let url = aws.url();
+    crate::hints::run_hint(&ran.env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
+    let assumed = aws
+        .calls()
+        .into_iter()
+        .rfind(|c| c.action == "AssumeRole")
+        .unwrap();
+    assert_eq!(assumed.key_id, AKID, "the long-term key signs");
+    assert_eq!(
+        assumed.params.get("DurationSeconds").map(String::as_str),
+        Some("14400")
+    );
+    let text = ran.env.read_credentials_text();
+    assert_eq!(
+        sdk_value(&text, "admin", "mfa_via"),
+        None,
+        "no longer derived"
+    );
+    assert_works_as(&aws, &ran.env, "admin", ADMIN_ARN);
+}
+
 #[test]
 fn refresh_all_asks_one_code_and_derives_both_roles_from_the_fresh_session() {
     let aws = StandIn::start();

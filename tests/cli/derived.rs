@@ -205,7 +205,7 @@ fn a_role_target_with_its_own_code_waits_for_the_next_window_and_is_told_about_v
     let out = run(detached(&env).args(["refresh", "--all", "--endpoint-url", &sts.url()]));
     out.assert_code(0)
         .assert_stderr_has("STS takes a code once: waiting ")
-        .assert_stderr_has("tip: `mfa-profile -t admin --via mfa` assumes [admin]'s role with [mfa]'s session from now on, with no code of its own");
+        .assert_stderr_has("tip: `mfa-profile -t admin --via mfa --force` assumes [admin]'s role with [mfa]'s session from now on, with no code of its own");
     assert_eq!(code_runs(&env), 2, "a second code, from the next window");
 }
 

@@ -1,7 +1,8 @@
 //! A small stateful AWS on 127.0.0.1 (wiremock with one responder): STS GetSessionToken and
 //! GetCallerIdentity, and IAM's access-key and MFA-device calls for one IAM user, answering
-//! the XML AWS answers (errors included), with failures injected per action and new keys
-//! that take a number of calls to "propagate". Stopped on drop.
+//! the XML AWS answers (errors included), with failures (or answers lost, too late for the
+//! client) injected per action and new keys that take a number of calls to "propagate".
+//! Stopped on drop.
 //!
 //! Unlike moto it checks that GetCallerIdentity's key is one of the user's active keys (as
 //! AWS does) and answers with fixed new keys, so a rotation's file can be compared byte for
@@ -58,13 +59,21 @@ pub struct State {
     pub failures: HashMap<String, Failure>,
     /// GetCallerIdentity answers InvalidClientTokenId for these keys this many more times.
     pub unknown_for: HashMap<String, usize>,
+    /// These actions are carried out but answered too late (after the client gave up) this
+    /// many more times: a lost answer.
+    pub late: HashMap<String, usize>,
     /// Every action, in order, with the key that signed it.
     pub calls: Vec<(String, String)>,
 }
 
+/// Longer than a client waits for one answer (`ATTEMPT_TIMEOUT`, 5 s).
+const LATE: std::time::Duration = std::time::Duration::from_secs(8);
+
 pub struct FakeAws {
     runtime: tokio::runtime::Runtime,
     server: wiremock::MockServer,
+    /// [`FakeAws::url`], kept for [`FakeAws::endpoint_args`] to lend.
+    address: String,
     pub state: Arc<Mutex<State>>,
 }
 
@@ -143,6 +152,18 @@ fn signing_key(request: &Request) -> String {
 
 impl State {
     fn answer(&mut self, request: &Request) -> ResponseTemplate {
+        let action = form(request).get("Action").cloned().unwrap_or_default();
+        let answer = self.carry_out(request);
+        match self.late.get_mut(&action).filter(|n| **n > 0) {
+            Some(left) => {
+                *left -= 1;
+                answer.set_delay(LATE)
+            }
+            None => answer,
+        }
+    }
+
+    fn carry_out(&mut self, request: &Request) -> ResponseTemplate {
         let form = form(request);
         let action = form.get("Action").cloned().unwrap_or_default();
         let signer = signing_key(request);
@@ -281,9 +302,11 @@ impl FakeAws {
                 .await;
             server
         });
+        let address = server.uri();
         FakeAws {
             runtime,
             server,
+            address,
             state,
         }
     }
@@ -302,6 +325,16 @@ impl FakeAws {
         ]
     }
 
+    /// [`FakeAws::endpoints`] as arguments.
+    pub fn endpoint_args(&self) -> Vec<&str> {
+        vec![
+            "--endpoint-url",
+            &self.address,
+            "--iam-endpoint-url",
+            &self.address,
+        ]
+    }
+
     /// Makes `action` answer `code` (HTTP `status`) the next `times` times.
     pub fn fail(&self, action: &str, status: u16, code: &str, message: &str, times: usize) {
         self.state.lock().unwrap().failures.insert(
@@ -313,6 +346,11 @@ impl FakeAws {
                 times,
             },
         );
+    }
+
+    /// Makes `action` happen but its answer come too late, the next `times` times.
+    pub fn lose_answer(&self, action: &str, times: usize) {
+        self.state.lock().unwrap().late.insert(action.into(), times);
     }
 
     /// Adds a key to alice's.

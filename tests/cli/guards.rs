@@ -385,3 +385,13 @@ fn help_documents_exit_codes() {
         ran.out.assert_stdout_has(line);
     }
 }
+
+/// Issue 20: clap's own usage errors lacked the `mfa-profile:` prefix every other error has.
+#[test]
+fn usage_errors_carry_the_programs_name_like_every_other_error() {
+    Test::new()
+        .args(["--no-such-flag"])
+        .status(2)
+        .stderr_has("mfa-profile: error: unexpected argument '--no-such-flag' found")
+        .run();
+}

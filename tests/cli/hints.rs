@@ -2,8 +2,161 @@
 //! message, takes the `mfa-profile ...` command out of it, runs it word for word (a code, an
 //! endpoint, or a code command added only where the hint leaves the code to the user) and
 //! checks it did what the message promised.
+//!
+//! [`HINT_SITES`] is the table of every message in src/ that names a command, with the tests
+//! that run it; `every_hint_in_src_is_in_the_table_with_a_test` keeps it complete (a line of
+//! src/ with a backticked `mfa-profile` command that no row names fails it).
 
+use crate::fake_aws::FakeAws;
 use crate::harness::*;
+use std::process::Command;
+
+mod first_run;
+mod handout;
+mod refresh;
+mod rotate;
+mod setup;
+
+/// Every message in src/ that names a command to run: the file, words of the message (as
+/// written in the source, on one line of it), and the tests (`module::name` under tests/cli)
+/// that bring the message about and run the command it names.
+const HINT_SITES: &[(&str, &str, &[&str])] = &[
+    // Refresh: a profile's name where the code goes, the --via tip, the code rerun.
+    ("src/app/refresh.rs", "is a target: `mfa-profile -t {name}` refreshes it", &["hints::a_profile_name_for_the_code_names_the_refresh_meant"]),
+    ("src/app/refresh.rs", "holds long-term keys: `mfa-profile -s {name}` refreshes its target", &["hints::a_profile_name_for_the_code_names_the_refresh_meant"]),
+    ("src/app/refresh.rs", "tip: `mfa-profile -t {} --via {} --force` assumes", &["hints::refresh::the_via_tip_assumes_the_role_with_the_sessions_key_and_no_code"]),
+    ("src/error.rs", "run `{rerun}` in a terminal, pass the code (`{rerun} 123456`)", &["hints::refresh::the_commands_a_refresh_with_no_way_to_ask_a_code_names_do_what_was_asked", "hints::refresh::the_command_named_when_a_bases_code_cannot_be_asked_renews_both"]),
+    ("src/refresh/plan/request.rs", "run `mfa-profile setup -s {name}`, which asks", &["hints::first_run::the_setup_named_for_a_missing_source_writes_that_source"]),
+    // A target with no session mfa-profile wrote (profile::create_hint, and its callers).
+    ("src/profile/new_target.rs", "it is [{source}]'s target: create it with `mfa-profile -s {source}`", &["hints::a_sources_own_target_is_created_only_with_its_source_named"]),
+    ("src/profile/new_target.rs", "did you mean [{name}]? `mfa-profile -t {name}` refreshes it", &["hints::first_run::the_target_a_typo_is_near_is_refreshed_by_the_command_named"]),
+    ("src/profile/new_target.rs", "the target of [{source}]? `mfa-profile -s {source}` creates it", &["hints::a_new_target_is_never_filled_from_a_guessed_source"]),
+    ("src/profile/new_target.rs", "`mfa-profile setup -t {target}` asks for your IAM user's access key", &["hints::first_run::the_setup_named_for_a_new_target_with_no_keys_creates_that_target"]),
+    ("src/profile/new_target.rs", "name its source: `mfa-profile -s {only} -t {target}`", &["first_hour::a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either"]),
+    ("src/profile/new_target.rs", "format!(\"`mfa-profile -s {s} -t {target}`\")", &["hints::each_source_the_refusal_offers_creates_the_target_from_it", "hints::handout::each_source_named_for_a_missing_target_creates_it_for_the_handout"]),
+    ("src/profile/new_target.rs", "`mfa-profile -s {} -t {target}`, say", &["hints::first_run::the_source_named_among_many_creates_the_target"]),
+    ("src/refresh/plan/target.rs", "never guesses whose keys fill a new target; {}", &["hints::a_new_target_is_never_filled_from_a_guessed_source", "hints::each_source_the_refusal_offers_creates_the_target_from_it"]),
+    ("src/refresh/plan/derived.rs", "it is not a target mfa-profile manages; {}", &["hints::refresh::the_base_named_for_a_derived_target_is_created_by_the_command_named"]),
+    ("src/handout.rs", "does not exist ({}); {}", &["hints::handout::each_source_named_for_a_missing_target_creates_it_for_the_handout"]),
+    ("src/handout.rs", "holds no session mfa-profile wrote; {}", &["first_hour::a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either"]),
+    // Nothing managed yet (profile::first_refresh_hint, and its callers).
+    ("src/profile/managed.rs", "no profile holds long-term keys yet: run `mfa-profile setup`, which", &["hints::first_run::with_no_keys_the_setup_named_writes_the_first_source_and_session"]),
+    ("src/profile/managed.rs", "run `mfa-profile -s {first} -t {free}` to create", &["hints::first_run::the_first_refresh_named_for_a_source_with_a_long_name_writes_a_valid_target"]),
+    ("src/profile/managed.rs", "run `mfa-profile` to create [mfa] from [default]", &["hints::first_run::with_keys_in_default_the_refresh_named_creates_mfa"]),
+    ("src/profile/managed.rs", "run `mfa-profile -s {source}` to create [{target}] from [{source}]", &["first_hour::with_no_default_status_suggests_a_command_that_works", "hints::first_run::the_first_refresh_named_never_overwrites_long_term_keys"]),
+    ("src/app/status.rs", "is managed by mfa-profile yet; {}", &["hints::first_run::with_no_keys_the_setup_named_writes_the_first_source_and_session", "hints::first_run::with_keys_in_default_the_refresh_named_creates_mfa"]),
+    ("src/app/refresh.rs", "is managed by mfa-profile yet; {}", &["hints::first_run::with_no_keys_the_setup_named_writes_the_first_source_and_session", "hints::first_run::with_keys_in_default_the_refresh_named_creates_mfa"]),
+    ("src/app/key_status.rs", "so no source key is known; {}", &["hints::first_run::with_no_keys_the_setup_named_writes_the_first_source_and_session", "hints::first_run::with_keys_in_default_the_refresh_named_creates_mfa"]),
+    ("src/doctor.rs", "no profile has keys yet; `mfa-profile setup` asks", &["hints::first_run::the_setup_doctor_names_for_a_missing_credentials_file_writes_it"]),
+    // Handing a session out.
+    ("src/handout.rs", "a source with no session yet: create one with `mfa-profile -s {source}`", &["hints::handout::the_session_named_for_a_source_in_aws_profile_is_then_handed_out"]),
+    ("src/handout.rs", "refresh it with `mfa-profile -t {target}`, or add --refresh", &["hints::handout::the_refresh_named_for_an_expired_session_renews_it"]),
+    ("src/handout.rs", "make a session from it with `mfa-profile -s {target}`", &["hints::handout::the_session_named_for_a_profile_of_long_term_keys_is_then_handed_out"]),
+    ("src/handout.rs", "refresh it with `mfa-profile -t {target} --force`", &["hints::handout::the_refresh_named_for_a_target_with_no_session_fills_it"]),
+    // Derived targets, doctor, prune.
+    ("src/status.rs", "which is missing: `mfa-profile -s {} -t {base}` makes it again", &["hints::refresh::the_commands_status_names_for_a_missing_base_make_it_then_renew_the_derived_target"]),
+    ("src/status.rs", "which {why}: `mfa-profile -t {name}` asks one code", &["hints::refresh::the_refresh_status_names_for_an_expired_base_renews_both_with_one_code"]),
+    ("src/doctor.rs", "expired on {}; run `mfa-profile -t {name}`", &["hints::refresh::the_refresh_doctor_names_for_a_stale_session_renews_it"]),
+    ("src/doctor.rs", "no readable expiration; run `mfa-profile -t {name} --force`", &["hints::refresh::the_refresh_doctor_names_for_a_stale_session_renews_it"]),
+    ("src/app/refresh.rs", "run `mfa-profile refresh --all` in a terminal to give the codes", &["hints::refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal"]),
+    ("src/refresh/plan/derived.rs", "asking for 1h (`mfa-profile -s {source} -t {target} --force` assumes it", &["aws_rules::a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_command_named"]),
+    ("src/error.rs", "with a code of its own, assume it with the long-term keys: `{direct}`", &["aws_rules::a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap"]),
+    ("src/app/prune.rs", "so `mfa-profile refresh --all` renews {}; `mfa-profile prune {}` removes", &["hints::refresh::both_commands_prune_names_do_what_it_says", "expiry::prune_keeps_what_renews_a_role_target_and_its_comment"]),
+    ("src/prune.rs", "remove {} too: `mfa-profile prune {name} {}`", &["expiry::prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target"]),
+    // Keys: status --keys, rotate, setup, the keychain.
+    ("src/key_status.rs", "refresh [{}] with `{}` and run again", &["hints::rotate::the_refresh_a_denied_key_report_names_makes_the_session_it_needs", "hints::rotate::the_refresh_named_for_a_source_with_only_a_role_target_creates_its_session"]),
+    ("src/key_status.rs", "rotate it with `mfa-profile rotate -s {}`", &["hints::rotate::the_rotation_an_old_key_is_due_for_replaces_it", "hints::rotate::the_rotation_named_when_no_session_is_valid_asks_its_code"]),
+    ("src/app/rotate.rs", "inactive; `mfa-profile rotate -s {source} --cleanup` deletes it", &["hints::rotate::the_cleanup_a_rotation_names_deletes_the_inactive_old_key"]),
+    ("src/rotate/mod.rs", "so `mfa-profile rotate -s {}` run again deletes such a key", &["hints::rotate::a_lost_create_answer_is_cleaned_up_by_the_run_named"]),
+    ("src/rotate/mod.rs", "which the next `mfa-profile rotate -s {source}` or `mfa-profile rotate -s {source} --cleanup` removes", &["hints::rotate::a_start_record_left_behind_is_removed_by_either_run_named"]),
+    ("src/rotate/mod.rs", "(mfa_new_access_key_id); run `mfa-profile rotate -s {}` again to finish", &["hints::rotate::a_new_key_that_does_not_work_yet_is_put_in_place_by_the_run_named"]),
+    ("src/rotate/mod.rs", "(both work); run `mfa-profile rotate -s {}` again to finish", &["hints::rotate::a_swap_stopped_between_the_files_is_finished_by_the_run_named"]),
+    ("src/rotate/mod.rs", "run `mfa-profile rotate -s {source}` again to retire it", &["hints::rotate::an_old_key_left_active_is_retired_by_the_run_named"]),
+    ("src/rotate/mod.rs", "run `mfa-profile rotate -s {} --cleanup` to delete it", &["hints::rotate::an_old_key_left_undeleted_is_deleted_by_the_cleanup_named"]),
+    ("src/rotate/mod.rs", "run `mfa-profile rotate -s {}` to finish it first", &["hints::rotate::cleanup_during_a_half_done_rotation_names_the_run_that_finishes_it"]),
+    ("src/app/setup.rs", "is set up; `{}` (or `mfa-profile refresh --all`) refreshes", &["hints::setup::each_command_a_finished_setup_names_does_what_it_says", "hints::setup::the_refresh_setup_names_reaches_the_target_it_set_up_or_failed_to"]),
+    ("src/app/setup.rs", ", `mfa-profile rotate -s {source}` rotates its key", &["hints::setup::each_command_a_finished_setup_names_does_what_it_says"]),
+    ("src/app/setup.rs", "its first refresh failed (below); `{}` tries again", &["hints::setup::the_refresh_setup_names_reaches_the_target_it_set_up_or_failed_to"]),
+    ("src/app/setup.rs", "`mfa-profile -t {}` (or `mfa-profile refresh --all`) refreshes it from now on", &["hints::setup::the_commands_named_after_taking_over_aws_mfa_refresh_its_session"]),
+    ("src/app/setup.rs", "[{source}] in {} runs `{}` for them", &["hints::setup::the_setup_an_empty_keychain_names_stores_the_keys"]),
+    ("src/setup.rs", "format!(\"`mfa-profile rotate -s {source}` replaces its key, or \")", &["hints::setup::setup_on_a_taken_name_names_rotate_only_where_rotate_works"]),
+    ("src/app/keychain.rs", "(store them with `mfa-profile setup -s {source} --keychain`)", &["hints::setup::the_setup_an_empty_keychain_names_stores_the_keys"]),
+];
+
+/// The source a test lives in: `hints::rotate::name` is in tests/cli/hints/rotate.rs.
+fn test_file(test: &str) -> (std::path::PathBuf, &str) {
+    let (module, name) = test.rsplit_once("::").expect("module::name");
+    let path = format!(
+        "{}/tests/cli/{}.rs",
+        env!("CARGO_MANIFEST_DIR"),
+        module.replace("::", "/")
+    );
+    (path.into(), name)
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_hint_in_src_is_in_the_table_with_a_test() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, words, tests) in HINT_SITES {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(
+            text.lines().any(|line| line.contains(words)),
+            "{file} has no line with {words:?}: update HINT_SITES"
+        );
+        assert!(!tests.is_empty(), "{file}: {words:?} has no test");
+        for test in *tests {
+            let (path, name) = test_file(test);
+            let source = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{test}: {}: {e}", path.display()));
+            assert!(source.contains(&format!("fn {name}(")), "no test {test}");
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut untested = Vec::new();
+    for path in files {
+        let file = path.strip_prefix(root).unwrap().display().to_string();
+        if path.file_name().is_some_and(|name| name == "tests.rs") {
+            continue; // a module of unit tests: it quotes messages, it prints nothing
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Unit tests quote messages; they print nothing.
+        let mut in_tests = false;
+        for (number, line) in text.lines().enumerate() {
+            match line {
+                "mod tests {" => in_tests = true,
+                "}" => in_tests = false,
+                _ => {}
+            }
+            if in_tests || line.trim_start().starts_with("//") || !line.contains("`mfa-profile") {
+                continue;
+            }
+            let listed = HINT_SITES
+                .iter()
+                .any(|(f, words, _)| *f == file && line.contains(words));
+            if !listed {
+                untested.push(format!("{file}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        untested.is_empty(),
+        "hints with no row in HINT_SITES (add one, with a test that runs the command):\n{}",
+        untested.join("\n")
+    );
+}
 
 /// The `mfa-profile ...` commands a message names, in order, as printed between backticks.
 pub fn hinted_commands(message: &str) -> Vec<String> {
@@ -31,9 +184,9 @@ pub fn hinted(message: &str, prefix: &str) -> String {
     found.into_iter().next().unwrap()
 }
 
-/// Runs a hinted command word for word in `env`, with `extra` arguments after it (a code, an
-/// endpoint: what the hint leaves to the user).
-pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
+/// The words of a hinted command after `mfa-profile`; a placeholder left in it (an upper-case
+/// word: SOURCE, NAME, CODE) fails the test, since such a command cannot work as printed.
+pub fn hint_words(command: &str) -> Vec<&str> {
     let words: Vec<&str> = command.split_whitespace().collect();
     assert_eq!(words[0], "mfa-profile", "{command}");
     assert!(
@@ -42,7 +195,29 @@ pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
             .any(|w| w.chars().all(|c| c.is_ascii_uppercase())),
         "a placeholder left in `{command}`"
     );
-    run(env.mfa().args(&words[1..]).args(extra))
+    words[1..].to_vec()
+}
+
+/// A hinted command ready to run word for word in `env`, with `extra` arguments after it (a
+/// code, an endpoint: what the hint leaves to the user), for a test that adds standard input
+/// or a variable the message's own run had.
+pub fn hint_command(env: &TestEnv, command: &str, extra: &[&str]) -> Command {
+    let mut cmd = env.mfa();
+    cmd.args(hint_words(command)).args(extra);
+    cmd
+}
+
+/// Runs a hinted command word for word in `env`, with `extra` arguments after it (a code, an
+/// endpoint: what the hint leaves to the user).
+pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
+    run(&mut hint_command(env, command, extra))
+}
+
+/// `extra` then the flags that send STS and IAM calls to `aws`.
+pub fn at_fake_aws<'a>(aws: &'a FakeAws, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = extra.to_vec();
+    args.extend(aws.endpoint_args());
+    args
 }
 
 const TWO_USERS: &str = "# alice\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n# bob\n[work]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/bob\n";
@@ -102,6 +277,14 @@ fn a_sources_own_target_is_created_only_with_its_source_named() {
     out.assert_code(2)
         .assert_stderr_has("it is [work]'s target: create it with `mfa-profile -s work`");
     env.assert_credentials(TWO_USERS.as_bytes());
+    run_hint(
+        &env,
+        &hinted(&out.stderr, "mfa-profile -s work"),
+        &["123456", "--endpoint-url", &sts.url()],
+    )
+    .assert_code(0)
+    .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
+    assert_eq!(sts.signing_keys(), ["AKIAI44QH8DHBEXAMPLE"], "bob's key");
     run(env
         .mfa()
         .args(["-t", "mfa", "123456", "--endpoint-url", &sts.url()]))

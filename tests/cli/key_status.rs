@@ -54,7 +54,7 @@ fn without_a_session_a_force_mfa_denial_says_to_refresh_first() {
     let expired = credentials().replace("2099-01-01", "2001-01-01");
     keys_status(&aws)
         .credentials(expired)
-        .stderr_has("[default]: IAM denied ListAccessKeys (User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:ListAccessKeys with an explicit deny); under a policy that requires MFA (the usual one), this call needs an MFA session; refresh [mfa] (mfa-profile -t mfa) and run again")
+        .stderr_has("[default]: IAM denied ListAccessKeys (User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:ListAccessKeys with an explicit deny); under a policy that requires MFA (the usual one), this call needs an MFA session; refresh [mfa] with `mfa-profile -t mfa` and run again")
         .stdout_has(&format!("default  {OLD}  alice  -    -          unknown"))
         .run();
     assert_eq!(aws.signers_of("ListAccessKeys"), [OLD]);

@@ -10,7 +10,7 @@ const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 
 /// Runs mfa-profile with `args` (and `stdin`) inside a D-Bus session whose GNOME Keyring is
 /// unlocked, mfa-profile on the PATH as installed; `None` (skip) without the tools outside CI.
-fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> {
+pub fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> {
     for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
         if !require(tool) {
             return None;

@@ -9,7 +9,7 @@
 //! the source profile being the base's.
 
 use super::super::RefreshSettings;
-use super::request::{duration, endpoint, planned_role, regions, trust};
+use super::request::{duration, duration_flag, endpoint, planned_role, regions, role_flags, trust};
 use super::{Chosen, PlannedRole};
 use crate::error::Error;
 use crate::ini::SectionId;
@@ -30,12 +30,18 @@ pub(in crate::refresh) struct Derived {
     pub role: PlannedRole,
     /// The session length asked for: at most 1h (role chaining).
     pub duration: SessionDuration,
+    /// The length the target records: kept when it is longer than what is asked, so the
+    /// target can be made a role target of its own with it.
+    pub recorded_duration: SessionDuration,
     pub region: Region,
     pub endpoint: Option<CustomEndpoint>,
     /// The certificates an https endpoint is trusted by.
     pub trust: TrustChoice,
     /// The source's region, to add to the target's config profile.
     pub carry_region: Option<Region>,
+    /// The command that asks for this refresh again (the base's code included), as a hint
+    /// names it: what the target does not record yet (role, base, length) is named.
+    pub rerun: String,
 }
 
 /// The base named by `--via`, else the one the target records, if any; none when a source is
@@ -74,13 +80,13 @@ fn chained_duration(
             base: base.to_string(),
             asked,
             direct: format!(
-                "mfa-profile -s {source} -t {target} --role-arn {role_arn} -d {}",
+                "mfa-profile -s {source} -t {target} --role-arn {role_arn} -d {} --force",
                 crate::time::exact_span(planned.secs())
             ),
         });
     }
     notices(Notice::Warning(format!(
-        "[{target}] asks for {asked}, but its role is assumed with [{base}]'s session and STS gives such a chained role session at most 1h: asking for 1h (`mfa-profile -s {source} -t {target}` assumes it with the long-term keys and a code, for up to the role's maximum)"
+        "[{target}] asks for {asked}, but its role is assumed with [{base}]'s session and STS gives such a chained role session at most 1h: asking for 1h (`mfa-profile -s {source} -t {target} --force` assumes it with the long-term keys and a code, for up to the role's maximum)"
     )));
     Ok(SessionDuration::DEFAULT_ROLE)
 }
@@ -127,18 +133,27 @@ pub(super) fn plan_derived(
         .ok_or_else(|| refused("a derived target assumes a role: add --role-arn ARN"))?;
     let profiles = docs.profiles_of(&[source.as_str()])?;
     let profile = source_profile(&profiles, &source)?;
+    let recorded_duration = duration(settings, &source, &profile, recorded, true)?;
     let duration = chained_duration(
         settings,
         &target,
         &base,
         &source,
         role.request.arn.as_str(),
-        duration(settings, &source, &profile, recorded, true)?,
+        recorded_duration,
         notices,
     )?;
     let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;
     let endpoint = endpoint(settings, docs, &source, &profile)?;
     let trust = trust(settings, &source, &profile);
+    let mut rerun = format!("mfa-profile -t {target}{}", role_flags(recorded, &role));
+    if recorded.and_then(|r| r.via.as_deref()) != Some(base.as_str()) {
+        rerun.push_str(&format!(" --via {base}"));
+    }
+    rerun.push_str(&duration_flag(
+        recorded,
+        settings.duration.map(|d| d.secs()),
+    ));
     Ok(Derived {
         target,
         at,
@@ -146,9 +161,11 @@ pub(super) fn plan_derived(
         source,
         role,
         duration,
+        recorded_duration,
         region,
         endpoint,
         trust,
         carry_region,
+        rerun,
     })
 }

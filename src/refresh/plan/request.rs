@@ -40,7 +40,7 @@ pub(super) fn plan_call(
         SourceError::Missing(name) => {
             let sources = long_term_profiles(&docs.credentials, &docs.config);
             let among = if sources.is_empty() {
-                crate::profile::NO_SOURCE_YET.to_owned()
+                format!("no profile holds long-term keys yet: run `mfa-profile setup -s {name}`, which asks for your IAM user's access key, writes it into [{name}] and makes the first session")
             } else {
                 let listed: Vec<String> = sources.iter().map(|s| format!("[{s}]")).collect();
                 format!("the profiles with long-term keys are {}", listed.join(", "))
@@ -69,8 +69,8 @@ pub(super) fn plan_call(
         &source,
         recorded,
         role.as_ref(),
-        &serial,
-        record_serial,
+        (&serial, record_serial),
+        settings.duration.map(|d| d.secs()),
     );
     Ok(Call {
         rerun,
@@ -92,15 +92,15 @@ pub(super) fn plan_call(
 }
 
 /// The command that asks for this refresh again, as a hint shows it: what the target does not
-/// record yet (its source, its role, its device) is named, so the command does what this one
-/// was asked to do, not a refresh from another source.
+/// record yet (its source, its role and session name, its device, the length asked) is named,
+/// so the command does what this one was asked to do, not a refresh from another source.
 fn rerun_command(
     target: &ProfileName,
     source: &ProfileName,
     recorded: Option<&ManagedTarget>,
     role: Option<&PlannedRole>,
-    serial: &MfaSerial,
-    record_serial: bool,
+    (serial, record_serial): (&MfaSerial, bool),
+    duration_asked: Option<u32>,
 ) -> String {
     let mut command = "mfa-profile".to_owned();
     let records_source = match recorded {
@@ -112,19 +112,48 @@ fn rerun_command(
     }
     command.push_str(&format!(" -t {target}"));
     if let Some(role) = role {
-        let recorded_role = recorded.and_then(|r| r.role_arn.as_deref());
-        if recorded_role != Some(role.request.arn.as_str()) {
-            command.push_str(&format!(" --role-arn {}", role.request.arn));
-            if let Some(id) = &role.request.external_id {
-                command.push_str(&format!(" --external-id {}", id.as_str()));
-            }
-        }
+        command.push_str(&role_flags(recorded, role));
     }
+    command.push_str(&duration_flag(recorded, duration_asked));
     let recorded_serial = recorded.and_then(|r| r.serial_number.as_deref());
     if record_serial && recorded_serial != Some(serial.as_str()) {
         command.push_str(&format!(" --serial-number {serial}"));
     }
     command
+}
+
+/// The role flags a rerun names: what of `role` the target does not record.
+pub(super) fn role_flags(recorded: Option<&ManagedTarget>, role: &PlannedRole) -> String {
+    let mut flags = String::new();
+    let arn = role.request.arn.as_str();
+    // What the target records goes with its own role only.
+    let same_role = recorded.filter(|r| r.role_arn.as_deref() == Some(arn));
+    if same_role.is_none() {
+        flags.push_str(&format!(" --role-arn {arn}"));
+    }
+    let external_id = role.request.external_id.as_ref().map(|id| id.as_str());
+    if external_id != same_role.and_then(|r| r.external_id.as_deref()) {
+        if let Some(id) = external_id {
+            flags.push_str(&format!(" --external-id {id}"));
+        }
+    }
+    let name = role.chosen_session_name.as_ref().map(|n| n.as_str());
+    if name != same_role.and_then(|r| r.role_session_name.as_deref()) {
+        if let Some(name) = name {
+            flags.push_str(&format!(" --role-session-name {name}"));
+        }
+    }
+    flags
+}
+
+/// `--duration` for a rerun, when a length was asked that the target does not record.
+pub(super) fn duration_flag(recorded: Option<&ManagedTarget>, asked: Option<u32>) -> String {
+    match asked {
+        Some(secs) if recorded.and_then(|r| r.duration) != Some(secs) => {
+            format!(" --duration {secs}")
+        }
+        _ => String::new(),
+    }
 }
 
 /// The region of the call (`--region`, else the source's, else us-east-1), and the source's
