@@ -221,7 +221,7 @@ fn exec_after_help() -> String {
 const EXEC_SERVER_HELP: &str = "\
 With --server the command gets, instead of AWS_PROFILE: AWS_CONTAINER_CREDENTIALS_FULL_URI and
 AWS_CONTAINER_AUTHORIZATION_TOKEN, an endpoint mfa-profile serves on 127.0.0.1 while the command
-runs (see `mfa-profile serve --help`), where the SDKs and the AWS CLI get a fresh session
+runs (serve --help says how), where the SDKs and the AWS CLI get a fresh session
 whenever theirs is about to expire; AWS_SHARED_CREDENTIALS_FILE naming an empty file of its own,
 since the SDKs read [default]'s keys before the endpoint; AWS_CONFIG_FILE naming the config file
 (a copy without the credential settings of its [default], when it has any); AWS_REGION and

@@ -63,6 +63,9 @@ const HINT_SITES: &[(&str, &str, &[&str])] = &[
     ("src/error.rs", "with a code of its own, assume it with the long-term keys: `{direct}`", &["aws_rules::a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap"]),
     ("src/app/prune.rs", "so `mfa-profile refresh --all` renews {}; `mfa-profile prune {}` removes", &["hints::refresh::both_commands_prune_names_do_what_it_says", "expiry::prune_keeps_what_renews_a_role_target_and_its_comment"]),
     ("src/prune.rs", "remove {} too: `mfa-profile prune {name} {}`", &["expiry::prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target"]),
+    // The console.
+    ("src/app/console.rs", "sign in with a role target: `mfa-profile console -t {first}`", &["console::a_plain_session_is_refused_before_any_request_and_a_role_target_is_named"]),
+    ("src/error.rs", "print the sign-in URL instead with `{rerun}`", &["console::a_browser_that_fails_is_reported_without_the_url_and_print_is_offered"]),
     // Keys: status --keys, rotate, setup, the keychain.
     ("src/key_status.rs", "refresh [{}] with `{}` and run again", &["hints::rotate::the_refresh_a_denied_key_report_names_makes_the_session_it_needs", "hints::rotate::the_refresh_named_for_a_source_with_only_a_role_target_creates_its_session"]),
     ("src/key_status.rs", "rotate it with `mfa-profile rotate -s {}`", &["hints::rotate::the_rotation_an_old_key_is_due_for_replaces_it", "hints::rotate::the_rotation_named_when_no_session_is_valid_asks_its_code"]),
