@@ -122,7 +122,8 @@ pub(super) fn exec(
             status = waited => Some(status),
         }
     });
-    drop(runtime);
+    // A refresh still waiting (for a code, say) is not waited for: the command is gone.
+    runtime.shutdown_background();
     drop(private);
     let status = match status {
         Some(Ok(Ok(status))) => status,
