@@ -104,6 +104,10 @@ pub(super) fn exec(
     // Ctrl-C at the terminal reaches the command, which decides how to stop; mfa-profile
     // serves until it has.
     super::terminal::interrupt::set(super::terminal::interrupt::Mode::Ignore);
+    // Signals are taken before the command starts: one sent meanwhile is passed on, never
+    // the end of mfa-profile (and of the endpoint the command needs).
+    #[cfg(unix)]
+    let signals = runtime.block_on(async { PassedSignals::take() });
     let mut child = command.spawn().map_err(|error| Error::Exec {
         command: program.to_string_lossy().into_owned(),
         reason: crate::plain::io_error(&error),
@@ -115,7 +119,7 @@ pub(super) fn exec(
     })?;
     let status = runtime.block_on(async {
         #[cfg(unix)]
-        forward_signals(rustix::process::Pid::from_child(&child));
+        signals.pass_to(rustix::process::Pid::from_child(&child));
         let waited = tokio::task::spawn_blocking(move || child.wait());
         tokio::select! {
             () = serve(listener, served, std::future::pending::<()>()) => None,
@@ -144,20 +148,35 @@ fn exit_code(status: std::process::ExitStatus) -> u8 {
         .map_or(1, |code| u8::try_from(code & 0xff).unwrap_or(1))
 }
 
-/// Passes SIGTERM and SIGHUP sent to mfa-profile on to the command (Ctrl-C and Ctrl-\ reach
-/// it from the terminal already).
+/// SIGTERM and SIGHUP sent to mfa-profile, taken from their default action (the end of the
+/// process) to be passed on to the command (Ctrl-C and Ctrl-\\ reach it from the terminal
+/// already).
 #[cfg(unix)]
-fn forward_signals(child: rustix::process::Pid) {
-    use rustix::process::{kill_process, Signal};
-    use tokio::signal::unix::{signal, SignalKind};
-    for (kind, passed) in [
-        (SignalKind::terminate(), Signal::TERM),
-        (SignalKind::hangup(), Signal::HUP),
-    ] {
-        if let Ok(mut received) = signal(kind) {
+struct PassedSignals(Vec<(tokio::signal::unix::Signal, rustix::process::Signal)>);
+
+#[cfg(unix)]
+impl PassedSignals {
+    /// Takes the signals; within the runtime.
+    fn take() -> PassedSignals {
+        use rustix::process::Signal;
+        use tokio::signal::unix::{signal, SignalKind};
+        PassedSignals(
+            [
+                (SignalKind::terminate(), Signal::TERM),
+                (SignalKind::hangup(), Signal::HUP),
+            ]
+            .into_iter()
+            .filter_map(|(kind, passed)| Some((signal(kind).ok()?, passed)))
+            .collect(),
+        )
+    }
+
+    /// Passes each signal received from now on to `child`; within the runtime.
+    fn pass_to(self, child: rustix::process::Pid) {
+        for (mut received, passed) in self.0 {
             tokio::spawn(async move {
                 while received.recv().await.is_some() {
-                    let _ = kill_process(child, passed);
+                    let _ = rustix::process::kill_process(child, passed);
                 }
             });
         }

@@ -718,7 +718,8 @@ fn exec_server_exits_with_the_commands_code_and_passes_sigterm_on() {
         .args(["exec", "--server", "-t", "mfa", "--", "sh", "-c", "exit 7"])
         .status(7)
         .run();
-    // SIGTERM to mfa-profile reaches the command, which says so and exits 3.
+    // SIGTERM to mfa-profile reaches the command, which says so and exits 3; sent as soon as
+    // the command runs (mfa-profile takes the signal before it starts the command).
     let env = with_mfa(FAR);
     let mut child = env
         .mfa()
@@ -730,7 +731,7 @@ fn exec_server_exits_with_the_commands_code_and_passes_sigterm_on() {
             "--",
             "sh",
             "-c",
-            "trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.1; done",
+            "trap 'echo got-term; exit 3' TERM; echo \"ready $$\"; while :; do sleep 0.1; done",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -738,15 +739,30 @@ fn exec_server_exits_with_the_commands_code_and_passes_sigterm_on() {
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    assert_eq!(line, "ready\n");
-    rustix::process::kill_process(
-        rustix::process::Pid::from_child(&child),
-        rustix::process::Signal::TERM,
-    )
-    .unwrap();
-    let status = child.wait().unwrap();
+    let command: i32 = line
+        .strip_prefix("ready ")
+        .and_then(|pid| pid.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{line:?}"));
+    let pid = |id: i32| rustix::process::Pid::from_raw(id).unwrap();
+    let term = rustix::process::Signal::TERM;
+    rustix::process::kill_process(pid(child.id() as i32), term).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = rustix::process::kill_process(pid(command), rustix::process::Signal::KILL);
+            panic!("mfa-profile did not end after its command was told to");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // A command mfa-profile left behind would hold the pipe open: end it first.
+    let orphan = rustix::process::kill_process(pid(command), rustix::process::Signal::KILL).is_ok();
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
+    assert!(!orphan, "the command outlived mfa-profile ({status})");
     assert_eq!(rest, "got-term\n");
     assert_eq!(status.code(), Some(3));
 }
