@@ -110,7 +110,13 @@ fn row_of(
         || crate::profile::default_target(&name).map(|t| t.to_string()),
         |t| Ok(t.name.clone()),
     )?;
-    let iam = super::iam::client(&region, sts.as_ref().map(|e| &e.url), iam_endpoint.as_ref())?;
+    let options = super::sdk_variables().with_profile(&profile.sdk);
+    let iam = super::iam::client(
+        &region,
+        sts.as_ref().map(|e| &e.url),
+        iam_endpoint.as_ref(),
+        options,
+    )?;
     Ok(key_row(
         &iam,
         &KeyQuery {

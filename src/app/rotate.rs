@@ -15,6 +15,7 @@ use crate::profile::{
 };
 use crate::refresh::call_region;
 use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
+use crate::sdk::CallOptions;
 use crate::sts::CustomEndpoint;
 use std::time::Duration;
 
@@ -35,11 +36,12 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
         args.iam.allow_insecure_endpoint,
     )?;
     super::iam::use_for_refreshes(iam_endpoint.clone());
-    let region = region_of(&files, &args.source, &args.iam)?;
+    let (region, options) = region_of(&files, &args.source, &args.iam)?;
     let iam = super::iam::client(
         &region,
         sts_endpoint.as_ref().map(|e| &e.url),
         iam_endpoint.as_ref(),
+        options,
     )?;
     let settings = RotateSettings {
         files: files.clone(),
@@ -80,15 +82,29 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
     Ok(EXIT_OK)
 }
 
-/// `--region`, else the source's region, else us-east-1.
-fn region_of(files: &FileLocations, source: &ProfileName, args: &IamArgs) -> Result<Region, Error> {
-    if let Some(region) = &args.region {
-        return Ok(region.clone());
-    }
+/// `--region`, else the source's region, else us-east-1; and the options of the source's
+/// calls (FIPS, dual-stack, the app id: the environment, else the source profile).
+fn region_of(
+    files: &FileLocations,
+    source: &ProfileName,
+    args: &IamArgs,
+) -> Result<(Region, CallOptions), Error> {
+    let variables = super::sdk_variables();
     let docs = SharedDocuments::read(files)?;
     let profile =
-        crate::profile::source::source_profile(&docs.profiles_of(&[source.as_str()])?, source)?;
-    call_region(None, source, &profile)
+        crate::profile::source::source_profile(&docs.profiles_of(&[source.as_str()])?, source);
+    match (&args.region, profile) {
+        (Some(region), Ok(profile)) => Ok((region.clone(), variables.with_profile(&profile.sdk))),
+        (Some(region), Err(_)) => Ok((
+            region.clone(),
+            variables.with_profile(&crate::sdk::ProfileOptions::default()),
+        )),
+        (None, Ok(profile)) => Ok((
+            call_region(None, source, &profile)?,
+            variables.with_profile(&profile.sdk),
+        )),
+        (None, Err(error)) => Err(error.into()),
+    }
 }
 
 /// What a rotation asks of this process.

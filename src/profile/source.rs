@@ -96,6 +96,8 @@ pub struct SourceProfile {
     pub ignore_configured_endpoint_urls: Option<String>,
     /// `ca_bundle`: the certificates to trust instead of the system's.
     pub ca_bundle: Option<String>,
+    /// `use_fips_endpoint`, `use_dualstack_endpoint`, `sdk_ua_app_id`.
+    pub sdk: crate::sdk::ProfileOptions,
 }
 
 /// The `endpoint_url` that section `[services NAME]` gives STS (`sts =` with an indented
@@ -193,6 +195,11 @@ pub fn source_profile(
         services: setting("services"),
         ignore_configured_endpoint_urls: setting("ignore_configured_endpoint_urls"),
         ca_bundle: setting("ca_bundle"),
+        sdk: crate::sdk::ProfileOptions {
+            use_fips_endpoint: setting("use_fips_endpoint"),
+            use_dualstack_endpoint: setting("use_dualstack_endpoint"),
+            sdk_ua_app_id: setting("sdk_ua_app_id"),
+        },
     })
 }
 

@@ -32,6 +32,8 @@ pub(in crate::refresh) struct Derived {
     pub endpoint: Option<CustomEndpoint>,
     /// The certificates an https endpoint is trusted by.
     pub trust: TrustChoice,
+    /// FIPS, dual-stack, the app id.
+    pub options: crate::sdk::CallOptions,
     /// The source's region, to add to the target's config profile.
     pub carry_region: Option<Region>,
 }
@@ -89,6 +91,7 @@ pub(super) fn plan_derived(
     let (region, carry_region) = regions(settings, docs, at, &source, &profile)?;
     let endpoint = endpoint(settings, docs, &source, &profile)?;
     let trust = trust(settings, &source, &profile);
+    let options = settings.sdk.with_profile(&profile.sdk);
     Ok(Derived {
         target,
         at,
@@ -99,6 +102,7 @@ pub(super) fn plan_derived(
         region,
         endpoint,
         trust,
+        options,
         carry_region,
     })
 }

@@ -64,6 +64,7 @@ pub(super) fn plan_call(
     let endpoint = endpoint(settings, docs, &source, &source_settings)?;
     let prompt = profile_value(&source, "mfa_prompt", source_settings.mfa_prompt.as_deref())?;
     let trust = trust(settings, &source, &source_settings);
+    let options = settings.sdk.with_profile(&source_settings.sdk);
     Ok(Call {
         target,
         at,
@@ -79,6 +80,7 @@ pub(super) fn plan_call(
         carry_region,
         endpoint,
         trust,
+        options,
     })
 }
 
