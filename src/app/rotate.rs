@@ -13,7 +13,6 @@ use crate::profile::default_target;
 use crate::profile::{
     managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
-use crate::refresh::call_region;
 use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
 use crate::sdk::CallOptions;
 use crate::sts::CustomEndpoint;
@@ -83,28 +82,31 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
 }
 
 /// `--region`, else the source's region, else us-east-1; and the options of the source's
-/// calls (FIPS, dual-stack, the app id: the environment, else the source profile).
+/// calls (FIPS, dual-stack, the app id: the environment, else the source profile). The source's
+/// keys are not looked at here: the rotation checks them, with their lines.
 fn region_of(
     files: &FileLocations,
     source: &ProfileName,
     args: &IamArgs,
 ) -> Result<(Region, CallOptions), Error> {
-    let variables = super::sdk_variables();
     let docs = SharedDocuments::read(files)?;
-    let profile =
-        crate::profile::source::source_profile(&docs.profiles_of(&[source.as_str()])?, source);
-    match (&args.region, profile) {
-        (Some(region), Ok(profile)) => Ok((region.clone(), variables.with_profile(&profile.sdk))),
-        (Some(region), Err(_)) => Ok((
-            region.clone(),
-            variables.with_profile(&crate::sdk::ProfileOptions::default()),
-        )),
-        (None, Ok(profile)) => Ok((
-            call_region(None, source, &profile)?,
-            variables.with_profile(&profile.sdk),
-        )),
-        (None, Err(error)) => Err(error.into()),
-    }
+    let (region, profile) =
+        crate::profile::source::call_settings(&docs.profiles_of(&[source.as_str()])?, source);
+    let options = super::sdk_variables().with_profile(&profile);
+    let region = match &args.region {
+        Some(region) => region.clone(),
+        None => region
+            .map(|text| {
+                text.parse().map_err(|error| Error::ProfileValue {
+                    profile: source.to_string(),
+                    key: "region",
+                    error,
+                })
+            })
+            .transpose()?
+            .unwrap_or_else(Region::us_east_1),
+    };
+    Ok((region, options))
 }
 
 /// What a rotation asks of this process.

@@ -135,6 +135,12 @@ pub enum SourceError {
     /// Access key without secret.
     #[error("source profile [{0}] has aws_access_key_id but no aws_secret_access_key")]
     NoSecret(String),
+    /// A key holds a character no request can carry.
+    #[error("source profile [{0}]: its {1} holds a character no request can carry (a control character, or in a key id a letter outside ASCII); retype the key")]
+    Unsendable(String, &'static str),
+    /// A key goes on to the next line: the SDKs read the indented line under it as part of it.
+    #[error("source profile [{0}]: its {1} goes on to the next line (an indented line under it), which the SDKs read as part of the key; remove that line or move it to column 0")]
+    SpansLines(String, &'static str),
     /// The profile resolves to temporary credentials.
     #[error("source profile [{0}] {1}; GetSessionToken needs an IAM user's long-term access keys (AKIA...), so use the profile that holds them as --source")]
     Temporary(String, &'static str),
@@ -183,6 +189,19 @@ pub fn source_profile(
             return Err(indirect_source(profile, owned()));
         }
     };
+    if let SourceKeys::Stored(stored) = &keys {
+        if let Some(key) = stored.unsendable() {
+            let value = match key {
+                ACCESS_KEY_ID => stored.access_key_id.as_str(),
+                _ => stored.secret_access_key.expose(),
+            };
+            return Err(if value.contains('\n') {
+                SourceError::SpansLines(owned(), key)
+            } else {
+                SourceError::Unsendable(owned(), key)
+            });
+        }
+    }
     Ok(SourceProfile {
         keys,
         mfa_serial: setting("mfa_serial"),
@@ -201,6 +220,32 @@ pub fn source_profile(
             sdk_ua_app_id: setting("sdk_ua_app_id"),
         },
     })
+}
+
+/// The settings of profile `name` that say where its calls go (`region`, and
+/// `use_fips_endpoint`, `use_dualstack_endpoint`, `sdk_ua_app_id`), read whatever its keys
+/// hold: a command that checks the keys itself, with their lines (`rotate`), needs these first.
+pub fn call_settings(
+    profiles: &ProfileSet,
+    name: &ProfileName,
+) -> (Option<String>, crate::sdk::ProfileOptions) {
+    let Some(profile) = profiles.get_profile(name.as_str()) else {
+        return Default::default();
+    };
+    let setting = |key: &str| {
+        profile
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    (
+        setting("region"),
+        crate::sdk::ProfileOptions {
+            use_fips_endpoint: setting("use_fips_endpoint"),
+            use_dualstack_endpoint: setting("use_dualstack_endpoint"),
+            sdk_ua_app_id: setting("sdk_ua_app_id"),
+        },
+    )
 }
 
 /// Why a profile with neither keys nor a `credential_process` cannot be a source.
@@ -303,5 +348,40 @@ mod tests {
             load("[a]\naws_access_key_id = A\n", "", "a").unwrap_err(),
             SourceError::NoSecret("a".into())
         );
+    }
+
+    /// Pins the finding "a control character in `aws_access_key_id` from the file panics
+    /// (exit 134) after the code was given": the source is refused where it is read.
+    #[test]
+    fn keys_no_request_can_carry_are_refused() {
+        assert_eq!(
+            load(
+                "[a]\naws_access_key_id = AKIA\u{1}X\naws_secret_access_key = S\n",
+                "",
+                "a"
+            )
+            .unwrap_err(),
+            SourceError::Unsendable("a".into(), "aws_access_key_id")
+        );
+        assert_eq!(
+            load(
+                "[a]\naws_access_key_id = AKIAX\n  more\naws_secret_access_key = S\n",
+                "",
+                "a"
+            )
+            .unwrap_err(),
+            SourceError::SpansLines("a".into(), "aws_access_key_id")
+        );
+        let error = load(
+            "[a]\naws_access_key_id = A\naws_secret_access_key = s\u{7}x\n",
+            "",
+            "a",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            SourceError::Unsendable("a".into(), "aws_secret_access_key")
+        );
+        assert!(!error.to_string().contains("s\u{7}x"), "{error}");
     }
 }

@@ -58,7 +58,7 @@ pub(super) fn read(settings: &RotateSettings) -> Result<Situation, Error> {
     };
     let record = read_record(&doc.section(id)).map_err(|key| {
         KeyError::RotateRefused(format!(
-            "[{source}] in {} holds half a rotation record ({key} is missing or empty); remove the mfa_new_*/mfa_old_* lines by hand, after checking in IAM which key is in use",
+            "[{source}] in {} holds half a rotation record ({key} is missing, empty, or holds a character no request can carry); remove the mfa_new_*/mfa_old_* lines by hand, after checking in IAM which key is in use",
             crate::profile::Shown(&path_of(record_file))
         ))
     })?;
