@@ -1,5 +1,6 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
+mod aws_rules;
 mod code_command;
 mod conformance;
 mod daily;
@@ -37,6 +38,7 @@ mod rotate_moto;
 mod rotate_torture;
 mod setup;
 mod skip_status;
+mod standin;
 mod sts_answers;
 mod sts_errors;
 mod three_readers;
