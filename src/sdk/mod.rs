@@ -135,6 +135,18 @@ impl Route<'_> {
     pub fn is_plain_http(&self) -> bool {
         self.endpoint.is_some_and(EndpointUrl::is_plain_http)
     }
+
+    /// Whether the service's FIPS endpoint is asked for: FIPS and dual-stack choose among
+    /// the service's own endpoints, so a custom endpoint wins over them (the SDK's endpoint
+    /// rules refuse the two together: "FIPS and custom endpoint are not supported").
+    fn uses_fips(&self) -> bool {
+        self.endpoint.is_none() && self.options.use_fips
+    }
+
+    /// Whether the service's dual-stack endpoint is asked for (as [`Route::uses_fips`]).
+    fn uses_dual_stack(&self) -> bool {
+        self.endpoint.is_none() && self.options.use_dual_stack
+    }
 }
 
 /// The network of this process: the runtime, the HTTP clients and the SDK clients, each built
@@ -289,8 +301,8 @@ where
 {
     let mut config = aws_sdk_sts::Config::builder()
         .region(aws_sdk_sts::config::Region::new(route.region.to_string()))
-        .use_fips(route.options.use_fips)
-        .use_dual_stack(route.options.use_dual_stack)
+        .use_fips(route.uses_fips())
+        .use_dual_stack(route.uses_dual_stack())
         .credentials_provider(credentials)
         .http_client(http);
     config.set_endpoint_url(route.endpoint.map(ToString::to_string));
@@ -311,8 +323,8 @@ where
 {
     let mut config = aws_sdk_iam::Config::builder()
         .region(aws_sdk_iam::config::Region::new(route.region.to_string()))
-        .use_fips(route.options.use_fips)
-        .use_dual_stack(route.options.use_dual_stack)
+        .use_fips(route.uses_fips())
+        .use_dual_stack(route.uses_dual_stack())
         .credentials_provider(credentials)
         .http_client(http);
     config.set_endpoint_url(route.endpoint.map(ToString::to_string));
