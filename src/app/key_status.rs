@@ -88,6 +88,12 @@ fn row_of(
     let name = ProfileName::new(source)?;
     let profile = source_profile(&docs.profiles_of(&[source])?, &name)?;
     let keys = match &profile.keys {
+        // A key going on to the next line (the source profile refuses any other character no
+        // request can carry): the SDK's signer would panic on it.
+        SourceKeys::Stored(keys) if keys.unsendable().is_some() => {
+            let key = keys.unsendable().unwrap_or_default();
+            return Err(crate::profile::SourceError::Unsendable(source.to_owned(), key).into());
+        }
         SourceKeys::Stored(keys) => keys.clone(),
         SourceKeys::Process(command) => super::key_process::keys_from_process(&KeysRequest {
             source: &name,

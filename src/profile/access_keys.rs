@@ -137,20 +137,13 @@ pub fn read_record(section: &Section) -> Result<Option<RotationRecord>, &'static
         (Some(old), None, None) => Ok(Some(RotationRecord::Replaced {
             old: old.to_owned(),
         })),
-        (Some(old), Some(id), Some(secret)) => {
-            let new = LongTermKeys {
+        (Some(old), Some(id), Some(secret)) => Ok(Some(RotationRecord::Pending {
+            new: LongTermKeys {
                 access_key_id: id.to_owned(),
                 secret_access_key: Secret::new(secret),
-            };
-            match new.unsendable() {
-                Some("aws_access_key_id") => Err(MFA_NEW_ACCESS_KEY_ID),
-                Some(_) => Err(MFA_NEW_SECRET_ACCESS_KEY),
-                None => Ok(Some(RotationRecord::Pending {
-                    new,
-                    old: old.to_owned(),
-                })),
-            }
-        }
+            },
+            old: old.to_owned(),
+        })),
         (None, _, _) => Err(MFA_OLD_ACCESS_KEY_ID),
         (Some(_), None, Some(_)) => Err(MFA_NEW_ACCESS_KEY_ID),
         (Some(_), Some(_), None) => Err(MFA_NEW_SECRET_ACCESS_KEY),

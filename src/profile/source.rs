@@ -138,9 +138,6 @@ pub enum SourceError {
     /// A key holds a character no request can carry.
     #[error("source profile [{0}]: its {1} holds a character no request can carry (a control character, or in a key id a letter outside ASCII); retype the key")]
     Unsendable(String, &'static str),
-    /// A key goes on to the next line: the SDKs read the indented line under it as part of it.
-    #[error("source profile [{0}]: its {1} goes on to the next line (an indented line under it), which the SDKs read as part of the key; remove that line or move it to column 0")]
-    SpansLines(String, &'static str),
     /// The profile resolves to temporary credentials.
     #[error("source profile [{0}] {1}; GetSessionToken needs an IAM user's long-term access keys (AKIA...), so use the profile that holds them as --source")]
     Temporary(String, &'static str),
@@ -190,16 +187,14 @@ pub fn source_profile(
         }
     };
     if let SourceKeys::Stored(stored) = &keys {
-        if let Some(key) = stored.unsendable() {
-            let value = match key {
-                ACCESS_KEY_ID => stored.access_key_id.as_str(),
-                _ => stored.secret_access_key.expose(),
-            };
-            return Err(if value.contains('\n') {
-                SourceError::SpansLines(owned(), key)
-            } else {
-                SourceError::Unsendable(owned(), key)
-            });
+        // A key going on to the next line is refused with that line by the refresh's plan and
+        // the rotation's checks; any other character no request can carry, here.
+        let without_lines = LongTermKeys {
+            access_key_id: stored.access_key_id.replace('\n', ""),
+            secret_access_key: Secret::new(stored.secret_access_key.expose().replace('\n', "")),
+        };
+        if let Some(key) = without_lines.unsendable() {
+            return Err(SourceError::Unsendable(owned(), key));
         }
     }
     Ok(SourceProfile {
@@ -363,15 +358,14 @@ mod tests {
             .unwrap_err(),
             SourceError::Unsendable("a".into(), "aws_access_key_id")
         );
-        assert_eq!(
-            load(
-                "[a]\naws_access_key_id = AKIAX\n  more\naws_secret_access_key = S\n",
-                "",
-                "a"
-            )
-            .unwrap_err(),
-            SourceError::SpansLines("a".into(), "aws_access_key_id")
-        );
+        // A key going on to the next line: refused with its line by the refresh's plan and the
+        // rotation's checks.
+        assert!(load(
+            "[a]\naws_access_key_id = AKIAX\n  more\naws_secret_access_key = S\n",
+            "",
+            "a"
+        )
+        .is_ok());
         let error = load(
             "[a]\naws_access_key_id = A\naws_secret_access_key = s\u{7}x\n",
             "",

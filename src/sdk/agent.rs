@@ -9,6 +9,7 @@ use aws_runtime::user_agent::{ApiMetadata, AwsUserAgent};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::app_name::AppName;
 use aws_types::os_shim_internal::Env;
@@ -23,9 +24,12 @@ impl Intercept for UserAgent {
         "mfa-profile user agent"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: a client's interceptors see that before the call's own
+    // configuration (its app id) is in the bag.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let Some(api) = cfg.load::<ApiMetadata>().cloned() else {

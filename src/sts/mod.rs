@@ -521,8 +521,49 @@ mod tests {
         }
     }
 
-    /// A dropped connection is one STS may have seen: not sent again, the code counted as
-    /// spent. A refused connection is sent again (up to three attempts), the code not spent.
+    /// The user agent is the SDK's with `lib/mfa-profile/VERSION` appended, and `app/ID` for
+    /// the app id of the environment or the source profile.
+    #[test]
+    fn the_user_agent_names_mfa_profile_and_the_app_id() {
+        let agents = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = Arc::clone(&agents);
+        let (network, _) = answering(move |request| {
+            let header = |name| {
+                request
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            seen.lock()
+                .unwrap()
+                .push((header("user-agent"), header("x-amz-user-agent")));
+            http::Response::builder()
+                .status(200)
+                .body(SdkBody::from(ANSWER))
+                .unwrap()
+        });
+        let mut with_app = request();
+        with_app.options.app_id = Some("my-team".into());
+        for request in [request(), with_app] {
+            SdkSts(&network)
+                .get_session(Signer::LongTerm(&keys()), &request)
+                .unwrap();
+        }
+        let agents = agents.lock().unwrap().clone();
+        let ours = concat!("lib/mfa-profile/", env!("CARGO_PKG_VERSION"));
+        for (agent, amz_agent) in &agents {
+            assert!(agent.contains(ours), "{agent}");
+            assert!(amz_agent.contains(ours), "{amz_agent}");
+            assert!(agent.contains("aws-sdk-rust/"), "{agent}");
+        }
+        assert!(!agents[0].0.contains("app/"), "{}", agents[0].0);
+        assert!(agents[1].0.contains("app/my-team"), "{}", agents[1].0);
+    }
+
+    /// A server error comes after STS may have used the code: not sent again, the code counted
+    /// as spent. A throttled request is sent again (three attempts in all), the code not spent.
     #[test]
     fn only_an_attempt_sts_cannot_have_seen_is_made_again() {
         let (network, requests) = answering(|_| {

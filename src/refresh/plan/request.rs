@@ -16,7 +16,8 @@ use crate::notice::Notice;
 use crate::profile::source::{services_sts_endpoint, source_profile};
 use crate::profile::{
     long_term_profiles, FileKind, ManagedTarget, ProfileName, SharedDocuments, SourceError,
-    SourceProfile, MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME,
+    SourceKeys, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME,
+    SECRET_ACCESS_KEY,
 };
 use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice};
 use std::str::FromStr;
@@ -35,13 +36,7 @@ pub(super) fn plan_call(
         source,
     } = chosen;
     let profiles = docs.profiles_of(&[source.as_str()])?;
-    let source_settings = match source_profile(&profiles, &source) {
-        Err(SourceError::SpansLines(_, key)) => {
-            return Err(key_spanning_lines(settings, docs, &source, key))
-        }
-        read => read,
-    };
-    let source_settings = source_settings.map_err(|error| match error {
+    let source_settings = source_profile(&profiles, &source).map_err(|error| match error {
         SourceError::Missing(name) => {
             let sources = long_term_profiles(&docs.credentials, &docs.config);
             let among = if sources.is_empty() {
@@ -54,6 +49,7 @@ pub(super) fn plan_call(
         }
         other => other,
     })?;
+    refuse_keys_spanning_lines(settings, docs, &source, &source_settings.keys)?;
     let recorded = summary.managed.as_ref();
     let (serial, record_serial) = serial(settings, &source, &source_settings, recorded, notices)?;
     let role = planned_role(settings, recorded, &target, &source)?;
@@ -318,15 +314,24 @@ pub(super) fn endpoint(
     Ok(Some(endpoint))
 }
 
-/// The refusal of a long-term key of `source` that goes on to the next line (an indented line
-/// under it), with the file and the line: the SDKs read the next line as part of the key and
-/// fail to sign (the Rust SDK panics).
-fn key_spanning_lines(
+/// Refuses long-term keys that go on to the next line (an indented line under the key): the
+/// SDKs read the next line as part of the key and fail to sign (the Rust SDK panics).
+fn refuse_keys_spanning_lines(
     settings: &RefreshSettings,
     docs: &SharedDocuments,
     source: &ProfileName,
-    key: &'static str,
-) -> Error {
+    keys: &SourceKeys,
+) -> Result<(), Error> {
+    let SourceKeys::Stored(keys) = keys else {
+        return Ok(());
+    };
+    let values = [
+        (ACCESS_KEY_ID, keys.access_key_id.as_str()),
+        (SECRET_ACCESS_KEY, keys.secret_access_key.expose()),
+    ];
+    let Some((key, _)) = values.iter().find(|(_, value)| value.contains('\n')) else {
+        return Ok(());
+    };
     let files = [
         (
             &docs.credentials,
@@ -347,12 +352,12 @@ fn key_spanning_lines(
         Some(((*path).clone(), line.line))
     });
     let (path, line) = found.unwrap_or_else(|| (settings.files.credentials.clone(), 0));
-    Error::KeySpansLines {
+    Err(Error::KeySpansLines {
         profile: source.to_string(),
         key,
         path,
         line,
-    }
+    })
 }
 
 /// A value read from profile `profile`, parsed into its typed input.
