@@ -498,6 +498,16 @@ mod tests {
         );
     }
 
+    /// An answer to another action is no answer (the SDK's reader says why).
+    #[test]
+    fn an_answer_to_another_action_is_refused() {
+        let net = network(200, "<CreateAccessKeyResponse/>");
+        let error = iam(&net)
+            .access_keys(Signer::LongTerm(&keys()), "alice")
+            .unwrap_err();
+        assert!(matches!(error, IamError::BadResponse { .. }), "{error}");
+    }
+
     #[test]
     fn a_server_error_page_is_one_sentence() {
         let net = network(503, "<html>Service Unavailable</html>");
