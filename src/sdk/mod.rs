@@ -351,7 +351,7 @@ pub fn sts_url(region: &Region, options: &CallOptions) -> String {
         .use_global_endpoint(false)
         .build();
     let resolved = params.ok().and_then(|params| {
-        ready(DefaultResolver::new().resolve_endpoint(&params))
+        ready(DefaultResolver::new().resolve_endpoint(&params))?
             .ok()
             .map(|endpoint| endpoint.url().to_owned())
     });
@@ -368,21 +368,21 @@ pub fn iam_url(region: &Region, options: &CallOptions) -> String {
         .use_dual_stack(options.use_dual_stack)
         .build();
     let resolved = params.ok().and_then(|params| {
-        ready(DefaultResolver::new().resolve_endpoint(&params))
+        ready(DefaultResolver::new().resolve_endpoint(&params))?
             .ok()
             .map(|endpoint| endpoint.url().to_owned())
     });
     resolved.unwrap_or_else(|| "https://iam.amazonaws.com".to_owned())
 }
 
-/// Drives a future that does not wait (the SDK's endpoint resolvers answer at once).
-fn ready<F: Future>(future: F) -> F::Output {
+/// The output of a future that does not wait (the SDK's endpoint resolvers answer at once);
+/// `None` if it would.
+fn ready<F: Future>(future: F) -> Option<F::Output> {
     let mut future = std::pin::pin!(future);
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => Some(output),
+        std::task::Poll::Pending => None,
     }
 }
 
