@@ -247,10 +247,45 @@ fn profiles(input: &Examined, found: &mut Vec<Finding>) {
     for name in &names {
         let profile = Profile::read(credentials, config, name);
         sources_of(&profile, name, found);
+        unsendable_keys(credentials, config, name, found);
         managed_state(input, credentials, name, found);
         let is_source = sources.contains(name) || recorded.iter().any(|t| &t.source == name);
         if is_source {
             serial_of_source(input, credentials, config, name, &recorded, found);
+        }
+    }
+}
+
+/// Keys of profile `name` that no request can carry (a control character, a letter outside
+/// ASCII in a key id or token): the SDKs' signer panics on them, so they are a problem
+/// whatever else is right.
+fn unsendable_keys(
+    credentials: &Document,
+    config: &Document,
+    name: &str,
+    found: &mut Vec<Finding>,
+) {
+    let Ok(profile) = crate::profile::ProfileName::new(name) else {
+        return;
+    };
+    for (doc, kind) in [
+        (credentials, FileKind::Credentials),
+        (config, FileKind::Config),
+    ] {
+        let Ok(Some(id)) = find_section(doc, kind, &profile) else {
+            continue;
+        };
+        let section = doc.section(id);
+        let value = |key| section.get(key).unwrap_or_default().to_owned();
+        let session = crate::keys::SessionCredentials {
+            access_key_id: value(ACCESS_KEY_ID),
+            secret_access_key: crate::keys::Secret::new(value(SECRET_ACCESS_KEY)),
+            session_token: crate::keys::Secret::new(value("aws_session_token")),
+            expires_at: 0,
+        };
+        if let Some(key) = session.unsendable() {
+            finding(found, Level::Problem, &format!("[{name}]"), format!("its {key} holds a character no request can carry (a control character, or a letter outside ASCII in a key id or token); the AWS SDKs cannot sign with it (the Rust SDK panics): retype the key"));
+            return;
         }
     }
 }

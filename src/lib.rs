@@ -10,8 +10,8 @@
 //!   replace);
 //! - [`profile`]: AWS meaning on top of the editor (names, header rules, the target, the
 //!   source, where the files are);
-//! - [`query`]: AWS's Query protocol over HTTP (SigV4, the form, the XML answer), which STS
-//!   and IAM speak;
+//! - [`sdk`]: what the AWS SDK's STS and IAM clients share in a process (the runtime, the HTTP
+//!   clients, the configuration of each call, the rule for sending a call again);
 //! - [`sts`]: the one place that talks to STS, behind a trait; [`iam`]: the one place that
 //!   talks to IAM (and GetCallerIdentity), behind a trait;
 //! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
@@ -45,9 +45,9 @@ pub mod plain;
 pub mod process_keys;
 pub mod profile;
 pub mod prune;
-pub mod query;
 pub mod refresh;
 pub mod rotate;
+pub mod sdk;
 pub mod setup;
 pub mod status;
 pub mod sts;

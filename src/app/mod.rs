@@ -121,6 +121,7 @@ fn refresh_settings(files: FileLocations) -> crate::refresh::RefreshSettings {
         clock: now,
         carry_region: true,
         tls: tls_settings(),
+        sdk: sdk_variables(),
     }
 }
 
@@ -132,7 +133,7 @@ fn run_refresh(
 ) -> Result<crate::refresh::Outcome, Error> {
     crate::refresh::refresh(
         settings,
-        &terminal::spinner::SpinningSts(&crate::sts::HttpSts::through(proxies())),
+        &terminal::spinner::SpinningSts(&crate::sts::SdkSts(network())),
         codes,
         &mut notice,
     )
@@ -181,9 +182,17 @@ fn tls_settings() -> crate::sts::TlsSettings {
     }
 }
 
-/// The proxies the environment names for STS and IAM calls.
-fn proxies() -> crate::sts::http::Proxies {
-    crate::sts::http::Proxies::from(var)
+/// The network of this process: one runtime, one STS and one IAM client, their HTTP clients,
+/// through the proxies the environment names; each built when a call first needs it.
+fn network() -> &'static crate::sdk::Network {
+    static NETWORK: std::sync::OnceLock<crate::sdk::Network> = std::sync::OnceLock::new();
+    NETWORK.get_or_init(|| crate::sdk::Network::new(crate::sdk::Proxies::from(var)))
+}
+
+/// What the environment says of FIPS and dual-stack endpoints and the app id
+/// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_SDK_UA_APP_ID`).
+fn sdk_variables() -> crate::sdk::SdkVariables {
+    crate::sdk::SdkVariables::from(var)
 }
 
 /// Whether endpoints configured in profiles count: not with

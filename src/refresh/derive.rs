@@ -41,6 +41,7 @@ pub(super) fn refresh_derived(
         endpoint: derived.endpoint.as_ref().map(|e| e.url.clone()),
         role: Some(derived.role.request.clone()),
         trust,
+        options: derived.options.clone(),
     };
     let session = checked_session(settings, sts, Signer::Session(&base_session), &request)?;
     let recorded_duration = (derived.recorded_duration != SessionDuration::DEFAULT_ROLE)
