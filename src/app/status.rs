@@ -122,13 +122,46 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         ));
         return Ok(EXIT_OK);
     }
-    print(table(&targets, serial).as_bytes())?;
+    let mut out = table(&targets, serial);
+    out.push_str(&schedule_line(&files));
+    print(out.as_bytes())?;
     for (derived, line) in stale_bases {
         if targets.iter().any(|t| t.target.name == derived) {
             notice(Notice::Info(line));
         }
     }
     Ok(EXIT_OK)
+}
+
+/// One line on the background schedule: installed or not, for which file, the last run.
+fn schedule_line(files: &crate::profile::FileLocations) -> String {
+    let Some(seen) = super::schedule::seen() else {
+        return String::new();
+    };
+    let Some(record) = &seen.record else {
+        return "schedule: none; `mfa-profile schedule install` keeps these targets fresh in the background\n".into();
+    };
+    let job = &record.job;
+    let mut line = format!(
+        "schedule: {} every {}, refreshing what expires within {}",
+        record.kind.describe(),
+        crate::schedule::span(job.every),
+        crate::schedule::span(job.ahead)
+    );
+    let credentials = std::path::Path::new(&job.credentials);
+    if credentials != files.credentials {
+        line.push_str(&format!(" in {} (not this file)", Shown(credentials)));
+    }
+    match seen.last_run.first() {
+        Some(first) => line.push_str(&format!(
+            "; last run {} ({} ago): {}",
+            time::human(first.run_started),
+            time::human_span(now() - first.run_started),
+            crate::schedule::log::summary(&seen.last_run)
+        )),
+        None => line.push_str("; no run yet"),
+    }
+    format!("{}\n", printable(&line))
 }
 
 /// `status --prompt`: one line, no warning, nothing but the credentials file read.

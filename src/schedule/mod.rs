@@ -358,6 +358,16 @@ fn printable(what: &'static str, value: &str) -> Result<(), ScheduleError> {
     Ok(())
 }
 
+/// What `status` and `doctor` know of the schedule without asking the system: the record
+/// `schedule install` left, and the last run's log lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// The installed schedule, if a record says so.
+    pub record: Option<record::Record>,
+    /// The last run's entries (none before the first run).
+    pub last_run: Vec<log::Entry>,
+}
+
 /// Where the schedule's record, the runs' log and the declined prompts are kept: on Linux and
 /// the BSDs `$XDG_STATE_HOME/mfa-profile`, else `~/.local/state/mfa-profile`; on macOS
 /// `~/Library/Logs/mfa-profile`; on Windows `%LOCALAPPDATA%\mfa-profile`.
