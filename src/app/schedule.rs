@@ -174,7 +174,7 @@ fn define(kind: Kind, job: &Job, state: &Path) -> Result<Definition, ScheduleErr
             let dir = systemd_user_dir()?;
             Definition {
                 files: vec![
-                    (dir.join(systemd::SERVICE), systemd::service(job)),
+                    (dir.join(systemd::SERVICE), systemd::service(job)?),
                     (dir.join(systemd::TIMER), systemd::timer(job)),
                 ],
                 crontab_block: None,

@@ -5,7 +5,10 @@
 //! crontab is kept as it was, so adding the block then taking it out gives back the exact
 //! original, and adding it twice adds it once. The line is read twice before the job runs,
 //! by cron (a `%` ends the command unless written `\%`) and then by `/bin/sh` (quoting), and
-//! [`word`] writes each value so that both give it back unchanged.
+//! [`word`] writes each value so that both give it back unchanged. The only backslash in the
+//! line is the one of `\%`, the escape every cron documents (crontab(5)); what crons do with
+//! other backslashes differs (Debian's turns `\\` into `\`), so a value holding a backslash is
+//! refused.
 
 use super::{Job, ScheduleError};
 use crate::input::Span;
@@ -49,11 +52,11 @@ pub fn line(job: &Job) -> Result<String, ScheduleError> {
     let (minute, hour) = fields(job.every)?;
     let mut line = format!("{minute} {hour} * * *");
     for (name, value) in &job.env {
-        line.push_str(&format!(" {name}={}", word(value)));
+        line.push_str(&format!(" {name}={}", word(value)?));
     }
     for arg in job.argv() {
         line.push(' ');
-        line.push_str(&word(&arg));
+        line.push_str(&word(&arg)?);
     }
     Ok(line)
 }
@@ -64,26 +67,33 @@ pub fn block(job: &Job) -> Result<String, ScheduleError> {
 }
 
 /// `text` as one word of a crontab command: bare when it holds only characters neither cron
-/// nor the shell treat specially, else in single quotes, with a `'` or `\` written outside
-/// them (`'\''`, `'\\'`: cron keeps a backslash that is not before `%`, the shell then reads
-/// it) and `%` written `\%` (cron turns it back into `%` before the shell sees the line).
-pub fn word(text: &str) -> String {
+/// nor the shell treat specially, else in single quotes, a `'` written `'"'"'` (closed, in
+/// double quotes, opened again) and `%` written `\%` (cron turns it back into `%` before the
+/// shell reads the line). A backslash is refused (see the module's invariant).
+pub fn word(text: &str) -> Result<String, ScheduleError> {
+    if text.contains('\\') {
+        return Err(ScheduleError::Unwritable {
+            what: "a path or value of the job",
+            value: text.escape_debug().to_string(),
+            why: "holds a backslash, which crons read differently",
+            fix: "move it, give --credentials-file and --config-file paths without one, or use --using systemd",
+        });
+    }
     let bare = |c: char| c.is_ascii_alphanumeric() || "_./:,+@=-".contains(c);
     if !text.is_empty() && text.chars().all(bare) {
-        return text.to_owned();
+        return Ok(text.to_owned());
     }
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');
     for c in text.chars() {
         match c {
-            '\'' => out.push_str("'\\''"),
-            '\\' => out.push_str("'\\\\'"),
+            '\'' => out.push_str("'\"'\"'"),
             '%' => out.push_str("\\%"),
             c => out.push(c),
         }
     }
     out.push('\'');
-    out
+    Ok(out)
 }
 
 /// The byte ranges of mfa-profile's blocks in `crontab`, each from its [`BEGIN`] line to the
@@ -195,18 +205,19 @@ mod tests {
 
     #[test]
     fn words_are_quoted_for_cron_then_the_shell() {
+        let word = |text: &str| word(text).unwrap();
         assert_eq!(word("/usr/bin/mfa-profile"), "/usr/bin/mfa-profile");
         assert_eq!(word("a b"), "'a b'");
-        assert_eq!(word("it's"), "'it'\\''s'");
+        assert_eq!(word("it's"), "'it'\"'\"'s'");
         assert_eq!(word("100%"), "'100\\%'");
-        assert_eq!(word("a\\%b"), "'a'\\\\'\\%b'");
         assert_eq!(word(""), "''");
         assert_eq!(word("$HOME `x`"), "'$HOME `x`'");
+        assert!(super::word("a\\b").is_err());
     }
 
-    /// cron's reading of a command (Debian's cron, do_command.c): a `%` not after a backslash
-    /// ends the command; a backslash before `%` is dropped; any other backslash is kept with
-    /// the character after it, which is then not looked at.
+    /// Debian's cron reading a command, as tried on Debian 12's cron (tests/cli/schedule.rs
+    /// runs it): `\%` is `%`, `\\` is `\`, a backslash before anything else stays, and a `%`
+    /// not after a backslash ends the command.
     fn as_cron_reads(line: &str) -> Option<String> {
         let mut out = String::new();
         let mut chars = line.chars();
@@ -214,6 +225,7 @@ mod tests {
             match c {
                 '\\' => match chars.next() {
                     Some('%') => out.push('%'),
+                    Some('\\') => out.push('\\'),
                     Some(next) => {
                         out.push('\\');
                         out.push(next);
@@ -227,15 +239,15 @@ mod tests {
         Some(out)
     }
 
-    /// POSIX sh's reading of single-quoted words and backslashes outside quotes.
+    /// POSIX sh's reading of a word of single- and double-quoted parts (no expansion in
+    /// ours: `$` and backslashes only appear inside single quotes).
     fn as_sh_reads(word: &str) -> String {
         let mut out = String::new();
-        let mut quoted = false;
-        let mut chars = word.chars();
-        while let Some(c) = chars.next() {
-            match (quoted, c) {
-                (false, '\'') | (true, '\'') => quoted = !quoted,
-                (false, '\\') => out.extend(chars.next()),
+        let mut quote = None;
+        for c in word.chars() {
+            match (quote, c) {
+                (None, '\'' | '"') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
                 (_, c) => out.push(c),
             }
         }
@@ -250,15 +262,14 @@ mod tests {
             "it's",
             "100%",
             "%%",
-            "a\\%b",
-            "\\",
-            "\\\\%",
-            "'\\'%'",
+            "'%'",
+            "\"'\"",
             "",
             "$(rm -rf ~)",
         ] {
-            let cron = as_cron_reads(&word(text)).unwrap_or_else(|| panic!("{text:?}: cut"));
-            assert_eq!(as_sh_reads(&cron), text, "{:?}", word(text));
+            let word = word(text).unwrap();
+            let cron = as_cron_reads(&word).unwrap_or_else(|| panic!("{text:?}: cut"));
+            assert_eq!(as_sh_reads(&cron), text, "{word:?}");
         }
     }
 

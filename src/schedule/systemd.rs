@@ -4,10 +4,12 @@
 //! Invariant: every value goes into the units quoted by systemd's own rules (systemd.service,
 //! "Command lines"; systemd.exec, `Environment=`; systemd.unit, "Specifiers"): in double
 //! quotes, `\` and `"` escaped with a backslash, `%` written `%%` (a specifier otherwise), and
-//! in `ExecStart=` also `$` written `$$` (a variable otherwise), so the command systemd runs
-//! is [`Job::argv`] exactly.
+//! in the arguments of `ExecStart=` also `$` written `$$` (a variable otherwise; the program's
+//! own path is not expanded), so the command systemd runs is [`Job::argv`] exactly. A program
+//! path holding a quote or a backslash, which systemd refuses ("Executable name contains
+//! special characters", tried with systemd 252), is refused here first.
 
-use super::{span, Job};
+use super::{span, Job, ScheduleError};
 
 /// The service's file name.
 pub const SERVICE: &str = "mfa-profile-refresh.service";
@@ -15,7 +17,15 @@ pub const SERVICE: &str = "mfa-profile-refresh.service";
 pub const TIMER: &str = "mfa-profile-refresh.timer";
 
 /// The service unit: one run of the job.
-pub fn service(job: &Job) -> String {
+pub fn service(job: &Job) -> Result<String, ScheduleError> {
+    if job.exe.contains(['\'', '"', '\\']) {
+        return Err(ScheduleError::Unwritable {
+            what: "the mfa-profile binary",
+            value: job.exe.escape_debug().to_string(),
+            why: "holds a quote or a backslash, which systemd refuses in a program's path",
+            fix: "install mfa-profile in a directory without one, or use --using cron",
+        });
+    }
     let mut unit = format!(
         "[Unit]\nDescription={}\n\n[Service]\nType=oneshot\n",
         specifiers(&job.summary())
@@ -28,9 +38,10 @@ pub fn service(job: &Job) -> String {
             .collect();
         unit.push_str(&format!("Environment={}\n", assignments.join(" ")));
     }
-    let argv: Vec<String> = job.argv().iter().map(|arg| quoted(arg, true)).collect();
+    let mut argv = vec![quoted(&job.exe, false)];
+    argv.extend(job.args().iter().map(|arg| quoted(arg, true)));
     unit.push_str(&format!("ExecStart={}\n", argv.join(" ")));
-    unit
+    Ok(unit)
 }
 
 /// The timer unit: the service at start-up (a minute after the user's systemd starts, or at
@@ -91,7 +102,7 @@ mod tests {
     fn the_units_run_the_job_every_ten_minutes() {
         let job = sample_job();
         assert_eq!(
-            service(&job),
+            service(&job).unwrap(),
             "[Unit]\nDescription=mfa-profile: refresh the sessions of /home/alice/.aws/credentials that expire within 30m, every 10m\n\n[Service]\nType=oneshot\nEnvironment=\"PATH=/usr/local/bin:/usr/bin:/bin\"\nExecStart=\"/usr/local/bin/mfa-profile\" \"refresh\" \"--all\" \"--background\" \"--every\" \"10m\" \"--min-remaining\" \"30m\" \"--credentials-file\" \"/home/alice/.aws/credentials\" \"--config-file\" \"/home/alice/.aws/config\"\n"
         );
         let timer = timer(&job);

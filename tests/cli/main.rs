@@ -38,6 +38,7 @@ mod rotate;
 mod rotate_crash;
 mod rotate_moto;
 mod rotate_torture;
+mod schedule;
 mod setup;
 mod skip_status;
 mod standin;
