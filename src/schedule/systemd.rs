@@ -121,8 +121,17 @@ mod tests {
         assert_eq!(quoted("A=$x%", false), "\"A=$x%%\"");
         let mut job = sample_job();
         job.credentials = "/h/100% it's".into();
-        assert!(service(&job)
-            .contains("Description=mfa-profile: refresh the sessions of /h/100%% it's that"));
+        job.exe = "/opt/100% $x/mfa-profile".into();
+        let unit = service(&job).unwrap();
+        assert!(
+            unit.contains("Description=mfa-profile: refresh the sessions of /h/100%% it's that")
+        );
+        assert!(
+            unit.contains("ExecStart=\"/opt/100%% $x/mfa-profile\" \"refresh\""),
+            "{unit}"
+        );
+        job.exe = "/opt/it's/mfa-profile".into();
+        assert!(service(&job).is_err());
     }
 
     #[test]
