@@ -1,6 +1,7 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
 mod aws_rules;
+mod background;
 mod code_command;
 mod conformance;
 mod daily;
