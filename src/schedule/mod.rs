@@ -139,7 +139,7 @@ pub enum ScheduleError {
     #[error("your crontab has the line `{BEGIN}` without the line `{END}` after it; fix it with `crontab -e` (remove mfa-profile's lines), then run again", BEGIN = crontab::BEGIN, END = crontab::END)]
     BrokenCrontab,
     /// A kind that this platform does not run.
-    #[error("{kind} jobs are not kept on this system ({describe}); `--using {kind} --dry-run` shows what would be installed")]
+    #[error("{kind} jobs are not kept on this system ({describe}); `mfa-profile schedule install --using {kind} --dry-run` shows what would be installed")]
     NotHere {
         /// The kind's name.
         kind: &'static str,

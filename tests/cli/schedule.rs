@@ -429,6 +429,12 @@ fn systemd_install_status_and_remove_through_systemctl() {
     let status = run(mfa().arg("status"));
     status.assert_code(0).assert_stdout_has("schedule: none;");
     let hint = hinted(&status.stdout, "mfa-profile schedule install");
+    let doctor = run(mfa().arg("doctor"));
+    assert_eq!(
+        hinted(&doctor.stdout, "mfa-profile schedule install"),
+        hint,
+        "doctor gives the same command"
+    );
     let installed = run_hint_with(&env, &hint, &path, &log);
     installed
         .assert_code(0)
@@ -458,15 +464,26 @@ fn systemd_install_status_and_remove_through_systemctl() {
         service
     );
 
-    let status = run(mfa().args(["schedule", "status"]));
+    let status = run_hint_with(
+        &env,
+        &hinted(&installed.stderr, "mfa-profile schedule status"),
+        &path,
+        &log,
+    );
     status
         .assert_code(0)
         .assert_stdout_has("schedule: a systemd user timer")
         .assert_stdout_has("next run: Mon 2030-06-03 10:10:00 UTC (4min 1s left)")
         .assert_stdout_has("last run: none yet");
 
-    // A run: status and doctor say its outcome.
-    run(mfa().args(["refresh", "--all", "--background"])).assert_code(0);
+    // A run (the job's command, as the message names it): status and doctor say its outcome.
+    run_hint_with(
+        &env,
+        &hinted(&installed.stderr, "mfa-profile refresh --all --background"),
+        &path,
+        &log,
+    )
+    .assert_code(0);
     let status = run(mfa().arg("status"));
     assert!(
         status.stdout.contains("schedule: a systemd user timer every 10m, refreshing what expires within 30m; last run ")
@@ -719,11 +736,19 @@ fn dry_run_changes_nothing_and_a_kind_of_another_system_is_refused() {
         .assert_code(0);
     }
     assert_eq!(tree(env.home()), before, "nothing written");
-    Test::in_env(env)
+    let refused = Test::in_env(env)
         .args(["schedule", "install", "--using", "launchd"])
         .status(2)
-        .stderr_has("launchd jobs are not kept on this system (a LaunchAgent); `--using launchd --dry-run` shows what would be installed")
+        .stderr_has("launchd jobs are not kept on this system (a LaunchAgent); `mfa-profile schedule install --using launchd --dry-run` shows what would be installed")
         .run();
+    let shown = crate::hints::run_hint(
+        &refused.env,
+        &hinted(&refused.out.stderr, "mfa-profile schedule install"),
+        &[],
+    );
+    shown
+        .assert_code(0)
+        .assert_stdout_has("# a LaunchAgent would be installed; nothing was changed (--dry-run)");
 }
 
 /// What a kind cannot carry is refused with the way out, before anything is written.
