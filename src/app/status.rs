@@ -87,13 +87,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         .profiles()
         .ok()
     };
-    for var in SHADOWING {
-        if non_empty_var(var).is_some() {
-            notice(Notice::Warning(format!(
-                "{var} is set in this shell; it overrides every profile, AWS_PROFILE included (unset it)"
-            )));
-        }
-    }
+    warn_of_shadowing_variables();
     let serial = |target: &ManagedTarget| serial_of(profiles.as_ref(), target);
     if args.json {
         let rows: Vec<serde_json::Value> = targets
@@ -122,15 +116,24 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         ));
         return Ok(EXIT_OK);
     }
-    let mut out = table(&targets, serial);
-    out.push_str(&schedule_line(&files));
-    print(out.as_bytes())?;
+    print(format!("{}{}", table(&targets, serial), schedule_line(&files)).as_bytes())?;
     for (derived, line) in stale_bases {
         if targets.iter().any(|t| t.target.name == derived) {
             notice(Notice::Info(line));
         }
     }
     Ok(EXIT_OK)
+}
+
+/// Warns of the variables set in this shell that override every profile.
+fn warn_of_shadowing_variables() {
+    for var in SHADOWING {
+        if non_empty_var(var).is_some() {
+            notice(Notice::Warning(format!(
+                "{var} is set in this shell; it overrides every profile, AWS_PROFILE included (unset it)"
+            )));
+        }
+    }
 }
 
 /// One line on the background schedule: installed or not, for which file, the last run.

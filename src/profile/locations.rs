@@ -101,6 +101,16 @@ pub fn display(path: &Path, home: Option<&Path>) -> String {
     }
 }
 
+/// What to say of directory `dir` (permission bits `mode`) that users other than its owner may
+/// write to: they can replace `file` in it.
+pub fn writable_dir_warning(dir: &Path, mode: u32, file: &Path) -> String {
+    format!(
+        "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
+        shown = Shown(dir),
+        file = Shown(file)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,14 +206,4 @@ mod tests {
         );
         assert_eq!(display(Path::new("D:/keys/c"), home), r"D:\keys\c");
     }
-}
-
-/// What to say of directory `dir` (permission bits `mode`) that users other than its owner may
-/// write to: they can replace `file` in it.
-pub fn writable_dir_warning(dir: &Path, mode: u32, file: &Path) -> String {
-    format!(
-        "{shown} is writable by other users (mode {mode:o}): they can replace {file}; run `chmod go-w {shown}` or keep the file in a private directory",
-        shown = Shown(dir),
-        file = Shown(file)
-    )
 }

@@ -23,14 +23,16 @@ pub const END: &str = "# mfa-profile schedule: end";
 /// (`*/10`) or the day (`0 */2`); anything else cron cannot run at an even pace.
 pub fn fields(every: Span) -> Result<(String, String), ScheduleError> {
     let minutes = every.secs() / 60;
-    let fields = if minutes < 60 && 60 % minutes == 0 {
+    let fields = if minutes == 0 {
+        None
+    } else if minutes < 60 && 60_u32.is_multiple_of(minutes) {
         let minute = if minutes == 1 {
             "*".to_owned()
         } else {
             format!("*/{minutes}")
         };
         Some((minute, "*".to_owned()))
-    } else if minutes % 60 == 0 && 24 % (minutes / 60) == 0 {
+    } else if minutes.is_multiple_of(60) && 24_u32.is_multiple_of(minutes / 60) {
         let hours = minutes / 60;
         let hour = match hours {
             1 => "*".to_owned(),

@@ -325,7 +325,7 @@ fn check_every(every: Span) -> Result<(), ScheduleError> {
         "the shortest is 1m"
     } else if secs > MAX_EVERY {
         "the longest is 24h"
-    } else if secs % 60 != 0 {
+    } else if !secs.is_multiple_of(60) {
         "give whole minutes (the schedulers count in minutes)"
     } else {
         return Ok(());
