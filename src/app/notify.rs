@@ -8,7 +8,7 @@
 //! user's bus at `$XDG_RUNTIME_DIR/bus` (or `/run/user/UID/bus`) is used when it is there.
 
 use super::code_command::{stop, wait_until};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -100,7 +100,7 @@ fn session_bus(var: &dyn Fn(&str) -> Option<String>) -> Option<String> {
 
 #[cfg(unix)]
 fn user_runtime_dir() -> Option<PathBuf> {
-    Some(Path::new("/run/user").join(rustix::process::getuid().as_raw().to_string()))
+    Some(std::path::Path::new("/run/user").join(rustix::process::getuid().as_raw().to_string()))
 }
 
 #[cfg(not(unix))]

@@ -392,20 +392,18 @@ pub fn state_dir(var: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, Schedu
     }
 }
 
-/// The job of the unit tests: the usual files, the defaults, a PATH.
+/// The job of the unit tests: the usual files, the defaults, a PATH (built as it is, so the
+/// tests run on every system).
 #[cfg(test)]
 pub(crate) fn sample_job() -> Job {
-    Job::new(
-        Path::new("/usr/local/bin/mfa-profile"),
-        &FileLocations {
-            credentials: "/home/alice/.aws/credentials".into(),
-            config: "/home/alice/.aws/config".into(),
-        },
-        DEFAULT_EVERY,
-        DEFAULT_AHEAD,
-        vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into())],
-    )
-    .unwrap()
+    Job {
+        exe: "/usr/local/bin/mfa-profile".into(),
+        credentials: "/home/alice/.aws/credentials".into(),
+        config: "/home/alice/.aws/config".into(),
+        every: DEFAULT_EVERY,
+        ahead: DEFAULT_AHEAD,
+        env: vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into())],
+    }
 }
 
 #[cfg(test)]
@@ -426,7 +424,11 @@ mod tests {
             credentials: credentials.into(),
             config: "/c".into(),
         };
-        let exe = Path::new("/bin/mfa-profile");
+        let exe = Path::new(if cfg!(windows) {
+            "C:\\bin\\mfa-profile.exe"
+        } else {
+            "/bin/mfa-profile"
+        });
         let new = |every: u32, ahead: u32, credentials: &str| {
             Job::new(
                 exe,

@@ -724,16 +724,47 @@ fn the_task_xml_parses_and_runs_the_job() {
 #[test]
 fn dry_run_changes_nothing_and_a_kind_of_another_system_is_refused() {
     let env = TestEnv::with_credentials(&valid_targets());
+    // A crontab that only lists: the machine's is never read, and a write would show.
+    let bin_dir = env.home().join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    std::fs::write(
+        bin_dir.join("crontab"),
+        "#!/bin/sh\n[ \"$1\" = -l ] || exit 99\necho \"no crontab for test\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            bin_dir.join("crontab"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let before = tree(env.home());
     for kind in ["systemd", "cron", "launchd", "task-scheduler"] {
-        run(env
-            .mfa()
-            .args(["schedule", "install", "--dry-run", "--using", kind]))
+        run(env.mfa().env("PATH", &path).args([
+            "schedule",
+            "install",
+            "--dry-run",
+            "--using",
+            kind,
+        ]))
         .assert_code(0);
-        run(env
-            .mfa()
-            .args(["schedule", "remove", "--dry-run", "--using", kind]))
-        .assert_code(0);
+        run(env.mfa().env("PATH", &path).args([
+            "schedule",
+            "remove",
+            "--dry-run",
+            "--using",
+            kind,
+        ]))
+        .assert_code(0)
+        .assert_stdout_has("is not installed; nothing would be removed");
     }
     assert_eq!(tree(env.home()), before, "nothing written");
     let refused = Test::in_env(env)
