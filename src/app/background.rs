@@ -6,7 +6,8 @@
 //! notified, is not asked again by a run that starts before the next is due (the record is
 //! kept in the state directory, written while the device is held, so of two runs at once one
 //! asks and the other reads its answer). Each target's outcome is one line of the log in the
-//! state directory. A run with nothing to refresh reads the credentials file, writes its log
+//! state directory (and on standard error when it is a terminal: a person ran it by hand). A
+//! run with nothing to refresh reads the credentials file, writes its log
 //! lines, and nothing else: no config file, no lock, no network.
 
 use super::code_command::code_from_command_unattended;
@@ -33,6 +34,7 @@ pub(super) fn run(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, E
         started,
         pid: std::process::id(),
         pending: String::new(),
+        echo: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let doc = match read_document(&settings.files.credentials) {
         Ok(doc) => doc,
@@ -174,6 +176,8 @@ struct RunLog {
     started: i64,
     pid: u32,
     pending: String,
+    /// Say the lines on standard error too: a person ran it in a terminal.
+    echo: bool,
 }
 
 impl RunLog {
@@ -194,6 +198,11 @@ impl RunLog {
         let lines = std::mem::take(&mut self.pending);
         if lines.is_empty() {
             return;
+        }
+        if self.echo {
+            for line in lines.lines() {
+                super::terminal::say(line);
+            }
         }
         let written = match &self.path {
             Some(path) => crate::fsio::append_own_log(path, lines.as_bytes(), log::MAX_BYTES)

@@ -555,3 +555,35 @@ fn two_runs_at_once_with_a_cancelled_dialog_show_it_once() {
         "{lines:?}"
     );
 }
+
+/// Run by hand in a terminal, it says its lines there too, and asks nothing: a target that
+/// needs a typed code is not asked for on the terminal.
+#[test]
+fn run_by_hand_in_a_terminal_it_says_its_lines_and_asks_nothing_there() {
+    let aws = StandIn::start();
+    let env = TestEnv::with_credentials(&format!(
+        "{}{}",
+        default_source(),
+        session(&aws, "mfa", -60, "")
+    ));
+    let url = aws.url();
+    let Some(ran) = crate::pty::on_terminal(
+        &env,
+        &[("AWS_ENDPOINT_URL_STS", &url)],
+        &["refresh", "--all", "--background"],
+        &[],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 0, "{ran}");
+    assert!(
+        ran.transcript
+            .contains(" [mfa] notified: needs an MFA code"),
+        "{ran}"
+    );
+    assert!(
+        !ran.transcript.contains("MFA code for"),
+        "asked on the terminal: {ran}"
+    );
+    assert!(aws.calls().is_empty());
+}
