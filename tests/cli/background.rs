@@ -582,7 +582,7 @@ fn run_by_hand_in_a_terminal_it_says_its_lines_and_asks_nothing_there() {
         "{ran}"
     );
     assert!(
-        !ran.transcript.contains("MFA code for"),
+        !ran.transcript.contains("(for [mfa]):"),
         "asked on the terminal: {ran}"
     );
     assert!(aws.calls().is_empty());
