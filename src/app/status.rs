@@ -116,7 +116,10 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         ));
         return Ok(EXIT_OK);
     }
-    print(format!("{}{}", table(&targets, serial), schedule_line(&files)).as_bytes())?;
+    print(table(&targets, serial).as_bytes())?;
+    if let Some(line) = schedule_line(&files) {
+        super::terminal::say(&line);
+    }
     for (derived, line) in stale_bases {
         if targets.iter().any(|t| t.target.name == derived) {
             notice(Notice::Info(line));
@@ -136,13 +139,13 @@ fn warn_of_shadowing_variables() {
     }
 }
 
-/// One line on the background schedule: installed or not, for which file, the last run.
-fn schedule_line(files: &crate::profile::FileLocations) -> String {
-    let Some(seen) = super::schedule::seen() else {
-        return String::new();
-    };
+/// One line on the background schedule, said after the table (on standard error, as the
+/// notices: the table alone is on standard output): installed or not, for which file, the
+/// last run.
+fn schedule_line(files: &crate::profile::FileLocations) -> Option<String> {
+    let seen = super::schedule::seen()?;
     let Some(record) = &seen.record else {
-        return "schedule: none; `mfa-profile schedule install` keeps these targets fresh in the background\n".into();
+        return Some("schedule: none; `mfa-profile schedule install` keeps these targets fresh in the background".into());
     };
     let job = &record.job;
     let mut line = format!(
@@ -164,7 +167,7 @@ fn schedule_line(files: &crate::profile::FileLocations) -> String {
         )),
         None => line.push_str("; no run yet"),
     }
-    format!("{}\n", printable(&line))
+    Some(line)
 }
 
 /// `status --prompt`: one line, no warning, nothing but the credentials file read.

@@ -427,8 +427,8 @@ fn systemd_install_status_and_remove_through_systemctl() {
 
     // Not installed: status and doctor say how to install it, and that command works.
     let status = run(mfa().arg("status"));
-    status.assert_code(0).assert_stdout_has("schedule: none;");
-    let hint = hinted(&status.stdout, "mfa-profile schedule install");
+    status.assert_code(0).assert_stderr_has("schedule: none;");
+    let hint = hinted(&status.stderr, "mfa-profile schedule install");
     let doctor = run(mfa().arg("doctor"));
     assert_eq!(
         hinted(&doctor.stdout, "mfa-profile schedule install"),
@@ -486,8 +486,8 @@ fn systemd_install_status_and_remove_through_systemctl() {
     .assert_code(0);
     let status = run(mfa().arg("status"));
     assert!(
-        status.stdout.contains("schedule: a systemd user timer every 10m, refreshing what expires within 30m; last run ")
-            && status.stdout.contains("ago): [mfa] valid"),
+        status.stderr.contains("schedule: a systemd user timer every 10m, refreshing what expires within 30m; last run ")
+            && status.stderr.contains("ago): [mfa] valid"),
         "{status}"
     );
     let doctor = run(mfa().arg("doctor"));
