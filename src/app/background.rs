@@ -21,7 +21,7 @@ use crate::notice::Notice;
 use crate::profile::{managed_targets, read_document, ManagedTarget, Shown};
 use crate::refresh::{CodeRequest, CodeSource, KeysRequest, Outcome, RefreshSettings};
 use crate::schedule::background::{self, Declined, DeclinedPrompt};
-use crate::schedule::log::{self, Entry};
+use crate::schedule::log;
 use crate::schedule::state_dir;
 use crate::time;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ pub(super) fn run(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, E
     let state = state_dir(&var);
     let mut log = RunLog {
         path: state.as_ref().ok().map(|dir| dir.join(log::FILE)),
-        started,
+        started: time::rfc3339(started),
         pid: std::process::id(),
         pending: String::new(),
         echo: std::io::IsTerminal::is_terminal(&std::io::stderr()),
@@ -173,7 +173,8 @@ fn outcome(result: &Result<Outcome, Error>, event: Option<Event>) -> (log::Outco
 struct RunLog {
     /// `None`: no state directory (its lines go to standard error).
     path: Option<PathBuf>,
-    started: i64,
+    /// The run's start, as the log writes it.
+    started: String,
     pid: u32,
     pending: String,
     /// Say the lines on standard error too: a person ran it in a terminal.
@@ -182,14 +183,8 @@ struct RunLog {
 
 impl RunLog {
     fn add(&mut self, target: &str, outcome: log::Outcome, detail: &str) {
-        let entry = Entry {
-            run_started: self.started,
-            pid: self.pid,
-            target: target.to_owned(),
-            outcome,
-            detail: detail.to_owned(),
-        };
-        self.pending.push_str(&entry.line());
+        self.pending
+            .push_str(&log::line(&self.started, self.pid, target, outcome, detail));
     }
 
     /// Writes the lines added since the last flush; where the log cannot be written, says them

@@ -76,13 +76,12 @@ pub struct Entry {
 impl Entry {
     /// The line, with its newline.
     pub fn line(&self) -> String {
-        format!(
-            "{} {} [{}] {}: {}\n",
-            crate::time::rfc3339(self.run_started),
+        line(
+            &crate::time::rfc3339(self.run_started),
             self.pid,
-            one_word(&self.target),
-            self.outcome.word(),
-            one_line(&self.detail)
+            &self.target,
+            self.outcome,
+            &self.detail,
         )
     }
 
@@ -102,6 +101,17 @@ impl Entry {
             detail: words.next().unwrap_or("").to_owned(),
         })
     }
+}
+
+/// The line of an entry whose run started at `run_started` (RFC 3339, as [`Entry::line`]
+/// writes it: a run formats its time once), with its newline.
+pub fn line(run_started: &str, pid: u32, target: &str, outcome: Outcome, detail: &str) -> String {
+    format!(
+        "{run_started} {pid} [{}] {}: {}\n",
+        one_word(target),
+        outcome.word(),
+        one_line(detail)
+    )
 }
 
 /// The entries of the last run in `log` (its last entry's run, lines of another run
@@ -128,30 +138,29 @@ pub fn summary(entries: &[Entry]) -> String {
         .join(", ")
 }
 
-/// `text` as one word: spaces and control characters escaped.
+/// `text` as one word: spaces, brackets and control characters escaped.
 fn one_word(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_whitespace() || c.is_control() || c == '[' || c == ']' {
-                c.escape_unicode().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    escaped(text, |c| {
+        c.is_whitespace() || c.is_control() || c == '[' || c == ']'
+    })
 }
 
 /// `text` on one line: control characters (line breaks included) escaped.
 fn one_line(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_unicode().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    escaped(text, char::is_control)
+}
+
+/// `text` with the characters `escape` picks written `\u{..}`.
+fn escaped(text: &str, escape: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
