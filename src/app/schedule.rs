@@ -32,7 +32,7 @@ pub(super) fn run(args: &ScheduleArgs) -> Result<u8, Error> {
 
 /// What installing a kind writes and runs, for `--dry-run` to print and `install` to do.
 struct Definition {
-    /// Files written: path, text, and the bytes on disk (the task's XML is UTF-16).
+    /// Files written: path and text (the task's XML goes to disk as UTF-16).
     files: Vec<(PathBuf, String)>,
     /// The crontab's new block, for cron.
     crontab_block: Option<String>,

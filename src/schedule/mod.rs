@@ -36,7 +36,8 @@ pub const MAX_EVERY: u32 = 24 * 3600;
 pub enum Kind {
     /// A systemd user timer and its service (Linux, when the user's systemd answers).
     Systemd,
-    /// A line of the user's crontab (Linux without a user systemd, the BSDs).
+    /// A line of the user's crontab (Linux without a user systemd, the BSDs; macOS with
+    /// `--using cron`).
     Cron,
     /// A LaunchAgent (macOS).
     Launchd,
@@ -83,7 +84,7 @@ impl Kind {
     pub fn runs_here(self) -> bool {
         match self {
             Kind::Systemd => cfg!(target_os = "linux"),
-            Kind::Cron => cfg!(unix) && !cfg!(target_os = "macos"),
+            Kind::Cron => cfg!(unix),
             Kind::Launchd => cfg!(target_os = "macos"),
             Kind::TaskScheduler => cfg!(windows),
         }
