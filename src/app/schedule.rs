@@ -479,9 +479,10 @@ fn status(args: &ScheduleStatusArgs) -> Result<u8, Error> {
             return Ok(EXIT_OK);
         }
         (Some(record), false) if record.kind == kind => out.push_str(&format!(
-            "schedule: {} was installed on {}, but {what} is gone; `mfa-profile schedule install` installs it again\n",
+            "schedule: {} was installed on {}, but {what} is gone; `{}` installs it again\n",
             kind.describe(),
-            crate::time::human(record.installed_at)
+            crate::time::human(record.installed_at),
+            install_again(record)
         )),
         (_, true) => out.push_str(&format!("schedule: {} ({what})\n", kind.describe())),
         (Some(_), false) => {}
@@ -520,6 +521,20 @@ fn status(args: &ScheduleStatusArgs) -> Result<u8, Error> {
         .collect();
     print(out.as_bytes())?;
     Ok(EXIT_OK)
+}
+
+/// The command that installs `record`'s schedule again, as it was.
+fn install_again(record: &Record) -> String {
+    use crate::schedule::background::sh_word;
+    let job = &record.job;
+    format!(
+        "mfa-profile schedule install --using {} --every {} --ahead {} --credentials-file {} --config-file {}",
+        record.kind.name(),
+        span(job.every),
+        span(job.ahead),
+        sh_word(&job.credentials),
+        sh_word(&job.config)
+    )
 }
 
 /// The next run, where the system tells it (cron's is computed from its line).

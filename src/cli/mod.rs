@@ -579,7 +579,12 @@ pub struct RefreshArgs {
     pub background: bool,
     /// With --background: how often the job runs; a device whose dialog was cancelled or not
     /// answered is not asked again before the next run.
-    #[arg(long, value_name = "DURATION", default_value = "10m", requires = "background")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        requires = "background"
+    )]
     pub every: Span,
 }
 

@@ -496,6 +496,22 @@ fn systemd_install_status_and_remove_through_systemctl() {
         "{doctor}"
     );
 
+    // The timer's file gone (removed by hand): status says so, and how to put it back.
+    std::fs::remove_file(units.join("mfa-profile-refresh.timer")).unwrap();
+    let gone = run(mfa().args(["schedule", "status"]));
+    gone.assert_code(0).assert_stdout_has("is gone; `mfa-profile schedule install --using systemd --every 10m --ahead 30m --credentials-file ");
+    run_hint_with(
+        &env,
+        &hinted(&gone.stdout, "mfa-profile schedule install"),
+        &path,
+        &log,
+    )
+    .assert_code(0);
+    assert_eq!(
+        std::fs::read_to_string(units.join("mfa-profile-refresh.timer")).unwrap(),
+        timer
+    );
+
     std::fs::write(&log, "").unwrap();
     run(mfa().args(["schedule", "remove"]))
         .assert_code(0)
