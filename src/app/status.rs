@@ -155,8 +155,9 @@ fn schedule_line(files: &crate::profile::FileLocations) -> Option<String> {
         crate::schedule::span(job.ahead)
     );
     let credentials = std::path::Path::new(&job.credentials);
+    line.push_str(&format!(" in {}", Shown(credentials)));
     if credentials != files.credentials {
-        line.push_str(&format!(" in {} (not this file)", Shown(credentials)));
+        line.push_str(" (not this file)");
     }
     match seen.last_run.first() {
         Some(first) => line.push_str(&format!(

@@ -486,7 +486,7 @@ fn systemd_install_status_and_remove_through_systemctl() {
     .assert_code(0);
     let status = run(mfa().arg("status"));
     assert!(
-        status.stderr.contains("schedule: a systemd user timer every 10m, refreshing what expires within 30m; last run ")
+        status.stderr.contains("schedule: a systemd user timer every 10m, refreshing what expires within 30m in ~/.aws/credentials; last run ")
             && status.stderr.contains("ago): [mfa] valid"),
         "{status}"
     );
