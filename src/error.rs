@@ -259,6 +259,9 @@ pub enum Error {
     /// Work on the long-term keys or the MFA device stopped.
     #[error(transparent)]
     Key(#[from] crate::key_error::KeyError),
+    /// The background schedule could not be installed, removed or read.
+    #[error(transparent)]
+    Schedule(#[from] crate::schedule::ScheduleError),
 }
 
 impl Error {
@@ -286,6 +289,7 @@ impl Error {
             Error::Exec { code, .. } => *code,
             Error::Iam(_) => EXIT_FAILURE,
             Error::Key(error) => error.exit_code(),
+            Error::Schedule(error) => error.exit_code(),
             Error::ClosedPipe => EXIT_OK,
             Error::Trust(error) if error.is_io() => EXIT_FAILURE,
             Error::Trust(_) => EXIT_USAGE,

@@ -18,6 +18,8 @@
 //!   other commands decide and print;
 //! - the long-term keys: [`rotate`], [`discover`] (the MFA device found in IAM), [`setup`],
 //!   [`key_status`], [`process_keys`] (a `credential_process`'s keys), [`key_error`];
+//! - [`schedule`]: the background job (a systemd timer, a crontab line, a LaunchAgent, a Task
+//!   Scheduler task) as text, and what its runs decide and log;
 //! - [`error`]: the error of a command and its exit code;
 //! - [`fuzzing`]: the properties the fuzz targets check, replayed by the tests;
 //! - [`cli`] and [`app`]: the command line and the process around the core (environment,
@@ -47,6 +49,7 @@ pub mod profile;
 pub mod prune;
 pub mod refresh;
 pub mod rotate;
+pub mod schedule;
 pub mod sdk;
 pub mod setup;
 pub mod status;

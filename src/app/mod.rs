@@ -4,6 +4,7 @@
 //! Invariant: the only module (with `main`) that reads the process environment, the clock or
 //! the terminal, and that writes to standard output or standard error.
 
+mod background;
 mod code_command;
 mod code_source;
 mod credential_process;
@@ -17,9 +18,11 @@ mod iam;
 mod key_process;
 mod key_status;
 mod keychain;
+mod notify;
 mod prune;
 mod refresh;
 mod rotate;
+mod schedule;
 mod setup;
 mod source_keys;
 mod status;
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Rotate(args)) => rotate::run(&args),
         Some(Command::Setup(args)) => setup::run(&args),
         Some(Command::SourceKeys(args)) => source_keys::run(&args),
+        Some(Command::Schedule(args)) => schedule::run(&args),
         None => refresh::run(&cli.refresh),
     }
 }

@@ -296,13 +296,15 @@ fn man_writes_a_page_per_command_with_its_options() {
     let ran = Test::in_env(env)
         .args(["man", "--dir"])
         .arg(&dir)
-        .stderr_has("wrote 13 man pages")
+        .stderr_has("wrote 17 man pages")
         .run();
     let page = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     assert!(page("mfa-profile-exec.1").contains("\\-\\-target"));
     assert!(page("mfa-profile-export.1").contains("\\-\\-format"));
     assert!(page("mfa-profile-status.1").contains("\\-\\-json"));
     assert!(page("mfa-profile-doctor.1").contains("PROFILE"));
+    assert!(page("mfa-profile-schedule-install.1").contains("\\-\\-every"));
+    assert!(page("mfa-profile-schedule.1").contains("mfa\\-profile\\-schedule\\-install(1)"));
     let main = page("mfa-profile.1");
     assert!(
         main.contains("mfa\\-profile\\-exec(1)"),

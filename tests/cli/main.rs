@@ -1,6 +1,7 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
 mod aws_rules;
+mod background;
 mod code_command;
 mod conformance;
 mod daily;
@@ -39,6 +40,7 @@ mod rotate;
 mod rotate_crash;
 mod rotate_moto;
 mod rotate_torture;
+mod schedule;
 mod setup;
 mod skip_status;
 mod standin;
