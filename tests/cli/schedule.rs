@@ -512,25 +512,36 @@ fn systemd_install_status_and_remove_through_systemctl() {
         timer
     );
 
-    std::fs::write(&log, "").unwrap();
+    removed_then_installed_again_as_status_says(&env, &path, &log, &units);
+}
+
+/// `schedule remove` takes the units away; `schedule status` then says so, and the command it
+/// names, as printed, installs the job again.
+fn removed_then_installed_again_as_status_says(
+    env: &TestEnv,
+    path: &str,
+    log: &Path,
+    units: &Path,
+) {
+    let mfa = || mfa_with_systemctl(env, path, log);
+    std::fs::write(log, "").unwrap();
     run(mfa().args(["schedule", "remove"]))
         .assert_code(0)
         .assert_stderr_has("removed a systemd user timer");
     assert!(!units.join("mfa-profile-refresh.service").exists());
     assert!(!units.join("mfa-profile-refresh.timer").exists());
     assert_eq!(
-        std::fs::read_to_string(&log).unwrap(),
+        std::fs::read_to_string(log).unwrap(),
         "--user disable --now mfa-profile-refresh.timer\n--user daemon-reload\n"
     );
     let none = run(mfa().args(["schedule", "status"]));
     none.assert_code(0)
         .assert_stdout_has("no schedule is installed");
-    // Its hint, as printed, installs the job again.
     run_hint_with(
-        &env,
+        env,
         &hinted(&none.stdout, "mfa-profile schedule install"),
-        &path,
-        &log,
+        path,
+        log,
     )
     .assert_code(0);
     assert!(units.join("mfa-profile-refresh.timer").exists());
