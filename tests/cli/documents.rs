@@ -118,7 +118,10 @@ fn every_relative_link_of_the_documents_reaches_a_file_and_heading_that_exist() 
             }
         }
     }
-    assert!(checked > 50, "only {checked} links found: is the parser still right?");
+    assert!(
+        checked > 50,
+        "only {checked} links found: is the parser still right?"
+    );
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
@@ -126,11 +129,20 @@ fn every_relative_link_of_the_documents_reaches_a_file_and_heading_that_exist() 
 fn readme_is_a_page_for_users_that_opens_with_the_commands_ci_runs() {
     let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
     let lines = readme.lines().count();
-    assert!(lines <= 250, "README.md has {lines} lines; the limit is 250 (move the rest to docs/)");
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; the limit is 250 (move the rest to docs/)"
+    );
     let opening: Vec<&str> = readme.lines().take(6).collect();
     assert_eq!(opening[2], "```sh");
-    assert!(opening[3].starts_with("bash scripts/demo.sh   # "), "{opening:?}");
-    assert!(opening[4].starts_with("bash scripts/test.sh   # "), "{opening:?}");
+    assert!(
+        opening[3].starts_with("bash scripts/demo.sh   # "),
+        "{opening:?}"
+    );
+    assert!(
+        opening[4].starts_with("bash scripts/test.sh   # "),
+        "{opening:?}"
+    );
     assert_eq!(opening[5], "```");
 }
 
@@ -144,6 +156,9 @@ fn the_link_checker_sees_links_and_headings_as_github_does() {
         slug("The source's keys and the network: endpoints, proxies, retries"),
         "the-sources-keys-and-the-network-endpoints-proxies-retries"
     );
-    assert_eq!(slug("Refresh (the default command)"), "refresh-the-default-command");
+    assert_eq!(
+        slug("Refresh (the default command)"),
+        "refresh-the-default-command"
+    );
     assert_eq!(slug("`src/app/`"), "srcapp");
 }
