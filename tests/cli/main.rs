@@ -9,6 +9,7 @@ mod derived;
 mod differential;
 mod discover;
 mod doctor;
+mod documents;
 mod editor_props;
 mod exit_codes;
 mod expiry;
