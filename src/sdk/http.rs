@@ -2,7 +2,7 @@
 //! `aws-smithy-http-client`, with the proxies the environment names, the certificates the user
 //! trusts, and a bound on what an answer may hold.
 //!
-//! Invariant: TLS is rustls with ring, never aws-lc (README, Performance: seeding aws-lc's
+//! Invariant: TLS is rustls with ring, never aws-lc (docs/performance.md: seeding aws-lc's
 //! random generator costs 40–50 ms of CPU a run), its key exchange offering X25519 first
 //! whatever order rustls's default has (one P-384 key share costs about 11 M instructions more
 //! per handshake); a TLS client trusts exactly the certificates it is given, set up once; a
@@ -192,7 +192,7 @@ pub fn crypto_provider() -> rustls::crypto::CryptoProvider {
     use rustls::crypto::ring::{self, kx_group};
     use rustls::CipherSuite;
     // Deprecated since rustls 0.23.48 for lacking post-quantum key exchange, which we leave
-    // out on purpose (README, Performance); it is the only way to ring's random source.
+    // out on purpose (docs/performance.md); it is the only way to ring's random source.
     #[allow(deprecated)]
     let base = ring::default_provider();
     let suites = [
