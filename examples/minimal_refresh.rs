@@ -1,17 +1,20 @@
-//! The yardstick of `scripts/bench.sh`: the least a refresh has to do, written plainly, with
-//! the same TLS library (rustls with ring) mfa-profile uses. It reads the long-term keys from
-//! a credentials file, sends one SigV4-signed GetSessionToken POST over TLS (trusting the
-//! certificates of one PEM file), and writes the session into the file atomically (temporary
-//! file, fsync, rename, fsync of the directory). No checks, no editor, no SDK: a floor to
-//! measure mfa-profile against, not a tool. Not shipped.
+//! The yardstick of `scripts/bench.sh`: the least a refresh does on the AWS SDK, written
+//! plainly. It reads the long-term keys from a credentials file, calls GetSessionToken with
+//! `aws-sdk-sts` on the same connector mfa-profile uses (`aws-smithy-http-client`'s rustls with
+//! ring, the key exchange offering X25519 first, trusting the certificates of one PEM file),
+//! and writes the session into the file atomically (temporary file, fsync, rename, fsync of the
+//! directory). No checks, no editor, no retries: a floor to measure mfa-profile against, not a
+//! tool. Not shipped.
 //!
 //! Usage: minimal_refresh HOST PORT CA_PEM_FILE CREDENTIALS_FILE
+//! (`MINIMAL_RUSTLS_ORDER=1`: rustls's own key-exchange order instead, P-384 first since rustls
+//! 0.23.48, to show what one P-384 key share costs.)
 
-use ring::{digest, hmac};
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, ServerName};
-use std::io::{Read, Write};
-use std::sync::Arc;
+use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_http_client::Connector;
+use aws_smithy_runtime_api::client::http::{http_client_fn, SharedHttpConnector};
+use std::io::Write;
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice";
 
@@ -29,105 +32,71 @@ fn main() {
             .map(str::trim)
             .expect("a key")
     };
-    let (akid, secret) = (value("aws_access_key_id"), value("aws_secret_access_key"));
-    let answer = get_session_token(host, port, ca, akid, secret);
-    let field = |name: &str| {
-        let start = answer.find(&format!("<{name}>")).expect("a field") + name.len() + 2;
-        let end = answer[start..].find('<').expect("its end") + start;
-        answer[start..end].to_owned()
-    };
+    let keys = Credentials::new(
+        value("aws_access_key_id"),
+        value("aws_secret_access_key"),
+        None,
+        None,
+        "minimal",
+    );
+    let pem = std::fs::read(ca).expect("CA file");
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::empty().with_pem_certificate(pem))
+        .build()
+        .expect("a TLS context");
+    // Built once, as mfa-profile builds it (the SDK's `build_https` would set TLS up twice).
+    let connector = SharedHttpConnector::new(
+        Connector::builder()
+            .tls_provider(tls::Provider::Rustls(crypto_mode()))
+            .tls_context(context)
+            .build(),
+    );
+    let config = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(format!("https://{host}:{port}"))
+        .credentials_provider(keys)
+        .http_client(http_client_fn(move |_, _| connector.clone()))
+        .build();
+    let client = aws_sdk_sts::Client::from_conf(config);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let answer = runtime
+        .block_on(
+            client
+                .get_session_token()
+                .serial_number(SERIAL)
+                .token_code("123456")
+                .duration_seconds(43_200)
+                .send(),
+        )
+        .expect("a session");
+    let session = answer.credentials.expect("credentials");
     let section = format!(
         "\n[mfa]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\nexpiration = {}\n",
-        field("AccessKeyId"),
-        field("SecretAccessKey"),
-        field("SessionToken"),
-        field("Expiration")
+        session.access_key_id,
+        session.secret_access_key,
+        session.session_token,
+        session.expiration
     );
     let end = credentials.find("\n[mfa]").unwrap_or(credentials.len());
     write_atomically(file, &[&credentials.as_bytes()[..end], section.as_bytes()]);
 }
 
-/// One signed POST; the body of the answer.
-fn get_session_token(host: &str, port: &str, ca: &str, akid: &str, secret: &str) -> String {
-    let mut roots = rustls::RootCertStore::empty();
-    let pem = std::fs::read(ca).expect("CA file");
-    roots.add_parsable_certificates(CertificateDer::pem_slice_iter(&pem).map(|c| c.expect("PEM")));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("TLS versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from(host.to_owned()).expect("a server name");
-    let connection = rustls::ClientConnection::new(Arc::new(config), name).expect("TLS");
-    let tcp = std::net::TcpStream::connect(format!("{host}:{port}")).expect("connect");
-    let mut tls = rustls::StreamOwned::new(connection, tcp);
-
-    let body = format!(
-        "Action=GetSessionToken&Version=2011-06-15&SerialNumber={}&TokenCode=123456&DurationSeconds=43200",
-        SERIAL.replace(':', "%3A").replace('/', "%2F")
-    );
-    let (date, time) = amz_date();
-    let host_header = format!("{host}:{port}");
-    let content_type = "application/x-www-form-urlencoded";
-    let canonical = format!(
-        "POST\n/\n\ncontent-type:{content_type}\nhost:{host_header}\nx-amz-date:{date}T{time}Z\n\ncontent-type;host;x-amz-date\n{}",
-        hex(digest::digest(&digest::SHA256, body.as_bytes()).as_ref())
-    );
-    let scope = format!("{date}/us-east-1/sts/aws4_request");
-    let to_sign = format!(
-        "AWS4-HMAC-SHA256\n{date}T{time}Z\n{scope}\n{}",
-        hex(digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref())
-    );
-    let mut key = format!("AWS4{secret}").into_bytes();
-    for part in [date.as_str(), "us-east-1", "sts", "aws4_request"] {
-        key = sign(&key, part.as_bytes());
+/// mfa-profile's CryptoProvider (X25519 first) where the connector takes one.
+#[cfg(aws_sdk_unstable)]
+fn crypto_mode() -> CryptoMode {
+    if std::env::var_os("MINIMAL_RUSTLS_ORDER").is_some() {
+        return CryptoMode::Ring;
     }
-    let signature = hex(&sign(&key, to_sign.as_bytes()));
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host_header}\r\nContent-Type: {content_type}\r\nX-Amz-Date: {date}T{time}Z\r\n\
-Authorization: AWS4-HMAC-SHA256 Credential={akid}/{scope}, SignedHeaders=content-type;host;x-amz-date, Signature={signature}\r\n\
-Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    tls.write_all(request.as_bytes()).expect("send");
-    let mut answer = Vec::new();
-    // A server that closes without close_notify ends the read with an error; the body is in.
-    let _ = tls.read_to_end(&mut answer);
-    String::from_utf8_lossy(&answer).into_owned()
+    CryptoMode::Custom(mfa_profile::sdk::http::crypto_provider())
 }
 
-fn sign(key: &[u8], data: &[u8]) -> Vec<u8> {
-    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data)
-        .as_ref()
-        .to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `("20261123", "020000")` for now, in UTC.
-fn amz_date() -> (String, String) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        format!("{year:04}{month:02}{day:02}"),
-        format!("{:02}{:02}{:02}", rest / 3600, rest / 60 % 60, rest % 60),
-    )
+#[cfg(not(aws_sdk_unstable))]
+fn crypto_mode() -> CryptoMode {
+    CryptoMode::Ring
 }
 
 /// Temporary file beside `path`, the parts written, fsync, rename over `path`, fsync of the

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # mfa-profile measured on the path users take, in one run, side by side:
-# 1. Over HTTPS, against a local STS stub (scripts/sts_stub.py) whose certificate chain comes
-#    from a CA made now (RSA 2048 root and intermediate, like AWS's): a refresh, the skip path,
-#    `status`, `credential-process` and the start-up alone, next to a minimal program doing a
-#    refresh's work (examples/minimal_refresh.rs: one SigV4-signed POST over rustls and an
-#    atomic write with fsync). Client CPU time (user + system) and wall time of every run,
-#    interleaved (scripts/bench_cpu.py), and instruction counts (valgrind's callgrind, stable
-#    where times are not).
+# 1. Over HTTPS, against a local STS and IAM stub (scripts/sts_stub.py) whose certificate chain
+#    comes from a CA made now (RSA 2048 root and intermediate, like AWS's): a refresh, the skip
+#    path, `status`, `credential-process` and the start-up alone, next to a minimal program
+#    doing a refresh's work on the SDK (examples/minimal_refresh.rs: aws-sdk-sts's
+#    GetSessionToken on the same rustls-ring connector, X25519 first, and an atomic write with
+#    fsync), and the same program with rustls's own key-exchange order (P-384 first since rustls
+#    0.23.48). Client CPU time (user + system) and wall time of every run, interleaved
+#    (scripts/bench_cpu.py), and instruction counts (valgrind's callgrind, stable where times
+#    are not). Then `status --keys` and `rotate` against the same stub: their calls, and the
+#    connections they open (the stub's count and strace's).
 # 2. Against one local moto STS (plain http): mfa-profile, broamski's aws-mfa, the manual AWS
 #    CLI flow and one bare STS round trip with curl; a refresh on a 10,000-profile file; peak
 #    memory; the network calls a refresh makes.
@@ -65,7 +68,8 @@ ossl req -newkey rsa:2048 -nodes -keyout "$tls/server.key" -out "$tls/server.csr
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >"$tls/server.ext"
 ossl x509 -req -in "$tls/server.csr" -CA "$tls/int.pem" -CAkey "$tls/int.key" -CAcreateserial -out "$tls/leaf.pem" -days 2 -extfile "$tls/server.ext"
 cat "$tls/leaf.pem" "$tls/int.pem" >"$tls/chain.pem"
-"$PYTHON" scripts/sts_stub.py "$tls/chain.pem" "$tls/server.key" "$tls/port" 2>"$work/stub.log" &
+AKID=AKIAIOSFODNN7EXAMPLE
+"$PYTHON" scripts/sts_stub.py "$tls/chain.pem" "$tls/server.key" "$tls/port" "$AKID" 2>"$work/stub.log" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$tls/port" ] && break; sleep 0.1; done
 HTTPS="https://localhost:$(cat "$tls/port")"
@@ -79,7 +83,6 @@ done
 cat "$system_bundle" "$tls/root.pem" >"$tls/system-and-test.pem"
 system_certs=$(grep -c 'BEGIN CERTIFICATE' "$system_bundle")
 
-AKID=AKIAIOSFODNN7EXAMPLE
 SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 SERIAL=arn:aws:iam::123456789012:mfa/alice
 home_with() { local h="$work/$1"; mkdir -p "$h/.aws"; chmod 700 "$h/.aws"; cat >"$h/.aws/credentials"; chmod 600 "$h/.aws/credentials"; echo "$h"; }
@@ -94,6 +97,8 @@ H_TLS=$(home_with tls <<<"$source_profile")
 H_TLS_SYSTEM=$(home_with tls-system <<<"$source_profile")
 H_MIN=$(home_with minimal <<<"$source_profile")
 H_MIN_SYSTEM=$(home_with minimal-system <<<"$source_profile")
+H_MIN_P384=$(home_with minimal-p384 <<<"$source_profile")
+H_KEYS=$(home_with keys <<<"$source_profile")
 H_AWSMFA=$(home_with awsmfa <<<"[default-long-term]
 aws_access_key_id = $AKID
 aws_secret_access_key = $SECRET
@@ -124,7 +129,8 @@ trow() { tnames+=("$1"); tenvs+=("$2"); tcmds+=("$3"); }
 minimal_env="HOME=$H_MIN"
 tls_env="PATH=$PATH HOME=$H_TLS AWS_ENDPOINT_URL_STS=$HTTPS AWS_CA_BUNDLE=$tls/root.pem"
 system_env="PATH=$PATH HOME=$H_TLS_SYSTEM AWS_ENDPOINT_URL_STS=$HTTPS AWS_CA_BUNDLE=$tls/system-and-test.pem"
-trow "minimal: one signed POST over TLS + atomic write (floor)" "$minimal_env" "$MINIMAL localhost $(cat "$tls/port") $tls/root.pem $H_MIN/.aws/credentials"
+trow "minimal: aws-sdk-sts GetSessionToken over TLS + atomic write (floor)" "$minimal_env" "$MINIMAL localhost $(cat "$tls/port") $tls/root.pem $H_MIN/.aws/credentials"
+trow "minimal, rustls's own key-exchange order (P-384 first)" "HOME=$H_MIN_P384 MINIMAL_RUSTLS_ORDER=1" "$MINIMAL localhost $(cat "$tls/port") $tls/root.pem $H_MIN_P384/.aws/credentials"
 trow "mfa-profile --force over HTTPS (refresh)" "$tls_env" "$BIN --force 123456"
 trow "minimal, trusting the system's $system_certs CAs too" "HOME=$H_MIN_SYSTEM" "$MINIMAL localhost $(cat "$tls/port") $tls/system-and-test.pem $H_MIN_SYSTEM/.aws/credentials"
 trow "mfa-profile --force over HTTPS, trusting the system's $system_certs CAs too" "$system_env" "$BIN --force 123456"
@@ -154,6 +160,22 @@ for i in "${!tnames[@]}"; do
     count=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/valgrind.txt")
     printf '%s\t%s\n' "${tnames[$i]}" "$count" >>"$work/instructions.tsv"
   done
+done
+
+# `status --keys` and `rotate` over HTTPS: the calls each makes, and the connections it opens.
+keys_env="PATH=$PATH HOME=$H_KEYS AWS_ENDPOINT_URL_STS=$HTTPS AWS_ENDPOINT_URL_IAM=$HTTPS AWS_CA_BUNDLE=$tls/root.pem"
+# shellcheck disable=SC2086
+env -i $keys_env "$BIN" 123456 >/dev/null 2>&1
+: >"$work/keys.tsv"
+for command in "status --keys" "rotate --yes --delete --code-command 'echo 123456'"; do
+  read -r connections_before requests_before <"$tls/port.counts"
+  # shellcheck disable=SC2086
+  eval strace -f -qq -e trace=connect -o "$work/keys-strace.txt" env -i $keys_env "$BIN" $command >/dev/null 2>"$work/keys-err.txt" \
+    || { echo "mfa-profile $command failed" >&2; cat "$work/keys-err.txt" >&2; exit 1; }
+  read -r connections_after requests_after <"$tls/port.counts"
+  inet=$(grep -c 'AF_INET' "$work/keys-strace.txt" || true)
+  printf 'mfa-profile %s\t%s\t%s\t%s\n' "${command%% --code-command*}" "$((requests_after - requests_before))" \
+    "$((connections_after - connections_before))" "$inet" >>"$work/keys.tsv"
 done
 
 # 2. moto, side by side with the other tools.
@@ -210,6 +232,6 @@ machine="$(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo
 mkdir -p bench
 status=0
 "$PYTHON" scripts/bench_report.py "$work/cpu.json" "$work/instructions.tsv" "$work/hyperfine.json" "$work/rss.txt" \
-  "$work/strace.txt" "$size" "$machine" "$runs" >bench/results.md || status=$?
+  "$work/strace.txt" "$work/keys.tsv" "$size" "$machine" "$runs" >bench/results.md || status=$?
 cat bench/results.md
 exit "$status"

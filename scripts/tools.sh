@@ -114,6 +114,26 @@ ensure_keychain_tools() {
   fi
 }
 
+# The background schedule's real parts: Debian's cron (crontab and the daemon, run by the tests
+# in a mount namespace with a spool of their own), systemd-analyze (the units verified),
+# notify-send and gdbus (the notification), dbus-run-session and Python's D-Bus and GLib
+# bindings (the tests' own notification server, tests/cli/notifications.py). Debian-based only.
+ensure_schedule_tools() {
+  local missing=()
+  command -v crontab >/dev/null 2>&1 || missing+=("cron")
+  [ -x /usr/sbin/cron ] || command -v cron >/dev/null 2>&1 || missing+=("cron")
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=("systemd")
+  command -v notify-send >/dev/null 2>&1 || missing+=("libnotify-bin")
+  command -v gdbus >/dev/null 2>&1 || missing+=("libglib2.0-bin")
+  command -v dbus-run-session >/dev/null 2>&1 || missing+=("dbus")
+  /usr/bin/python3 -c 'import dbus, dbus.mainloop.glib' >/dev/null 2>&1 || missing+=("python3-dbus")
+  /usr/bin/python3 -c 'import gi.repository.GLib' >/dev/null 2>&1 || missing+=("python3-gi")
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing from Debian: ${missing[*]}" >&2
+    debian_install --no-install-recommends "${missing[@]}"
+  fi
+}
+
 # The JavaScript SDK's profile parser (@smithy/shared-ini-file-loader, pinned in
 # tests/js/package-lock.json), the third reader of the conformance and differential tests.
 ensure_js_reader() {

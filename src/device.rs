@@ -96,7 +96,7 @@ impl HeldDevice {
 /// A file name for a device: its serial with everything but letters, digits, `-` and `.`
 /// replaced by `_` (two serials that meet share a lock, which is harmless; the record names
 /// its serial).
-fn file_stem(serial: &str) -> String {
+pub fn file_stem(serial: &str) -> String {
     serial
         .chars()
         .map(|c| {

@@ -9,6 +9,7 @@ use crate::profile::{
     find_section, unreadable, writable_dir_warning, FileKind, FileLocations, ManagedTarget, Shown,
     ACCESS_KEY_ID, SECRET_ACCESS_KEY,
 };
+use crate::schedule::{log, span, Seen};
 use crate::time::{human, human_span};
 
 /// How much a finding matters.
@@ -60,6 +61,8 @@ pub struct Examined<'a> {
     pub now: i64,
     /// Only this profile, when one is named.
     pub profile: Option<&'a str>,
+    /// What the state directory says of the background schedule (`None`: no state directory).
+    pub schedule: Option<&'a Seen>,
 }
 
 /// What the file system says of one shared file.
@@ -80,6 +83,7 @@ pub fn examine(input: &Examined) -> Vec<Finding> {
     environment(input, &mut found);
     files(input, &mut found);
     profiles(input, &mut found);
+    schedule(input, &mut found);
     found
 }
 
@@ -247,10 +251,45 @@ fn profiles(input: &Examined, found: &mut Vec<Finding>) {
     for name in &names {
         let profile = Profile::read(credentials, config, name);
         sources_of(&profile, name, found);
+        unsendable_keys(credentials, config, name, found);
         managed_state(input, credentials, name, found);
         let is_source = sources.contains(name) || recorded.iter().any(|t| &t.source == name);
         if is_source {
             serial_of_source(input, credentials, config, name, &recorded, found);
+        }
+    }
+}
+
+/// Keys of profile `name` that no request can carry (a control character, a letter outside
+/// ASCII in a key id or token): the SDKs' signer panics on them, so they are a problem
+/// whatever else is right.
+fn unsendable_keys(
+    credentials: &Document,
+    config: &Document,
+    name: &str,
+    found: &mut Vec<Finding>,
+) {
+    let Ok(profile) = crate::profile::ProfileName::new(name) else {
+        return;
+    };
+    for (doc, kind) in [
+        (credentials, FileKind::Credentials),
+        (config, FileKind::Config),
+    ] {
+        let Ok(Some(id)) = find_section(doc, kind, &profile) else {
+            continue;
+        };
+        let section = doc.section(id);
+        let value = |key| section.get(key).unwrap_or_default().to_owned();
+        let session = crate::keys::SessionCredentials {
+            access_key_id: value(ACCESS_KEY_ID),
+            secret_access_key: crate::keys::Secret::new(value(SECRET_ACCESS_KEY)),
+            session_token: crate::keys::Secret::new(value("aws_session_token")),
+            expires_at: 0,
+        };
+        if let Some(key) = session.unsendable() {
+            finding(found, Level::Problem, &format!("[{name}]"), format!("its {key} holds a character no request can carry (a control character, or a letter outside ASCII in a key id or token); the AWS SDKs cannot sign with it (the Rust SDK panics): retype the key"));
+            return;
         }
     }
 }
@@ -438,5 +477,195 @@ fn managed_state(input: &Examined, credentials: &Document, name: &str, found: &m
         Some(at) if at > input.now => finding(found, Level::Ok, &subject, format!("a session from [{}], valid for {} (until {})", target.source, human_span(at - input.now), human(at))),
         Some(at) => finding(found, Level::Note, &subject, format!("the session from [{}] expired on {}; run `mfa-profile -t {name}`", target.source, human(at))),
         None => finding(found, Level::Note, &subject, format!("a session from [{}] with no readable expiration; run `mfa-profile -t {name} --force`", target.source)),
+    }
+}
+
+/// The background job: installed or not, for these files or others, and how its last run went
+/// (or that it has not run for longer than it should have).
+fn schedule(input: &Examined, found: &mut Vec<Finding>) {
+    const SUBJECT: &str = "schedule";
+    let Some(seen) = input.schedule else {
+        return;
+    };
+    let Some(record) = &seen.record else {
+        finding(
+            found,
+            Level::Ok,
+            SUBJECT,
+            "no background job is installed; `mfa-profile schedule install` keeps the managed targets fresh (it refreshes every 10m what expires within 30m)".into(),
+        );
+        return;
+    };
+    let job = &record.job;
+    finding(
+        found,
+        Level::Ok,
+        SUBJECT,
+        format!(
+            "{} runs every {}, refreshing what expires within {} in {} and {}",
+            record.kind.describe(),
+            span(job.every),
+            span(job.ahead),
+            Shown(std::path::Path::new(&job.credentials)),
+            Shown(std::path::Path::new(&job.config))
+        ),
+    );
+    if std::path::Path::new(&job.credentials) != input.files.credentials {
+        finding(
+            found,
+            Level::Note,
+            SUBJECT,
+            format!(
+                "the background job refreshes {}, not {}: the targets here are not kept fresh (install the schedule again with these files for that)",
+                Shown(std::path::Path::new(&job.credentials)),
+                Shown(&input.files.credentials)
+            ),
+        );
+    }
+    // A run more than three periods (and five minutes) late is one that did not happen.
+    let overdue = i64::from(job.every.secs()) * 3 + 300;
+    let last = seen.last_run.first().map(|e| e.run_started);
+    let since = last.unwrap_or(record.installed_at);
+    if input.now - since > overdue {
+        let said = match last {
+            Some(at) => format!(
+                "its last run was at {} ({} ago)",
+                human(at),
+                human_span(input.now - at)
+            ),
+            None => format!(
+                "it was installed at {} and has not run since",
+                human(record.installed_at)
+            ),
+        };
+        finding(found, Level::Problem, SUBJECT, format!("{said}, though it runs every {}: is it still installed and enabled? `mfa-profile schedule status` says what the system says", span(job.every)));
+        return;
+    }
+    let Some(at) = last else {
+        finding(found, Level::Ok, SUBJECT, "it has not run yet".into());
+        return;
+    };
+    let when = format!("{} ({} ago)", human(at), human_span(input.now - at));
+    let mut troubled = false;
+    for entry in seen.last_run.iter().filter(|e| e.outcome.needs_attention()) {
+        troubled = true;
+        let level = if entry.outcome == log::Outcome::Failed {
+            Level::Problem
+        } else {
+            Level::Note
+        };
+        finding(
+            found,
+            level,
+            SUBJECT,
+            format!(
+                "its last run, at {when}, left [{}] {}: {}",
+                entry.target,
+                entry.outcome.word(),
+                entry.detail
+            ),
+        );
+    }
+    if !troubled {
+        finding(
+            found,
+            Level::Ok,
+            SUBJECT,
+            format!("its last run, at {when}: {}", log::summary(&seen.last_run)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::log::{Entry, Outcome};
+    use crate::schedule::record::Record;
+
+    fn findings(seen: &Seen, now: i64) -> Vec<Finding> {
+        let files = FileLocations {
+            credentials: "/home/alice/.aws/credentials".into(),
+            config: "/home/alice/.aws/config".into(),
+        };
+        let doc = Document::empty();
+        let input = Examined {
+            files: &files,
+            credentials: Ok(&doc),
+            config: Ok(&doc),
+            on_disk: (OnDisk::default(), OnDisk::default()),
+            var: &|_| None,
+            now,
+            profile: None,
+            schedule: Some(seen),
+        };
+        let mut found = Vec::new();
+        schedule(&input, &mut found);
+        found
+    }
+
+    fn installed(at: i64, last_run: Vec<Entry>) -> Seen {
+        Seen {
+            record: Some(Record {
+                kind: crate::schedule::Kind::Cron,
+                job: crate::schedule::sample_job(),
+                installed_at: at,
+                definitions: Vec::new(),
+            }),
+            last_run,
+        }
+    }
+
+    fn entry(at: i64, outcome: Outcome) -> Entry {
+        Entry {
+            run_started: at,
+            pid: 1,
+            target: "mfa".into(),
+            outcome,
+            detail: "d".into(),
+        }
+    }
+
+    #[test]
+    fn the_schedule_is_said_installed_or_not_and_its_last_run() {
+        let now = 1_800_000_000;
+        let none = findings(&Seen::default(), now);
+        assert_eq!(none.len(), 1);
+        assert!(none[0].message.contains("`mfa-profile schedule install`"));
+        let fine = findings(
+            &installed(now - 7200, vec![entry(now - 300, Outcome::Valid)]),
+            now,
+        );
+        assert!(fine.iter().all(|f| f.level == Level::Ok), "{fine:?}");
+        assert!(fine[1].message.contains("its last run, at"), "{fine:?}");
+        assert!(fine[1].message.ends_with(": [mfa] valid"), "{fine:?}");
+        let failed = findings(
+            &installed(now - 7200, vec![entry(now - 300, Outcome::Failed)]),
+            now,
+        );
+        assert_eq!(failed.last().unwrap().level, Level::Problem);
+        let notified = findings(
+            &installed(now - 7200, vec![entry(now - 300, Outcome::Notified)]),
+            now,
+        );
+        assert_eq!(notified.last().unwrap().level, Level::Note);
+    }
+
+    #[test]
+    fn a_job_that_stopped_running_is_a_problem() {
+        let now = 1_800_000_000;
+        let stale = findings(
+            &installed(now - 86_400, vec![entry(now - 3 * 3600, Outcome::Valid)]),
+            now,
+        );
+        let last = stale.last().unwrap();
+        assert_eq!(last.level, Level::Problem);
+        assert!(
+            last.message.contains("though it runs every 10m"),
+            "{last:?}"
+        );
+        let never = findings(&installed(now - 3600, Vec::new()), now);
+        assert!(never.last().unwrap().message.contains("has not run since"));
+        let new = findings(&installed(now - 60, Vec::new()), now);
+        assert_eq!(new.last().unwrap().message, "it has not run yet");
     }
 }

@@ -259,6 +259,9 @@ pub enum Error {
     /// Work on the long-term keys or the MFA device stopped.
     #[error(transparent)]
     Key(#[from] crate::key_error::KeyError),
+    /// The background schedule could not be installed, removed or read.
+    #[error(transparent)]
+    Schedule(#[from] crate::schedule::ScheduleError),
     /// The credentials endpoint could not be set up (`serve`, `exec --server`).
     #[error("cannot serve the session: {0}")]
     Serve(String),
@@ -317,6 +320,7 @@ impl Error {
                 EXIT_FAILURE
             }
             Error::Key(error) => error.exit_code(),
+            Error::Schedule(error) => error.exit_code(),
             Error::ClosedPipe => EXIT_OK,
             Error::Trust(error) if error.is_io() => EXIT_FAILURE,
             Error::Trust(_) => EXIT_USAGE,

@@ -11,8 +11,14 @@ use crate::keys::{LongTermKeys, Secret, SessionCredentials};
 use crate::profile::{
     locate_target, stored_session, write_session, ProfileName, SessionEntries, SharedFiles,
 };
-use crate::sts::canned::CannedAnswer;
-use crate::sts::{check_session, HttpSts, MfaAnswer, SessionRequest, Signer, Sts};
+use crate::sdk::Network;
+use crate::sts::{check_session, MfaAnswer, SdkSts, SessionRequest, Signer, Sts};
+use aws_smithy_runtime_api::client::http::{
+    http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
 
 /// The editor, on any bytes: a file it accepts renders back byte for byte; when its `[mfa]`
 /// can be a target, writing a session there changes no other section, and both our reader and
@@ -77,11 +83,11 @@ pub fn editor(data: &[u8]) {
     );
 }
 
-/// STS's answer, on any bytes (the first picks the HTTP status, the rest is the body): our
-/// reader of STS's XML (on the SDKs' XML decoder), our size bound and our checks never panic;
-/// no error repeats the long-term secret key (unless the answer itself holds it); a session
-/// that passes [`check_session`] prints in every export format and survives the credentials
-/// file.
+/// STS's answer, on any bytes (the first picks the HTTP status, the rest is the body): the
+/// SDK's STS client reading it, our size bound, our error sentences and our checks never
+/// panic; no error repeats the long-term secret key (unless the answer itself holds it); a
+/// session that passes [`check_session`] prints in every export format and survives the
+/// credentials file.
 pub fn sts_answer(data: &[u8]) {
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     let (status, body) = match data.split_first() {
@@ -89,8 +95,8 @@ pub fn sts_answer(data: &[u8]) {
         None => (200, Vec::new()),
     };
     let echoes_secret = String::from_utf8_lossy(&body).contains(SECRET);
-    let sts = HttpSts::with_connector(CannedAnswer::connector(status, move || body.clone().into()))
-        .without_retries();
+    let network = Network::answering_with(canned(status, body)).single_attempt();
+    let sts = SdkSts(&network);
     let keys = LongTermKeys {
         access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
         secret_access_key: Secret::new(SECRET),
@@ -107,6 +113,7 @@ pub fn sts_answer(data: &[u8]) {
         endpoint: None,
         role: None,
         trust: Default::default(),
+        options: Default::default(),
     };
     let session = match sts.get_session(Signer::LongTerm(&keys), &request) {
         Ok(session) => session,
@@ -142,6 +149,20 @@ pub fn sts_answer(data: &[u8]) {
     assert_eq!(stored.access_key_id, session.access_key_id);
     assert_eq!(stored.secret_access_key, session.secret_access_key);
     assert_eq!(stored.session_token, session.session_token);
+}
+
+/// An HTTP client answering every request with `status` and `body`, with no network.
+fn canned(status: u16, body: Vec<u8>) -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    #[derive(Debug)]
+    struct Canned(u16, Vec<u8>);
+    impl HttpConnector for Canned {
+        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+            let status = StatusCode::try_from(self.0).expect("one of status_of's");
+            HttpConnectorFuture::ready(Ok(HttpResponse::new(status, SdkBody::from(self.1.clone()))))
+        }
+    }
+    let connector = SharedHttpConnector::new(Canned(status, body));
+    http_client_fn(move |_, _| connector.clone())
 }
 
 /// The HTTP statuses STS answers with.

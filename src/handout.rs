@@ -224,6 +224,9 @@ pub fn no_session(target: &ProfileName, path: &Path, why: NoSession) -> Error {
                 "holds no session (no {key}); refresh it with `mfa-profile -t {target} --force`"
             ),
             NoSession::Refused(refusal) => format!("cannot be read safely: {refusal}"),
+            NoSession::Unsendable(key) => format!(
+                "holds an {key} no request can carry (a control character, or a letter outside ASCII); refresh it with `mfa-profile -t {target} --force`"
+            ),
         },
     }
 }

@@ -3,7 +3,10 @@
 //!
 //! Invariant: a [`Secret`] never shows its value through `Debug` or `Display`; the only way to
 //! the value is [`Secret::expose`], called where the value is sent to STS, written to a file,
-//! or printed because the user asked for it. Its memory is zeroed when it is dropped.
+//! or printed because the user asked for it. Its memory is zeroed when it is dropped. Keys read
+//! from a file are checked with [`LongTermKeys::unsendable`] and
+//! [`SessionCredentials::unsendable`] where they are read, before any request is signed with
+//! them: the SDK's signer panics on a value a header cannot carry.
 
 use std::fmt;
 use zeroize::Zeroize;
@@ -36,6 +39,21 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Whether `value` can travel in an HTTP header, as the access key id (in `Authorization`) and
+/// the session token (`X-Amz-Security-Token`) do: visible ASCII, spaces and tabs only. The
+/// SDK's signer panics on anything else (a control character, a non-ASCII letter).
+pub fn fits_a_header(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
+/// Whether `secret` holds no control character (it goes only into the signature, where any
+/// other character is bytes to hash; a control character is never part of a key).
+fn plain_secret(secret: &str) -> bool {
+    !secret.chars().any(char::is_control)
+}
+
 /// Long-term keys read from the source profile.
 #[derive(Clone, Debug)]
 pub struct LongTermKeys {
@@ -43,6 +61,21 @@ pub struct LongTermKeys {
     pub access_key_id: String,
     /// Secret access key.
     pub secret_access_key: Secret,
+}
+
+impl LongTermKeys {
+    /// The name of the first key that no request can carry, if any: a control character (a
+    /// line break included) or a non-ASCII letter in `aws_access_key_id`, a control character
+    /// in `aws_secret_access_key`.
+    pub fn unsendable(&self) -> Option<&'static str> {
+        if !fits_a_header(&self.access_key_id) {
+            Some("aws_access_key_id")
+        } else if !plain_secret(self.secret_access_key.expose()) {
+            Some("aws_secret_access_key")
+        } else {
+            None
+        }
+    }
 }
 
 /// Temporary credentials returned by STS.
@@ -58,9 +91,68 @@ pub struct SessionCredentials {
     pub expires_at: i64,
 }
 
+impl SessionCredentials {
+    /// The name of the first key that no request can carry, if any (as
+    /// [`LongTermKeys::unsendable`], and `aws_session_token` as the access key id).
+    pub fn unsendable(&self) -> Option<&'static str> {
+        if !fits_a_header(&self.access_key_id) {
+            Some("aws_access_key_id")
+        } else if !plain_secret(self.secret_access_key.expose()) {
+            Some("aws_secret_access_key")
+        } else if !fits_a_header(self.session_token.expose()) {
+            Some("aws_session_token")
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pins the finding "a control character in `aws_access_key_id` (or a session token) from
+    /// the file panics (exit 134) after the code was given": such keys are found before
+    /// anything is signed.
+    #[test]
+    fn keys_no_request_can_carry_are_found() {
+        let long_term = |id: &str, secret: &str| LongTermKeys {
+            access_key_id: id.into(),
+            secret_access_key: Secret::new(secret),
+        };
+        assert_eq!(
+            long_term("AKIAIOSFODNN7EXAMPLE", "wJalr/+=").unsendable(),
+            None
+        );
+        assert_eq!(long_term("A", "S").unsendable(), None);
+        assert_eq!(
+            long_term("AKIA\u{1}EXAMPLE", "s").unsendable(),
+            Some("aws_access_key_id")
+        );
+        assert_eq!(
+            long_term("AKIA\u{7f}", "s").unsendable(),
+            Some("aws_access_key_id")
+        );
+        assert_eq!(
+            long_term("AKIAÉXAMPLE", "s").unsendable(),
+            Some("aws_access_key_id")
+        );
+        assert_eq!(
+            long_term("AKIA", "a\u{1b}b").unsendable(),
+            Some("aws_secret_access_key")
+        );
+        let session = |token: &str| SessionCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("s"),
+            session_token: Secret::new(token),
+            expires_at: 0,
+        };
+        assert_eq!(session("FwoGZXIvYXdz+/=").unsendable(), None);
+        assert_eq!(
+            session("Fwo\u{0}GZX").unsendable(),
+            Some("aws_session_token")
+        );
+    }
 
     #[test]
     fn debug_is_redacted() {

@@ -10,8 +10,8 @@
 //!   replace);
 //! - [`profile`]: AWS meaning on top of the editor (names, header rules, the target, the
 //!   source, where the files are);
-//! - [`query`]: AWS's Query protocol over HTTP (SigV4, the form, the XML answer), which STS
-//!   and IAM speak;
+//! - [`sdk`]: what the AWS SDK's STS and IAM clients share in a process (the runtime, the HTTP
+//!   clients, the configuration of each call, the rule for sending a call again);
 //! - [`sts`]: the one place that talks to STS, behind a trait; [`iam`]: the one place that
 //!   talks to IAM (and GetCallerIdentity), behind a trait;
 //! - [`refresh`]: plan, code, STS, commit; [`handout`], [`status`] and [`export`]: what the
@@ -19,6 +19,8 @@
 //!   [`console`]: the console sign-in URL of a role session;
 //! - the long-term keys: [`rotate`], [`discover`] (the MFA device found in IAM), [`setup`],
 //!   [`key_status`], [`process_keys`] (a `credential_process`'s keys), [`key_error`];
+//! - [`schedule`]: the background job (a systemd timer, a crontab line, a LaunchAgent, a Task
+//!   Scheduler task) as text, and what its runs decide and log;
 //! - [`error`]: the error of a command and its exit code;
 //! - [`fuzzing`]: the properties the fuzz targets check, replayed by the tests;
 //! - [`cli`] and [`app`]: the command line and the process around the core (environment,
@@ -47,9 +49,10 @@ pub mod plain;
 pub mod process_keys;
 pub mod profile;
 pub mod prune;
-pub mod query;
 pub mod refresh;
 pub mod rotate;
+pub mod schedule;
+pub mod sdk;
 pub mod serve;
 pub mod setup;
 pub mod status;

@@ -47,12 +47,27 @@ pub fn code_from_command(command: &str) -> Result<MfaCode, Error> {
     run_code_command(command, Limits::DOCUMENTED, open_terminal().is_none())
 }
 
+/// Runs `command` as [`code_from_command`] does, for a background run: its standard input
+/// closed (a background run reads none) and a process group of its own.
+pub(super) fn code_from_command_unattended(command: &str) -> Result<MfaCode, Error> {
+    run_code_command_with(command, Limits::DOCUMENTED, true, Stdio::null())
+}
+
 fn run_code_command(command: &str, limits: Limits, own_group: bool) -> Result<MfaCode, Error> {
+    run_code_command_with(command, limits, own_group, Stdio::inherit())
+}
+
+fn run_code_command_with(
+    command: &str,
+    limits: Limits,
+    own_group: bool,
+    stdin: Stdio,
+) -> Result<MfaCode, Error> {
     let failed = |problem: String| Error::CodeCommand {
         command: command.to_owned(),
         problem,
     };
-    let output = run_bounded(command, limits, own_group, Stdio::inherit()).map_err(failed)?;
+    let output = run_bounded(command, limits, own_group, stdin).map_err(failed)?;
     first_six_digits(&String::from_utf8_lossy(&output))
         .ok_or_else(|| failed("printed no six-digit code on its standard output".into()))
 }

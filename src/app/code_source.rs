@@ -190,6 +190,7 @@ impl CodeSource for ProcessCodes {
             request.region,
             request.sts_endpoint.map(|e| &e.url),
             endpoint.as_ref(),
+            request.options.clone(),
         )?;
         let mut choose =
             super::iam::choose_device(request.source, self.input == CodeInput::Terminal);

@@ -7,7 +7,7 @@
 //! taken out).
 
 use super::handout::usable_session;
-use super::{locate, non_empty_var, now, print, proxies, tls_settings};
+use super::{locate, network, non_empty_var, now, print, tls_settings};
 use crate::cli::ConsoleArgs;
 use crate::console::{console_duration, fetch_signin_token, Partition, SigninEndpoint};
 use crate::error::{Error, EXIT_OK};
@@ -86,7 +86,7 @@ pub(super) fn run(args: &ConsoleArgs) -> Result<u8, Error> {
         [Some(endpoint.url())],
         &TrustChoice::new(&tls_settings(), None),
     )?;
-    let token = fetch_signin_token(&endpoint, &request, &trust, &proxies())?;
+    let token = fetch_signin_token(&endpoint, &request, &trust, network().proxies())?;
     drop(request);
     let url = endpoint.login_url(&destination, &token);
     if args.print {

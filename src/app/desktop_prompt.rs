@@ -10,6 +10,7 @@ use super::code_command::{read_bounded, stop, wait_until};
 use super::terminal::printable;
 use crate::error::Error;
 use crate::input::MfaCode;
+use crate::schedule::background::Declined;
 use std::ffi::OsString;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -83,30 +84,73 @@ fn find(var: &dyn Fn(&str) -> Option<String>) -> Result<Dialog, &'static str> {
 /// Asks for a code with `label` (the device and the target) until a well-formed one is typed
 /// (three tries); cancelling the dialog ends it.
 pub fn ask(label: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<MfaCode, Error> {
+    match ask_in_dialog(label, var)? {
+        Asked::Code(code) => Ok(code),
+        Asked::Declined { said, .. } => Err(Error::CodeInput(said)),
+    }
+}
+
+/// How a dialog ended.
+pub enum Asked {
+    /// A well-formed code was typed.
+    Code(MfaCode),
+    /// No code: cancelled, not answered in time, or three malformed codes.
+    Declined {
+        /// Which.
+        how: Declined,
+        /// What to say of it.
+        said: String,
+    },
+}
+
+/// Asks for a code with `label` as [`ask`] does, saying how a dialog that gave no code ended;
+/// an error only when no dialog could be shown.
+pub fn ask_in_dialog(label: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Asked, Error> {
     let dialog = find(var).map_err(|why| {
         Error::CodeInput(format!("cannot ask for the MFA code in a dialog: {why}"))
     })?;
     let mut question = format!("MFA code for {}:", printable(label));
     for _ in 0..3 {
-        let Some(answer) = run(&dialog, &question)? else {
-            return Err(Error::CodeInput(
-                "no MFA code was entered (the dialog was cancelled)".into(),
-            ));
+        let answer = match run(&dialog, &question)? {
+            Reply::Text(answer) => answer,
+            Reply::Cancelled => {
+                return Ok(Asked::Declined {
+                    how: Declined::Cancelled,
+                    said: "no MFA code was entered (the dialog was cancelled)".into(),
+                })
+            }
+            Reply::TimedOut(said) => {
+                return Ok(Asked::Declined {
+                    how: Declined::Unanswered,
+                    said,
+                })
+            }
         };
         match answer.trim().parse::<MfaCode>() {
-            Ok(code) => return Ok(code),
+            Ok(code) => return Ok(Asked::Code(code)),
             Err(error) => {
                 question = format!("{error}; try again.\nMFA code for {}:", printable(label))
             }
         }
     }
-    Err(Error::CodeInput(
-        "no well-formed MFA code after three tries".into(),
-    ))
+    Ok(Asked::Declined {
+        how: Declined::Cancelled,
+        said: "no well-formed MFA code after three tries".into(),
+    })
 }
 
-/// The text typed into the dialog; `None` when it was cancelled.
-fn run(dialog: &Dialog, question: &str) -> Result<Option<String>, Error> {
+/// What a dialog gave.
+enum Reply {
+    /// What was typed.
+    Text(String),
+    /// Cancelled.
+    Cancelled,
+    /// Not answered in time, and closed: what to say of it.
+    TimedOut(String),
+}
+
+/// What the dialog gave.
+fn run(dialog: &Dialog, question: &str) -> Result<Reply, Error> {
     let failed = |problem: String| {
         Error::CodeInput(format!(
             "the dialog ({}) {problem}",
@@ -152,21 +196,24 @@ fn run(dialog: &Dialog, question: &str) -> Result<Option<String>, Error> {
         }
         Err(_) => {
             stop(&mut child);
-            return Err(failed(format!(
-                "was not answered within {} s and was closed",
-                DIALOG_TIMEOUT.as_secs()
-            )));
+            return Ok(Reply::TimedOut(
+                failed(format!(
+                    "was not answered within {} s and was closed",
+                    DIALOG_TIMEOUT.as_secs()
+                ))
+                .to_string(),
+            ));
         }
     };
     let Some(status) = wait_until(&mut child, deadline) else {
         stop(&mut child);
-        return Err(failed("did not close".into()));
+        return Ok(Reply::TimedOut(failed("did not close".into()).to_string()));
     };
     let text = String::from_utf8_lossy(&output).into_owned();
     // zenity and kdialog exit 1 on Cancel, osascript with an error; PowerShell's InputBox
     // returns an empty string.
     if !status.success() || text.trim().is_empty() {
-        return Ok(None);
+        return Ok(Reply::Cancelled);
     }
-    Ok(Some(text))
+    Ok(Reply::Text(text))
 }

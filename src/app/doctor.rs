@@ -15,6 +15,7 @@ pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
     )?;
     let credentials = read_document(&files.credentials);
     let config = read_document(&files.config);
+    let schedule = super::schedule::seen();
     let findings = examine(&Examined {
         files: &files,
         credentials: credentials.as_ref().map_err(ToString::to_string),
@@ -23,6 +24,7 @@ pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
         var: &var,
         now: now(),
         profile: args.profile.as_ref().map(|p| p.as_str()),
+        schedule: schedule.as_ref(),
     });
     if args.json {
         let rows: Vec<serde_json::Value> = findings

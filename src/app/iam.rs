@@ -8,11 +8,12 @@
 use super::terminal::ask::Answers;
 use super::{notice, var};
 use crate::error::Error;
-use crate::iam::{resolve_iam_endpoint, HttpIam, IamEndpoint, IamEndpointError};
+use crate::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIam};
 use crate::input::{EndpointUrl, Region};
 use crate::key_error::KeyError;
 use crate::notice::Notice;
 use crate::profile::ProfileName;
+use crate::sdk::CallOptions;
 use crate::sts::{roots_for, TrustChoice};
 
 /// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
@@ -58,21 +59,24 @@ pub(super) fn iam_endpoint(
 }
 
 /// IAM and GetCallerIdentity for `region`, to the endpoints chosen, trusting the certificates
-/// of `AWS_CA_BUNDLE` when set (the source profile's `ca_bundle` is a refresh's alone).
+/// of `AWS_CA_BUNDLE` when set (the source profile's `ca_bundle` is a refresh's alone), through
+/// the process's network (its clients, and their connections, serve every call).
 pub(super) fn client(
     region: &Region,
     sts: Option<&EndpointUrl>,
     iam: Option<&IamEndpoint>,
-) -> Result<HttpIam, Error> {
+    options: CallOptions,
+) -> Result<SdkIam<'static>, Error> {
     let choice = TrustChoice::new(&super::tls_settings(), None);
     let trust = roots_for([sts, iam.map(|e| &e.url)], &choice)?;
-    Ok(HttpIam::new(
+    Ok(SdkIam::new(
+        super::network(),
         region.clone(),
         sts.cloned(),
         iam.map(|e| e.url.clone()),
         trust,
-    )
-    .through(super::proxies()))
+        options,
+    ))
 }
 
 /// Chooses among several MFA devices on the terminal (standard input, when `on_terminal`);

@@ -90,6 +90,12 @@ fn row_of(
     let name = ProfileName::new(source)?;
     let profile = source_profile(&docs.profiles_of(&[source])?, &name)?;
     let keys = match &profile.keys {
+        // A key going on to the next line (the source profile refuses any other character no
+        // request can carry): the SDK's signer would panic on it.
+        SourceKeys::Stored(keys) if keys.unsendable().is_some() => {
+            let key = keys.unsendable().unwrap_or_default();
+            return Err(crate::profile::SourceError::Unsendable(source.to_owned(), key).into());
+        }
         SourceKeys::Stored(keys) => keys.clone(),
         SourceKeys::Process(command) => super::key_process::keys_from_process(&KeysRequest {
             source: &name,
@@ -115,7 +121,13 @@ fn row_of(
             format!("mfa-profile -s {source}"),
         ),
     };
-    let iam = super::iam::client(&region, sts.as_ref().map(|e| &e.url), iam_endpoint.as_ref())?;
+    let options = super::sdk_variables().with_profile(&profile.sdk);
+    let iam = super::iam::client(
+        &region,
+        sts.as_ref().map(|e| &e.url),
+        iam_endpoint.as_ref(),
+        options,
+    )?;
     Ok(key_row(
         &iam,
         &KeyQuery {

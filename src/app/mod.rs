@@ -4,6 +4,7 @@
 //! Invariant: the only module (with `main`) that reads the process environment, the clock or
 //! the terminal, and that writes to standard output or standard error.
 
+mod background;
 mod code_command;
 mod code_source;
 mod console;
@@ -18,9 +19,11 @@ mod iam;
 mod key_process;
 mod key_status;
 mod keychain;
+mod notify;
 mod prune;
 mod refresh;
 mod rotate;
+mod schedule;
 mod serve;
 mod setup;
 mod source_keys;
@@ -75,6 +78,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Some(Command::Rotate(args)) => rotate::run(&args),
         Some(Command::Setup(args)) => setup::run(&args),
         Some(Command::SourceKeys(args)) => source_keys::run(&args),
+        Some(Command::Schedule(args)) => schedule::run(&args),
         None => refresh::run(&cli.refresh),
     }
 }
@@ -125,6 +129,7 @@ fn refresh_settings(files: FileLocations) -> crate::refresh::RefreshSettings {
         clock: now,
         carry_region: true,
         tls: tls_settings(),
+        sdk: sdk_variables(),
     }
 }
 
@@ -136,7 +141,7 @@ fn run_refresh(
 ) -> Result<crate::refresh::Outcome, Error> {
     crate::refresh::refresh(
         settings,
-        &terminal::spinner::SpinningSts(&crate::sts::HttpSts::through(proxies())),
+        &terminal::spinner::SpinningSts(&crate::sts::SdkSts(network())),
         codes,
         &mut notice,
     )
@@ -185,9 +190,17 @@ fn tls_settings() -> crate::sts::TlsSettings {
     }
 }
 
-/// The proxies the environment names for STS and IAM calls.
-fn proxies() -> crate::sts::http::Proxies {
-    crate::sts::http::Proxies::from(var)
+/// The network of this process: one runtime, one STS and one IAM client, their HTTP clients,
+/// through the proxies the environment names; each built when a call first needs it.
+fn network() -> &'static crate::sdk::Network {
+    static NETWORK: std::sync::OnceLock<crate::sdk::Network> = std::sync::OnceLock::new();
+    NETWORK.get_or_init(|| crate::sdk::Network::new(crate::sdk::Proxies::from(var)))
+}
+
+/// What the environment says of FIPS and dual-stack endpoints and the app id
+/// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_SDK_UA_APP_ID`).
+fn sdk_variables() -> crate::sdk::SdkVariables {
+    crate::sdk::SdkVariables::from(var)
 }
 
 /// Whether endpoints configured in profiles count: not with

@@ -21,6 +21,9 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
         .map(|c| parse_code(&c.0).map_err(|error| profile_for_code(args, &c.0).unwrap_or(error)))
         .transpose()?;
     let settings = settings(args)?;
+    if args.all && args.background {
+        return super::background::run(args, settings);
+    }
     if args.all {
         return run_all(args, settings);
     }

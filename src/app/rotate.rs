@@ -13,8 +13,8 @@ use crate::profile::default_target;
 use crate::profile::{
     managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
-use crate::refresh::call_region;
 use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
+use crate::sdk::CallOptions;
 use crate::sts::CustomEndpoint;
 use std::time::Duration;
 
@@ -35,11 +35,12 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
         args.iam.allow_insecure_endpoint,
     )?;
     super::iam::use_for_refreshes(iam_endpoint.clone());
-    let region = region_of(&files, &args.source, &args.iam)?;
+    let (region, options) = region_of(&files, &args.source, &args.iam)?;
     let iam = super::iam::client(
         &region,
         sts_endpoint.as_ref().map(|e| &e.url),
         iam_endpoint.as_ref(),
+        options,
     )?;
     let settings = RotateSettings {
         files: files.clone(),
@@ -80,15 +81,32 @@ pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
     Ok(EXIT_OK)
 }
 
-/// `--region`, else the source's region, else us-east-1.
-fn region_of(files: &FileLocations, source: &ProfileName, args: &IamArgs) -> Result<Region, Error> {
-    if let Some(region) = &args.region {
-        return Ok(region.clone());
-    }
+/// `--region`, else the source's region, else us-east-1; and the options of the source's
+/// calls (FIPS, dual-stack, the app id: the environment, else the source profile). The source's
+/// keys are not looked at here: the rotation checks them, with their lines.
+fn region_of(
+    files: &FileLocations,
+    source: &ProfileName,
+    args: &IamArgs,
+) -> Result<(Region, CallOptions), Error> {
     let docs = SharedDocuments::read(files)?;
-    let profile =
-        crate::profile::source::source_profile(&docs.profiles_of(&[source.as_str()])?, source)?;
-    call_region(None, source, &profile)
+    let (region, profile) =
+        crate::profile::source::call_settings(&docs.profiles_of(&[source.as_str()])?, source);
+    let options = super::sdk_variables().with_profile(&profile);
+    let region = match &args.region {
+        Some(region) => region.clone(),
+        None => region
+            .map(|text| {
+                text.parse().map_err(|error| Error::ProfileValue {
+                    profile: source.to_string(),
+                    key: "region",
+                    error,
+                })
+            })
+            .transpose()?
+            .unwrap_or_else(Region::us_east_1),
+    };
+    Ok((region, options))
 }
 
 /// What a rotation asks of this process.

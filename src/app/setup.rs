@@ -71,7 +71,14 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     drop(docs);
     let keys = run.ask_keys()?;
     let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);
-    let iam = super::iam::client(&region, run.sts.as_ref().map(|e| &e.url), run.iam.as_ref())?;
+    // A new source: the environment alone says what its calls use.
+    let options = super::sdk_variables().with_profile(&crate::sdk::ProfileOptions::default());
+    let iam = super::iam::client(
+        &region,
+        run.sts.as_ref().map(|e| &e.url),
+        run.iam.as_ref(),
+        options,
+    )?;
     let user = user_of(&iam, &keys, source)?;
     say(&format!("mfa-profile: the keys are IAM user {user}'s"));
     let serial = match &args.serial_number {

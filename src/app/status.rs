@@ -82,13 +82,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         .profiles()
         .ok()
     };
-    for var in SHADOWING {
-        if non_empty_var(var).is_some() {
-            notice(Notice::Warning(format!(
-                "{var} is set in this shell; it overrides every profile, AWS_PROFILE included (unset it)"
-            )));
-        }
-    }
+    warn_of_shadowing_variables();
     let serial = |target: &ManagedTarget| serial_of(profiles.as_ref(), target);
     if args.json {
         let rows: Vec<serde_json::Value> = targets
@@ -118,6 +112,9 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
         return Ok(EXIT_OK);
     }
     print(table(&targets, serial).as_bytes())?;
+    if let Some(line) = schedule_line(&files) {
+        super::terminal::say(&line);
+    }
     for (derived, line) in stale_bases {
         if targets.iter().any(|t| t.target.name == derived) {
             notice(Notice::Info(line));
@@ -134,6 +131,49 @@ fn names(doc: &Document) -> Result<u8, Error> {
         .collect();
     print(names.as_bytes())?;
     Ok(EXIT_OK)
+}
+
+/// Warns of the variables set in this shell that override every profile.
+fn warn_of_shadowing_variables() {
+    for var in SHADOWING {
+        if non_empty_var(var).is_some() {
+            notice(Notice::Warning(format!(
+                "{var} is set in this shell; it overrides every profile, AWS_PROFILE included (unset it)"
+            )));
+        }
+    }
+}
+
+/// One line on the background schedule, said after the table (on standard error, as the
+/// notices: the table alone is on standard output): installed or not, for which file, the
+/// last run.
+fn schedule_line(files: &crate::profile::FileLocations) -> Option<String> {
+    let seen = super::schedule::seen()?;
+    let Some(record) = &seen.record else {
+        return Some("schedule: none; `mfa-profile schedule install` keeps these targets fresh in the background".into());
+    };
+    let job = &record.job;
+    let mut line = format!(
+        "schedule: {} every {}, refreshing what expires within {}",
+        record.kind.describe(),
+        crate::schedule::span(job.every),
+        crate::schedule::span(job.ahead)
+    );
+    let credentials = std::path::Path::new(&job.credentials);
+    line.push_str(&format!(" in {}", Shown(credentials)));
+    if credentials != files.credentials {
+        line.push_str(" (not this file)");
+    }
+    match seen.last_run.first() {
+        Some(first) => line.push_str(&format!(
+            "; last run {} ({} ago): {}",
+            time::human(first.run_started),
+            time::human_span(now() - first.run_started),
+            crate::schedule::log::summary(&seen.last_run)
+        )),
+        None => line.push_str("; no run yet"),
+    }
+    Some(line)
 }
 
 /// `status --prompt`: one line, no warning, nothing but the credentials file read.

@@ -86,11 +86,20 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut cli = Cli::command().disable_help_subcommand(true);
     cli.build();
     let mut pages = vec![("mfa-profile.1".to_owned(), page(&cli)?)];
-    for command in cli.get_subcommands().filter(|c| !c.is_hide_set()) {
+    // A command's own commands (`schedule install`) get pages too: their options are theirs.
+    let mut commands: Vec<&clap::Command> = cli.get_subcommands().collect();
+    let mut at = 0;
+    while at < commands.len() {
+        let command = commands[at];
+        at += 1;
+        if command.is_hide_set() {
+            continue;
+        }
         let name = command
             .get_display_name()
             .unwrap_or_else(|| command.get_name());
         pages.push((format!("{name}.1"), page(command)?));
+        commands.extend(command.get_subcommands());
     }
     Ok(pages)
 }

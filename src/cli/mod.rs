@@ -13,6 +13,7 @@ use crate::input::{
     SessionDuration, Span,
 };
 use crate::profile::ProfileName;
+use crate::schedule::Kind;
 use clap::builder::TypedValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
@@ -97,6 +98,10 @@ pub enum Command {
     /// Print the long-term keys `setup --keychain` stored in the OS keychain, as
     /// credential_process JSON: what the source profile's credential_process runs.
     SourceKeys(SourceKeysArgs),
+    /// Keep the sessions fresh in the background: a per-user job (a systemd user timer, a
+    /// crontab line, a LaunchAgent, a Task Scheduler task) that runs `refresh --all
+    /// --background` every --every.
+    Schedule(ScheduleArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
@@ -377,6 +382,78 @@ pub struct PruneArgs {
     pub config_file: Option<PathBuf>,
 }
 
+/// `schedule`'s commands.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ScheduleCommand,
+}
+
+/// The commands of `schedule`.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Install the job (again: it replaces the one installed), for the files in force now.
+    Install(ScheduleInstallArgs),
+    /// Remove the job; your crontab's other lines stay byte for byte.
+    Remove(ScheduleRemoveArgs),
+    /// Whether a job is installed, for which files, its next run (where the system tells) and
+    /// the last run's outcome.
+    Status(ScheduleStatusArgs),
+}
+
+/// `--using`: one of [`Kind::NAMES`].
+fn schedule_kind() -> impl TypedValueParser<Value = Kind> {
+    clap::builder::PossibleValuesParser::new(Kind::NAMES)
+        .map(|name: String| name.parse().expect("a listed name"))
+}
+
+/// Options of `schedule install`.
+#[derive(Debug, Args)]
+pub struct ScheduleInstallArgs {
+    /// How often the job runs (whole minutes, 1m to 24h; with cron, a step that divides an
+    /// hour or a day).
+    #[arg(long, value_name = "DURATION", default_value = "10m")]
+    pub every: Span,
+    /// Refresh what expires within this (at least --every; a derived target lasts at most
+    /// 1h, so with 1h or more every run derives it again).
+    #[arg(long, value_name = "DURATION", default_value = "30m")]
+    pub ahead: Span,
+    /// How the job is kept [default: systemd when `systemctl --user` answers, else cron; on
+    /// macOS launchd, on Windows task-scheduler].
+    #[arg(long, value_name = "KIND", value_parser = schedule_kind())]
+    pub using: Option<Kind>,
+    /// Print exactly what would be installed (unit files, crontab lines, plist, task XML) and
+    /// change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+}
+
+/// Options of `schedule remove`.
+#[derive(Debug, Args)]
+pub struct ScheduleRemoveArgs {
+    /// The kind of job to remove [default: the one installed].
+    #[arg(long, value_name = "KIND", value_parser = schedule_kind())]
+    pub using: Option<Kind>,
+    /// Say what would be removed, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Options of `schedule status`.
+#[derive(Debug, Args)]
+pub struct ScheduleStatusArgs {
+    /// The kind of job to look for [default: the one installed].
+    #[arg(long, value_name = "KIND", value_parser = schedule_kind())]
+    pub using: Option<Kind>,
+}
+
 /// Options of `man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
@@ -522,6 +599,21 @@ pub struct RefreshArgs {
     /// Leave the config file alone: do not add the source's region to [profile TARGET].
     #[arg(long)]
     pub no_config: bool,
+    /// With --all, run as the scheduled job does (`schedule install`): never read standard
+    /// input or a terminal; a code comes from the code command, else a desktop dialog, else a
+    /// desktop notification says what to run; one line per target in the log of the state
+    /// directory (~/.local/state/mfa-profile/background.log).
+    #[arg(long, requires = "all", conflicts_with_all = ["json", "prompt", "no_input"])]
+    pub background: bool,
+    /// With --background: how often the job runs; a device whose dialog was cancelled or not
+    /// answered is not asked again before the next run.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        requires = "background"
+    )]
+    pub every: Span,
 }
 
 /// The MFA code argument as typed: parsed in `app`, so that a malformed one is never echoed,

@@ -1,12 +1,13 @@
 //! The one HTTP call of a console sign-in: a `GET` of the `getSigninToken` URL, through the
-//! connector STS calls use (its TLS, its proxies), its answer read under a bound.
+//! connector the SDK clients use (`sdk::http`: its TLS, its proxies, its bound), its answer
+//! read under a bound of its own.
 //!
 //! Invariant: no error shows the URL requested (it holds the session); at most
 //! [`MAX_ANSWER_BYTES`] of an answer are read; the call ends within [`CALL_TIMEOUT`].
 
 use super::{read_token_answer, SigninEndpoint};
 use crate::keys::Secret;
-use crate::sts::http::{connector, Proxies};
+use crate::sdk::http::{connector, Proxies};
 use crate::sts::TrustRoots;
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
@@ -51,8 +52,8 @@ pub enum FetchError {
 }
 
 /// Sends `request` (a [`SigninEndpoint::token_request`] URL of `endpoint`) and reads the
-/// sign-in token from the answer. The lead's SDK work may put another client behind this one
-/// function: nothing else here knows how the request travels.
+/// sign-in token from the answer. Nothing else here knows how the request travels: no SDK
+/// client makes this call (it is no AWS API), so it goes straight through the connector.
 pub fn fetch_signin_token(
     endpoint: &SigninEndpoint,
     request: &Secret,

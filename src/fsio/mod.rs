@@ -268,6 +268,32 @@ pub fn replace_own_file(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     written.map_err(io_err("write", path))
 }
 
+/// Appends `bytes` to a log of mfa-profile's own (not a shared file) in one write, the file and
+/// its directory created private when missing. A log that has reached `max` bytes is first
+/// moved to `NAME.1` (replacing the one there), so the two stay under twice `max`.
+pub fn append_own_log(path: &Path, bytes: &[u8], max: u64) -> Result<(), FsError> {
+    let dir = parent_dir(path);
+    if !dir.exists() {
+        os::create_private_dir(&dir).map_err(io_err("create directory", &dir))?;
+    }
+    let open = || {
+        os::private_file()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(io_err("open", path))
+    };
+    let mut file = open()?;
+    if file.metadata().map_err(io_err("inspect", path))?.len() >= max {
+        drop(file);
+        let mut old = path.as_os_str().to_owned();
+        old.push(".1");
+        fs::rename(path, &old).map_err(io_err("move aside", path))?;
+        file = open()?;
+    }
+    file.write_all(bytes).map_err(io_err("write", path))
+}
+
 /// Writes a file that is not a shared file (a man page, say): its directory is created when
 /// missing, an existing file is replaced.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FsError> {

@@ -6,7 +6,7 @@
 //! keys never cross the network in clear text by accident; the general `AWS_ENDPOINT_URL` is
 //! never used.
 
-use crate::input::{EndpointUrl, InputError, Region};
+use crate::input::{EndpointUrl, InputError};
 use crate::notice::Notice;
 
 /// An IAM endpoint the user chose instead of IAM's own.
@@ -93,84 +93,9 @@ pub fn resolve_iam_endpoint(
     })
 }
 
-/// IAM's own https endpoint for the partition of `region`, and the region its requests are
-/// signed for, as the SDK's endpoint rules give them (IAM is global: one endpoint per
-/// partition). A region of no known partition gets the `aws` partition's.
-pub fn own_endpoint(region: &Region) -> (&'static str, &'static str) {
-    let parts: Vec<&str> = region.as_str().split('-').collect();
-    match parts.as_slice() {
-        ["cn", ..] => ("https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1"),
-        ["us", "gov", ..] => ("https://iam.us-gov.amazonaws.com", "us-gov-west-1"),
-        ["us", "iso", ..] => ("https://iam.us-iso-east-1.c2s.ic.gov", "us-iso-east-1"),
-        ["us", "isob", ..] => ("https://iam.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1"),
-        ["eu", "isoe", ..] => (
-            "https://iam.eu-isoe-west-1.cloud.adc-e.uk",
-            "eu-isoe-west-1",
-        ),
-        ["us", "isof", ..] => (
-            "https://iam.us-isof-south-1.csp.hci.ic.gov",
-            "us-isof-south-1",
-        ),
-        ["eusc", "de", ..] => ("https://iam.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1"),
-        _ => ("https://iam.amazonaws.com", "us-east-1"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The URL and signing region the SDK's own IAM resolver gives for `region`.
-    fn sdk_endpoint(region: &str) -> (String, String) {
-        use aws_sdk_iam::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-        use std::future::Future;
-        let params = Params::builder()
-            .region(region)
-            .use_fips(false)
-            .build()
-            .unwrap();
-        let resolver = DefaultResolver::new();
-        let mut future = std::pin::pin!(resolver.resolve_endpoint(&params));
-        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-        let std::task::Poll::Ready(endpoint) = future.as_mut().poll(&mut context) else {
-            panic!("the resolver waited");
-        };
-        let endpoint = endpoint.unwrap();
-        // `[EndpointAuthScheme { name: "sigv4", properties: [("signingRegion", String("us-east-1"))] }]`
-        let schemes = format!("{:?}", endpoint.auth_schemes());
-        let signing_region = schemes
-            .split("(\"signingRegion\", String(\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or("(none)")
-            .to_owned();
-        (endpoint.url().to_owned(), signing_region)
-    }
-
-    #[test]
-    fn own_endpoints_are_the_ones_the_sdk_resolves() {
-        for region in [
-            "us-east-1",
-            "eu-west-1",
-            "ap-southeast-7",
-            "cn-north-1",
-            "cn-northwest-1",
-            "us-gov-west-1",
-            "us-gov-east-1",
-            "us-iso-east-1",
-            "us-isob-east-1",
-            "eu-isoe-west-1",
-            "us-isof-south-1",
-            "eusc-de-east-1",
-        ] {
-            let (url, signing) = own_endpoint(&region.parse().unwrap());
-            assert_eq!(
-                (url.to_owned(), signing.to_owned()),
-                sdk_endpoint(region),
-                "{region}"
-            );
-        }
-    }
 
     fn choose(
         flag: Option<&str>,

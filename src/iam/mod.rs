@@ -1,7 +1,6 @@
 //! The one place that talks to IAM about an IAM user's own access keys and MFA devices, and to
 //! STS for GetCallerIdentity (whose keys these are, and whether a new key works yet), behind
-//! the [`Iam`] trait; its implementation over HTTP (the Query protocol, no SDK client) is
-//! [`HttpIam`].
+//! the [`Iam`] trait; its implementation on the AWS SDK is [`SdkIam`].
 //!
 //! Invariant: every IAM call names the user explicitly (real IAM infers the user only from a
 //! long-term signing key, and moto never does), with the credentials, region and endpoints
@@ -9,14 +8,12 @@
 //! never retried: a retry after a lost answer would make a second key whose secret nobody
 //! has. Every failure is one [`IamError`] sentence that carries no secret.
 
+mod client;
 mod endpoint;
-mod http;
 
 pub use crate::sts::Signer;
-pub use endpoint::{
-    own_endpoint, resolve_iam_endpoint, IamEndpoint, IamEndpointChoice, IamEndpointError,
-};
-pub use http::HttpIam;
+pub use client::SdkIam;
+pub use endpoint::{resolve_iam_endpoint, IamEndpoint, IamEndpointChoice, IamEndpointError};
 
 use crate::keys::LongTermKeys;
 

@@ -19,8 +19,25 @@ pub struct EndpointUrl {
     host: String,
 }
 
-/// The domains of AWS's own endpoints.
-const AWS_DOMAINS: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
+/// The domains of AWS's own endpoints: the DNS suffix and the dual-stack DNS suffix of every
+/// partition the AWS SDK knows (aws-sdk-sts's partition data: aws, aws-cn, aws-eusc, aws-iso,
+/// aws-iso-b, aws-iso-e, aws-iso-f, aws-us-gov).
+const AWS_DOMAINS: [&str; 14] = [
+    ".amazonaws.com",
+    ".api.aws",
+    ".amazonaws.com.cn",
+    ".api.amazonwebservices.com.cn",
+    ".amazonaws.eu",
+    ".api.amazonwebservices.eu",
+    ".c2s.ic.gov",
+    ".api.aws.ic.gov",
+    ".sc2s.sgov.gov",
+    ".api.aws.scloud",
+    ".cloud.adc-e.uk",
+    ".api.cloud-aws.adc-e.uk",
+    ".csp.hci.ic.gov",
+    ".api.aws.hci.ic.gov",
+];
 
 impl EndpointUrl {
     /// The URL.
@@ -50,8 +67,8 @@ impl EndpointUrl {
             })
     }
 
-    /// True when the host is one of AWS's: `*.amazonaws.com`, `*.amazonaws.com.cn`,
-    /// `*.api.aws`.
+    /// True when the host is one of AWS's: under a domain of a partition the SDK knows
+    /// (`*.amazonaws.com`, `*.api.aws`, `*.amazonaws.com.cn`, `*.amazonaws.eu`, ...).
     pub fn is_aws_host(&self) -> bool {
         AWS_DOMAINS
             .iter()
@@ -199,6 +216,7 @@ mod tests {
             "https://sts.cn-north-1.amazonaws.com.cn",
             "https://sts.us-east-1.api.aws",
             "https://vpce-1.sts.us-east-1.vpce.amazonaws.com",
+            "https://sts.eusc-de-east-1.amazonaws.eu",
         ] {
             assert!(url(aws).is_aws_host(), "{aws}");
         }
@@ -208,8 +226,44 @@ mod tests {
             "https://sts.amazonaws.com.evil.example",
             "http://127.0.0.1:5000",
             "https://api.aws",
+            "https://amazonaws.eu",
+            "https://sts.amazonaws.eu.evil.example",
         ] {
             assert!(!url(other).is_aws_host(), "{other}");
+        }
+    }
+
+    /// Pins the finding "`--endpoint-url https://sts.eusc-de-east-1.amazonaws.eu` is called
+    /// 'not an AWS host'": every host the SDK's resolvers give for STS and IAM, in a region of
+    /// each partition, FIPS and dual-stack or not, is an AWS host.
+    #[test]
+    fn every_host_the_sdk_resolves_is_an_aws_host() {
+        use crate::sdk::{iam_url, sts_url, CallOptions};
+        let regions = [
+            "us-east-1",
+            "cn-north-1",
+            "eusc-de-east-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+            "us-gov-west-1",
+            "aws-global",
+        ];
+        for region in regions {
+            let region = region.parse().unwrap();
+            for (use_fips, use_dual_stack) in
+                [(false, false), (true, false), (false, true), (true, true)]
+            {
+                let options = CallOptions {
+                    use_fips,
+                    use_dual_stack,
+                    app_id: None,
+                };
+                for resolved in [sts_url(&region, &options), iam_url(&region, &options)] {
+                    assert!(url(&resolved).is_aws_host(), "{resolved}");
+                }
+            }
         }
     }
 }

@@ -246,6 +246,9 @@ pub enum NoSession {
     Incomplete(&'static str),
     /// The two readers would not agree on the section.
     Refused(Refusal),
+    /// One of its keys holds a character no request can carry (a control character, or a
+    /// letter outside ASCII in the key id or the token).
+    Unsendable(&'static str),
 }
 
 /// The session stored in profile `target` of a credentials file.
@@ -268,12 +271,16 @@ pub fn stored_session(
     let token = get(SESSION_TOKEN)?;
     let expires_at =
         time::parse_expiration(get(EXPIRATION)?).ok_or(NoSession::Incomplete(EXPIRATION))?;
-    Ok(SessionCredentials {
+    let session = SessionCredentials {
         access_key_id: access_key_id.to_owned(),
         secret_access_key: Secret::new(secret),
         session_token: Secret::new(token),
         expires_at,
-    })
+    };
+    match session.unsendable() {
+        Some(key) => Err(NoSession::Unsendable(key)),
+        None => Ok(session),
+    }
 }
 
 #[cfg(test)]

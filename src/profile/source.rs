@@ -96,6 +96,8 @@ pub struct SourceProfile {
     pub ignore_configured_endpoint_urls: Option<String>,
     /// `ca_bundle`: the certificates to trust instead of the system's.
     pub ca_bundle: Option<String>,
+    /// `use_fips_endpoint`, `use_dualstack_endpoint`, `sdk_ua_app_id`.
+    pub sdk: crate::sdk::ProfileOptions,
 }
 
 /// The `endpoint_url` that section `[services NAME]` gives STS (`sts =` with an indented
@@ -133,6 +135,9 @@ pub enum SourceError {
     /// Access key without secret.
     #[error("source profile [{0}] has aws_access_key_id but no aws_secret_access_key")]
     NoSecret(String),
+    /// A key holds a character no request can carry.
+    #[error("source profile [{0}]: its {1} holds a character no request can carry (a control character, or in a key id a letter outside ASCII); retype the key")]
+    Unsendable(String, &'static str),
     /// The profile resolves to temporary credentials.
     #[error("source profile [{0}] {1}; GetSessionToken needs an IAM user's long-term access keys (AKIA...), so use the profile that holds them as --source")]
     Temporary(String, &'static str),
@@ -181,6 +186,17 @@ pub fn source_profile(
             return Err(indirect_source(profile, owned()));
         }
     };
+    if let SourceKeys::Stored(stored) = &keys {
+        // A key going on to the next line is refused with that line by the refresh's plan and
+        // the rotation's checks; any other character no request can carry, here.
+        let without_lines = LongTermKeys {
+            access_key_id: stored.access_key_id.replace('\n', ""),
+            secret_access_key: Secret::new(stored.secret_access_key.expose().replace('\n', "")),
+        };
+        if let Some(key) = without_lines.unsendable() {
+            return Err(SourceError::Unsendable(owned(), key));
+        }
+    }
     Ok(SourceProfile {
         keys,
         mfa_serial: setting("mfa_serial"),
@@ -193,7 +209,38 @@ pub fn source_profile(
         services: setting("services"),
         ignore_configured_endpoint_urls: setting("ignore_configured_endpoint_urls"),
         ca_bundle: setting("ca_bundle"),
+        sdk: crate::sdk::ProfileOptions {
+            use_fips_endpoint: setting("use_fips_endpoint"),
+            use_dualstack_endpoint: setting("use_dualstack_endpoint"),
+            sdk_ua_app_id: setting("sdk_ua_app_id"),
+        },
     })
+}
+
+/// The settings of profile `name` that say where its calls go (`region`, and
+/// `use_fips_endpoint`, `use_dualstack_endpoint`, `sdk_ua_app_id`), read whatever its keys
+/// hold: a command that checks the keys itself, with their lines (`rotate`), needs these first.
+pub fn call_settings(
+    profiles: &ProfileSet,
+    name: &ProfileName,
+) -> (Option<String>, crate::sdk::ProfileOptions) {
+    let Some(profile) = profiles.get_profile(name.as_str()) else {
+        return Default::default();
+    };
+    let setting = |key: &str| {
+        profile
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    (
+        setting("region"),
+        crate::sdk::ProfileOptions {
+            use_fips_endpoint: setting("use_fips_endpoint"),
+            use_dualstack_endpoint: setting("use_dualstack_endpoint"),
+            sdk_ua_app_id: setting("sdk_ua_app_id"),
+        },
+    )
 }
 
 /// Why a profile with neither keys nor a `credential_process` cannot be a source.
@@ -296,5 +343,39 @@ mod tests {
             load("[a]\naws_access_key_id = A\n", "", "a").unwrap_err(),
             SourceError::NoSecret("a".into())
         );
+    }
+
+    /// Pins the finding "a control character in `aws_access_key_id` from the file panics
+    /// (exit 134) after the code was given": the source is refused where it is read.
+    #[test]
+    fn keys_no_request_can_carry_are_refused() {
+        assert_eq!(
+            load(
+                "[a]\naws_access_key_id = AKIA\u{1}X\naws_secret_access_key = S\n",
+                "",
+                "a"
+            )
+            .unwrap_err(),
+            SourceError::Unsendable("a".into(), "aws_access_key_id")
+        );
+        // A key going on to the next line: refused with its line by the refresh's plan and the
+        // rotation's checks.
+        assert!(load(
+            "[a]\naws_access_key_id = AKIAX\n  more\naws_secret_access_key = S\n",
+            "",
+            "a"
+        )
+        .is_ok());
+        let error = load(
+            "[a]\naws_access_key_id = A\naws_secret_access_key = s\u{7}x\n",
+            "",
+            "a",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error,
+            SourceError::Unsendable("a".into(), "aws_secret_access_key")
+        );
+        assert!(!error.to_string().contains("s\u{7}x"), "{error}");
     }
 }

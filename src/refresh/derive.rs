@@ -4,7 +4,9 @@
 //!
 //! Invariant: one process at a time refreshes a derived target (the plan made again from the
 //! file as the last holder left it); the role's session is at most 1h (role chaining, planned
-//! so); the base is refreshed (with a code) only when it is stale.
+//! so); the base is refreshed (with a code) only when it is stale, and when nobody can give
+//! that code a base still valid signs as it is (a derived target is re-derived without a code
+//! while its base is valid).
 
 use super::commit::{commit, Writing};
 use super::plan::Derived;
@@ -41,6 +43,7 @@ pub(super) fn refresh_derived(
         endpoint: derived.endpoint.as_ref().map(|e| e.url.clone()),
         role: Some(derived.role.request.clone()),
         trust,
+        options: derived.options.clone(),
     };
     let session = checked_session(settings, sts, Signer::Session(&base_session), &request)?;
     let recorded_duration = (derived.recorded_duration != SessionDuration::DEFAULT_ROLE)
@@ -81,27 +84,56 @@ fn fresh_base(
         force: false,
         ..settings.clone()
     };
-    // The base's code is asked for the derived target: a hint names the command that renews
-    // both, not the base alone.
-    let refreshed = refresh(&base_settings, sts, codes, notices).map_err(|error| match error {
-        Error::NeedsCode { serial, why, .. } => Error::NeedsCode {
-            target: derived.target.to_string(),
-            rerun: derived.rerun.clone(),
-            serial,
-            why,
-        },
-        other => other,
-    })?;
-    match refreshed {
-        Outcome::Refreshed(done) => {
+    let error = match refresh(&base_settings, sts, codes, notices) {
+        Ok(Outcome::Refreshed(done)) => {
             notices(Notice::Info(format!(
                 "refreshed [{}] first (valid until {}): [{}] is assumed with its session",
                 done.target,
                 time::human(done.session.expires_at),
                 derived.target
             )));
-            Ok(done.session)
+            return Ok(done.session);
         }
-        still_valid => still_valid.into_session(),
+        Ok(still_valid) => return still_valid.into_session(),
+        // The base's code is asked for the derived target: a hint names the command that
+        // renews both, not the base alone.
+        Err(Error::NeedsCode { serial, why, .. }) => Error::NeedsCode {
+            target: derived.target.to_string(),
+            rerun: derived.rerun.clone(),
+            serial,
+            why,
+        },
+        Err(error) => return Err(error),
+    };
+    // Nobody can give the base's code now: while the base is still valid its session signs
+    // the AssumeRole all the same (the role's session may outlive it).
+    let still_signs = RefreshSettings {
+        min_remaining: crate::input::Span::from_secs(BASE_STILL_SIGNS),
+        ..base_settings
+    };
+    match refresh(&still_signs, sts, &mut NoCode, notices) {
+        Ok(outcome @ Outcome::StillValid { expires_at, .. }) => {
+            notices(Notice::Info(format!(
+                "[{}] needs an MFA code to be refreshed and none can be asked for now; [{}] is assumed with its session, still valid until {}",
+                derived.base,
+                derived.target,
+                time::human(expires_at)
+            )));
+            outcome.into_session()
+        }
+        _ => Err(error),
+    }
+}
+
+/// The least a base must still be valid for (seconds) to sign a derived target's AssumeRole
+/// when it cannot be refreshed.
+const BASE_STILL_SIGNS: u32 = 60;
+
+/// A code source with no code: the base's refresh is only planned again.
+struct NoCode;
+
+impl CodeSource for NoCode {
+    fn code(&mut self, _request: &super::CodeRequest) -> Result<crate::input::MfaCode, Error> {
+        Err(Error::CodeInput("no code is asked for twice".into()))
     }
 }

@@ -89,6 +89,9 @@ pub struct RefreshSettings {
     pub carry_region: bool,
     /// The certificates TLS trusts.
     pub tls: TlsSettings,
+    /// What the environment says of FIPS, dual-stack and the app id (the source profile's
+    /// keys are taken when it says nothing).
+    pub sdk: crate::sdk::SdkVariables,
 }
 
 /// What the code source is told when a code is needed.

@@ -39,6 +39,8 @@ pub struct DeviceRequest<'a> {
     pub region: &'a Region,
     /// The STS endpoint of the refresh, when not STS's own.
     pub sts_endpoint: Option<&'a CustomEndpoint>,
+    /// FIPS, dual-stack, the app id, from the environment and the source profile.
+    pub options: &'a crate::sdk::CallOptions,
 }
 
 /// Keys a credential process printed during this refresh, by source.
@@ -79,11 +81,13 @@ pub(super) fn plan_finding_device(
     let profile = source_profile(&docs.profiles_of(&[source.as_str()])?, &source)?;
     let keys = resolve(&source, &profile.keys, codes, resolved)?;
     let region = call_region(settings.region.as_ref(), &source, &profile)?;
+    let options = settings.sdk.with_profile(&profile.sdk);
     let request = DeviceRequest {
         source: &source,
         keys: &keys,
         region: &region,
         sts_endpoint: settings.endpoint.as_ref(),
+        options: &options,
     };
     let found = codes.find_device(&request).map_err(|error| match error {
         Error::Iam(why) => KeyError::NoDeviceFound {

@@ -130,6 +130,7 @@ impl Files {
             devices: Some(crate::device::Devices::in_dir(path("devices"))),
             carry_region: true,
             tls: TlsSettings::default(),
+            sdk: crate::sdk::SdkVariables::default(),
         }
     }
 }

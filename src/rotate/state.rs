@@ -62,6 +62,21 @@ pub(super) fn read(settings: &RotateSettings) -> Result<Situation, Error> {
             crate::profile::Shown(&path_of(record_file))
         ))
     })?;
+    if let Some(RotationRecord::Pending { new, .. }) = &record {
+        // A key no request can carry: the SDK's signer would panic on it.
+        if let Some(key) = new.unsendable() {
+            let key = if key == "aws_access_key_id" {
+                crate::profile::MFA_NEW_ACCESS_KEY_ID
+            } else {
+                crate::profile::MFA_NEW_SECRET_ACCESS_KEY
+            };
+            return Err(KeyError::RotateRefused(format!(
+                "[{source}] in {} holds a rotation record whose {key} holds a character no request can carry; remove the mfa_new_*/mfa_old_* lines by hand, after checking in IAM which key is in use",
+                crate::profile::Shown(&path_of(record_file))
+            ))
+            .into());
+        }
+    }
     check_record(settings, &keys, record.as_ref())?;
     let mut ids = vec![keys.access_key_id.clone()];
     if let Some(RotationRecord::Pending { new, .. }) = &record {

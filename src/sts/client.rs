@@ -1,145 +1,133 @@
-//! STS over HTTP(S) with no SDK client: per attempt, one signed POST of the action's form
-//! ([`crate::query::post`]) through the connector of [`http::connector`], its answer read into
-//! a session ([`actions`]) or one [`StsError`].
+//! [`Sts`] on the AWS SDK: GetSessionToken and AssumeRole through the process's
+//! `aws_sdk_sts::Client` ([`Network::sts`]), each call configured with its region, endpoint,
+//! credentials and the options of the source profile, its failure turned into one
+//! [`StsError`].
 //!
-//! Invariant: the one logical request is sent again only after an attempt STS cannot have seen
-//! (never connected, or throttled), within [`CALL_TIMEOUT`]; every attempt is signed afresh
-//! and bounded by [`ATTEMPT_TIMEOUT`].
+//! Invariant: the one logical request is sent again only as [`Resend::OnlyUnseen`] allows
+//! (never connected, throttled, or refused for a skewed clock before STS looked at the code),
+//! within [`CALL_TIMEOUT`](crate::sdk::CALL_TIMEOUT), every attempt bounded by
+//! [`ATTEMPT_TIMEOUT`]; the secrets STS returns go straight into [`Secret`]s.
 
-use super::actions::{self, Action};
 use super::{
-    classify_service_error, http, http_error, is_throttling, SessionRequest, Signer, Sts, StsError,
-    ATTEMPT_TIMEOUT, CALL_TIMEOUT, MAX_ATTEMPTS,
+    classify_service_error, http_error, is_throttling, SessionRequest, Signer, Sts, StsError,
 };
-use crate::keys::SessionCredentials;
-use crate::query::{self, xml, Call, Failed, PostError, Target};
-use aws_smithy_runtime_api::client::http::SharedHttpConnector;
+use crate::keys::{Secret, SessionCredentials};
+use crate::sdk::{self, Failure, Network, Resend, Route, ATTEMPT_TIMEOUT};
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use aws_sdk_sts::operation::get_session_token::GetSessionTokenError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// STS over HTTP(S).
-#[derive(Debug, Default)]
-pub struct HttpSts {
-    /// The connector; `None`: [`http::connector`] for the request's endpoint. Tests and the
-    /// fuzz target put a canned answer here.
-    connector: Option<SharedHttpConnector>,
-    /// One attempt only (the fuzz target: retries wait).
-    single_attempt: bool,
-    /// The proxies the environment names.
-    proxies: http::Proxies,
-}
+/// STS through the network of the process.
+#[derive(Clone, Copy, Debug)]
+pub struct SdkSts<'a>(pub &'a Network);
 
-impl HttpSts {
-    /// STS through `connector` instead of the network.
-    pub fn with_connector(connector: SharedHttpConnector) -> HttpSts {
-        HttpSts {
-            connector: Some(connector),
-            ..HttpSts::default()
-        }
-    }
-
-    /// STS through the proxies `proxies` names.
-    pub fn through(proxies: http::Proxies) -> HttpSts {
-        HttpSts {
-            proxies,
-            ..HttpSts::default()
-        }
-    }
-
-    /// The same, making one attempt where it would retry.
-    pub fn without_retries(self) -> HttpSts {
-        HttpSts {
-            single_attempt: true,
-            ..self
-        }
-    }
-}
-
-impl Sts for HttpSts {
+impl Sts for SdkSts<'_> {
     fn get_session(
         &self,
         signer: Signer<'_>,
         request: &SessionRequest,
     ) -> Result<SessionCredentials, StsError> {
-        query::block_on(self.call(signer, request))
-            .map_err(|e| StsError::Unreachable("STS".into(), e.to_string()))?
-    }
-}
-
-impl HttpSts {
-    async fn call(
-        &self,
-        signer: Signer<'_>,
-        request: &SessionRequest,
-    ) -> Result<SessionCredentials, StsError> {
-        let endpoint = request.endpoint_shown();
-        let plain_http = request
-            .endpoint
-            .as_ref()
-            .is_some_and(crate::input::EndpointUrl::is_plain_http);
-        let connector = match &self.connector {
-            Some(connector) => connector.clone(),
-            None => http::connector(plain_http, &request.trust, &self.proxies)
-                .map_err(|why| StsError::Unreachable(endpoint.clone(), why))?,
+        let route = Route {
+            region: &request.region,
+            endpoint: request.endpoint.as_ref(),
+            options: &request.options,
+            trust: &request.trust,
         };
-        let target = Target::of(&endpoint)
-            .ok_or_else(|| StsError::Unreachable(endpoint.clone(), "not a URL".into()))?;
-        let form = actions::form(request);
-        let via = self.proxies.hint(plain_http);
-        let call = Call {
-            service: "sts",
-            region: request.region.as_str(),
-            target: &target,
-            form: &form,
-            keys: signer.keys(),
-            timeout: ATTEMPT_TIMEOUT,
-            via: via.as_deref(),
-        };
-        let attempts = if self.single_attempt { 1 } else { MAX_ATTEMPTS };
-        let (connector, call, endpoint) = (&connector, &call, endpoint.as_str());
-        query::retried(attempts, ATTEMPT_TIMEOUT, CALL_TIMEOUT, || {
-            attempt_once(connector, call, request, endpoint)
-        })
-        .await
-    }
-}
-
-/// One attempt: the request sent, its answer read into a session or an error.
-async fn attempt_once(
-    connector: &SharedHttpConnector,
-    call: &Call<'_>,
-    request: &SessionRequest,
-    endpoint: &str,
-) -> Result<SessionCredentials, Failed<StsError>> {
-    let seen = Failed::last;
-    let endpoint = endpoint.to_owned();
-    let answer = query::post(connector, call)
-        .await
-        .map_err(|error| match error {
-            PostError::NotSent(why) => Failed {
-                error: StsError::Unreachable(endpoint.clone(), why),
-                again: true,
-            },
-            PostError::Timeout => seen(StsError::Timeout(
-                endpoint.clone(),
-                ATTEMPT_TIMEOUT.as_secs(),
-            )),
-            PostError::Untrusted(why) => seen(StsError::Untrusted(endpoint.clone(), why)),
-            PostError::Failed(why) => seen(StsError::Unreachable(endpoint.clone(), why)),
-            error @ (PostError::TooLarge | PostError::BadBody(_)) => {
-                seen(StsError::BadResponse(endpoint.clone(), error.to_string()))
+        let unreachable = |why: String| StsError::Unreachable(request.endpoint_shown(), why);
+        let http = self.0.http_client(&route).map_err(unreachable)?;
+        let client = self.0.sts();
+        let via = self.0.proxies().hint(route.is_plain_http());
+        let via = via.as_deref();
+        let credentials = signer.credentials();
+        let answer = match &request.role {
+            Some(role) => {
+                let config =
+                    sdk::sts_call::<AssumeRoleError>(&route, http, credentials, Resend::OnlyUnseen);
+                let call = client
+                    .assume_role()
+                    .role_arn(role.arn.as_str())
+                    .role_session_name(role.session_name.as_str())
+                    .set_external_id(role.external_id.as_ref().map(|id| id.as_str().to_owned()))
+                    .duration_seconds(duration(request))
+                    .set_serial_number(request.serial())
+                    .set_token_code(request.mfa.as_ref().map(|m| m.code.as_str().to_owned()))
+                    .customize()
+                    .config_override(config)
+                    .send();
+                self.0
+                    .block_on(call)
+                    .map_err(unreachable)?
+                    .map(|output| output.credentials)
+                    .map_err(|error| failed(&error, via, request))?
             }
+            None => {
+                let config = sdk::sts_call::<GetSessionTokenError>(
+                    &route,
+                    http,
+                    credentials,
+                    Resend::OnlyUnseen,
+                );
+                let call = client
+                    .get_session_token()
+                    .duration_seconds(duration(request))
+                    .set_serial_number(request.serial())
+                    .set_token_code(request.mfa.as_ref().map(|m| m.code.as_str().to_owned()))
+                    .customize()
+                    .config_override(config)
+                    .send();
+                self.0
+                    .block_on(call)
+                    .map_err(unreachable)?
+                    .map(|output| output.credentials)
+                    .map_err(|error| failed(&error, via, request))?
+            }
+        };
+        let credentials = answer.ok_or_else(|| {
+            StsError::BadResponse(request.endpoint_shown(), "it holds no credentials".into())
         })?;
-    if answer.is_success() {
-        return actions::read_session(&answer.body, Action::of(request))
-            .map_err(|why| seen(StsError::BadResponse(endpoint, why)));
+        Ok(SessionCredentials {
+            expires_at: credentials.expiration.secs(),
+            access_key_id: credentials.access_key_id,
+            secret_access_key: Secret::new(credentials.secret_access_key),
+            session_token: Secret::new(credentials.session_token),
+        })
     }
-    let (code, message) = xml::read_error(&answer.body);
-    let error = match (code.as_str(), answer.status) {
-        ("", status) => http_error(endpoint, status),
-        (_, 500..=599) if !is_throttling(&code) => StsError::ServerError { code, message },
-        _ => classify_service_error(&code, &message, request),
-    };
-    Err(Failed {
-        again: matches!(error, StsError::Throttled(_)),
-        error,
-    })
+}
+
+fn duration(request: &SessionRequest) -> i32 {
+    i32::try_from(request.duration.secs()).unwrap_or(i32::MAX)
+}
+
+/// A failed call as one [`StsError`].
+fn failed<E>(
+    error: &SdkError<E, HttpResponse>,
+    via: Option<&str>,
+    request: &SessionRequest,
+) -> StsError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let endpoint = request.endpoint_shown();
+    match Failure::of(error, via) {
+        Failure::NotSent(why) => StsError::Unreachable(endpoint, why),
+        Failure::Untrusted(why) => StsError::Untrusted(endpoint, why),
+        Failure::Dropped(why) => StsError::Dropped(endpoint, why),
+        Failure::Timeout => StsError::Timeout(endpoint, ATTEMPT_TIMEOUT.as_secs()),
+        Failure::TooLarge => StsError::BadResponse(
+            endpoint,
+            "it is larger than 1 MiB, which no STS answer is".into(),
+        ),
+        Failure::BadAnswer(why) => StsError::BadResponse(endpoint, why),
+        Failure::Service {
+            status,
+            code,
+            message,
+        } => match (code.as_str(), status) {
+            ("", status) => http_error(endpoint, status),
+            (_, 500..=599) if !is_throttling(&code) => StsError::ServerError { code, message },
+            _ => classify_service_error(&code, &message, request),
+        },
+    }
 }

@@ -4,39 +4,8 @@
 //! another machine is refused unless explicitly allowed, so the MFA code and the session never
 //! cross the network in clear text by accident; the general `AWS_ENDPOINT_URL` is never used.
 
-use crate::input::{EndpointUrl, InputError, Region};
+use crate::input::{EndpointUrl, InputError};
 use crate::notice::Notice;
-
-/// STS's own https endpoint for `region`, as the SDK's endpoint rules give it with mfa-profile's
-/// settings (regional, no FIPS, no dual-stack): `https://sts.REGION.SUFFIX`, the DNS suffix of
-/// the region's partition. `None` for a region of no partition's form (`aws-global`, say),
-/// which is called at `https://sts.REGION.amazonaws.com` ([`super::endpoint_shown`]), as the
-/// SDK's rules would.
-pub fn regional_url(region: &Region) -> Option<String> {
-    let parts: Vec<&str> = region.as_str().split('-').collect();
-    let numbered = parts
-        .last()
-        .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
-    if !numbered {
-        return None;
-    }
-    // The partitions' `regionRegex`es: `^(us|eu|...)-\w+-\d+$`, `^us-gov-\w+-\d+$`, ...
-    let suffix = match parts.as_slice() {
-        [area, _, _] if AWS_AREAS.contains(area) => "amazonaws.com",
-        ["cn", _, _] => "amazonaws.com.cn",
-        ["us", "gov", _, _] => "amazonaws.com",
-        ["us", "iso", _, _] => "c2s.ic.gov",
-        ["us", "isob", _, _] => "sc2s.sgov.gov",
-        ["eu", "isoe", _, _] => "cloud.adc-e.uk",
-        ["us", "isof", _, _] => "csp.hci.ic.gov",
-        ["eusc", "de", _, _] => "amazonaws.eu",
-        _ => return None,
-    };
-    Some(format!("https://sts.{region}.{suffix}"))
-}
-
-/// The first part of the region names of the `aws` partition.
-const AWS_AREAS: [&str; 9] = ["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"];
 
 /// Where an STS endpoint other than STS's own came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,7 +100,7 @@ pub fn configured_endpoints_ignored(var: impl Fn(&str) -> Option<String>) -> boo
 
 /// The endpoint STS calls go to: `flag` (`--endpoint-url`), else `AWS_ENDPOINT_URL_STS`
 /// (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), read through `var`; else STS's
-/// regional https endpoint.
+/// own, as the SDK resolves it for the region (and FIPS, dual-stack).
 ///
 /// The AWS SDKs also send STS calls to the general `AWS_ENDPOINT_URL`; mfa-profile does not:
 /// that variable is often left set for LocalStack or another tool, and this one request
@@ -174,68 +143,6 @@ pub fn resolve_endpoint(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The URL the SDK's own resolver gives for `region`.
-    fn sdk_url(region: &str) -> String {
-        use aws_sdk_sts::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-        let params = Params::builder()
-            .region(region)
-            .use_fips(false)
-            .use_dual_stack(false)
-            .use_global_endpoint(false)
-            .build()
-            .unwrap();
-        let resolver = DefaultResolver::new();
-        let endpoint = futures_ready(resolver.resolve_endpoint(&params)).unwrap();
-        assert!(
-            endpoint.properties().get("authSchemes").is_none(),
-            "{region}: the SDK would sign for another region or name: {endpoint:?}"
-        );
-        endpoint.url().to_owned()
-    }
-
-    fn futures_ready<F: std::future::Future>(future: F) -> F::Output {
-        let mut future = std::pin::pin!(future);
-        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-        match future.as_mut().poll(&mut context) {
-            std::task::Poll::Ready(output) => output,
-            std::task::Poll::Pending => panic!("the resolver waited"),
-        }
-    }
-
-    #[test]
-    fn regional_urls_are_the_ones_the_sdk_resolves() {
-        for region in [
-            "us-east-1",
-            "us-west-2",
-            "eu-south-1",
-            "ap-southeast-7",
-            "mx-central-1",
-            "il-central-1",
-            "af-south-1",
-            "cn-north-1",
-            "cn-northwest-1",
-            "us-gov-west-1",
-            "us-iso-east-1",
-            "us-isob-east-1",
-            "eu-isoe-west-1",
-            "us-isof-south-1",
-            "eusc-de-east-1",
-            "eu-future-9",
-        ] {
-            let ours = regional_url(&region.parse().unwrap());
-            assert_eq!(ours.as_deref(), Some(sdk_url(region).as_str()), "{region}");
-        }
-        for left_to_the_sdk in [
-            "aws-global",
-            "local",
-            "xx-east-1",
-            "us-east",
-            "cn-north-1-x",
-        ] {
-            assert_eq!(regional_url(&left_to_the_sdk.parse().unwrap()), None);
-        }
-    }
 
     fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name: &str| {

@@ -1,29 +1,25 @@
 //! The one place that talks to STS: a small trait for the refresh to call (unit tests put a
-//! fake behind it), its implementation over HTTP ([`HttpSts`]: SigV4 and the Query protocol,
-//! with no SDK client), the choice of endpoint ([`resolve_endpoint`]), the certificates
-//! trusted ([`load_roots`]) and the HTTP connector ([`http::connector`]), and the check of
-//! the session STS returned ([`check_session`]).
+//! fake behind it), its implementation on the AWS SDK ([`SdkSts`]), the choice of endpoint
+//! ([`resolve_endpoint`]), the certificates trusted ([`load_roots`]), and the check of the
+//! session STS returned ([`check_session`]).
 //!
 //! Invariant: one refresh makes exactly one logical STS request, with the credentials, region
 //! and endpoint passed in explicitly; it is sent again only when STS cannot have seen the code
-//! (the connection was refused or never made, or STS throttled it), since a one-time code STS
-//! has used is refused the second time. Nothing here reads the process environment, looks up
-//! IMDS or credential chains. Every failure becomes one [`StsError`] sentence that carries no
-//! secret, and says so when STS may have used the code.
+//! (the connection was refused or never made, STS throttled it, or refused it as signed at the
+//! wrong time before looking at the code), since a one-time code STS has used is refused the
+//! second time. Nothing here reads the process environment, looks up IMDS or credential chains.
+//! Every failure becomes one [`StsError`] sentence that carries no secret, and says so when STS
+//! may have used the code.
 
-mod actions;
-pub mod canned;
 mod check;
 mod client;
 mod endpoint;
-pub mod http;
-mod pem;
 mod trust;
 
 pub use check::{check_session, MAX_SECRET_LEN, MAX_TOKEN_LEN};
-pub use client::HttpSts;
+pub use client::SdkSts;
 pub use endpoint::{
-    configured_endpoints_ignored, regional_url, resolve_endpoint, setting_is_true, CustomEndpoint,
+    configured_endpoints_ignored, resolve_endpoint, setting_is_true, CustomEndpoint,
     EndpointChoice, EndpointError, EndpointOrigin,
 };
 pub use trust::{
@@ -35,16 +31,7 @@ use crate::input::{
     EndpointUrl, ExternalId, MfaCode, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration,
 };
 use crate::keys::{LongTermKeys, SessionCredentials};
-use std::time::Duration;
-
-/// Connect timeout for STS.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// Timeout of one attempt.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Timeout of the whole call, retries included.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(12);
-/// Attempts at most, when the attempts before them cannot have reached STS.
-pub const MAX_ATTEMPTS: u32 = 3;
+use crate::sdk::CallOptions;
 
 /// A GetSessionToken (or, with a role, AssumeRole) request.
 #[derive(Clone, Debug)]
@@ -62,6 +49,8 @@ pub struct SessionRequest {
     pub role: Option<RoleRequest>,
     /// The certificates an https endpoint is trusted by.
     pub trust: TrustRoots,
+    /// FIPS and dual-stack endpoints, the app id: from the environment and the source profile.
+    pub options: CallOptions,
 }
 
 /// An MFA device and a code it showed.
@@ -83,31 +72,36 @@ pub enum Signer<'a> {
     Session(&'a SessionCredentials),
 }
 
-impl<'a> Signer<'a> {
-    /// The keys a request is signed with.
-    pub(crate) fn keys(self) -> crate::query::Keys<'a> {
-        match self {
-            Signer::LongTerm(keys) => crate::query::Keys {
-                access_key_id: &keys.access_key_id,
-                secret_access_key: keys.secret_access_key.expose(),
-                session_token: None,
-            },
-            Signer::Session(session) => crate::query::Keys {
-                access_key_id: &session.access_key_id,
-                secret_access_key: session.secret_access_key.expose(),
-                session_token: Some(session.session_token.expose()),
-            },
-        }
+impl Signer<'_> {
+    /// The credentials a request is signed with, as the SDK takes them.
+    pub(crate) fn credentials(self) -> aws_sdk_sts::config::Credentials {
+        let (id, secret, token) = match self {
+            Signer::LongTerm(keys) => (&keys.access_key_id, &keys.secret_access_key, None),
+            Signer::Session(session) => (
+                &session.access_key_id,
+                &session.secret_access_key,
+                Some(&session.session_token),
+            ),
+        };
+        aws_sdk_sts::config::Credentials::new(
+            id.as_str(),
+            secret.expose(),
+            token.map(|t| t.expose().to_owned()),
+            None,
+            "mfa-profile",
+        )
     }
 }
 
-/// STS's URL as a message shows it: `endpoint`, else STS's own for `region`.
-pub fn endpoint_shown(endpoint: Option<&EndpointUrl>, region: &Region) -> String {
+/// STS's URL as a message shows it: `endpoint`, else STS's own for `region` and `options`.
+pub fn endpoint_shown(
+    endpoint: Option<&EndpointUrl>,
+    region: &Region,
+    options: &CallOptions,
+) -> String {
     match endpoint {
         Some(url) => url.to_string(),
-        None => {
-            regional_url(region).unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"))
-        }
+        None => crate::sdk::sts_url(region, options),
     }
 }
 
@@ -119,7 +113,7 @@ impl SessionRequest {
 
     /// The endpoint the request goes to, for messages.
     pub fn endpoint_shown(&self) -> String {
-        endpoint_shown(self.endpoint.as_ref(), &self.region)
+        endpoint_shown(self.endpoint.as_ref(), &self.region, &self.options)
     }
 }
 
@@ -162,6 +156,10 @@ pub enum StsError {
     /// Wrong secret.
     #[error("STS rejected the signature (SignatureDoesNotMatch): the source profile's aws_secret_access_key does not belong to its access key, or the clock is off")]
     BadSignature,
+    /// Signed at a time STS does not accept, even after the SDK signed it again with STS's
+    /// clock (it learns it from the answer's `Date`); STS's words.
+    #[error("STS refused the request as signed at the wrong time (SignatureDoesNotMatch: {0}): this computer's clock is more than 15 minutes off; set it right and run again")]
+    ClockOff(String),
     /// Expired token.
     #[error("STS says the security token has expired (ExpiredToken): the source profile holds stale temporary credentials")]
     ExpiredToken,
@@ -212,6 +210,9 @@ pub enum StsError {
     /// Could not connect.
     #[error("cannot reach STS at {0}: {1}")]
     Unreachable(String, String),
+    /// The connection broke after the request was sent.
+    #[error("the connection to STS at {0} broke after the request was sent ({1}): STS may have used the code, so wait for the next code before running again")]
+    Dropped(String, String),
     /// The endpoint's certificate is not signed by a trusted CA (or not for its name).
     #[error("cannot reach STS at {0}: {1}; the endpoint's certificate is not one mfa-profile trusts: behind a proxy or firewall that inspects TLS, point AWS_CA_BUNDLE (or ca_bundle in the source profile) at a file with its CA's certificate")]
     Untrusted(String, String),
@@ -229,12 +230,14 @@ impl StsError {
             | StsError::Http { .. }
             | StsError::ServerError { .. }
             | StsError::Service { .. }
+            | StsError::Dropped(..)
             | StsError::BadResponse(..) => true,
             StsError::CodeRejected
             | StsError::WrongSerial(_)
             | StsError::SessionCredentials
             | StsError::UnknownAccessKey
             | StsError::BadSignature
+            | StsError::ClockOff(_)
             | StsError::ExpiredToken
             | StsError::RegionDisabled(..)
             | StsError::Throttled(_)
@@ -255,7 +258,7 @@ pub(crate) fn is_throttling(code: &str) -> bool {
 }
 
 /// An HTTP error answer without an STS error in it (an HTML page, an empty body).
-fn http_error(endpoint: String, status: u16) -> StsError {
+pub(crate) fn http_error(endpoint: String, status: u16) -> StsError {
     let reason = match status {
         400 => "Bad Request",
         403 => "Forbidden",
@@ -300,6 +303,12 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
             None => StsError::Invalid(message.to_owned()),
         },
         "InvalidClientTokenId" => StsError::UnknownAccessKey,
+        "SignatureDoesNotMatch"
+            if lower.starts_with("signature expired")
+                || lower.starts_with("signature not yet current") =>
+        {
+            StsError::ClockOff(message.to_owned())
+        }
         "SignatureDoesNotMatch" => StsError::BadSignature,
         "ExpiredToken" | "ExpiredTokenException" => StsError::ExpiredToken,
         "RegionDisabledException" => StsError::RegionDisabled(
@@ -337,6 +346,11 @@ pub fn classify_service_error(code: &str, message: &str, request: &SessionReques
 mod tests {
     use super::*;
     use crate::keys::Secret;
+    use crate::sdk::Network;
+    use aws_smithy_http_client::test_util::infallible_client_fn;
+    use aws_smithy_types::body::SdkBody;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
 
     fn request() -> SessionRequest {
         SessionRequest {
@@ -349,6 +363,7 @@ mod tests {
             endpoint: None,
             role: None,
             trust: TrustRoots::default(),
+            options: CallOptions::default(),
         }
     }
 
@@ -387,6 +402,31 @@ mod tests {
             .to_string()
             .contains("Weird: m"));
     }
+
+    /// STS's words for a request signed at a time outside its 15 minutes are kept, and such
+    /// a refusal never counts as a spent code (STS refuses it before it looks at the code).
+    #[test]
+    fn a_skewed_signature_keeps_stss_words_and_spends_no_code() {
+        let words = "Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z (20260101T002000Z - 15 min.)";
+        let error = classify_service_error("SignatureDoesNotMatch", words, &request());
+        assert_eq!(error, StsError::ClockOff(words.into()));
+        assert!(error.to_string().contains(words), "{error}");
+        assert!(!error.may_have_spent_the_code());
+        let ahead = "Signature not yet current: 20260101T010000Z is still later than 20260101T003500Z (20260101T002000Z + 15 min.)";
+        assert!(matches!(
+            classify_service_error("SignatureDoesNotMatch", ahead, &request()),
+            StsError::ClockOff(_)
+        ));
+        assert_eq!(
+            classify_service_error(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match",
+                &request()
+            ),
+            StsError::BadSignature
+        );
+    }
+
     /// A response body that never ends, 64 KiB at a time.
     struct Endless;
 
@@ -410,43 +450,148 @@ mod tests {
         }
     }
 
+    /// A network whose every request `answer` answers, counting them.
+    fn answering(
+        answer: impl Fn(&http::Request<SdkBody>) -> http::Response<SdkBody> + Send + Sync + 'static,
+    ) -> (Network, Arc<AtomicUsize>) {
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&requests);
+        let client = infallible_client_fn(move |request| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            answer(&request)
+        });
+        (Network::answering_with(client), requests)
+    }
+
     #[test]
     fn an_endless_response_is_cut_at_the_bound_and_not_retried() {
-        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let counted = std::sync::Arc::clone(&requests);
-        let sts = HttpSts::with_connector(canned::CannedAnswer::connector(200, move || {
-            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            aws_smithy_types::body::SdkBody::from_body_1_x(Endless)
-        }));
+        let (network, requests) = answering(|_| {
+            http::Response::builder()
+                .status(200)
+                .body(SdkBody::from_body_1_x(Endless))
+                .unwrap()
+        });
         let started = std::time::Instant::now();
-        let error = sts
+        let error = SdkSts(&network)
             .get_session(Signer::LongTerm(&keys()), &request())
             .unwrap_err();
         assert!(
             matches!(&error, StsError::BadResponse(_, why) if why.contains("larger than 1 MiB")),
             "{error}"
         );
-        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
         assert!(
-            started.elapsed() < ATTEMPT_TIMEOUT,
+            started.elapsed() < crate::sdk::ATTEMPT_TIMEOUT,
             "{:?}",
             started.elapsed()
         );
     }
 
-    #[test]
-    fn a_canned_answer_goes_through_the_parser() {
-        let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
+    const ANSWER: &str = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
 <SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\
 <Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
 </Credentials></GetSessionTokenResult></GetSessionTokenResponse>";
-        let sts =
-            HttpSts::with_connector(canned::CannedAnswer::connector(200, move || body.into()));
-        let session = sts
+
+    #[test]
+    fn an_answer_goes_through_the_sdks_parser_and_the_request_carries_the_code() {
+        let sent = Arc::new(std::sync::Mutex::new(String::new()));
+        let seen = Arc::clone(&sent);
+        let (network, _) = answering(move |request| {
+            let body = request.body().bytes().unwrap_or_default();
+            *seen.lock().unwrap() = String::from_utf8_lossy(body).into_owned();
+            http::Response::builder()
+                .status(200)
+                .body(SdkBody::from(ANSWER))
+                .unwrap()
+        });
+        let session = SdkSts(&network)
             .get_session(Signer::LongTerm(&keys()), &request())
             .unwrap();
         assert_eq!(session.access_key_id, "ASIAIOSFODNN7EXAMPLE");
         assert_eq!(session.session_token.expose(), "FwoGZXIvYXdzEXAMPLE");
         assert_eq!(session.expires_at, 4_070_908_800);
+        let form = sent.lock().unwrap().clone();
+        for field in [
+            "Action=GetSessionToken",
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice",
+            "TokenCode=123456",
+            "DurationSeconds=3600",
+        ] {
+            assert!(form.contains(field), "{form}");
+        }
+    }
+
+    /// The user agent is the SDK's with `lib/mfa-profile/VERSION` appended, and `app/ID` for
+    /// the app id of the environment or the source profile.
+    #[test]
+    fn the_user_agent_names_mfa_profile_and_the_app_id() {
+        let agents = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = Arc::clone(&agents);
+        let (network, _) = answering(move |request| {
+            let header = |name| {
+                request
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            seen.lock()
+                .unwrap()
+                .push((header("user-agent"), header("x-amz-user-agent")));
+            http::Response::builder()
+                .status(200)
+                .body(SdkBody::from(ANSWER))
+                .unwrap()
+        });
+        let mut with_app = request();
+        with_app.options.app_id = Some("my-team".into());
+        for request in [request(), with_app] {
+            SdkSts(&network)
+                .get_session(Signer::LongTerm(&keys()), &request)
+                .unwrap();
+        }
+        let agents = agents.lock().unwrap().clone();
+        let ours = concat!("lib/mfa-profile/", env!("CARGO_PKG_VERSION"));
+        for (agent, amz_agent) in &agents {
+            assert!(agent.contains(ours), "{agent}");
+            assert!(amz_agent.contains(ours), "{amz_agent}");
+            assert!(agent.contains("aws-sdk-rust/"), "{agent}");
+        }
+        assert!(!agents[0].0.contains("app/"), "{}", agents[0].0);
+        assert!(agents[1].0.contains("app/my-team"), "{}", agents[1].0);
+    }
+
+    /// A server error comes after STS may have used the code: not sent again, the code counted
+    /// as spent. A throttled request is sent again (three attempts in all), the code not spent.
+    #[test]
+    fn only_an_attempt_sts_cannot_have_seen_is_made_again() {
+        let (network, requests) = answering(|_| {
+            http::Response::builder()
+                .status(500)
+                .body(SdkBody::from(
+                    "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>oops</Message></Error></ErrorResponse>",
+                ))
+                .unwrap()
+        });
+        let error = SdkSts(&network)
+            .get_session(Signer::LongTerm(&keys()), &request())
+            .unwrap_err();
+        assert!(matches!(error, StsError::ServerError { .. }), "{error}");
+        assert!(error.may_have_spent_the_code());
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+        let (throttled, requests) = answering(|_| {
+            http::Response::builder()
+                .status(400)
+                .body(SdkBody::from(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>",
+                ))
+                .unwrap()
+        });
+        let error = SdkSts(&throttled)
+            .get_session(Signer::LongTerm(&keys()), &request())
+            .unwrap_err();
+        assert!(matches!(error, StsError::Throttled(_)), "{error}");
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
     }
 }

@@ -9,7 +9,6 @@
 //! error naming the file and where it was named; a system bundle that is not in the plain form
 //! is left to the client's own loader, which skips what it cannot use.
 
-use super::pem;
 use crate::fsio::{self, FsError};
 use crate::input::EndpointUrl;
 use crate::profile::Shown;
@@ -96,8 +95,8 @@ impl TrustChoice {
     }
 }
 
-/// The trusted certificates, loaded.
-#[derive(Clone, Default)]
+/// The trusted certificates, loaded. Equal when they trust the same certificates.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum TrustRoots {
     /// PEM text, checked.
     Pem(Arc<[u8]>),
@@ -201,13 +200,8 @@ fn named_bundle(bundle: &CaBundle) -> Result<TrustRoots, TrustError> {
         bundle: owned(),
         why,
     };
-    let certificates = match pem::certificates(&bytes) {
-        Some(certificates) => certificates,
-        None => CertificateDer::pem_slice_iter(&bytes)
-            .map(|cert| cert.map(|c| c.to_vec()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| unusable(format!("it is not valid PEM ({e})")))?,
-    };
+    let certificates =
+        certificates(&bytes).map_err(|e| unusable(format!("it is not valid PEM ({e})")))?;
     if certificates.is_empty() {
         return Err(TrustError::NoCertificate { bundle: owned() });
     }
@@ -217,11 +211,16 @@ fn named_bundle(bundle: &CaBundle) -> Result<TrustRoots, TrustError> {
     Ok(TrustRoots::Pem(bytes.into()))
 }
 
+/// The certificates of PEM text, as the HTTP client reads them (rustls-pki-types).
+fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, rustls_pki_types::pem::Error> {
+    CertificateDer::pem_slice_iter(pem).collect()
+}
+
 /// The first certificate (counted from 1) that is no trust anchor, and why.
-fn first_unusable(certificates: &[Vec<u8>]) -> Option<(usize, String)> {
+fn first_unusable(certificates: &[CertificateDer<'static>]) -> Option<(usize, String)> {
     let mut store = rustls::RootCertStore::empty();
     certificates.iter().enumerate().find_map(|(i, der)| {
-        let why = store.add(CertificateDer::from(der.as_slice())).err()?;
+        let why = store.add(der.clone()).err()?;
         let why = match why {
             rustls::Error::InvalidCertificate(error) => {
                 format!("it is not a valid X.509 certificate ({error:?})")
@@ -257,7 +256,7 @@ fn system_bundle() -> Option<TrustRoots> {
             .ok()
             .flatten()
     })?;
-    let certificates = pem::certificates(&bytes)?;
+    let certificates = certificates(&bytes).ok()?;
     if certificates.is_empty() || first_unusable(&certificates).is_some() {
         return None;
     }

@@ -19,7 +19,7 @@ fn prune_clears_only_expired_sessions_byte_for_byte() {
         .credentials(&text)
         .args(["prune"])
         .stderr_has(&shown(
-            "cleared the session of [mfa] in ~/.aws/credentials (expired on 2001-01-01 00:00 UTC, ",
+            "cleared the session of [mfa] in ~/.aws/credentials (expired on 2001-01-01 00:00 ",
         ))
         .run();
     ran.out.assert_stderr_lacks("work-mfa");

@@ -61,6 +61,14 @@ const HINT_SITES: &[(&str, &str, &[&str])] = &[
     ("src/app/refresh.rs", "run `mfa-profile refresh --all` in a terminal to give the codes", &["hints::refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal"]),
     ("src/refresh/plan/derived.rs", "asking for 1h (`mfa-profile -s {source} -t {target} --force` assumes it", &["aws_rules::a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_command_named"]),
     ("src/error.rs", "with a code of its own, assume it with the long-term keys: `{direct}`", &["aws_rules::a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap"]),
+    // The background schedule.
+    ("src/app/schedule.rs", "in {} and {}; `mfa-profile schedule status` shows it", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
+    ("src/app/schedule.rs", "no schedule is installed; `mfa-profile schedule install` installs one", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
+    ("src/app/status.rs", "schedule: none; `mfa-profile schedule install` keeps these targets", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
+    ("src/doctor.rs", "no background job is installed; `mfa-profile schedule install` keeps", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
+    ("src/doctor.rs", "is it still installed and enabled? `mfa-profile schedule status` says", &["schedule::doctor_says_when_the_job_stopped_running_and_its_hint_works"]),
+    ("src/schedule/mod.rs", "`mfa-profile schedule install --using {kind} --dry-run` shows what", &["schedule::dry_run_changes_nothing_and_a_kind_of_another_system_is_refused"]),
+    ("src/schedule/crontab.rs", "(`mfa-profile schedule remove` removes these lines)", &["schedule::cron_install_twice_then_remove_gives_back_the_crontab_byte_for_byte"]),
     ("src/app/prune.rs", "so `mfa-profile refresh --all` renews {}; `mfa-profile prune {}` removes", &["hints::refresh::both_commands_prune_names_do_what_it_says", "expiry::prune_keeps_what_renews_a_role_target_and_its_comment"]),
     ("src/prune.rs", "remove {} too: `mfa-profile prune {name} {}`", &["expiry::prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target"]),
     // The console.

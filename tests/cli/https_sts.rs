@@ -54,6 +54,8 @@ struct HttpsSts {
 impl HttpsSts {
     fn start() -> HttpsSts {
         let ca = TestCa::new();
+        // Deprecated in rustls 0.23.48 (no post-quantum key exchange): a test server needs none.
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()

@@ -1,6 +1,7 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
 mod aws_rules;
+mod background;
 mod code_command;
 mod conformance;
 mod console;
@@ -9,6 +10,7 @@ mod derived;
 mod differential;
 mod discover;
 mod doctor;
+mod documents;
 mod editor_props;
 mod exit_codes;
 mod expiry;
@@ -27,6 +29,7 @@ mod keychain;
 mod local_time;
 mod lock_file;
 mod moto_iam;
+mod on_the_sdk;
 mod one_code;
 mod portable;
 mod private_network;
@@ -40,6 +43,7 @@ mod rotate;
 mod rotate_crash;
 mod rotate_moto;
 mod rotate_torture;
+mod schedule;
 mod serve;
 mod setup;
 mod skip_status;
@@ -47,3 +51,4 @@ mod standin;
 mod sts_answers;
 mod sts_errors;
 mod three_readers;
+mod where_calls_go;

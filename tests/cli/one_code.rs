@@ -242,13 +242,13 @@ fn two_credential_process_calls_at_once_make_one_sts_call_and_one_code() {
 }
 
 /// A virtual X display (Xvfb) for the dialog tests, stopped on drop.
-struct Display {
+pub(crate) struct Display {
     server: Child,
-    name: String,
+    pub(crate) name: String,
 }
 
 impl Display {
-    fn start() -> Option<Display> {
+    pub(crate) fn start() -> Option<Display> {
         if !require("Xvfb") || !require("zenity") || !require("xdotool") {
             return None;
         }
@@ -285,7 +285,7 @@ impl Display {
 
     /// Types `text` and Return into the window titled mfa-profile once it appears (or presses
     /// Escape when `text` is empty).
-    fn answer(&self, text: &str) -> Child {
+    pub(crate) fn answer(&self, text: &str) -> Child {
         let keys = if text.is_empty() {
             "xdotool key --window $w Escape".to_owned()
         } else {

@@ -52,8 +52,8 @@ fn unshare_flags() -> Option<&'static str> {
     })
 }
 
-/// Whether the tools are here (under CI=true their absence fails the test).
-fn tools() -> Option<&'static str> {
+/// Whether the tools are here (under CI=true their absence fails the test); the unshare flags.
+pub(crate) fn tools() -> Option<&'static str> {
     if !(require("unshare") && require("ip") && require("python3")) {
         return None;
     }

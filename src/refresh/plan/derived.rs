@@ -37,6 +37,8 @@ pub(in crate::refresh) struct Derived {
     pub endpoint: Option<CustomEndpoint>,
     /// The certificates an https endpoint is trusted by.
     pub trust: TrustChoice,
+    /// FIPS, dual-stack, the app id.
+    pub options: crate::sdk::CallOptions,
     /// The source's region, to add to the target's config profile.
     pub carry_region: Option<Region>,
     /// The command that asks for this refresh again (the base's code included), as a hint
@@ -154,6 +156,7 @@ pub(super) fn plan_derived(
         recorded,
         settings.duration.map(|d| d.secs()),
     ));
+    let options = settings.sdk.with_profile(&profile.sdk);
     Ok(Derived {
         target,
         at,
@@ -165,6 +168,7 @@ pub(super) fn plan_derived(
         region,
         endpoint,
         trust,
+        options,
         carry_region,
         rerun,
     })

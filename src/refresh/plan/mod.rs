@@ -19,6 +19,7 @@ use crate::input::{
 };
 use crate::notice::Notice;
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys, TargetSummary};
+use crate::sdk::CallOptions;
 use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest, TrustChoice, TrustRoots};
 
 /// The target and source of a refresh, the target located and checked.
@@ -81,6 +82,8 @@ pub(super) struct Call {
     pub endpoint: Option<CustomEndpoint>,
     /// The certificates an https endpoint is trusted by.
     pub trust: TrustChoice,
+    /// FIPS, dual-stack, the app id.
+    pub options: CallOptions,
 }
 
 /// The role to assume, and what of it the target records.
@@ -103,6 +106,7 @@ impl Call {
             endpoint: self.endpoint.as_ref().map(|e| e.url.clone()),
             role: self.role.as_ref().map(|r| r.request.clone()),
             trust,
+            options: self.options.clone(),
         }
     }
 

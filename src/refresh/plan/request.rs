@@ -72,6 +72,7 @@ pub(super) fn plan_call(
         (&serial, record_serial),
         settings.duration.map(|d| d.secs()),
     );
+    let options = settings.sdk.with_profile(&source_settings.sdk);
     Ok(Call {
         rerun,
         target,
@@ -88,6 +89,7 @@ pub(super) fn plan_call(
         carry_region,
         endpoint,
         trust,
+        options,
     })
 }
 

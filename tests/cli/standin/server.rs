@@ -435,6 +435,8 @@ impl TestCa {
         let server_params =
             CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
         let server = server_params.signed_by(&server_key, &issuer).unwrap();
+        // Deprecated in rustls 0.23.48 (no post-quantum key exchange): a test server needs none.
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
