@@ -117,7 +117,7 @@ ensure_keychain_tools() {
 # The background schedule's real parts: Debian's cron (crontab and the daemon, run by the tests
 # in a mount namespace with a spool of their own), systemd-analyze (the units verified),
 # notify-send and gdbus (the notification), dbus-run-session and Python's D-Bus and GLib
-# bindings (the tests' own notification server, tests/cli/notifications.py). Debian-based only.
+# bindings (the tests' own notification server, tests/cli/support/notifications.py). Debian-based only.
 ensure_schedule_tools() {
   local missing=()
   command -v crontab >/dev/null 2>&1 || missing+=("cron")

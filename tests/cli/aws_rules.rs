@@ -4,8 +4,8 @@
 //! what the stand-in saw (which key signed which action, with which parameters) and that what
 //! the tool wrote is a session the stand-in accepts.
 
-use crate::harness::*;
-use crate::standin::*;
+use crate::support::harness::*;
+use crate::support::standin::*;
 
 const CODE: &str = "123456";
 const EXPIRED: &str = "2001-01-01T00:00:00Z";

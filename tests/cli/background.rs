@@ -5,9 +5,9 @@
 //! printed), a run with nothing to do (no connection), two runs at once (one dialog), and the
 //! log (one line per target, bounded, no secret).
 
-use crate::harness::*;
 use crate::hints::{hinted, run_hint};
-use crate::standin::*;
+use crate::support::harness::*;
+use crate::support::standin::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -329,7 +329,7 @@ fn dbus_python() -> Option<String> {
     found.map(str::to_owned)
 }
 
-/// Runs the background run in a D-Bus session of its own where tests/cli/notifications.py
+/// Runs the background run in a D-Bus session of its own where tests/cli/support/notifications.py
 /// serves org.freedesktop.Notifications; `path` is the run's PATH. The notifications it got.
 fn notified(
     env: &TestEnv,
@@ -356,7 +356,7 @@ exit $code
         .env("PYTHON", python)
         .env(
             "SERVER",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/notifications.py"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/support/notifications.py"),
         )
         .env("OUT", &out_file)
         .env("READY", &ready)
@@ -567,7 +567,7 @@ fn run_by_hand_in_a_terminal_it_says_its_lines_and_asks_nothing_there() {
         session(&aws, "mfa", -60, "")
     ));
     let url = aws.url();
-    let Some(ran) = crate::pty::on_terminal(
+    let Some(ran) = crate::support::pty::on_terminal(
         &env,
         &[("AWS_ENDPOINT_URL_STS", &url)],
         &["refresh", "--all", "--background"],

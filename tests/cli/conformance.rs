@@ -2,7 +2,7 @@
 //! Rust SDK's own parser) and the inputs on which botocore and the Rust SDK were observed to
 //! differ (read by real botocore). Data: fixtures/conformance/ (see its SOURCES.md).
 
-use crate::readers::*;
+use crate::support::readers::*;
 use mfa_profile::ini::{Document, ParseErrorKind};
 use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{

@@ -2,10 +2,10 @@
 //! the request it makes, the URL it prints or hands to the browser (a fake `xdg-open` on PATH),
 //! that the URL signs in, and the refusal of a plain session before any request.
 
-use crate::harness::*;
 use crate::hints::{hinted, run_hint};
-use crate::raw_http;
-use crate::standin::*;
+use crate::support::harness::*;
+use crate::support::raw_http;
+use crate::support::standin::*;
 use std::path::Path;
 
 const EXPIRED: &str = "2001-01-01T00:00:00Z";

@@ -2,7 +2,7 @@
 //! the aws CLI, `exec`, `refresh --all`, AssumeRole, code commands, `AWS_PROFILE`, completions
 //! and the man page.
 
-use crate::harness::*;
+use crate::support::harness::*;
 
 fn with_target(target: &str, expiration: &str) -> String {
     format!(
@@ -770,7 +770,7 @@ fn a_code_commands_prompt_reaches_the_terminal_under_the_aws_cli() {
     );
     let url = moto.url();
     let vars = [("AWS_ENDPOINT_URL_STS", url.as_str())];
-    let aws = crate::pty::program_on_terminal(
+    let aws = crate::support::pty::program_on_terminal(
         &env,
         &vars,
         "aws",

@@ -1,7 +1,7 @@
 //! Derived targets: a role assumed with a managed session's credentials (`--via`), so one code
 //! a day serves every role of a device; checked against moto and a recording STS stand-in.
 
-use crate::harness::*;
+use crate::support::harness::*;
 
 const ADMIN: &str = "arn:aws:iam::123456789012:role/admin";
 const OPS: &str = "arn:aws:iam::123456789012:role/ops";

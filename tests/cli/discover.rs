@@ -3,9 +3,9 @@
 //! again; FIDO keys are left out, several devices are offered on a terminal.
 
 use crate::fake_aws::*;
-use crate::harness::*;
-use crate::pty::on_terminal;
 use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::harness::*;
+use crate::support::pty::on_terminal;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 const FIDO: &str = "arn:aws:iam::123456789012:u2f/user/alice/yubikey-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -53,7 +53,8 @@ fn a_source_without_mfa_serial_gets_its_device_from_iam_recorded_once() {
 #[test]
 fn a_device_found_in_moto_is_recorded_and_used() {
     let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::moto_iam::create_user(&moto, "dave", &["dave"]) else {
+    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "dave", &["dave"])
+    else {
         return;
     };
     let ran = Test::new()

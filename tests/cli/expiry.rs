@@ -1,6 +1,6 @@
 //! Seeing expiry before it bites: `status --prompt` for a shell prompt, and `prune`.
 
-use crate::harness::*;
+use crate::support::harness::*;
 
 fn session(name: &str, expiration: &str) -> String {
     managed(name, "default", expiration)

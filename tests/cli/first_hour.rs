@@ -1,6 +1,6 @@
 //! The bugs and frictions of a new user's first hour, each pinned by a test named after it.
 
-use crate::harness::*;
+use crate::support::harness::*;
 
 fn work_pair() -> String {
     format!(
@@ -251,7 +251,10 @@ fn zsh_complete(env: &TestEnv, line: &str) -> Vec<String> {
         run(env.mfa().args(["completions", "zsh"])).stdout,
     )
     .unwrap();
-    let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/zsh/capture.zsh");
+    let capture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cli/support/zsh/capture.zsh"
+    );
     let bin_dir = std::path::Path::new(BIN).parent().unwrap();
     let path = format!(
         "{}:{}",

@@ -8,7 +8,7 @@
 //! src/ with a backticked `mfa-profile` command that no row names fails it).
 
 use crate::fake_aws::FakeAws;
-use crate::harness::*;
+use crate::support::harness::*;
 use std::process::Command;
 
 mod first_run;
@@ -408,7 +408,8 @@ fn refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal() {
     let mut args: Vec<&str> = command.split_whitespace().skip(1).collect();
     let url = sts.url();
     args.extend(["--endpoint-url", &url]);
-    let Some(ran) = crate::pty::on_terminal(&env, &[], &args, &[("MFA code for", "123456\r")])
+    let Some(ran) =
+        crate::support::pty::on_terminal(&env, &[], &args, &[("MFA code for", "123456\r")])
     else {
         return;
     };

@@ -2,8 +2,8 @@
 //! the rotation age, and what to do when IAM wants MFA first.
 
 use crate::fake_aws::*;
-use crate::harness::*;
 use crate::rotate::{credentials, session, OLD, OLD_SECRET};
+use crate::support::harness::*;
 
 fn keys_status(aws: &FakeAws) -> Test {
     Test::new().args(["status", "--keys"]).args(aws.endpoints())
@@ -63,7 +63,7 @@ fn without_a_session_a_force_mfa_denial_says_to_refresh_first() {
 #[test]
 fn keys_of_a_moto_user_are_listed() {
     let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::moto_iam::create_user(&moto, "frank", &[]) else {
+    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "frank", &[]) else {
         return;
     };
     Test::new()

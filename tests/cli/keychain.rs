@@ -3,8 +3,8 @@
 //! password), the files holding only sessions and the source's credential_process.
 
 use crate::fake_aws::*;
-use crate::harness::*;
 use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::harness::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 

@@ -1,5 +1,7 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
+mod support;
+
 mod aws_rules;
 mod background;
 mod code_command;
@@ -20,23 +22,17 @@ mod first_hour;
 mod fuzz_corpus;
 mod guards;
 mod hardening;
-mod harness;
 mod hints;
 mod https_sts;
-mod key_readers;
 mod key_status;
 mod keychain;
 mod local_time;
 mod lock_file;
-mod moto_iam;
 mod on_the_sdk;
 mod one_code;
 mod portable;
 mod private_network;
 mod process_source;
-mod pty;
-mod raw_http;
-mod readers;
 mod refresh_moto;
 mod reliability;
 mod rotate;
@@ -47,7 +43,6 @@ mod schedule;
 mod serve;
 mod setup;
 mod skip_status;
-mod standin;
 mod sts_answers;
 mod sts_errors;
 mod three_readers;

@@ -2,7 +2,7 @@
 //! window, one process at a time uses a device, `--no-input` exits 4 without asking, and the
 //! desktop dialog is answered for real under Xvfb.
 
-use crate::harness::*;
+use crate::support::harness::*;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -378,7 +378,7 @@ fn on_a_terminal_a_rejected_code_is_asked_for_again() {
     );
     let env = TestEnv::with_credentials(&default_source());
     let url = aws.url();
-    let Some(ran) = crate::pty::on_terminal(
+    let Some(ran) = crate::support::pty::on_terminal(
         &env,
         &[],
         &["-t", "mfa", "--endpoint-url", &url],

@@ -2,8 +2,8 @@
 //! keychain): run as the SDK runs it, taken only when long-term, never written anywhere.
 
 use crate::fake_aws::*;
-use crate::harness::*;
 use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::harness::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 

@@ -2,7 +2,7 @@
 //! byte with a file in fixtures/expected/; against moto, the session is read back by the real
 //! consumers: the AWS CLI, boto3 and the aws-config crate.
 
-use crate::harness::*;
+use crate::support::harness::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 fn original() -> String {
@@ -121,17 +121,17 @@ fn the_aws_config_crate_reads_the_written_session() {
 fn the_javascript_sdk_reads_the_written_session() {
     let Some(moto) = Moto::start() else { return };
     let env = refreshed_by_moto(&moto);
-    let Some(read) = crate::readers::js_read(&[env.credentials()]) else {
+    let Some(read) = crate::support::readers::js_read(&[env.credentials()]) else {
         return;
     };
-    let rust = crate::readers::rust_read(&env.read_credentials_text());
-    let js = crate::readers::sdk_triple(&read[0], "mfa");
+    let rust = crate::support::readers::rust_read(&env.read_credentials_text());
+    let js = crate::support::readers::sdk_triple(&read[0], "mfa");
     assert!(js.0.is_some() && js.1.is_some() && js.2.is_some(), "{js:?}");
-    assert_eq!(js, crate::readers::sdk_triple(&rust, "mfa"));
+    assert_eq!(js, crate::support::readers::sdk_triple(&rust, "mfa"));
     // Every other profile reads as before.
     let before = TestEnv::with_credentials(&original());
-    let read_before = crate::readers::js_read(&[before.credentials()]).unwrap();
-    let others = |read: &crate::readers::Read| {
+    let read_before = crate::support::readers::js_read(&[before.credentials()]).unwrap();
+    let others = |read: &crate::support::readers::Read| {
         let mut profiles = read.profiles().unwrap().clone();
         profiles.remove("mfa");
         profiles

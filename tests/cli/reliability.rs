@@ -2,8 +2,8 @@
 //! wine), a killed
 //! lock holder, SIGKILL at random moments and at fail points between the steps of a write.
 
-use crate::harness::*;
 use crate::portable::lock_holder;
+use crate::support::harness::*;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::SharedFiles;
 use std::io::{BufRead, BufReader};

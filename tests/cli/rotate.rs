@@ -3,8 +3,8 @@
 //! and each failure with the state it leaves and the run that finishes it.
 
 use crate::fake_aws::*;
-use crate::harness::*;
-use crate::key_readers::{readings, substituted};
+use crate::support::harness::*;
+use crate::support::key_readers::{readings, substituted};
 
 pub const OLD: &str = "AKIAOLDKEYEXAMPLE000";
 pub const OLD_SECRET: &str = "oldSecret/EXAMPLE+key0123456789abcdefghi";
@@ -154,7 +154,8 @@ fn at_iams_limit_a_yes_on_the_terminal_deletes_the_inactive_key_and_rotates() {
     let mut args = vec!["rotate".to_owned()];
     args.extend(aws.endpoints());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let Some(ran) = crate::pty::on_terminal(&env, &[], &args, &[("[y/N]: ", "y\r")]) else {
+    let Some(ran) = crate::support::pty::on_terminal(&env, &[], &args, &[("[y/N]: ", "y\r")])
+    else {
         return;
     };
     assert_eq!(ran.code, 0, "{ran}");

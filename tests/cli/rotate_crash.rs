@@ -3,8 +3,8 @@
 //! `rotate` finishes the job.
 
 use crate::fake_aws::*;
-use crate::harness::*;
 use crate::rotate::{config, credentials, OLD, OLD_SECRET};
+use crate::support::harness::*;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::{MFA_NEW_ACCESS_KEY_ID, MFA_ROTATION_STARTED};
 use std::collections::BTreeMap;
@@ -249,7 +249,8 @@ fn a_failing_write_at_every_step_says_what_state_it_left() {
 #[test]
 fn sigkill_at_random_moments_against_moto_loses_no_key() {
     let Some(moto) = Moto::start() else { return };
-    let Some((user_key, user_secret)) = crate::moto_iam::create_user(&moto, "carol", &["carol"])
+    let Some((user_key, user_secret)) =
+        crate::support::moto_iam::create_user(&moto, "carol", &["carol"])
     else {
         return;
     };
@@ -288,14 +289,14 @@ fn sigkill_at_random_moments_against_moto_loses_no_key() {
         std::thread::sleep(delay);
         let _ = child.kill();
         let finished = child.wait().unwrap().success();
-        let left = crate::moto_iam::judge_files(&env, &moto, "carol");
+        let left = crate::support::moto_iam::judge_files(&env, &moto, "carol");
         let how = if finished { "finished" } else { "killed" };
         *tally.entry(format!("{how}: {left}")).or_insert(0) += 1;
         let mut cmd = env.mfa();
         args(&mut cmd);
         let again = run(&mut cmd);
         assert_eq!(again.code, 0, "the run after a kill ({left})\n{again}");
-        let keys = crate::moto_iam::keys(&moto, "carol");
+        let keys = crate::support::moto_iam::keys(&moto, "carol");
         let text = env.read_credentials_text();
         let used = sdk_value(&text, "default", "aws_access_key_id").unwrap();
         assert_eq!(

@@ -2,15 +2,16 @@
 //! virtual MFA device and no `mfa_serial` in the files; the rotated key read back by the AWS
 //! CLI.
 
-use crate::harness::*;
+use crate::support::harness::*;
 
 #[test]
 fn rotate_against_moto_at_the_two_key_limit_from_a_source_without_a_serial() {
     let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::moto_iam::create_user(&moto, "gina", &["gina"]) else {
+    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "gina", &["gina"])
+    else {
         return;
     };
-    let inactive = crate::moto_iam::add_inactive_key(&moto, "gina");
+    let inactive = crate::support::moto_iam::add_inactive_key(&moto, "gina");
     let original = format!(
         "# gina's keys\n[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\nregion = us-east-1\n"
     );
@@ -43,7 +44,10 @@ fn rotate_against_moto_at_the_two_key_limit_from_a_source_without_a_serial() {
         )),
         "{text}"
     );
-    assert_eq!(crate::moto_iam::keys(&moto, "gina"), [(new.clone(), true)]);
+    assert_eq!(
+        crate::support::moto_iam::keys(&moto, "gina"),
+        [(new.clone(), true)]
+    );
     assert_eq!(
         ran.env.read_config_text(),
         "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/gina\n\n[profile mfa]\nregion = us-east-1\n"

@@ -3,9 +3,9 @@
 //! would read differently are refused before anything is asked of IAM.
 
 use crate::fake_aws::*;
-use crate::harness::*;
-use crate::key_readers::{readings, substituted};
 use crate::rotate::{session, OLD, OLD_SECRET};
+use crate::support::harness::*;
+use crate::support::key_readers::{readings, substituted};
 
 const S: &str = OLD_SECRET;
 

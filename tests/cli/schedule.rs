@@ -4,8 +4,8 @@
 //! rules), run as that thing would run it, and put in and taken out without touching the
 //! machine's crontab or the user's systemd (a `systemctl` stand-in on PATH).
 
-use crate::harness::*;
 use crate::hints::hinted;
+use crate::support::harness::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

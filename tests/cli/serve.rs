@@ -4,9 +4,9 @@
 //! real consumers (boto3, the aws CLI, the JavaScript SDK v3, the Rust SDK's default chain)
 //! getting the session through `exec --server` and a new one once a short session expires.
 
-use crate::harness::*;
-use crate::raw_http;
-use crate::standin::*;
+use crate::support::harness::*;
+use crate::support::raw_http;
+use crate::support::standin::*;
 use std::io::{BufRead, Read};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
@@ -877,7 +877,7 @@ for wait in (0, float(sys.argv[2])):
     let vars: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (*n, v.as_str())).collect();
     let url = aws.url();
     let wait = (life - 3).to_string();
-    let Some(ran) = crate::pty::on_terminal(
+    let Some(ran) = crate::support::pty::on_terminal(
         &env,
         &vars,
         &[

@@ -3,10 +3,10 @@
 //! the migration of an aws-mfa layout.
 
 use crate::fake_aws::*;
-use crate::harness::*;
-use crate::key_readers::readings;
-use crate::pty::on_terminal;
 use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::harness::*;
+use crate::support::key_readers::readings;
+use crate::support::pty::on_terminal;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 
@@ -17,7 +17,8 @@ fn fake() -> FakeAws {
 #[test]
 fn setup_on_a_terminal_with_moto_writes_the_source_and_refreshes_once() {
     let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::moto_iam::create_user(&moto, "erin", &["erin"]) else {
+    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "erin", &["erin"])
+    else {
         return;
     };
     let env = TestEnv::new();

@@ -3,7 +3,7 @@
 //! `status` and its stale bases), `doctor`'s expired sessions and `prune`'s two commands.
 
 use super::{hinted, hinted_commands, run_hint, TWO_USERS};
-use crate::harness::*;
+use crate::support::harness::*;
 
 const ADMIN: &str = "arn:aws:iam::123456789012:role/admin";
 
@@ -107,7 +107,8 @@ fn the_commands_a_refresh_with_no_way_to_ask_a_code_names_do_what_was_asked() {
     let mut args = super::hint_words(&commands[0]);
     let url = sts.url();
     args.extend(["--endpoint-url", &url]);
-    let Some(ran) = crate::pty::on_terminal(&env, &[], &args, &[("MFA code for", "123456\r")])
+    let Some(ran) =
+        crate::support::pty::on_terminal(&env, &[], &args, &[("MFA code for", "123456\r")])
     else {
         return;
     };

@@ -4,8 +4,8 @@
 
 use super::{at_fake_aws, hinted, run_hint};
 use crate::fake_aws::*;
-use crate::harness::*;
 use crate::rotate::{config, credentials, start, OLD, OLD_SECRET};
+use crate::support::harness::*;
 
 fn files() -> TestEnv {
     let env = TestEnv::with_credentials(&credentials());

@@ -3,8 +3,8 @@
 
 use super::{at_fake_aws, hint_words, hinted, run_hint};
 use crate::fake_aws::*;
-use crate::harness::*;
 use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::harness::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 

@@ -66,7 +66,7 @@ impl StandIn {
     /// [`StandIn::caller_arn`] with the keys of `profile` in the credentials file `text` (as
     /// the SDK's parser reads them).
     pub fn caller_of_profile(&self, text: &str, profile: &str) -> Result<String, String> {
-        let value = |key| crate::harness::sdk_value(text, profile, key);
+        let value = |key| crate::support::harness::sdk_value(text, profile, key);
         let (Some(key_id), Some(secret)) =
             (value("aws_access_key_id"), value("aws_secret_access_key"))
         else {

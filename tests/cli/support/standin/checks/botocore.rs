@@ -3,7 +3,7 @@
 //! otherwise.
 
 use super::super::*;
-use crate::harness::*;
+use crate::support::harness::*;
 use serde_json::Value;
 
 /// Whether python3 can import boto3; under CI a missing one fails the test.

@@ -574,7 +574,7 @@ fn a_wrong_secret_an_unknown_key_and_a_session_key_without_its_token_are_refused
 fn an_expired_session_is_refused() {
     let aws = StandIn::start();
     let old = aws.issue_session(USER, true, -1);
-    assert!(crate::harness::epoch_of(&old.expiration) < aws.now());
+    assert!(crate::support::harness::epoch_of(&old.expiration) < aws.now());
     let keys = Keys {
         id: &old.key_id,
         secret: &old.secret,
@@ -1025,7 +1025,7 @@ fn key_dates_and_last_use_are_what_the_test_set() {
         let created = listed.access_key_metadata()[0].create_date().unwrap();
         assert_eq!(
             created.secs(),
-            crate::harness::epoch_of("2025-06-01T00:00:00Z")
+            crate::support::harness::epoch_of("2025-06-01T00:00:00Z")
         );
         aws.set_last_used(AKID, "2026-01-02T03:04:05Z", "s3", "eu-west-1");
         let last = client
@@ -1038,7 +1038,7 @@ fn key_dates_and_last_use_are_what_the_test_set() {
         assert_eq!((used.service_name(), used.region()), ("s3", "eu-west-1"));
         assert_eq!(
             used.last_used_date.unwrap().secs(),
-            crate::harness::epoch_of("2026-01-02T03:04:05Z")
+            crate::support::harness::epoch_of("2026-01-02T03:04:05Z")
         );
     });
 }
@@ -1051,7 +1051,7 @@ fn sessions_are_numbered_and_can_all_expire_at_one_fixed_time() {
     assert_eq!(session.access_key_id, "ASIASTANDIN000000001");
     assert_eq!(
         session.expiration.secs(),
-        crate::harness::epoch_of("2099-01-01T00:00:00Z")
+        crate::support::harness::epoch_of("2099-01-01T00:00:00Z")
     );
 }
 

@@ -76,7 +76,7 @@ pub use mfa::Codes;
 pub use sdk::sdk_http_client;
 pub use world::ACCOUNT;
 
-use crate::harness::{bin_path, TestEnv, AKID, SECRET, SERIAL};
+use crate::support::harness::{bin_path, TestEnv, AKID, SECRET, SERIAL};
 use mfa::Device;
 use server::Shared;
 use std::collections::BTreeMap;
