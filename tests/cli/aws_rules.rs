@@ -4,8 +4,8 @@
 //! what the stand-in saw (which key signed which action, with which parameters) and that what
 //! the tool wrote is a session the stand-in accepts.
 
-use crate::support::harness::*;
 use crate::support::standin::*;
+use crate::support::*;
 
 const CODE: &str = "123456";
 const EXPIRED: &str = "2001-01-01T00:00:00Z";
@@ -395,9 +395,9 @@ fn a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap() {
         aws.calls()
     );
     // The way out it names: the role assumed with the long-term key and a code, for 4h.
-    let command = crate::hints::hinted(&out.stderr, "mfa-profile -s default -t admin");
+    let command = crate::support::hints::hinted(&out.stderr, "mfa-profile -s default -t admin");
     let url = aws.url();
-    crate::hints::run_hint(&env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
+    crate::support::hints::run_hint(&env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
     let assumed = aws
         .calls()
         .into_iter()
@@ -466,11 +466,12 @@ fn a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_comman
         .args(["-t", "admin"])
         .stderr_has("asking for 1h")
         .run();
-    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t admin");
+    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t admin");
     aws.next_code_window();
     ran.env.next_code_window();
     let url = aws.url();
-    crate::hints::run_hint(&ran.env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
+    crate::support::hints::run_hint(&ran.env, &command, &[CODE, "--endpoint-url", &url])
+        .assert_code(0);
     let assumed = aws
         .calls()
         .into_iter()

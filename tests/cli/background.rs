@@ -5,9 +5,9 @@
 //! printed), a run with nothing to do (no connection), two runs at once (one dialog), and the
 //! log (one line per target, bounded, no secret).
 
-use crate::hints::{hinted, run_hint};
-use crate::support::harness::*;
+use crate::support::hints::{hinted, run_hint};
 use crate::support::standin::*;
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The code command runs bounded: its stderr is shown while it runs (so "Touch your YubiKey"
 //! appears), and one that prints forever is stopped.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};

@@ -2,10 +2,10 @@
 //! the request it makes, the URL it prints or hands to the browser (a fake `xdg-open` on PATH),
 //! that the URL signs in, and the refusal of a plain session before any request.
 
-use crate::hints::{hinted, run_hint};
-use crate::support::harness::*;
+use crate::support::hints::{hinted, run_hint};
 use crate::support::raw_http;
 use crate::support::standin::*;
+use crate::support::*;
 use std::path::Path;
 
 const EXPIRED: &str = "2001-01-01T00:00:00Z";
@@ -276,7 +276,7 @@ fn a_plain_session_with_no_role_target_says_how_to_make_one() {
         "make a role target from it first (mfa-profile -t NAME --via mfa --role-arn and the role's ARN)",
     );
     assert!(
-        crate::hints::hinted_commands(&out.stderr).is_empty(),
+        crate::support::hints::hinted_commands(&out.stderr).is_empty(),
         "no command to run as printed: {out}"
     );
     assert!(aws.calls().is_empty());

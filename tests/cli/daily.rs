@@ -2,7 +2,7 @@
 //! the aws CLI, `exec`, `refresh --all`, AssumeRole, code commands, `AWS_PROFILE`, completions
 //! and the man page.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 fn with_target(target: &str, expiration: &str) -> String {
     format!(

@@ -1,7 +1,7 @@
 //! Derived targets: a role assumed with a managed session's credentials (`--via`), so one code
 //! a day serves every role of a device; checked against moto and a recording STS stand-in.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 const ADMIN: &str = "arn:aws:iam::123456789012:role/admin";
 const OPS: &str = "arn:aws:iam::123456789012:role/ops";

@@ -15,8 +15,8 @@
 //! `DIFFERENTIAL_FILES=1000000 cargo test --release --test cli differential -- --nocapture`
 //! (about 15 ms a file on two cores; files are checked in batches of 500).
 
-use crate::support::harness::*;
 use crate::support::readers::*;
+use crate::support::*;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::{find_section, FileKind, ProfileName};
 use std::collections::BTreeMap;

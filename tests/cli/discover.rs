@@ -4,8 +4,8 @@
 
 use crate::fake_aws::*;
 use crate::rotate::{OLD, OLD_SECRET};
-use crate::support::harness::*;
 use crate::support::pty::on_terminal;
+use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 const FIDO: &str = "arn:aws:iam::123456789012:u2f/user/alice/yubikey-ABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -1,6 +1,6 @@
 //! `doctor`: one finding per line, with what to do; exit 0 when nothing is wrong, 1 otherwise.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::os::unix::fs::PermissionsExt;
 
 fn private(env: &TestEnv) {

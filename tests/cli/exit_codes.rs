@@ -1,7 +1,7 @@
 //! The exit codes README's "Exit codes" section states, each brought about and checked against
 //! the binary (issue 20: README said `credential-process` exits 1 where it exits 4).
 
-use crate::support::harness::*;
+use crate::support::*;
 
 /// `[default]` with an expired `[mfa]` from it.
 fn expired_mfa() -> String {

@@ -1,6 +1,6 @@
 //! Seeing expiry before it bites: `status --prompt` for a shell prompt, and `prune`.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 fn session(name: &str, expiration: &str) -> String {
     managed(name, "default", expiration)
@@ -59,9 +59,9 @@ fn prune_keeps_what_renews_a_role_target_and_its_comment() {
         "{after}"
     );
     // The command the message names renews both, the role with its recorded length.
-    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile refresh --all");
+    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile refresh --all");
     let env = ran.env;
-    crate::hints::run_hint(
+    crate::support::hints::run_hint(
         &env,
         &command,
         &[
@@ -100,8 +100,8 @@ fn prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target() {
         .stderr_has("[admin] derives from [mfa] (mfa_via = mfa), and would be left without a base; remove it too: `mfa-profile prune mfa admin`")
         .run();
     ran.env.assert_credentials(text.as_bytes());
-    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile prune");
-    crate::hints::run_hint(&ran.env, &command, &[])
+    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile prune");
+    crate::support::hints::run_hint(&ran.env, &command, &[])
         .assert_code(0)
         .assert_stderr_has(&shown("removed [mfa] from ~/.aws/credentials"))
         .assert_stderr_has(&shown("removed [admin] from ~/.aws/credentials"));

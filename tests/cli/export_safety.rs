@@ -2,7 +2,7 @@
 //! (written by an older version, or by hand) is refused in that format, and what is printed
 //! assigns exactly the value and runs nothing.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 /// `{touch,pwned}` is brace expansion: sourced by bash, an unquoted `;{touch,pwned}` runs
 /// `touch pwned`. Fake STSs sent keys like it, and dotenv output carried them unquoted.

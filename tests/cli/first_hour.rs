@@ -1,6 +1,6 @@
 //! The bugs and frictions of a new user's first hour, each pinned by a test named after it.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 fn work_pair() -> String {
     format!(
@@ -63,8 +63,8 @@ fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
         .stderr_has("[work] in ~/.aws/credentials holds no session mfa-profile wrote; to create [work], name its source: `mfa-profile -s default -t work`")
         .run();
     // The command named, as printed, makes the session export then hands out.
-    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t work");
-    crate::hints::run_hint(
+    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t work");
+    crate::support::hints::run_hint(
         &ran.env,
         &command,
         &["123456", "--endpoint-url", &sts.url()],
@@ -714,8 +714,8 @@ fn with_no_default_status_suggests_a_command_that_works() {
         .arg("status")
         .stderr_has("run `mfa-profile -s work` to create [work-mfa] from [work] (it asks for the MFA code)")
         .run();
-    let command = crate::hints::hinted(&ran.out.stderr, "mfa-profile -s work");
-    crate::hints::run_hint(
+    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile -s work");
+    crate::support::hints::run_hint(
         &ran.env,
         &command,
         &["123456", "--endpoint-url", &sts.url()],

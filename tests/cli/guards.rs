@@ -2,7 +2,7 @@
 //! documented exit code, and the file left byte-identical. STS points at a closed port, so a
 //! guard that let a call through would show up as a network error instead. One test a guard.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 /// The usual source with `extra` lines after it.
 fn with_source(extra: &str) -> String {

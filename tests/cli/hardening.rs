@@ -2,7 +2,7 @@
 //! is a quiet exit, nothing a file or STS says can drive the terminal, the guards and
 //! environment scrubbing hold.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 

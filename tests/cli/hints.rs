@@ -8,8 +8,8 @@
 //! src/ with a backticked `mfa-profile` command that no row names fails it).
 
 use crate::fake_aws::FakeAws;
-use crate::support::harness::*;
-use std::process::Command;
+pub use crate::support::hints::{hint_command, hint_words, hinted, hinted_commands, run_hint};
+use crate::support::*;
 
 mod first_run;
 mod handout;
@@ -167,61 +167,6 @@ fn every_hint_in_src_is_in_the_table_with_a_test() {
         "hints with no row in HINT_SITES (add one, with a test that runs the command):\n{}",
         untested.join("\n")
     );
-}
-
-/// The `mfa-profile ...` commands a message names, in order, as printed between backticks.
-pub fn hinted_commands(message: &str) -> Vec<String> {
-    message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|quoted| quoted.starts_with("mfa-profile"))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The command `message` names that is `prefix` itself, else the one that starts with it
-/// (`mfa-profile -s `).
-pub fn hinted(message: &str, prefix: &str) -> String {
-    let commands = hinted_commands(message);
-    if let Some(exact) = commands.iter().find(|c| *c == prefix) {
-        return exact.clone();
-    }
-    let found: Vec<String> = commands
-        .into_iter()
-        .filter(|c| c.starts_with(prefix))
-        .collect();
-    assert_eq!(found.len(), 1, "one `{prefix}...` hint in:\n{message}");
-    found.into_iter().next().unwrap()
-}
-
-/// The words of a hinted command after `mfa-profile`; a placeholder left in it (an upper-case
-/// word: SOURCE, NAME, CODE) fails the test, since such a command cannot work as printed.
-pub fn hint_words(command: &str) -> Vec<&str> {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    assert_eq!(words[0], "mfa-profile", "{command}");
-    assert!(
-        !words
-            .iter()
-            .any(|w| w.chars().all(|c| c.is_ascii_uppercase())),
-        "a placeholder left in `{command}`"
-    );
-    words[1..].to_vec()
-}
-
-/// A hinted command ready to run word for word in `env`, with `extra` arguments after it (a
-/// code, an endpoint: what the hint leaves to the user), for a test that adds standard input
-/// or a variable the message's own run had.
-pub fn hint_command(env: &TestEnv, command: &str, extra: &[&str]) -> Command {
-    let mut cmd = env.mfa();
-    cmd.args(hint_words(command)).args(extra);
-    cmd
-}
-
-/// Runs a hinted command word for word in `env`, with `extra` arguments after it (a code, an
-/// endpoint: what the hint leaves to the user).
-pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
-    run(&mut hint_command(env, command, extra))
 }
 
 /// `extra` then the flags that send STS and IAM calls to `aws`.

@@ -3,7 +3,7 @@
 //! it), reached with `AWS_CA_BUNDLE`, `ca_bundle` in the source profile, `SSL_CERT_FILE`, or
 //! nothing (refused); and CA bundles that cannot be used, refused before the code is asked.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;

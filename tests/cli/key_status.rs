@@ -3,7 +3,7 @@
 
 use crate::fake_aws::*;
 use crate::rotate::{credentials, session, OLD, OLD_SECRET};
-use crate::support::harness::*;
+use crate::support::*;
 
 fn keys_status(aws: &FakeAws) -> Test {
     Test::new().args(["status", "--keys"]).args(aws.endpoints())

@@ -3,7 +3,7 @@
 //! the same variable) and jiff's full time-zone database, for names, POSIX rules, an empty `TZ`
 //! and none.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 /// 2099-07-01T12:00:00Z: summer in the north, so daylight saving time shows.
 const EXPIRATION: &str = "2099-07-01T12:00:00Z";

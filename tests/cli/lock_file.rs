@@ -1,7 +1,7 @@
 //! The writers' lock is a private file beside the credentials file (issue 11: a lock on the
 //! `~/.aws` directory could be taken, and held, by any local user allowed to list it).
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::os::unix::fs::MetadataExt;
 
 #[test]

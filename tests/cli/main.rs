@@ -1,5 +1,6 @@
 //! Integration tests of the mfa-profile binary and library against real consumers.
 
+#[macro_use]
 mod support;
 
 mod aws_rules;

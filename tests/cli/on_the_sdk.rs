@@ -3,8 +3,8 @@
 //! Where calls go (FIPS, dual-stack, partitions, a proxy named without a scheme) is in
 //! `where_calls_go.rs`; a clock 20 minutes off is in `aws_rules.rs`.
 
-use crate::support::harness::*;
 use crate::support::standin::*;
+use crate::support::*;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! window, one process at a time uses a device, `--no-input` exits 4 without asking, and the
 //! desktop dialog is answered for real under Xvfb.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

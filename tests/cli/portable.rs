@@ -3,7 +3,7 @@
 //! moto, byte for byte; `exec` passing the command's exit code and the profile; a code command
 //! in the platform's shell; `export`'s default format; the writers' lock; a failing write.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! machine as far as mfa-profile knows) counting the connections it gets. No packet can leave
 //! the namespace, and a refusal is proven to come before any connection.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::path::Path;
 
 /// The "remote" plain-http endpoint, served inside the namespace.

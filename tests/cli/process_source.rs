@@ -3,7 +3,7 @@
 
 use crate::fake_aws::*;
 use crate::rotate::{OLD, OLD_SECRET};
-use crate::support::harness::*;
+use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 

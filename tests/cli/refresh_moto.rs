@@ -2,7 +2,7 @@
 //! byte with a file in fixtures/expected/; against moto, the session is read back by the real
 //! consumers: the AWS CLI, boto3 and the aws-config crate.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 fn original() -> String {

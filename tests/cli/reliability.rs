@@ -3,7 +3,7 @@
 //! lock holder, SIGKILL at random moments and at fail points between the steps of a write.
 
 use crate::portable::lock_holder;
-use crate::support::harness::*;
+use crate::support::*;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::SharedFiles;
 use std::io::{BufRead, BufReader};

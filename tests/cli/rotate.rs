@@ -3,8 +3,8 @@
 //! and each failure with the state it leaves and the run that finishes it.
 
 use crate::fake_aws::*;
-use crate::support::harness::*;
 use crate::support::key_readers::{readings, substituted};
+use crate::support::*;
 
 pub const OLD: &str = "AKIAOLDKEYEXAMPLE000";
 pub const OLD_SECRET: &str = "oldSecret/EXAMPLE+key0123456789abcdefghi";

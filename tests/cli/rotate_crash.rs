@@ -4,7 +4,7 @@
 
 use crate::fake_aws::*;
 use crate::rotate::{config, credentials, OLD, OLD_SECRET};
-use crate::support::harness::*;
+use crate::support::*;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::{MFA_NEW_ACCESS_KEY_ID, MFA_ROTATION_STARTED};
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! virtual MFA device and no `mfa_serial` in the files; the rotated key read back by the AWS
 //! CLI.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 #[test]
 fn rotate_against_moto_at_the_two_key_limit_from_a_source_without_a_serial() {

@@ -4,8 +4,8 @@
 
 use crate::fake_aws::*;
 use crate::rotate::{session, OLD, OLD_SECRET};
-use crate::support::harness::*;
 use crate::support::key_readers::{readings, substituted};
+use crate::support::*;
 
 const S: &str = OLD_SECRET;
 

@@ -4,8 +4,8 @@
 //! rules), run as that thing would run it, and put in and taken out without touching the
 //! machine's crontab or the user's systemd (a `systemctl` stand-in on PATH).
 
-use crate::hints::hinted;
-use crate::support::harness::*;
+use crate::support::hints::hinted;
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -808,7 +808,7 @@ fn dry_run_changes_nothing_and_a_kind_of_another_system_is_refused() {
         .status(2)
         .stderr_has("launchd jobs are not kept on this system (a LaunchAgent); `mfa-profile schedule install --using launchd --dry-run` shows what would be installed")
         .run();
-    let shown = crate::hints::run_hint(
+    let shown = crate::support::hints::run_hint(
         &refused.env,
         &hinted(&refused.out.stderr, "mfa-profile schedule install"),
         &[],

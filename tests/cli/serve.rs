@@ -4,9 +4,9 @@
 //! real consumers (boto3, the aws CLI, the JavaScript SDK v3, the Rust SDK's default chain)
 //! getting the session through `exec --server` and a new one once a short session expires.
 
-use crate::support::harness::*;
 use crate::support::raw_http;
 use crate::support::standin::*;
+use crate::support::*;
 use std::io::{BufRead, Read};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};

@@ -4,9 +4,9 @@
 
 use crate::fake_aws::*;
 use crate::rotate::{OLD, OLD_SECRET};
-use crate::support::harness::*;
 use crate::support::key_readers::readings;
 use crate::support::pty::on_terminal;
+use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 

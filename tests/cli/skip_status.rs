@@ -1,7 +1,7 @@
 //! The skip path (a still-valid target is left alone with no code and no network), the
 //! source recorded in a managed target, and `status`.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 fn managed_short(target: &str, source: &str, expiration: &str) -> String {
     format!("[{target}]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = {expiration}\nmfa_source_profile = {source}\n")

@@ -2,7 +2,7 @@
 //! characters, oversized tokens and oversized responses are refused with one sentence, exit
 //! 1, and the file untouched.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::time::{Duration, Instant};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,7 +1,7 @@
 //! STS failures from an in-test HTTP mock that answers with real STS error XML: each becomes
 //! one clear sentence, the documented exit code, and an untouched file.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,8 +1,8 @@
 //! The four classes of input on which the JavaScript SDK read a refresh differently from
 //! botocore and the Rust SDK, each pinned by a regression test that asks the real readers.
 
-use crate::support::harness::*;
 use crate::support::readers::*;
+use crate::support::*;
 
 fn canned_triple() -> Triple {
     (

@@ -10,7 +10,7 @@
 //! `aws-global` sent to a host that does not exist, the European Sovereign Cloud called "not
 //! an AWS host", IAM's FIPS endpoint never used, a proxy named without a scheme refused.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 /// The proxy (on 127.0.0.1:3128) and the canned STS (127.0.0.1:8080); `$1` is the file the
 /// proxy writes `CONNECT` lines to, `$1.ready` is made once both listen.

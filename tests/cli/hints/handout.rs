@@ -3,7 +3,7 @@
 //! a session to hand out, and after it, word for word, the handout works.
 
 use super::{hint_command, hinted, run_hint, TWO_USERS};
-use crate::support::harness::*;
+use crate::support::*;
 
 /// `export TARGET` hands out the canned session.
 fn exports(env: &TestEnv, target: &str) {

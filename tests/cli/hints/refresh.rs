@@ -3,7 +3,7 @@
 //! `status` and its stale bases), `doctor`'s expired sessions and `prune`'s two commands.
 
 use super::{hinted, hinted_commands, run_hint, TWO_USERS};
-use crate::support::harness::*;
+use crate::support::*;
 
 const ADMIN: &str = "arn:aws:iam::123456789012:role/admin";
 

@@ -5,7 +5,7 @@
 use super::{at_fake_aws, hinted, run_hint};
 use crate::fake_aws::*;
 use crate::rotate::{config, credentials, start, OLD, OLD_SECRET};
-use crate::support::harness::*;
+use crate::support::*;
 
 fn files() -> TestEnv {
     let env = TestEnv::with_credentials(&credentials());

@@ -4,7 +4,7 @@
 use super::{at_fake_aws, hint_words, hinted, run_hint};
 use crate::fake_aws::*;
 use crate::rotate::{OLD, OLD_SECRET};
-use crate::support::harness::*;
+use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 

@@ -1,15 +1,20 @@
 //! Test harness: a throw-away HOME with its own shared files, the binary run with every AWS_*
-//! variable removed, assertion helpers that show what the command printed when they fail, and
-//! the STS stand-ins: moto (a real emulator, for the end-to-end tests that hand the session to
-//! the aws CLI, boto3 and the SDK) and a canned wiremock STS (fixed keys, so a refresh's result
-//! can be compared byte for byte with a file in fixtures/expected/).
+//! variable removed, and one way to describe a run: [`Test`] (the files, the arguments, the
+//! variables, standard input, no terminal, what is expected), whose failed expectations show
+//! what the command printed. Tools a test drives are asked for with [`require`] (or the
+//! `require!` macro): a missing one fails the test under `CI=true` and is skipped loudly
+//! elsewhere.
+//!
+//! Invariant: no run reaches the developer's own `~/.aws`, `AWS_*` variables or terminal: every
+//! command gets a temp `HOME`, its own `AWS_SHARED_CREDENTIALS_FILE`/`AWS_CONFIG_FILE`, `PATH`
+//! and `LANG`, and nothing else unless the test adds it.
 
 use mfa_profile::profile::{ProfileSet, SharedFiles};
 use std::ffi::{OsStr, OsString};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
 /// Placeholder long-term keys (AWS's documentation examples), never real ones.
 pub const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -49,16 +54,18 @@ pub fn expected(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// A temp HOME with `.aws/credentials` and `.aws/config` inside.
+/// A temp HOME with `.aws/credentials` and `.aws/config` inside; clones share the directory,
+/// which goes when the last of them is dropped.
+#[derive(Clone)]
 pub struct TestEnv {
-    pub dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
 }
 
 impl TestEnv {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
-        TestEnv { dir }
+        TestEnv { dir: Arc::new(dir) }
     }
 
     pub fn with_credentials(text: &str) -> Self {
@@ -138,18 +145,26 @@ impl TestEnv {
 
     /// The mfa-profile binary under test, with a scrubbed environment: the one cargo built,
     /// or `MFA_PROFILE_TEST_BIN` run by `MFA_PROFILE_TEST_RUNNER` (the Windows exe under
-    /// `wine`, see scripts/test-windows.sh). Wine gets its own `WINE*` variables, the home as
+    /// `wine`, see scripts/test-windows.sh), after the `wrapper` program and its arguments
+    /// (`setsid -w`, `unshare -n`), if any. Wine gets its own `WINE*` variables, the home as
     /// `WINEHOME` (wine passes no `HOME`) and the shared files as `Z:` paths.
+    /// TEMPORARY, while the old files move to [`Test`].
     pub fn mfa(&self) -> Command {
-        let Some(bin) = std::env::var_os("MFA_PROFILE_TEST_BIN") else {
-            return self.command(env!("CARGO_BIN_EXE_mfa-profile"));
-        };
-        let Some(runner) = std::env::var_os("MFA_PROFILE_TEST_RUNNER") else {
-            return self.command(bin);
-        };
-        let mut cmd = self.command(runner);
-        cmd.arg(bin);
-        if testing_windows_exe() {
+        self.mfa_under(&[])
+    }
+
+    fn mfa_under(&self, wrapper: &[OsString]) -> Command {
+        let mut argv: Vec<OsString> = wrapper.to_vec();
+        match std::env::var_os("MFA_PROFILE_TEST_BIN") {
+            None => argv.push(env!("CARGO_BIN_EXE_mfa-profile").into()),
+            Some(bin) => {
+                argv.extend(std::env::var_os("MFA_PROFILE_TEST_RUNNER"));
+                argv.push(bin);
+            }
+        }
+        let mut cmd = self.command(&argv[0]);
+        cmd.args(&argv[1..]);
+        if testing_windows_exe() && std::env::var_os("MFA_PROFILE_TEST_RUNNER").is_some() {
             for (name, value) in std::env::vars_os() {
                 if name.to_string_lossy().starts_with("WINE") {
                     cmd.env(name, value);
@@ -197,35 +212,54 @@ pub fn shown(unix_style: &str) -> String {
 
 /// One run of mfa-profile, described, run, and checked: `Test::new().credentials(..)
 /// .args([..]).status(2).stderr_has("..").run()`. Every failed expectation shows the command's
-/// exit code, stdout and stderr.
+/// exit code, stdout and stderr. The one way the suite runs the binary; [`Test::command`] is
+/// the escape hatch for a test that must spawn, time or kill the process itself.
 pub struct Test {
     env: TestEnv,
+    wrapper: Vec<OsString>,
     args: Vec<OsString>,
     vars: Vec<(String, OsString)>,
     stdin: Option<Vec<u8>>,
-    status: i32,
+    status: Expect,
     stderr_has: Vec<String>,
+    stderr_lacks: Vec<String>,
     stdout_has: Vec<String>,
     stdout_is: Option<String>,
 }
 
+/// The exit code a [`Test`] expects.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Code(i32),
+    /// Any failure: a process killed by its own fail point ends differently on each platform.
+    Failure,
+}
+
 impl Test {
     pub fn new() -> Test {
-        Test::in_env(TestEnv::new())
+        Test::on(&TestEnv::new())
     }
 
     /// A run in an existing environment (for a second run on the same files), in the next
     /// 30 s code window: tests chain refreshes with one fixed code, which a real device would
-    /// not allow twice in a window (tests of that use `TestEnv` and `run` directly).
+    /// not allow twice in a window (tests of that use [`Test::on`]).
     pub fn in_env(env: TestEnv) -> Test {
         env.next_code_window();
+        Test::on(&env)
+    }
+
+    /// A run on `env`'s files as they are: the tool's record of the code windows its devices
+    /// used is kept (see [`Test::in_env`]).
+    pub fn on(env: &TestEnv) -> Test {
         Test {
-            env,
+            env: env.clone(),
+            wrapper: Vec::new(),
             args: Vec::new(),
             vars: Vec::new(),
             stdin: None,
-            status: 0,
+            status: Expect::Code(0),
             stderr_has: Vec::new(),
+            stderr_lacks: Vec::new(),
             stdout_has: Vec::new(),
             stdout_is: None,
         }
@@ -257,19 +291,52 @@ impl Test {
         self
     }
 
+    /// Each `(name, value)` as [`Test::env`].
+    pub fn envs<N: AsRef<str>, V: AsRef<OsStr>>(
+        mut self,
+        vars: impl IntoIterator<Item = (N, V)>,
+    ) -> Test {
+        for (name, value) in vars {
+            self = self.env(name.as_ref(), value);
+        }
+        self
+    }
+
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
         self.stdin = Some(bytes.into());
         self
     }
 
+    /// Runs with no controlling terminal (`setsid -w`), so nothing can prompt there.
+    pub fn detached(self) -> Test {
+        self.wrapped(&["setsid", "-w"])
+    }
+
+    /// Runs the binary under `wrapper` (a program and its arguments: `unshare -n`).
+    pub fn wrapped(mut self, wrapper: &[&str]) -> Test {
+        self.wrapper = wrapper.iter().map(OsString::from).collect();
+        self
+    }
+
     /// The exit code expected (0 unless said).
     pub fn status(mut self, code: i32) -> Test {
-        self.status = code;
+        self.status = Expect::Code(code);
+        self
+    }
+
+    /// Any exit code but 0 (a process its own fail point aborts).
+    pub fn fails(mut self) -> Test {
+        self.status = Expect::Failure;
         self
     }
 
     pub fn stderr_has(mut self, text: &str) -> Test {
         self.stderr_has.push(text.to_owned());
+        self
+    }
+
+    pub fn stderr_lacks(mut self, text: &str) -> Test {
+        self.stderr_lacks.push(text.to_owned());
         self
     }
 
@@ -283,20 +350,36 @@ impl Test {
         self
     }
 
-    /// Runs mfa-profile and checks every expectation.
-    pub fn run(self) -> Ran {
-        let mut cmd = self.env.mfa();
+    /// The escape hatch: the command this run describes (files, arguments, variables, wrapper;
+    /// not its standard input or expectations), for a test that spawns it, runs several at
+    /// once, or kills it at a moment of its choosing.
+    pub fn command(&self) -> Command {
+        let mut cmd = self.env.mfa_under(&self.wrapper);
         cmd.args(&self.args);
         for (name, value) in &self.vars {
             cmd.env(name, value);
         }
+        cmd
+    }
+
+    /// Runs mfa-profile and checks every expectation.
+    pub fn run(self) -> Ran {
+        let mut cmd = self.command();
         let out = match &self.stdin {
             None => run(&mut cmd),
             Some(bytes) => run_with_stdin(&mut cmd, bytes),
         };
-        out.assert_code(self.status);
+        match self.status {
+            Expect::Code(code) => {
+                out.assert_code(code);
+            }
+            Expect::Failure => assert_ne!(out.code, 0, "the run should have failed\n{out}"),
+        }
         for text in &self.stderr_has {
             out.assert_stderr_has(text);
+        }
+        for text in &self.stderr_lacks {
+            out.assert_stderr_lacks(text);
         }
         for text in &self.stdout_has {
             out.assert_stdout_has(text);
@@ -368,13 +451,15 @@ impl Run {
     }
 }
 
-/// mfa-profile run without a controlling terminal (`setsid`), so nothing can prompt there.
+/// TEMPORARY, while the old files move to [`Test`].
 pub fn detached(env: &TestEnv) -> Command {
     let mut cmd = env.command("setsid");
     cmd.arg("-w").arg(BIN);
     cmd
 }
 
+/// Runs a command to its end: for the programs a test drives around the tool (the aws CLI, a
+/// shell, `script`); the tool itself runs through [`Test`].
 pub fn run(cmd: &mut Command) -> Run {
     let Output {
         status,
@@ -433,8 +518,10 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Whether an external tool is on PATH. Under CI a missing tool fails the test; elsewhere the
-/// test is skipped with a note.
+/// Whether an external tool is on PATH: the one helper every skip goes through. Under CI a
+/// missing tool fails the test; elsewhere `SKIPPED <test>: <tool> missing` is written to the
+/// terminal (past the test harness's capture of a passing test's output, so a skip is never
+/// silent) and the caller skips. Tests skip with the `require!` macro.
 pub fn require(tool: &str) -> bool {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
@@ -442,13 +529,30 @@ pub fn require(tool: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
-        assert!(
-            !in_ci(),
-            "{tool} is required under CI=true but is not installed (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED: {tool} is not installed");
+        skipped(&current_test(), &format!("{tool} missing"));
     }
     found
+}
+
+/// Says that `test` cannot run for `why` (a tool missing): a failure under `CI=true`; elsewhere
+/// `SKIPPED <test>: <why>` on the terminal itself.
+pub fn skipped(test: &str, why: &str) {
+    assert!(
+        !in_ci(),
+        "{test}: {why}, and under CI=true every tool must be there (scripts/test.sh installs it)"
+    );
+    use std::io::Write;
+    // Straight to the process's standard error: the harness captures only `eprintln!`.
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
+/// The running test's name (`module::name`), from its thread (libtest names each after its
+/// test).
+pub fn current_test() -> String {
+    match std::thread::current().name() {
+        Some(name) if name != "main" => name.to_owned(),
+        _ => "a test".to_owned(),
+    }
 }
 
 /// A free port on 127.0.0.1.
@@ -458,199 +562,4 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// Whether moto says it listens ("Running on"), within 30 s; false when it exits first. Its
-/// standard error is read to the end meanwhile, so it never blocks on a full pipe.
-fn moto_listens(child: &mut Child) -> bool {
-    use std::io::BufRead;
-    let Some(stderr) = child.stderr.take() else {
-        return false;
-    };
-    let (said, listening) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if line.contains("Running on") {
-                let _ = said.send(());
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if listening.recv_timeout(Duration::from_millis(100)).is_ok() {
-            return true;
-        }
-        if let Ok(Some(_)) = child.try_wait() {
-            return false;
-        }
-    }
-    false
-}
-
-fn wait_for_port(port: u16, child: &mut Child, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    while Instant::now() < deadline {
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited early: {status}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{what} did not listen on port {port} within 30 s");
-}
-
-/// `aws ... sts get-caller-identity` against moto (`cmd` is the `aws` command with its profile
-/// arguments); its exit code and output.
-pub fn caller_identity(cmd: &mut Command, moto: &Moto) -> Run {
-    run(cmd.args([
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        &moto.url(),
-        "sts",
-        "get-caller-identity",
-        "--output",
-        "json",
-    ]))
-}
-
-/// A moto STS emulator on 127.0.0.1, stopped on drop.
-pub struct Moto {
-    child: Child,
-    pub port: u16,
-}
-
-impl Moto {
-    /// Starts moto_server; `None` (skip) when it is not installed outside CI.
-    pub fn start() -> Option<Moto> {
-        if !require("moto_server") {
-            return None;
-        }
-        // Another test's server may take the port `free_port` found before moto binds it: then
-        // moto exits, and the port answers for someone else. Only moto's own "Running on" line
-        // says the port is ours; on an early exit, try another port.
-        for _ in 0..5 {
-            let port = free_port();
-            let mut child = Command::new("moto_server")
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("moto_server starts");
-            if moto_listens(&mut child) {
-                wait_for_port(port, &mut child, "moto_server");
-                return Some(Moto { child, port });
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("moto_server could not bind a free port in 5 tries");
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// What the canned STS answers to GetSessionToken: fixed keys, expiring 2099-01-01.
-pub const CANNED_KEY: &str = "ASIACANNEDEXAMPLE";
-pub const CANNED_SECRET: &str = "cannedSecret/EXAMPLE+key0123456789abcdef";
-pub const CANNED_TOKEN: &str =
-    "FwoGZXIvYXdzEXAMPLEcannedTOKEN//0123456789+abcdefghijklmnopqrstuv==";
-/// What it answers to AssumeRole.
-pub const CANNED_ROLE_KEY: &str = "ASIACANNEDROLEEXAMPLE";
-
-fn canned_answer(action: &str, key: &str) -> String {
-    format!(
-        "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{action}Result><Credentials>\
-<SessionToken>{CANNED_TOKEN}</SessionToken><SecretAccessKey>{CANNED_SECRET}</SecretAccessKey>\
-<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>{key}</AccessKeyId>\
-</Credentials></{action}Result><ResponseMetadata><RequestId>58c5dbae-EXAMPLE</RequestId></ResponseMetadata></{action}Response>"
-    )
-}
-
-/// A wiremock STS on 127.0.0.1 answering GetSessionToken and AssumeRole with fixed keys, so a
-/// refresh's file can be compared byte for byte. Stopped on drop.
-pub struct CannedSts {
-    runtime: tokio::runtime::Runtime,
-    server: wiremock::MockServer,
-}
-
-impl CannedSts {
-    pub fn start() -> CannedSts {
-        use wiremock::matchers::{body_string_contains, method};
-        use wiremock::{Mock, MockServer, ResponseTemplate};
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(async {
-            let server = MockServer::start().await;
-            for (action, key) in [
-                ("GetSessionToken", CANNED_KEY),
-                ("AssumeRole", CANNED_ROLE_KEY),
-            ] {
-                Mock::given(method("POST"))
-                    .and(body_string_contains(format!("Action={action}")))
-                    .respond_with(
-                        ResponseTemplate::new(200)
-                            .insert_header("content-type", "text/xml")
-                            .set_body_string(canned_answer(action, key)),
-                    )
-                    .mount(&server)
-                    .await;
-            }
-            server
-        });
-        CannedSts { runtime, server }
-    }
-
-    pub fn url(&self) -> String {
-        self.server.uri()
-    }
-
-    /// The access key id each request was signed with (from its `Authorization` header), in
-    /// order.
-    pub fn signing_keys(&self) -> Vec<String> {
-        self.runtime
-            .block_on(self.server.received_requests())
-            .unwrap_or_default()
-            .iter()
-            .map(|r| {
-                let auth = r
-                    .headers
-                    .get("authorization")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default();
-                auth.split("Credential=")
-                    .nth(1)
-                    .and_then(|c| c.split('/').next())
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect()
-    }
-
-    /// The bodies of the requests received so far, in order.
-    pub fn requests(&self) -> Vec<String> {
-        self.runtime
-            .block_on(self.server.received_requests())
-            .unwrap_or_default()
-            .iter()
-            .map(|r| String::from_utf8_lossy(&r.body).into_owned())
-            .collect()
-    }
 }

@@ -3,8 +3,8 @@
 //! and the JavaScript SDK's, each reading the credentials file and the config file on its own,
 //! keys lower-cased (the JavaScript SDK keeps their case).
 
-use crate::support::harness::*;
 use crate::support::readers::{botocore_read, Read, Reading};
+use crate::support::*;
 use mfa_profile::profile::SharedFiles;
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -5,12 +5,32 @@
 //! (botocore, the Rust SDK's parser, the JavaScript SDK's) run for real, a pseudo-terminal
 //! driver, HTTP by hand, and the commands a message names.
 
+/// Skips the test unless every tool named is on PATH (see [`harness::require`]): under
+/// `CI=true` a missing one fails the test, elsewhere `SKIPPED <test>: <tool> missing` shows on
+/// the terminal and the test returns.
+macro_rules! require {
+    ($($tool:expr),+ $(,)?) => {
+        if ![$($tool),+].into_iter().all($crate::support::harness::require) {
+            return;
+        }
+    };
+}
+
+pub mod canned;
 pub mod harness;
+pub mod hints;
 pub mod key_readers;
+pub mod moto;
 pub mod moto_iam;
 pub mod pty;
 pub mod raw_http;
 pub mod readers;
+pub mod sessions;
 pub mod standin;
 
+pub use canned::*;
 pub use harness::*;
+pub use hints::{hint, hinted, run_hint};
+pub use moto::*;
+pub use sessions::*;
+pub use standin::{Call, Codes, Fault, StandIn, ADMIN_ROLE, OPEN_ROLE, OPS_ROLE, USER, USER_ARN};

@@ -1,7 +1,7 @@
 //! IAM in moto for the end-to-end tests: users with keys and virtual MFA devices made with
 //! boto3, their keys listed, and what a crash left judged against them.
 
-use crate::support::harness::*;
+use crate::support::*;
 use mfa_profile::profile::SharedFiles;
 
 const SCRIPT: &str = r#"

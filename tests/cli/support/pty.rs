@@ -2,7 +2,7 @@
 //! list of (text to wait for, keys to type). Gives the exit code, everything the terminal
 //! showed, and whether the terminal echoes again at the end.
 
-use crate::support::harness::*;
+use crate::support::*;
 
 const DRIVER: &str = r#"
 import json, os, pty, select, sys, termios, time

@@ -4,7 +4,7 @@
 //! scripts/test.sh). Each gives a [`Reading`]: profile → key → value, or the error that makes
 //! the file unusable to it.
 
-use crate::support::harness::*;
+use crate::support::*;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;

@@ -30,11 +30,16 @@
 //!   one code per 30 s window (a second is "invalid MFA one time pass code"): a test that sends
 //!   two codes calls [`StandIn::next_code_window`] between them (the harness's
 //!   `TestEnv::next_code_window` does the same for the tool's own record).
-//!   [`StandIn::set_codes`]`(Codes::Totp)` makes only [`StandIn::code_now`] right.
+//!   [`StandIn::set_codes`]`(Codes::Totp)` makes only [`StandIn::code_now`] right;
+//!   `(Codes::AnyTime)` takes any six digits as often as sent (a test hook, not AWS, for runs
+//!   that send one code hundreds of times).
 //! * **Faults**: [`StandIn::fault`]`("GetSessionToken", Fault::throttling().times(2))`; also
 //!   [`Fault::error`], [`Fault::server_error`], [`Fault::delay`] (the request is processed, the
-//!   answer waits) and [`Fault::drop_connection`] (processed, then the connection closes with no
-//!   answer). Faults of an action are used in the order given.
+//!   answer waits), [`Fault::silent`] (processed, never answered in time),
+//!   [`Fault::drop_connection`] (processed, then the connection closes with no answer) and
+//!   [`Fault::answer`] / [`Fault::html_page`] / [`Fault::xml_answer`] (bytes no AWS endpoint
+//!   sends, as a gateway or a broken server might: not processed). Faults of an action are used
+//!   in the order given.
 //! * **The log**: [`StandIn::calls`] (action, signing key id, parameters, status, error code,
 //!   connection number), [`StandIn::actions`], [`StandIn::signers_of`];
 //!   [`StandIn::connections`] counts TCP connections accepted (keep-alive reuses them).
@@ -104,6 +109,18 @@ pub enum FaultKind {
     Delay(Duration),
     /// Process the request, then close the connection without answering.
     Drop,
+    /// Answer these bytes instead of processing the request: what no AWS endpoint sends, but a
+    /// proxy, a gateway or a broken server between the tool and AWS can (an HTML error page,
+    /// cut-off XML, a session holding characters STS never issues).
+    Answer(RawAnswer),
+}
+
+/// An HTTP answer given as is (see [`FaultKind::Answer`]).
+#[derive(Clone, Debug)]
+pub struct RawAnswer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
 }
 
 /// A fault injected into the next `times` requests of an action.
@@ -151,6 +168,34 @@ impl Fault {
         }
     }
 
+    /// `body` answered with `status` and `content_type`, the request not processed.
+    pub fn answer(status: u16, content_type: &'static str, body: impl Into<String>) -> Fault {
+        Fault {
+            kind: FaultKind::Answer(RawAnswer {
+                status,
+                content_type,
+                body: body.into(),
+            }),
+            times: 1,
+        }
+    }
+
+    /// A gateway's or proxy's HTML page (`text/html`) with `status`.
+    pub fn html_page(status: u16, html: &str) -> Fault {
+        Fault::answer(status, "text/html", html)
+    }
+
+    /// `xml` as an HTTP 200 `text/xml` answer: cut-off XML, or a result holding what STS never
+    /// issues.
+    pub fn xml_answer(xml: impl Into<String>) -> Fault {
+        Fault::answer(200, "text/xml", xml)
+    }
+
+    /// A server that takes the request and never answers (within any client's patience).
+    pub fn silent() -> Fault {
+        Fault::delay(Duration::from_secs(120))
+    }
+
     /// For the next `times` requests of the action (1 unless said).
     pub fn times(mut self, times: usize) -> Fault {
         self.times = times;
@@ -183,6 +228,18 @@ pub struct Issued {
     pub token: String,
     /// RFC 3339, UTC.
     pub expiration: String,
+}
+
+/// The session numbered `n` (see [`StandIn::fix_expirations`]), expiring at `expiration`: what a
+/// file compared byte for byte holds after the tool wrote it.
+pub fn numbered(n: u64, expiration: &str) -> Issued {
+    let (key_id, secret, token) = world::session_keys(n);
+    Issued {
+        key_id,
+        secret,
+        token,
+        expiration: expiration.to_owned(),
+    }
 }
 
 /// A running stand-in; stopped on drop.

@@ -4,14 +4,14 @@
 //! test's faults applied.
 //!
 //! Invariant: every answer carries `Date` (the stand-in's clock), `x-amzn-RequestId` and
-//! `Content-Type: text/xml`; every request read in full, faulted or not, is in the call log (one
+//! `Content-Type: text/xml` (a test's raw answer, its own content type); every request read in full, faulted or not, is in the call log (one
 //! over [`MAX_BODY`] is answered 413 and not logged); the server and every connection stop when
 //! the runtime is dropped.
 
 use super::answer::{error_xml, http_date, result_xml, AwsError, Service};
 use super::sigv4::{self, Received};
 use super::world::{Caller, World};
-use super::{federation, iam, sts, Call, Fault, FaultKind};
+use super::{federation, iam, sts, Call, Fault, FaultKind, RawAnswer};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -37,6 +37,8 @@ pub struct Shared {
 /// What to do once the answer is made.
 enum After {
     Answer,
+    /// Send these bytes instead of the answer made.
+    Raw(RawAnswer),
     Delay(std::time::Duration),
     Drop,
 }
@@ -211,6 +213,7 @@ impl Shared {
         let service = service_of(&action, auth.as_ref().map(|a| a.service.as_str()));
         let (result, after) = match self.take_fault(&action) {
             Some(FaultKind::Error(error)) => (Err(error), After::Answer),
+            Some(FaultKind::Answer(raw)) => (Ok(None), After::Raw(raw)),
             Some(FaultKind::Delay(delay)) => (
                 self.process(service, &action, &received, &params, now),
                 After::Delay(delay),
@@ -224,13 +227,14 @@ impl Shared {
                 After::Answer,
             ),
         };
-        let (status, xml, code) = match result {
-            Ok(inner) => (
+        let (status, xml, code) = match (&after, result) {
+            (After::Raw(raw), _) => (raw.status, raw.body.clone(), None),
+            (_, Ok(inner)) => (
                 200,
                 result_xml(service, &action, inner.as_deref(), &request_id),
                 None,
             ),
-            Err(error) => (
+            (_, Err(error)) => (
                 error.status,
                 error_xml(service, &error, &request_id),
                 Some(error.code.clone()),
@@ -245,7 +249,14 @@ impl Shared {
             code,
             connection,
         });
-        (xml_response(status, xml, &request_id, now), after)
+        let mut response = xml_response(status, xml, &request_id, now);
+        if let After::Raw(raw) = &after {
+            let content_type = hyper::header::HeaderValue::from_static(raw.content_type);
+            response
+                .headers_mut()
+                .insert(hyper::header::CONTENT_TYPE, content_type);
+        }
+        (response, after)
     }
 }
 
@@ -404,7 +415,7 @@ pub async fn handle(
     };
     let (response, after) = shared.answer(&parts, &body, connection);
     match after {
-        After::Answer => Ok(response),
+        After::Answer | After::Raw(_) => Ok(response),
         After::Delay(delay) => {
             tokio::time::sleep(delay).await;
             Ok(response)

@@ -266,7 +266,8 @@ impl World {
         }
     }
 
-    /// A new session for `principal`, valid for `secs` from `now`.
+    /// A new session for `principal`, valid for `secs` from `now`, its keys
+    /// [`session_keys`] of the next number.
     pub fn issue_session(
         &mut self,
         principal: Principal,
@@ -276,10 +277,11 @@ impl World {
         secs: i64,
     ) -> Session {
         let n = self.next_serial();
+        let (key_id, secret, token) = session_keys(n);
         let session = Session {
-            key_id: format!("ASIASTANDIN{n:09}"),
-            secret: format!("standinSessionSecret/{n:019}"),
-            token: format!("IQoJb3JpZ2luX2VjEStandInSessionToken/{n:012}+EXAMPLE/TOKEN=="),
+            key_id,
+            secret,
+            token,
             expires: self
                 .fixed_expiration
                 .unwrap_or(now + self.session_life.unwrap_or(secs)),
@@ -418,4 +420,14 @@ impl Violations {
 /// `\w` of AWS's patterns: ASCII letters, digits, `_`.
 pub fn word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The key id, secret and token of the session numbered `n` (the `n`th number the account gave:
+/// sessions, and the users and roles a test added, share the count).
+pub fn session_keys(n: u64) -> (String, String, String) {
+    (
+        format!("ASIASTANDIN{n:09}"),
+        format!("standinSessionSecret/{n:019}"),
+        format!("IQoJb3JpZ2luX2VjEStandInSessionToken/{n:012}+EXAMPLE/TOKEN=="),
+    )
 }

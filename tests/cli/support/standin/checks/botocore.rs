@@ -3,7 +3,7 @@
 //! otherwise.
 
 use super::super::*;
-use crate::support::harness::*;
+use crate::support::*;
 use serde_json::Value;
 
 /// Whether python3 can import boto3; under CI a missing one fails the test.
