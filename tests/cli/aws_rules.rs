@@ -143,49 +143,6 @@ fn refresh_over_https_trusts_the_ca_bundle() {
 }
 
 #[test]
-fn a_throttled_get_session_token_is_sent_again_and_a_dropped_one_is_not() {
-    let aws = StandIn::start();
-    aws.fault("GetSessionToken", Fault::throttling());
-    let ran = against(&aws).arg(CODE).stderr_has("wrote [mfa]").run();
-    assert_eq!(aws.actions(), ["GetSessionToken", "GetSessionToken"]);
-    assert_works_as(&aws, &ran.env, "mfa", USER_ARN);
-    aws.fault("GetSessionToken", Fault::drop_connection());
-    let dropped = at(&aws, Test::in_env(ran.env))
-        .args(["-f", CODE])
-        .status(1)
-        .run();
-    let sent = aws.signers_of("GetSessionToken").len();
-    assert_eq!(
-        sent, 3,
-        "not sent again: STS may have used the code\n{}",
-        dropped.out
-    );
-    dropped
-        .out
-        .assert_stderr_has("connection closed before message completed");
-}
-
-/// Pins the finding of issue 21 "a clock more than 15 minutes off fails with our '...or the
-/// clock is off' sentence and AWS's words dropped": STS refuses the request as signed too long
-/// ago ("Signature expired: ... (... - 15 min.)", with its `Date`), before it looks at the code;
-/// the SDK learns STS's clock from that answer and signs the request again, once, which STS
-/// takes (the code counted once).
-#[test]
-fn a_clock_twenty_minutes_off_is_signed_again_with_stss_clock() {
-    let aws = StandIn::start();
-    aws.set_clock_offset(20 * 60);
-    let ran = against(&aws).arg(CODE).stderr_has("wrote [mfa]").run();
-    let calls = aws.calls();
-    assert_eq!(
-        calls.iter().map(|c| c.code.as_deref()).collect::<Vec<_>>(),
-        [Some("SignatureDoesNotMatch"), None],
-        "{calls:?}"
-    );
-    assert_ne!(calls[0].signed_at, calls[1].signed_at, "signed again");
-    assert_works_as(&aws, &ran.env, "mfa", USER_ARN);
-}
-
-#[test]
 fn a_role_target_assumes_the_role_with_the_long_term_key_and_a_code() {
     let aws = StandIn::start();
     let ran = against(&aws)

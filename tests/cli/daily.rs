@@ -623,55 +623,6 @@ fn credential_process_asks_for_the_code_on_the_terminal_not_on_its_streams() {
     assert!(epoch_of(json["Expiration"].as_str().unwrap()) > now() + 11 * 3600);
 }
 
-/// A GetSessionToken answer that takes 800 ms: a spinner on a terminal, nothing when piped.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
-    use wiremock::matchers::method;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    if !require("script") {
-        return;
-    }
-    let server = MockServer::start().await;
-    let body = "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials>\
-<SessionToken>slowtoken</SessionToken><SecretAccessKey>slowsecret</SecretAccessKey>\
-<Expiration>2099-01-01T00:00:00Z</Expiration><AccessKeyId>ASIASLOW0EXAMPLE</AccessKeyId>\
-</Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>58c5dbae-EXAMPLE</RequestId></ResponseMetadata></GetSessionTokenResponse>";
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "text/xml")
-                .set_body_string(body)
-                .set_delay(std::time::Duration::from_millis(800)),
-        )
-        .mount(&server)
-        .await;
-    let uri = server.uri();
-    let (piped, tty) = tokio::task::spawn_blocking(move || {
-        let env = TestEnv::with_credentials(&default_source());
-        let piped = run(env
-            .mfa()
-            .args(["--force", "123456", "--endpoint-url", &uri]));
-        env.next_code_window();
-        let tty = run(env.command("script").env("TERM", "xterm").args([
-            "-qec",
-            &format!("{BIN} --force 123456 --endpoint-url {uri}"),
-            "/dev/null",
-        ]));
-        (piped, tty)
-    })
-    .await
-    .unwrap();
-    piped.assert_code(0).assert_stderr_lacks("waiting for STS");
-    tty.assert_code(0)
-        .assert_stdout_has("waiting for STS")
-        .assert_stdout_has("wrote [mfa]");
-    assert!(
-        tty.stdout.contains("\r\x1b[K"),
-        "the spinner clears its line: {:?}",
-        tty.stdout
-    );
-}
-
 #[test]
 fn export_warns_about_a_session_inside_min_remaining_and_still_prints_it() {
     let soon = mfa_profile::time::rfc3339(now() + 300);

@@ -609,23 +609,6 @@ fn exec_runs_a_command_given_without_double_dash() {
 }
 
 #[test]
-fn a_refused_connection_is_said_without_the_os_error_number() {
-    let port = free_port();
-    Test::new()
-        .credentials(default_source())
-        .args([
-            "123456",
-            "--endpoint-url",
-            &format!("http://127.0.0.1:{port}"),
-        ])
-        .status(1)
-        .stderr_has("Connection refused")
-        .run()
-        .out
-        .assert_stderr_lacks("os error");
-}
-
-#[test]
 fn the_source_profiles_endpoint_url_is_used() {
     let sts = CannedSts::start();
     let config = format!("[default]\nendpoint_url = {}\n", sts.url());
@@ -752,45 +735,6 @@ fn a_session_aws_mfa_wrote_is_refreshed_in_place_and_becomes_managed() {
     let status = Test::in_env(ran.env).args(["status", "--json"]).run();
     assert_eq!(status.out.json()[0]["target"], "work");
     assert_eq!(status.out.json()[0]["source"], "work-long-term");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn ctrl_c_during_the_sts_call_clears_the_spinner_line_and_exits_130() {
-    use wiremock::matchers::method;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    if !require("script") {
-        return;
-    }
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500).set_delay(std::time::Duration::from_secs(4)))
-        .mount(&server)
-        .await;
-    let uri = server.uri();
-    let out = tokio::task::spawn_blocking(move || {
-        let env = TestEnv::with_credentials(&default_source());
-        let mut cmd = env.command("sh");
-        cmd.env("TERM", "xterm").args([
-            "-c",
-            &format!("(sleep 1.5; printf '\\003'; sleep 1) | script -qec '{BIN} 123456 --endpoint-url {uri}' /dev/null"),
-        ]);
-        let out = run(&mut cmd);
-        (out, env.read_credentials_text())
-    })
-    .await
-    .unwrap();
-    let (out, credentials) = out;
-    assert_eq!(out.code, 130, "{out}");
-    let last_frame = out
-        .stdout
-        .rfind("waiting for STS")
-        .expect("the spinner was drawn");
-    assert!(
-        out.stdout[last_frame..].contains("\r\x1b[K"),
-        "the line is cleared after the last frame: {:?}",
-        &out.stdout[last_frame..]
-    );
-    assert_eq!(credentials, default_source(), "the file as it was");
 }
 
 #[test]

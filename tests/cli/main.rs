@@ -45,6 +45,5 @@ mod serve;
 mod setup;
 mod skip_status;
 mod sts_answers;
-mod sts_errors;
 mod three_readers;
 mod where_calls_go;
