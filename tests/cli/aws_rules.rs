@@ -129,20 +129,6 @@ fn a_serial_that_is_not_the_users_device_is_refused() {
 }
 
 #[test]
-fn refresh_over_https_trusts_the_ca_bundle() {
-    let aws = StandIn::start_https();
-    let env = TestEnv::with_credentials(&default_source());
-    let ca = aws.ca_file(&env, "ca.pem");
-    let ran = at(&aws, Test::in_env(env))
-        .env("AWS_CA_BUNDLE", &ca)
-        .arg(CODE)
-        .stderr_has("wrote [mfa]")
-        .run();
-    assert_eq!(aws.actions(), ["GetSessionToken"]);
-    assert_works_as(&aws, &ran.env, "mfa", USER_ARN);
-}
-
-#[test]
 fn a_role_target_assumes_the_role_with_the_long_term_key_and_a_code() {
     let aws = StandIn::start();
     let ran = against(&aws)

@@ -609,59 +609,6 @@ fn exec_runs_a_command_given_without_double_dash() {
 }
 
 #[test]
-fn the_source_profiles_endpoint_url_is_used() {
-    let sts = CannedSts::start();
-    let config = format!("[default]\nendpoint_url = {}\n", sts.url());
-    Test::new()
-        .credentials(default_source())
-        .config(&config)
-        .arg("123456")
-        .stderr_has("(from the source profile's endpoint_url), which is not an AWS host")
-        .stderr_has("wrote [mfa]")
-        .run();
-    assert_eq!(sts.requests().len(), 1);
-}
-
-#[test]
-fn the_source_profiles_services_section_is_used_for_sts() {
-    let sts = CannedSts::start();
-    let config = format!(
-        "[default]\nservices = local\nendpoint_url = {CLOSED}\n\n[services local]\nsts =\n  endpoint_url = {}\n",
-        sts.url()
-    );
-    Test::new()
-        .credentials(default_source())
-        .config(&config)
-        .arg("123456")
-        .stderr_has("wrote [mfa]")
-        .run();
-    assert_eq!(
-        sts.requests().len(),
-        1,
-        "[services local] wins over endpoint_url"
-    );
-}
-
-#[test]
-fn ignore_configured_endpoint_urls_turns_the_profiles_endpoint_off() {
-    // The request then goes to STS's own endpoint: in a network namespace with no network, so
-    // nothing leaves the machine.
-    if !require("unshare") {
-        return;
-    }
-    let env = TestEnv::with_credentials(&default_source());
-    env.write_config(
-        "[default]\nendpoint_url = http://127.0.0.1:9\nignore_configured_endpoint_urls = true\n",
-    );
-    let mut cmd = env.command("unshare");
-    cmd.args(["-n", BIN, "123456", "--region", "us-east-1"]);
-    let out = run(&mut cmd);
-    out.assert_code(1)
-        .assert_stderr_has("https://sts.us-east-1.amazonaws.com")
-        .assert_stderr_lacks("127.0.0.1:9");
-}
-
-#[test]
 fn json_on_the_skip_path_has_the_serial_and_the_file() {
     let ran = Test::new()
         .credentials(format!(
@@ -735,23 +682,4 @@ fn a_session_aws_mfa_wrote_is_refreshed_in_place_and_becomes_managed() {
     let status = Test::in_env(ran.env).args(["status", "--json"]).run();
     assert_eq!(status.out.json()[0]["target"], "work");
     assert_eq!(status.out.json()[0]["source"], "work-long-term");
-}
-
-#[test]
-fn aws_ignore_configured_endpoint_urls_turns_the_variable_and_the_profiles_endpoint_off() {
-    // As the profile key above, from the environment, padded as a shell may leave it.
-    if !require("unshare") {
-        return;
-    }
-    let env = TestEnv::with_credentials(&default_source());
-    env.write_config("[default]\nendpoint_url = http://127.0.0.1:9\n");
-    let mut cmd = env.command("unshare");
-    cmd.args(["-n", BIN, "123456", "--region", "us-east-1"])
-        .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:8")
-        .env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", " TRUE ");
-    let out = run(&mut cmd);
-    out.assert_code(1)
-        .assert_stderr_has("https://sts.us-east-1.amazonaws.com")
-        .assert_stderr_lacks("127.0.0.1:9")
-        .assert_stderr_lacks("127.0.0.1:8");
 }

@@ -85,30 +85,6 @@ fn keys_of_a_moto_user_are_listed() {
 }
 
 #[test]
-fn aws_endpoint_url_is_named_and_not_used_for_iam() {
-    // IAM's own endpoint would be called: in a network namespace with no network, nothing
-    // leaves the machine.
-    if !require("unshare") {
-        return;
-    }
-    let env = TestEnv::with_credentials(&credentials());
-    let mut cmd = env.command("unshare");
-    cmd.args([
-        "-n",
-        BIN,
-        "status",
-        "--keys",
-        "--endpoint-url",
-        "http://127.0.0.1:8",
-    ])
-    .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
-    run(&mut cmd)
-        .assert_code(0)
-        .assert_stderr_has("AWS_ENDPOINT_URL is set but not used for IAM: keys go only to --iam-endpoint-url, AWS_ENDPOINT_URL_IAM or IAM itself")
-        .assert_stderr_lacks("127.0.0.1:9");
-}
-
-#[test]
 fn a_throttled_iam_call_is_sent_again() {
     let aws = crate::rotate::start();
     aws.fail("ListAccessKeys", 400, "Throttling", "Rate exceeded", 2);
@@ -122,28 +98,4 @@ fn a_throttled_iam_call_is_sent_again() {
         .filter(|a| *a == "ListAccessKeys")
         .count();
     assert_eq!(lists, 3, "two throttled attempts, then the answer");
-}
-
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// Was "IAM calls to an http endpoint go through http_proxy": issue 21 found that a plain-http
-/// endpoint on this machine went through `http_proxy` in clear text. Now no proxy variable
-/// takes a plain-http endpoint's calls (see on_the_sdk.rs for the count of connections).
-#[test]
-fn iam_calls_to_an_http_endpoint_go_straight_whatever_proxy_is_set() {
-    let aws = crate::rotate::start();
-    let proxy = format!("http://127.0.0.1:{}", closed_port());
-    for variable in ["http_proxy", "HTTPS_PROXY", "ALL_PROXY"] {
-        keys_status(&aws)
-            .credentials(credentials())
-            .env(variable, &proxy)
-            .stdout_has(&format!("default  {OLD}  alice"))
-            .run()
-            .out
-            .assert_stderr_lacks("goes through the proxy");
-    }
 }

@@ -93,67 +93,6 @@ fn a_connection_dropped_after_the_request_records_the_code_window() {
     assert_eq!(first.env.read_credentials_text(), default_source());
 }
 
-/// Pins the finding "a plain-http loopback endpoint (`--endpoint-url http://localhost:PORT`) is
-/// sent through `http_proxy`, MFA code included, in clear text": with every proxy variable set,
-/// the request goes straight to the endpoint on this machine.
-#[test]
-fn a_plain_http_endpoint_never_goes_through_a_proxy() {
-    let aws = StandIn::start();
-    let proxy = CountingListener::start();
-    let localhost = aws.url().replace("127.0.0.1", "localhost");
-    let ran = Test::new()
-        .credentials(default_source())
-        .args(["--endpoint-url", &localhost, CODE])
-        .env("http_proxy", proxy.url())
-        .env("HTTP_PROXY", proxy.url())
-        .env("ALL_PROXY", proxy.url())
-        .env("HTTPS_PROXY", proxy.url())
-        .stderr_has("wrote [mfa]")
-        .run();
-    assert_eq!(proxy.accepted(), 0, "{}", ran.out);
-    assert_eq!(aws.actions(), ["GetSessionToken"]);
-}
-
-/// The same for IAM's calls (`status --keys` to a plain-http IAM and STS on this machine).
-#[test]
-fn iam_calls_to_a_plain_http_endpoint_never_go_through_a_proxy() {
-    let aws = StandIn::start();
-    let proxy = CountingListener::start();
-    Test::new()
-        .credentials(with_mfa_session(&aws))
-        .args(["status", "--keys"])
-        .args(aws.endpoints())
-        .env("http_proxy", proxy.url())
-        .env("ALL_PROXY", proxy.url())
-        .stdout_has(&format!("default  {AKID}  alice"))
-        .run();
-    assert_eq!(proxy.accepted(), 0);
-    assert!(aws.actions().contains(&"ListAccessKeys".to_owned()));
-}
-
-/// Pins the finding "a proxy password holding `/`, `?` or `#` is printed in the error".
-#[test]
-fn a_proxy_password_with_url_delimiters_is_not_shown() {
-    let aws = StandIn::start_https();
-    let closed = free_port();
-    for password in ["s3/cret", "s3?cret", "s3#cret"] {
-        let env = TestEnv::with_credentials(&default_source());
-        let ca = aws.ca_file(&env, "ca.pem");
-        let ran = Test::in_env(env)
-            .args(["--endpoint-url", &aws.url(), CODE])
-            .env("AWS_CA_BUNDLE", &ca)
-            .env(
-                "HTTPS_PROXY",
-                format!("http://alice:{password}@127.0.0.1:{closed}"),
-            )
-            .status(1)
-            .stderr_has("alice:***@127.0.0.1")
-            .run();
-        ran.out.assert_silent_about(password);
-    }
-    assert!(aws.actions().is_empty());
-}
-
 /// Pins the finding "a control character in `aws_access_key_id` from the file panics (exit
 /// 134) after the code was given, and `doctor` reports that source as ok": the source is
 /// refused before anything is signed, and `doctor` names the key.

@@ -22,6 +22,8 @@ pub mod hints;
 pub mod key_readers;
 pub mod moto;
 pub mod moto_iam;
+pub mod namespace;
+pub mod proxy;
 pub mod pty;
 pub mod raw_http;
 pub mod readers;

@@ -26,6 +26,11 @@ pub fn fixed_session(n: u64) -> Issued {
     numbered(n, FIXED_EXPIRATION)
 }
 
+/// The access key id of the `n`th session a stand-in issues.
+pub fn session_key_id(n: u64) -> String {
+    numbered(n, FIXED_EXPIRATION).key_id
+}
+
 /// STS and IAM at `aws` (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`: every command reads
 /// them, where only some take `--endpoint-url`), in the stand-in's next code window.
 pub fn at(aws: &StandIn, test: Test) -> Test {

@@ -43,6 +43,8 @@
 //! * **The log**: [`StandIn::calls`] (action, signing key id, parameters, status, error code,
 //!   connection number), [`StandIn::actions`], [`StandIn::signers_of`];
 //!   [`StandIn::connections`] counts TCP connections accepted (keep-alive reuses them).
+//! * **A network namespace of the test's own**: [`StandIn::listen_unix`] serves on a socket
+//!   file too, which a forwarder inside the namespace can reach.
 //! * **HTTPS**: [`StandIn::start_https`] serves `https://localhost:PORT` with a certificate
 //!   from a CA made at run time; [`StandIn::ca_pem`] / [`StandIn::ca_file`] give the CA for
 //!   `AWS_CA_BUNDLE`.
@@ -324,6 +326,16 @@ impl StandIn {
             port,
             ca_pem: ca.map(|ca| ca.ca_pem),
         }
+    }
+
+    /// Serves plain HTTP on a Unix socket at `path` too, for a client in a network namespace of
+    /// its own (reached through a forwarder inside it: a socket file crosses namespaces).
+    pub fn listen_unix(&self, path: &std::path::Path) {
+        let runtime = self.runtime.as_ref().expect("a running stand-in");
+        let _entered = runtime.enter();
+        let listener = tokio::net::UnixListener::bind(path).expect("a Unix socket");
+        let shared = Arc::clone(&self.shared);
+        runtime.spawn(server::serve_unix(listener, shared, self.stop.subscribe()));
     }
 
     /// `http://127.0.0.1:PORT`, or `https://localhost:PORT`.

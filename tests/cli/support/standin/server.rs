@@ -482,23 +482,46 @@ pub async fn serve(
         let connection = shared.connections.fetch_add(1, Ordering::SeqCst) + 1;
         let (shared, acceptor) = (Arc::clone(&shared), acceptor.clone());
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                handle(request, Arc::clone(&shared), connection)
-            });
-            let http = hyper::server::conn::http1::Builder::new();
             match acceptor {
-                None => {
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let _ = http.serve_connection(io, service).await;
-                }
+                None => serve_connection(stream, shared, connection).await,
                 Some(acceptor) => {
-                    let Ok(tls) = acceptor.accept(stream).await else {
-                        return;
-                    };
-                    let io = hyper_util::rt::TokioIo::new(tls);
-                    let _ = http.serve_connection(io, service).await;
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        serve_connection(tls, shared, connection).await;
+                    }
                 }
             }
         });
     }
+}
+
+/// The same on a Unix socket (plain HTTP): for a client in a network namespace of its own,
+/// which reaches it through a forwarder of the test's (a socket file crosses namespaces).
+pub async fn serve_unix(
+    listener: tokio::net::UnixListener,
+    shared: Arc<Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.changed() => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let connection = shared.connections.fetch_add(1, Ordering::SeqCst) + 1;
+        let shared = Arc::clone(&shared);
+        tokio::spawn(serve_connection(stream, shared, connection));
+    }
+}
+
+/// HTTP/1.1 on one connection, each request answered by [`handle`].
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, connection: usize)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service =
+        hyper::service::service_fn(move |request| handle(request, Arc::clone(&shared), connection));
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, service)
+        .await;
 }
