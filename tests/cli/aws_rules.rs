@@ -69,30 +69,6 @@ fn with_mfa_session(aws: &StandIn, secs: i64, more: &str) -> String {
 const ADMIN_ARN: &str = "arn:aws:sts::123456789012:assumed-role/admin/mfa-profile-default";
 
 #[test]
-fn refresh_gets_an_mfa_session_with_the_long_term_key_and_a_code() {
-    let aws = StandIn::start();
-    let ran = against(&aws)
-        .arg(CODE)
-        .stderr_has("wrote [mfa] in ~/.aws/credentials from [default]")
-        .run();
-    let calls = aws.calls();
-    assert_eq!(aws.actions(), ["GetSessionToken"]);
-    assert_eq!(calls[0].key_id, AKID);
-    assert_eq!(param(&calls[0], "SerialNumber"), Some(SERIAL));
-    assert_eq!(param(&calls[0], "TokenCode"), Some(CODE));
-    assert!((lasts(&aws, &ran.env, "mfa") - 43_200).abs() <= 5);
-    assert_works_as(&aws, &ran.env, "mfa", USER_ARN);
-}
-
-#[test]
-fn refresh_with_a_duration_asks_sts_for_it() {
-    let aws = StandIn::start();
-    let ran = against(&aws).args(["-d", "36h", CODE]).run();
-    assert_eq!(param(&aws.calls()[0], "DurationSeconds"), Some("129600"));
-    assert!((lasts(&aws, &ran.env, "mfa") - 129_600).abs() <= 5);
-}
-
-#[test]
 fn a_code_sts_already_took_in_this_window_is_refused_with_exit_3() {
     let aws = StandIn::start();
     let ran = against(&aws).arg(CODE).run();
@@ -110,22 +86,6 @@ fn a_code_sts_already_took_in_this_window_is_refused_with_exit_3() {
         "{}",
         again.out
     );
-}
-
-#[test]
-fn a_serial_that_is_not_the_users_device_is_refused() {
-    let aws = StandIn::start();
-    let ran = against(&aws)
-        .args(["--serial-number", "arn:aws:iam::123456789012:mfa/bob", CODE])
-        .status(1)
-        .run();
-    assert_eq!(
-        aws.calls()[0].code.as_deref(),
-        Some("AccessDenied"),
-        "{}",
-        ran.out
-    );
-    assert_eq!(ran.env.read_credentials_text(), default_source());
 }
 
 #[test]

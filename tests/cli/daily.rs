@@ -459,36 +459,6 @@ fn code_command_failure_is_reported_with_its_stderr() {
     ran.env.assert_credentials(default_source().as_bytes());
 }
 
-fn two_pairs() -> String {
-    format!(
-        "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = {SERIAL}\n\n{}",
-        default_source(),
-        managed("work-mfa", "work", EXPIRED)
-    )
-}
-
-#[test]
-fn aws_profile_naming_a_managed_target_selects_it() {
-    let sts = CannedSts::start();
-    Test::new()
-        .credentials(two_pairs())
-        .env("AWS_PROFILE", "work-mfa")
-        .args(["123456", "--endpoint-url", &sts.url()])
-        .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
-        .run();
-}
-
-#[test]
-fn aws_profile_naming_a_source_refreshes_that_sources_target() {
-    let sts = CannedSts::start();
-    Test::new()
-        .credentials(two_pairs())
-        .env("AWS_PROFILE", "work")
-        .args(["123456", "--endpoint-url", &sts.url()])
-        .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
-        .run();
-}
-
 #[test]
 fn completions_for_every_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
@@ -523,76 +493,7 @@ fn the_man_page_lists_the_commands() {
     );
 }
 
-fn work_with_region() -> TestEnv {
-    let env = TestEnv::with_credentials(&format!(
-        "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
-    ));
-    env.write_config(WORK_CONFIG);
-    env
-}
-
 const WORK_CONFIG: &str = "# work account\n[profile work]\nregion = eu-west-1\n";
-
-fn refresh_work(env: TestEnv, sts: &CannedSts, extra: &[&str]) -> Ran {
-    Test::in_env(env)
-        .args([
-            "-s",
-            "work",
-            "--force",
-            "123456",
-            "--endpoint-url",
-            &sts.url(),
-        ])
-        .args(extra)
-        .run()
-}
-
-#[test]
-fn no_config_leaves_the_config_file_alone() {
-    let sts = CannedSts::start();
-    let ran = refresh_work(work_with_region(), &sts, &["--no-config"]);
-    assert_eq!(ran.env.read_config_text(), WORK_CONFIG);
-}
-
-#[test]
-fn the_sources_region_is_carried_over_to_the_targets_config_profile_once() {
-    let sts = CannedSts::start();
-    let ran = refresh_work(work_with_region(), &sts, &[]);
-    ran.out.assert_stderr_has(
-        "added region = eu-west-1 (from [work]) to [profile work-mfa] in ~/.aws/config",
-    );
-    let written = format!("{WORK_CONFIG}\n[profile work-mfa]\nregion = eu-west-1\n");
-    assert_eq!(ran.env.read_config_text(), written);
-    let again = refresh_work(ran.env, &sts, &[]);
-    again.out.assert_stderr_lacks("added region");
-    assert_eq!(again.env.read_config_text(), written);
-}
-
-#[test]
-fn the_aws_cli_reads_the_carried_over_region() {
-    let Some(moto) = Moto::start() else { return };
-    if !require("aws") {
-        return;
-    }
-    let ran = Test::in_env(work_with_region())
-        .args(["-s", "work", "123456", "--endpoint-url", &moto.url()])
-        .run();
-    let env = ran.env;
-    let out = run(env
-        .command("aws")
-        .args(["configure", "get", "region", "--profile", "work-mfa"]));
-    assert_eq!(out.stdout.trim(), "eu-west-1", "{out}");
-    // With no --region anywhere, the aws CLI signs for the carried-over region.
-    let out = run(env.command("aws").args([
-        "--profile",
-        "work-mfa",
-        "--endpoint-url",
-        &moto.url(),
-        "sts",
-        "get-caller-identity",
-    ]));
-    out.assert_code(0);
-}
 
 #[test]
 fn credential_process_asks_for_the_code_on_the_terminal_not_on_its_streams() {

@@ -320,65 +320,6 @@ fn man_writes_a_page_per_command_with_its_options() {
 }
 
 #[test]
-fn no_region_is_carried_to_the_config_when_the_targets_credentials_section_has_one() {
-    let sts = CannedSts::start();
-    let ran = Test::new()
-        .credentials(format!("{}\n[mfa]\nregion = us-west-2\n", default_source()))
-        .config("[default]\nregion = eu-central-1\n")
-        .args(["123456", "--endpoint-url", &sts.url()])
-        .run();
-    ran.out.assert_stderr_lacks("added region");
-    assert_eq!(
-        ran.env.read_config_text(),
-        "[default]\nregion = eu-central-1\n"
-    );
-}
-
-#[test]
-fn a_serial_number_given_once_is_recorded_and_used_again() {
-    let sts = CannedSts::start();
-    let first = Test::new()
-        .credentials(format!(
-            "[default-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"
-        ))
-        .args([
-            "-s",
-            "default-long-term",
-            "-t",
-            "default",
-            "--serial-number",
-            SERIAL,
-        ])
-        .args(["-d", "2h", "123456", "--endpoint-url", &sts.url()])
-        .run();
-    let text = first.env.read_credentials_text();
-    assert!(
-        text.contains(&format!("mfa_serial_number = {SERIAL}\n")),
-        "{text}"
-    );
-    assert!(text.contains("mfa_duration = 7200\n"), "{text}");
-    let status = Test::in_env(first.env).args(["status", "--json"]).run();
-    assert_eq!(status.out.json()[0]["serial"], SERIAL);
-    Test::in_env(status.env)
-        .args([
-            "-t",
-            "default",
-            "--force",
-            "123456",
-            "--endpoint-url",
-            &sts.url(),
-        ])
-        .run();
-    let sent = sts.requests();
-    assert!(sent[1].contains("SerialNumber=arn%3Aaws"), "{}", sent[1]);
-    assert!(
-        sent[1].contains("DurationSeconds=7200"),
-        "the recorded length: {}",
-        sent[1]
-    );
-}
-
-#[test]
 fn an_external_id_changes_a_recorded_role_without_the_role_arn() {
     let sts = CannedSts::start();
     let role = "arn:aws:iam::123456789012:role/admin";
@@ -453,26 +394,6 @@ fn an_assume_role_duration_over_12h_is_refused_before_the_call() {
 }
 
 #[test]
-fn a_15_minute_session_counts_as_valid_for_11_minutes_and_is_handed_out() {
-    let Some(moto) = Moto::start() else { return };
-    if !require("setsid") {
-        return;
-    }
-    let first = Test::new()
-        .credentials(default_source())
-        .args(["-d", "15m", "123456", "--endpoint-url", &moto.url()])
-        .run();
-    // No terminal, no code command: handing it out works only if it counts as fresh.
-    let out = run(detached(&first.env).args(["credential-process", "mfa"]));
-    out.assert_code(0);
-    assert!(out.stdout.contains("SessionToken"), "{out}");
-    Test::in_env(first.env)
-        .args(["--endpoint-url", CLOSED])
-        .stderr_has("refreshed when less than 4m is left")
-        .run();
-}
-
-#[test]
 fn exporting_a_long_term_profile_points_to_its_session_target() {
     Test::new()
         .credentials(work_pair())
@@ -543,20 +464,6 @@ fn an_aws_mfa_expiration_is_read() {
 }
 
 #[test]
-fn an_aws_mfa_layout_is_read_device_and_naming() {
-    let sts = CannedSts::start();
-    let ran = Test::new()
-        .credentials(format!(
-            "[work-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\naws_mfa_device = {SERIAL}\n"
-        ))
-        .args(["-s", "work-long-term", "123456", "--endpoint-url", &sts.url()])
-        .stderr_has("using aws_mfa_device")
-        .stderr_has("wrote [work] in ~/.aws/credentials from [work-long-term]")
-        .run();
-    assert!(ran.env.read_credentials_text().contains("\n[work]\n"));
-}
-
-#[test]
 fn aws_profile_naming_a_source_gives_exec_that_sources_target() {
     let text = format!(
         "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\n\n{}",
@@ -609,22 +516,6 @@ fn exec_runs_a_command_given_without_double_dash() {
 }
 
 #[test]
-fn json_on_the_skip_path_has_the_serial_and_the_file() {
-    let ran = Test::new()
-        .credentials(format!(
-            "{}{}",
-            default_source(),
-            managed("mfa", "default", "2099-01-01T00:00:00Z")
-        ))
-        .arg("--json")
-        .run();
-    let json = ran.out.json();
-    assert_eq!(json["serial"], SERIAL);
-    assert_eq!(json["file"], ran.env.credentials().display().to_string());
-    assert_eq!(json["skipped"], true);
-}
-
-#[test]
 fn a_missing_source_lists_the_profiles_with_long_term_keys() {
     Test::new()
         .credentials(format!("[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"))
@@ -652,34 +543,4 @@ fn with_no_default_status_suggests_a_command_that_works() {
     )
     .assert_code(0)
     .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
-}
-
-#[test]
-fn a_session_aws_mfa_wrote_is_refreshed_in_place_and_becomes_managed() {
-    let sts = CannedSts::start();
-    let aws_mfa_session = "[work]\naws_access_key_id = ASIAOLDEXAMPLE\naws_secret_access_key = old\naws_session_token = oldtoken\naws_security_token = oldtoken\nexpiration = 2001-01-01 00:00:00\nassumed_role = False\nassumed_role_arn = None\n";
-    let ran = Test::new()
-        .credentials(format!(
-            "# aws-mfa's layout\n[work-long-term]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\naws_mfa_device = {SERIAL}\n\n{aws_mfa_session}"
-        ))
-        .args(["-s", "work-long-term", "123456", "--endpoint-url", &sts.url()])
-        .stderr_has("wrote [work] in ~/.aws/credentials from [work-long-term]")
-        .run();
-    let text = ran.env.read_credentials_text();
-    let session = &text[text.find("[work]\n").unwrap()..];
-    let expiration = session
-        .lines()
-        .find_map(|l| l.strip_prefix("expiration = "))
-        .unwrap();
-    assert_eq!(
-        session,
-        format!(
-            "[work]\naws_access_key_id = {CANNED_KEY}\naws_secret_access_key = {CANNED_SECRET}\naws_session_token = {CANNED_TOKEN}\naws_security_token = {CANNED_TOKEN}\nexpiration = {expiration}\nassumed_role = False\nassumed_role_arn = None\nmfa_source_profile = work-long-term\n"
-        ),
-        "every key in place, the stale security token too, the pair recorded"
-    );
-    assert!(text.starts_with("# aws-mfa's layout\n[work-long-term]\n"));
-    let status = Test::in_env(ran.env).args(["status", "--json"]).run();
-    assert_eq!(status.out.json()[0]["target"], "work");
-    assert_eq!(status.out.json()[0]["source"], "work-long-term");
 }

@@ -306,30 +306,6 @@ fn a_profile_name_for_the_code_names_the_refresh_meant() {
         .assert_stderr_lacks("wJalrXUtnFEMI");
 }
 
-/// Issue 20: `-s work -t mfa` switched a valid `[mfa]` from `[default]` to `[work]` without a
-/// word; it is said.
-#[test]
-fn switching_a_targets_source_is_said() {
-    let sts = CannedSts::start();
-    let env = TestEnv::with_credentials(&format!(
-        "{TWO_USERS}\n{}",
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    ));
-    run(env.mfa().args([
-        "-s",
-        "work",
-        "-t",
-        "mfa",
-        "123456",
-        "--endpoint-url",
-        &sts.url(),
-    ]))
-    .assert_code(0)
-    .assert_stderr_has(
-        "[mfa] was refreshed from [default]; it is refreshed from [work] now, and from now on",
-    );
-}
-
 /// Issue 20: `refresh --all` without a terminal gave each target a single refresh's advice
 /// (`mfa-profile -t mfa`); the run's own way out is said once, and works on a terminal.
 #[test]

@@ -34,6 +34,7 @@ mod one_code;
 mod portable;
 mod private_network;
 mod process_source;
+mod refresh;
 mod refresh_moto;
 mod reliability;
 mod rotate;

@@ -15,80 +15,6 @@ fn with_mfa(source: &str, expiration: &str) -> String {
     )
 }
 
-#[test]
-fn a_valid_target_is_skipped_without_a_code_or_a_network_call() {
-    let original = with_mfa("default", "2099-01-01T00:00:00Z");
-    // No code, no terminal, STS on a closed port: only the skip path can succeed.
-    let ran = Test::new()
-        .credentials(&original)
-        .args(["--endpoint-url", CLOSED, "--json"])
-        .stderr_has("[mfa] is still valid for")
-        .stderr_has("--force refreshes it now")
-        .run();
-    let json = ran.out.json();
-    assert_eq!(json["skipped"], true);
-    assert_eq!(json["expiration"], "2099-01-01T00:00:00Z");
-    ran.env.assert_credentials(original.as_bytes());
-}
-
-/// A run that must go to STS (a closed port here): it did not skip.
-fn goes_to_sts(text: &str, args: &[&str]) {
-    let ran = Test::new()
-        .credentials(text)
-        .args(args)
-        .args(["--endpoint-url", CLOSED])
-        .status(1)
-        .stderr_has("cannot reach STS")
-        .run();
-    ran.env.assert_credentials(text.as_bytes());
-}
-
-#[test]
-fn force_refreshes_a_valid_target() {
-    goes_to_sts(
-        &with_mfa("default", "2099-01-01T00:00:00Z"),
-        &["--force", "123456"],
-    );
-}
-
-#[test]
-fn min_remaining_beyond_the_expiry_refreshes_a_valid_target() {
-    goes_to_sts(
-        &with_mfa("default", "2099-01-01T00:00:00Z"),
-        &["--min-remaining", "999999h", "123456"],
-    );
-}
-
-#[test]
-fn an_expired_target_is_refreshed() {
-    goes_to_sts(&with_mfa("default", "2001-01-01T00:00:00Z"), &["123456"]);
-}
-
-#[test]
-fn a_target_recorded_from_another_source_is_refreshed() {
-    goes_to_sts(
-        &with_mfa("work", "2099-01-01T00:00:00Z"),
-        &["-s", "default", "-t", "mfa", "123456"],
-    );
-}
-
-#[test]
-fn a_managed_target_refreshes_from_its_recorded_source() {
-    let sts = CannedSts::start();
-    let text = format!(
-        "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = GAHT12345678\n{}",
-        managed_short("client-admin", "work", "2001-01-01T00:00:00Z")
-    );
-    let ran = Test::new()
-        .credentials(&text)
-        .args(["-t", "client-admin", "123456", "--endpoint-url", &sts.url()])
-        .stderr_has("wrote [client-admin] in ~/.aws/credentials from [work] (GAHT12345678)")
-        .run();
-    ran.env
-        .assert_credentials(&expected("recorded-source.credentials"));
-    assert!(sts.requests()[0].contains("SerialNumber=GAHT12345678"));
-}
-
 fn status_files() -> TestEnv {
     let text = format!(
         "{}[work]\naws_access_key_id = A\naws_secret_access_key = S\n{}{}",
@@ -173,18 +99,6 @@ fn files_from_flags() -> (TestEnv, [String; 4], String) {
         config.display().to_string(),
     ];
     (env, flags, text)
-}
-
-#[test]
-fn credentials_file_and_config_file_flags_beat_the_environment_on_the_skip_path() {
-    let (env, flags, text) = files_from_flags();
-    let ran = Test::in_env(env)
-        .args(["-t", "work-mfa", "--endpoint-url", CLOSED])
-        .args(&flags)
-        .stderr_has("[work-mfa] is still valid for")
-        .run();
-    assert_eq!(std::fs::read_to_string(&flags[1]).unwrap(), text);
-    assert!(ran.env.read_credentials().is_empty());
 }
 
 #[test]

@@ -17,6 +17,7 @@ macro_rules! require {
 }
 
 pub mod canned;
+pub mod files;
 pub mod harness;
 pub mod hints;
 pub mod key_readers;
@@ -31,6 +32,7 @@ pub mod sessions;
 pub mod standin;
 
 pub use canned::*;
+pub use files::*;
 pub use harness::*;
 pub use hints::{hint, hinted, run_hint};
 pub use moto::*;
