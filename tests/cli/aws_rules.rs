@@ -69,26 +69,6 @@ fn with_mfa_session(aws: &StandIn, secs: i64, more: &str) -> String {
 const ADMIN_ARN: &str = "arn:aws:sts::123456789012:assumed-role/admin/mfa-profile-default";
 
 #[test]
-fn a_code_sts_already_took_in_this_window_is_refused_with_exit_3() {
-    let aws = StandIn::start();
-    let ran = against(&aws).arg(CODE).run();
-    // The tool's own record of the window is forgotten (Test::in_env), the stand-in's is not:
-    // STS itself refuses the code the second time.
-    let before = ran.env.read_credentials();
-    let again = Test::in_env(ran.env)
-        .args(["-f", "--endpoint-url", &aws.url(), CODE])
-        .status(3)
-        .run();
-    assert_eq!(again.env.read_credentials(), before, "nothing written");
-    assert_eq!(
-        aws.calls()[1].code.as_deref(),
-        Some("AccessDenied"),
-        "{}",
-        again.out
-    );
-}
-
-#[test]
 fn a_role_target_assumes_the_role_with_the_long_term_key_and_a_code() {
     let aws = StandIn::start();
     let ran = against(&aws)

@@ -219,7 +219,7 @@ fn the_log_is_bounded_and_holds_no_secret() {
 
 #[test]
 fn a_session_that_needs_a_typed_code_asks_in_a_dialog_under_xvfb() {
-    let Some(display) = crate::one_code::Display::start() else {
+    let Some(display) = crate::support::display::Display::start() else {
         return;
     };
     if !require("setsid") {
@@ -249,7 +249,7 @@ fn a_session_that_needs_a_typed_code_asks_in_a_dialog_under_xvfb() {
 
 #[test]
 fn a_cancelled_dialog_is_not_shown_again_before_the_next_run() {
-    let Some(display) = crate::one_code::Display::start() else {
+    let Some(display) = crate::support::display::Display::start() else {
         return;
     };
     if !require("setsid") {

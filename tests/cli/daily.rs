@@ -445,21 +445,6 @@ fn role_parameters_are_checked_before_any_code_or_call() {
 }
 
 #[test]
-fn code_command_failure_is_reported_with_its_stderr() {
-    let ran = Test::new()
-        .credentials(default_source())
-        .args([
-            "--code-command",
-            "echo 'ykman: no YubiKey detected' >&2; exit 3",
-        ])
-        .args(["--endpoint-url", CLOSED])
-        .status(1)
-        .stderr_has("failed (exit status 3): ykman: no YubiKey detected")
-        .run();
-    ran.env.assert_credentials(default_source().as_bytes());
-}
-
-#[test]
 fn completions_for_every_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         Test::new()

@@ -76,61 +76,6 @@ fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
         .run();
 }
 
-#[test]
-fn a_mistyped_command_is_not_taken_for_a_code_even_when_the_target_is_valid() {
-    let valid = format!(
-        "{}{}",
-        default_source(),
-        managed("mfa", "default", "2099-01-01T00:00:00Z")
-    );
-    for (typed, meant) in [("stauts", "status"), ("expot", "export"), ("exce", "exec")] {
-        Test::new()
-            .credentials(&valid)
-            .arg(typed)
-            .status(2)
-            .stderr_has(&format!(
-                "`{typed}` is neither a command nor an MFA code; did you mean `{meant}`?"
-            ))
-            .run();
-    }
-    Test::new()
-        .credentials(&valid)
-        .arg("12345")
-        .status(2)
-        .stderr_has("the MFA code is not six digits")
-        .run()
-        .out
-        .assert_stderr_lacks("still valid");
-}
-
-#[test]
-fn codes_shown_with_a_space_or_a_dash_are_accepted_as_argument_and_on_stdin() {
-    let sts = CannedSts::start();
-    for (arg, stdin) in [
-        (Some("123 456"), None),
-        (Some(" 123456 "), None),
-        (None, Some("123-456\n")),
-    ] {
-        let mut test = Test::new()
-            .credentials(default_source())
-            .args(["--endpoint-url", &sts.url()])
-            .stderr_has("wrote [mfa]");
-        if let Some(arg) = arg {
-            test = test.arg(arg);
-        }
-        if let Some(stdin) = stdin {
-            test = test.stdin(stdin);
-        }
-        test.run();
-    }
-    let sent = sts.requests();
-    assert_eq!(sent.len(), 3);
-    assert!(
-        sent.iter().all(|body| body.contains("TokenCode=123456")),
-        "{sent:?}"
-    );
-}
-
 /// Bash's completion for `words` (the last one the word being completed), by the real script.
 fn bash_complete(words: &[&str]) -> Option<Vec<String>> {
     if !require("bash") {
@@ -413,24 +358,6 @@ fn a_duration_just_under_the_minimum_is_shown_to_the_second() {
         .status(2)
         .stderr_has("duration 14m59s is outside what STS grants an IAM user")
         .run();
-}
-
-#[test]
-fn ctrl_d_at_the_prompt_says_no_code_was_entered() {
-    if !require("script") {
-        return;
-    }
-    let env = TestEnv::with_credentials(&default_source());
-    let mut cmd = env.command("sh");
-    cmd.env("TERM", "dumb").args([
-        "-c",
-        &format!(
-            "(sleep 1; printf '\\004') | script -qec '{BIN} --endpoint-url {CLOSED}' /dev/null"
-        ),
-    ]);
-    let out = run(&mut cmd);
-    assert!(out.stdout.contains("no MFA code was entered"), "{out}");
-    assert!(!out.stdout.contains("run in a terminal"), "{out}");
 }
 
 #[test]

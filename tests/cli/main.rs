@@ -5,7 +5,7 @@ mod support;
 
 mod aws_rules;
 mod background;
-mod code_command;
+mod codes;
 mod conformance;
 mod console;
 mod daily;
@@ -30,7 +30,6 @@ mod local_time;
 mod lock_file;
 mod network;
 mod on_the_sdk;
-mod one_code;
 mod portable;
 mod private_network;
 mod process_source;

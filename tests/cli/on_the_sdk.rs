@@ -62,37 +62,6 @@ impl CountingListener {
     }
 }
 
-/// Pins the finding "a connection dropped after the request was sent is reported as 'cannot
-/// reach STS', the code window is not recorded, and an immediate second run sends a second
-/// code": the stand-in reads the request (and takes the code) then hangs up; the tool says
-/// STS may have used the code, sends nothing again, records the window, and the next run with
-/// the same code is refused before anything is sent.
-#[test]
-fn a_connection_dropped_after_the_request_records_the_code_window() {
-    let aws = StandIn::start();
-    aws.fault("GetSessionToken", Fault::drop_connection());
-    let first = at(&aws, Test::new().credentials(default_source()))
-        .arg(CODE)
-        .status(1)
-        .stderr_has("broke after the request was sent")
-        .stderr_has("STS may have used the code, so wait for the next code before running again")
-        .run();
-    first.out.assert_stderr_lacks("cannot reach STS");
-    assert_eq!(aws.actions(), ["GetSessionToken"], "not sent again");
-    // The same code, at once: the tool's own record refuses it (Test::in_env would forget the
-    // record, as if the next window had come; a plain run keeps it).
-    let mut again = first.env.mfa();
-    again
-        .arg(CODE)
-        .env("AWS_ENDPOINT_URL_STS", aws.url())
-        .env("AWS_ENDPOINT_URL_IAM", aws.url());
-    run(&mut again)
-        .assert_code(3)
-        .assert_stderr_has("already sent the code of this 30 s window");
-    assert_eq!(aws.actions(), ["GetSessionToken"], "no second code sent");
-    assert_eq!(first.env.read_credentials_text(), default_source());
-}
-
 /// Pins the finding "a control character in `aws_access_key_id` from the file panics (exit
 /// 134) after the code was given, and `doctor` reports that source as ok": the source is
 /// refused before anything is signed, and `doctor` names the key.

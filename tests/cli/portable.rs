@@ -24,15 +24,6 @@ aws_session_token = sessiontoken\r\nexpiration = {expiration}\r\nmfa_source_prof
     )
 }
 
-/// The same script for the platform's shell: `sh -c` on Unix, `cmd /C` for the Windows exe.
-fn shell_command(unix: &str, windows: &str) -> String {
-    if testing_windows_exe() {
-        windows.to_owned()
-    } else {
-        unix.to_owned()
-    }
-}
-
 #[test]
 fn exec_runs_the_command_with_the_profile_and_ends_with_its_exit_code() {
     let env = TestEnv::with_credentials(&source_and_valid_target());
@@ -75,34 +66,6 @@ fn exec_runs_the_command_with_the_profile_and_ends_with_its_exit_code() {
         "{}",
         missing.stderr
     );
-}
-
-#[test]
-fn a_code_command_runs_in_the_platforms_shell_and_its_failure_is_reported() {
-    let Some(moto) = Moto::start() else { return };
-    let env = TestEnv::with_credentials(&default_source());
-    let failing = shell_command(
-        "echo 'ykman: no YubiKey detected' >&2; exit 3",
-        "echo ykman: no YubiKey detected 1>&2 & exit 3",
-    );
-    let out = run(env
-        .mfa()
-        .args(["--code-command", &failing, "--endpoint-url", &moto.url()]));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("failed (exit status 3): ykman: no YubiKey detected"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(env.read_credentials_text(), default_source());
-
-    let printing = shell_command("echo 'aws: 123456'", "echo aws: 123456");
-    let out = run(env
-        .mfa()
-        .args(["--code-command", &printing, "--endpoint-url", &moto.url()]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(sdk_value(&env.read_credentials_text(), "mfa", "aws_session_token").is_some());
 }
 
 #[test]

@@ -17,6 +17,7 @@ macro_rules! require {
 }
 
 pub mod canned;
+pub mod display;
 pub mod files;
 pub mod harness;
 pub mod hints;
