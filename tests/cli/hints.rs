@@ -59,8 +59,8 @@ const HINT_SITES: &[(&str, &str, &[&str])] = &[
     ("src/doctor.rs", "expired on {}; run `mfa-profile -t {name}`", &["hints::refresh::the_refresh_doctor_names_for_a_stale_session_renews_it"]),
     ("src/doctor.rs", "no readable expiration; run `mfa-profile -t {name} --force`", &["hints::refresh::the_refresh_doctor_names_for_a_stale_session_renews_it"]),
     ("src/app/refresh.rs", "run `mfa-profile refresh --all` in a terminal to give the codes", &["hints::refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal"]),
-    ("src/refresh/plan/derived.rs", "asking for 1h (`mfa-profile -s {source} -t {target} --force` assumes it", &["aws_rules::a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_command_named"]),
-    ("src/error.rs", "with a code of its own, assume it with the long-term keys: `{direct}`", &["aws_rules::a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap"]),
+    ("src/refresh/plan/derived.rs", "asking for 1h (`mfa-profile -s {source} -t {target} --force` assumes it", &["derived::a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_command_named"]),
+    ("src/error.rs", "with a code of its own, assume it with the long-term keys: `{direct}`", &["derived::a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap"]),
     // The background schedule.
     ("src/app/schedule.rs", "in {} and {}; `mfa-profile schedule status` shows it", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
     ("src/app/schedule.rs", "no schedule is installed; `mfa-profile schedule install` installs one", &["schedule::systemd_install_status_and_remove_through_systemctl"]),

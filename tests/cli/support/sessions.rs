@@ -6,6 +6,10 @@
 use super::harness::{default_source, epoch_of, sdk_value, Test, TestEnv};
 use super::standin::{numbered, Call, Issued, StandIn, USER};
 
+/// The ARN the stand-in gives a session of [`super::standin::ADMIN_ROLE`] assumed by the tool
+/// under its default session name.
+pub const ADMIN_ARN: &str = "arn:aws:sts::123456789012:assumed-role/admin/mfa-profile-default";
+
 /// When every session of [`StandIn::for_files`] expires, as the fixtures of
 /// `fixtures/expected/` hold it.
 pub const FIXED_EXPIRATION: &str = "2099-01-01T00:00:00Z";
