@@ -10,72 +10,6 @@ fn work_pair() -> String {
     )
 }
 
-#[test]
-fn a_mistyped_target_is_never_created_from_default() {
-    if !require("setsid") {
-        return;
-    }
-    let original = work_pair();
-    let env = TestEnv::with_credentials(&original);
-    env.write_config("# config\n");
-    for args in [
-        vec!["credential-process", "wrk2-mfa"],
-        vec![
-            "exec",
-            "-t",
-            "wrk-mfa",
-            "--code-command",
-            "echo 123456",
-            "--",
-            "true",
-        ],
-        vec![
-            "export",
-            "wrk3-mfa",
-            "--refresh",
-            "--code-command",
-            "echo 123456",
-        ],
-    ] {
-        let out = run(detached(&env)
-            .env("AWS_ENDPOINT_URL_STS", CLOSED)
-            .args(&args));
-        out.assert_code(2)
-            .assert_stderr_has("does not exist; did you mean [work-mfa]?");
-        assert!(out.stdout.is_empty(), "{out}");
-    }
-    env.assert_credentials(original.as_bytes());
-    assert_eq!(
-        env.read_config_text(),
-        "# config\n",
-        "no [profile wrk2-mfa] either"
-    );
-}
-
-#[test]
-fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
-    let sts = CannedSts::start();
-    let ran = Test::new()
-        .credentials(format!("{}\n[work]\nregion = eu-west-1\n", default_source()))
-        .args(["export", "work", "--refresh", "--code-command", "echo 123456"])
-        .env("AWS_ENDPOINT_URL_STS", CLOSED)
-        .status(2)
-        .stderr_has("[work] in ~/.aws/credentials holds no session mfa-profile wrote; to create [work], name its source: `mfa-profile -s default -t work`")
-        .run();
-    // The command named, as printed, makes the session export then hands out.
-    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile -s default -t work");
-    crate::support::hints::run_hint(
-        &ran.env,
-        &command,
-        &["123456", "--endpoint-url", &sts.url()],
-    )
-    .assert_code(0);
-    Test::in_env(ran.env)
-        .args(["export", "work"])
-        .stdout_has(&format!("export AWS_ACCESS_KEY_ID='{CANNED_KEY}'"))
-        .run();
-}
-
 /// Bash's completion for `words` (the last one the word being completed), by the real script.
 fn bash_complete(words: &[&str]) -> Option<Vec<String>> {
     if !require("bash") {
@@ -265,39 +199,12 @@ fn man_writes_a_page_per_command_with_its_options() {
 }
 
 #[test]
-fn exporting_a_long_term_profile_points_to_its_session_target() {
-    Test::new()
-        .credentials(work_pair())
-        .args(["export", "work"])
-        .status(2)
-        .stderr_has("[work] in ~/.aws/credentials holds long-term keys, not a session; use its session target [work-mfa]")
-        .run()
-        .out
-        .assert_stderr_lacks("--force");
-}
-
-#[test]
 fn a_duration_just_under_the_minimum_is_shown_to_the_second() {
     Test::new()
         .credentials(default_source())
         .args(["-d", "899", "123456"])
         .status(2)
         .stderr_has("duration 14m59s is outside what STS grants an IAM user")
-        .run();
-}
-
-#[test]
-fn an_old_expiry_is_said_with_its_date() {
-    Test::new()
-        .credentials(format!(
-            "{}{}",
-            default_source(),
-            managed("mfa", "default", "2001-01-01T00:00:00Z")
-        ))
-        .arg("export")
-        .status(1)
-        .stderr_has("the session in [mfa] expired on 2001-01-01 00:00 UTC (")
-        .stderr_has(" days ago)")
         .run();
 }
 
@@ -314,58 +221,6 @@ fn an_aws_mfa_expiration_is_read() {
     let row = &ran.out.json()[0];
     assert_eq!(row["state"], "valid");
     assert_eq!(row["expiration"], "2099-01-01T00:00:00Z");
-}
-
-#[test]
-fn aws_profile_naming_a_source_gives_exec_that_sources_target() {
-    let text = format!(
-        "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\n\n{}",
-        default_source(),
-        managed("work-mfa", "work", "2099-01-01T00:00:00Z")
-    );
-    Test::new()
-        .credentials(text)
-        .env("AWS_PROFILE", "work")
-        .args(["exec", "--", "sh", "-c", "echo $AWS_PROFILE"])
-        .stdout_is("work-mfa\n")
-        .run();
-}
-
-#[test]
-fn aws_profile_naming_nothing_is_said() {
-    Test::new()
-        .credentials(format!(
-            "{}{}",
-            default_source(),
-            managed("mfa", "default", "2099-01-01T00:00:00Z")
-        ))
-        .env("AWS_PROFILE", "wrok")
-        .args(["exec", "--", "true"])
-        .status(2)
-        .stderr_has("AWS_PROFILE=wrok names no profile in ~/.aws/credentials; unset it, or set it to a target (mfa-profile manages [mfa])")
-        .run();
-}
-
-#[test]
-fn exec_runs_a_command_given_without_double_dash() {
-    Test::new()
-        .credentials(format!(
-            "{}{}",
-            default_source(),
-            managed("mfa", "default", "2099-01-01T00:00:00Z")
-        ))
-        .args([
-            "exec",
-            "-t",
-            "mfa",
-            "sh",
-            "-c",
-            "echo $1",
-            "sh",
-            "--version",
-        ])
-        .stdout_is("--version\n")
-        .run();
 }
 
 #[test]

@@ -192,47 +192,6 @@ fn a_malformed_source_region_is_refused_even_with_region_given() {
     }
 }
 
-/// `exec` left AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_CREDENTIAL_EXPIRATION and others
-/// in the command's environment, where an SDK would prefer them to the profile.
-#[test]
-fn exec_removes_every_variable_that_could_shadow_the_profile() {
-    let env = TestEnv::with_credentials(&format!("{}{}", default_source(), valid_session("mfa")));
-    let shadowing = [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN",
-        "AWS_CREDENTIAL_EXPIRATION",
-        "AWS_ACCOUNT_ID",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "AWS_ROLE_ARN",
-        "AWS_ROLE_SESSION_NAME",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_DEFAULT_PROFILE",
-    ];
-    let mut cmd = env.mfa();
-    for name in shadowing {
-        cmd.env(name, "shadow");
-    }
-    let out = run(cmd.args(["exec", "--", "env"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout.lines().any(|l| l == "AWS_PROFILE=mfa"),
-        "{}",
-        out.stdout
-    );
-    let help = run(env.mfa().args(["exec", "--help"]));
-    for name in shadowing {
-        assert!(
-            !out.stdout.contains(&format!("{name}=")),
-            "{name} is still set: {}",
-            out.stdout
-        );
-        assert!(help.stdout.contains(name), "--help does not list {name}");
-    }
-}
-
 #[test]
 fn a_credentials_directory_others_can_write_to_is_warned_about() {
     use std::os::unix::fs::PermissionsExt;
