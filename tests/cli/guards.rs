@@ -1,6 +1,7 @@
-//! Every guard refuses before asking for a code or calling STS, with a clear message, the
-//! documented exit code, and the file left byte-identical. STS points at a closed port, so a
-//! guard that let a call through would show up as a network error instead. One test a guard.
+//! The refresh's guards: every one refuses before asking for a code or calling STS, with a
+//! clear message, the documented exit code, and the file left byte-identical. STS points at a
+//! closed port, so a guard that let a call through would show up as a network error instead.
+//! One test a guard; then the paths that are not files, and the usage errors.
 
 use crate::support::*;
 
@@ -393,5 +394,24 @@ fn usage_errors_carry_the_programs_name_like_every_other_error() {
         .args(["--no-such-flag"])
         .status(2)
         .stderr_has("mfa-profile: error: unexpected argument '--no-such-flag' found")
+        .run();
+}
+#[test]
+fn a_duration_just_under_the_minimum_is_shown_to_the_second() {
+    Test::new()
+        .credentials(default_source())
+        .args(["-d", "899", "123456"])
+        .status(2)
+        .stderr_has("duration 14m59s is outside what STS grants an IAM user")
+        .run();
+}
+
+#[test]
+fn a_missing_source_lists_the_profiles_with_long_term_keys() {
+    Test::new()
+        .credentials(format!("[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"))
+        .args(["-s", "wrok", "123456"])
+        .status(2)
+        .stderr_has("source profile [wrok] is in neither the credentials nor the config file; the profiles with long-term keys are [work]")
         .run();
 }

@@ -1,4 +1,6 @@
-//! Seeing expiry before it bites: `status --prompt` for a shell prompt, and `prune`.
+//! `prune`: expired sessions cleared byte for byte (what renews a role target kept, with its
+//! comment), named targets removed whole (never a base a derived target still needs), a dry
+//! run, and nothing it did not write touched.
 
 use crate::support::*;
 
@@ -40,7 +42,7 @@ fn prune_clears_only_expired_sessions_byte_for_byte() {
 /// section, and `refresh --all` forgot it.
 #[test]
 fn prune_keeps_what_renews_a_role_target_and_its_comment() {
-    let Some(moto) = Moto::start() else { return };
+    let aws = StandIn::start();
     let admin = "# deploys: the admin role, 30 minutes at a time\n[admin]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = sessionsecret\naws_session_token = sessiontoken\nexpiration = 2001-01-01T00:00:00Z\nmfa_source_profile = default\nmfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\nmfa_duration = 1800\n";
     let text = format!(
         "{}\n{}\n{admin}\n# a client\n[client]\naws_access_key_id = AKIACLIENTEXAMPLE\naws_secret_access_key = c\n",
@@ -59,22 +61,23 @@ fn prune_keeps_what_renews_a_role_target_and_its_comment() {
         "{after}"
     );
     // The command the message names renews both, the role with its recorded length.
-    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile refresh --all");
+    let command = hinted(&ran.out.stderr, "mfa-profile refresh --all");
     let env = ran.env;
-    crate::support::hints::run_hint(
+    hint(
         &env,
         &command,
         &[
             "--code-command",
             "echo 123456",
             "--endpoint-url",
-            &moto.url(),
+            &aws.url(),
         ],
     )
-    .assert_code(0)
-    .assert_stderr_has(&shown(
+    .stderr_has(&shown(
         "wrote [admin] in ~/.aws/credentials from [mfa]'s session",
-    ));
+    ))
+    .run();
+    assert_eq!(aws.actions(), ["GetSessionToken", "AssumeRole"]);
     let text = env.read_credentials_text();
     let expires = epoch_of(&sdk_value(&text, "admin", "expiration").unwrap());
     assert!(
@@ -100,9 +103,8 @@ fn prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target() {
         .stderr_has("[admin] derives from [mfa] (mfa_via = mfa), and would be left without a base; remove it too: `mfa-profile prune mfa admin`")
         .run();
     ran.env.assert_credentials(text.as_bytes());
-    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile prune");
-    crate::support::hints::run_hint(&ran.env, &command, &[])
-        .assert_code(0)
+    let command = hinted(&ran.out.stderr, "mfa-profile prune");
+    run_hint(&ran.env, &command, &[])
         .assert_stderr_has(&shown("removed [mfa] from ~/.aws/credentials"))
         .assert_stderr_has(&shown("removed [admin] from ~/.aws/credentials"));
     ran.env.assert_credentials(
@@ -157,49 +159,4 @@ fn prune_never_touches_long_term_keys_or_sessions_it_did_not_write() {
         .run();
     ran.out.assert_silent_about(SECRET);
     ran.env.assert_credentials(text.as_bytes());
-}
-
-#[test]
-fn the_prompt_line_names_the_target_and_its_time_and_nothing_else() {
-    let text = format!(
-        "{}\n{}\n{}",
-        default_source(),
-        session("mfa", "2099-01-01T00:00:00Z"),
-        session("work-mfa", "2001-01-01T00:00:00Z")
-    );
-    let env = TestEnv::with_credentials(&text);
-    // A config file the SDKs cannot parse: the prompt does not read it.
-    env.write_config("[profile x\n");
-    let line = |extra: &[&str], aws_profile: Option<&str>| {
-        let mut cmd = env.mfa();
-        cmd.args(["status", "--prompt"]).args(extra);
-        if let Some(profile) = aws_profile {
-            cmd.env("AWS_PROFILE", profile);
-        }
-        let out = run(&mut cmd);
-        out.assert_code(0);
-        assert_eq!(out.stderr, "", "nothing on stderr: {out}");
-        out.stdout
-    };
-    let all = line(&[], None);
-    assert!(
-        all.starts_with("mfa ") && all.ends_with(" days, work-mfa expired\n"),
-        "{all:?}"
-    );
-    assert_eq!(line(&["work-mfa"], None), "work-mfa expired\n");
-    assert_eq!(line(&[], Some("work-mfa")), "work-mfa expired\n");
-    assert!(
-        line(&[], Some("unmanaged")).starts_with("mfa "),
-        "all when AWS_PROFILE is not a target"
-    );
-    assert_eq!(line(&["default"], None), "", "not a target: nothing");
-}
-
-#[test]
-fn the_prompt_line_is_empty_when_nothing_is_managed() {
-    Test::new()
-        .credentials(default_source())
-        .args(["status", "--prompt"])
-        .stdout_is("")
-        .run();
 }

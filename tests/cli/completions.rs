@@ -1,13 +1,45 @@
-//! The bugs and frictions of a new user's first hour, each pinned by a test named after it.
+//! Shell completions and man pages: the scripts for every shell name the commands, bash, fish
+//! and zsh, run for real, complete options, their values and the managed targets (with
+//! `mfa-profile` on their PATH as installed), and `man` prints the page or writes one per
+//! command.
 
 use crate::support::*;
 
-fn work_pair() -> String {
-    format!(
-        "{}\n[work]\naws_access_key_id = AKIAWORKEXAMPLE\naws_secret_access_key = w\nmfa_serial = {SERIAL}\n\n{}",
-        default_source(),
-        managed("work-mfa", "work", "2001-01-01T00:00:00Z")
-    )
+#[test]
+fn completions_for_every_shell_name_the_commands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        Test::new()
+            .args(["completions", shell])
+            .stdout_has("credential-process")
+            .run();
+    }
+}
+
+#[test]
+fn bash_loads_the_completion_script() {
+    require!("bash");
+    let env = TestEnv::new();
+    let script = format!("source <('{BIN}' completions bash) && complete -p mfa-profile");
+    run(env.command("bash").args(["-c", &script])).assert_code(0);
+}
+
+#[test]
+fn the_man_page_lists_the_commands() {
+    let ran = Test::new()
+        .arg("man")
+        .stdout_has("credential\\-process")
+        .run();
+    let page = &ran.out.stdout;
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH mfa-profile"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+}
+
+/// The completion script for `shell`.
+fn completions(env: &TestEnv, shell: &str) -> String {
+    Test::on(env).args(["completions", shell]).run().out.stdout
 }
 
 /// Bash's completion for `words` (the last one the word being completed), by the real script.
@@ -17,7 +49,7 @@ fn bash_complete(words: &[&str]) -> Option<Vec<String>> {
     }
     let env = TestEnv::new();
     let script = env.home().join("completion.bash");
-    std::fs::write(&script, run(env.mfa().args(["completions", "bash"])).stdout).unwrap();
+    std::fs::write(&script, completions(&env, "bash")).unwrap();
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let program = format!(
         "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _mfa__profile mfa-profile '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
@@ -48,12 +80,10 @@ fn bash_completes_the_options_and_values_of_commands() {
 
 #[test]
 fn fish_completes_the_options_and_values_of_commands() {
-    if !require("fish") {
-        return;
-    }
+    require!("fish");
     let env = TestEnv::new();
     let script = env.home().join("completion.fish");
-    std::fs::write(&script, run(env.mfa().args(["completions", "fish"])).stdout).unwrap();
+    std::fs::write(&script, completions(&env, "fish")).unwrap();
     let complete = |line: &str| {
         let program = format!(
             "source '{}'; complete --do-complete '{line}'",
@@ -70,9 +100,7 @@ fn fish_completes_the_options_and_values_of_commands() {
 /// on its PATH as installed.
 #[test]
 fn bash_and_fish_complete_the_managed_targets_after_t() {
-    if !require("bash") {
-        return;
-    }
+    require!("bash");
     let env = TestEnv::with_credentials(&format!(
         "{}{}{}",
         default_source(),
@@ -86,7 +114,7 @@ fn bash_and_fish_complete_the_managed_targets_after_t() {
         std::env::var("PATH").unwrap_or_default()
     );
     let script = env.home().join("completion.bash");
-    std::fs::write(&script, run(env.mfa().args(["completions", "bash"])).stdout).unwrap();
+    std::fs::write(&script, completions(&env, "bash")).unwrap();
     let bash = |words: &str, cur: &str, prev: &str| {
         let program = format!(
             "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _mfa__profile mfa-profile '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
@@ -103,11 +131,9 @@ fn bash_and_fish_complete_the_managed_targets_after_t() {
         bash("mfa-profile --target wo", "wo", "--target"),
         "work-mfa\n"
     );
-    if !require("fish") {
-        return;
-    }
+    require!("fish");
     let script = env.home().join("completion.fish");
-    std::fs::write(&script, run(env.mfa().args(["completions", "fish"])).stdout).unwrap();
+    std::fs::write(&script, completions(&env, "fish")).unwrap();
     let program = format!(
         "source '{}'; complete --do-complete 'mfa-profile exec -t '",
         script.display()
@@ -125,11 +151,7 @@ fn bash_and_fish_complete_the_managed_targets_after_t() {
 fn zsh_complete(env: &TestEnv, line: &str) -> Vec<String> {
     let dir = env.home().join("zsh-completions");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("_mfa-profile"),
-        run(env.mfa().args(["completions", "zsh"])).stdout,
-    )
-    .unwrap();
+    std::fs::write(dir.join("_mfa-profile"), completions(&env, "zsh")).unwrap();
     let capture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/cli/support/zsh/capture.zsh"
@@ -155,9 +177,7 @@ fn zsh_complete(env: &TestEnv, line: &str) -> Vec<String> {
 
 #[test]
 fn zsh_completes_the_options_values_and_targets_of_commands() {
-    if !require("zsh") {
-        return;
-    }
+    require!("zsh");
     let env = TestEnv::with_credentials(&format!(
         "{}{}",
         default_source(),
@@ -196,59 +216,4 @@ fn man_writes_a_page_per_command_with_its_options() {
     );
     assert!(main.contains(".SH \"EXIT STATUS\"\n.nf\n  0  success\n"));
     drop(ran);
-}
-
-#[test]
-fn a_duration_just_under_the_minimum_is_shown_to_the_second() {
-    Test::new()
-        .credentials(default_source())
-        .args(["-d", "899", "123456"])
-        .status(2)
-        .stderr_has("duration 14m59s is outside what STS grants an IAM user")
-        .run();
-}
-
-#[test]
-fn an_aws_mfa_expiration_is_read() {
-    let text = format!(
-        "{}[mfa]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2099-01-01 00:00:00\nmfa_source_profile = default\n",
-        default_source()
-    );
-    let ran = Test::new()
-        .credentials(text)
-        .args(["status", "--json"])
-        .run();
-    let row = &ran.out.json()[0];
-    assert_eq!(row["state"], "valid");
-    assert_eq!(row["expiration"], "2099-01-01T00:00:00Z");
-}
-
-#[test]
-fn a_missing_source_lists_the_profiles_with_long_term_keys() {
-    Test::new()
-        .credentials(format!("[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"))
-        .args(["-s", "wrok", "123456"])
-        .status(2)
-        .stderr_has("source profile [wrok] is in neither the credentials nor the config file; the profiles with long-term keys are [work]")
-        .run();
-}
-
-#[test]
-fn with_no_default_status_suggests_a_command_that_works() {
-    let sts = CannedSts::start();
-    let ran = Test::new()
-        .credentials(format!(
-            "[work]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\nmfa_serial = {SERIAL}\n"
-        ))
-        .arg("status")
-        .stderr_has("run `mfa-profile -s work` to create [work-mfa] from [work] (it asks for the MFA code)")
-        .run();
-    let command = crate::support::hints::hinted(&ran.out.stderr, "mfa-profile -s work");
-    crate::support::hints::run_hint(
-        &ran.env,
-        &command,
-        &["123456", "--endpoint-url", &sts.url()],
-    )
-    .assert_code(0)
-    .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
 }
