@@ -3,8 +3,8 @@
 //! again; FIDO keys are left out, several devices are offered on a terminal.
 
 use crate::fake_aws::*;
-use crate::rotate::{OLD, OLD_SECRET};
 use crate::support::pty::on_terminal;
+use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";

@@ -1,17 +1,17 @@
 //! `status --keys`: each source's key with its user, age and last use from IAM, a warning past
-//! the rotation age, and what to do when IAM wants MFA first.
+//! the rotation age, what to do when IAM wants MFA first, throttled calls sent again, and every
+//! call on one connection; a session token the tool would not sign with. Against the stand-in.
 
-use crate::fake_aws::*;
-use crate::rotate::{credentials, session, OLD, OLD_SECRET};
+use crate::support::rotation::{credentials, start, OLD, OLD_SECRET};
 use crate::support::*;
 
-fn keys_status(aws: &FakeAws) -> Test {
+fn keys_status(aws: &StandIn) -> Test {
     Test::new().args(["status", "--keys"]).args(aws.endpoints())
 }
 
 #[test]
 fn an_old_key_is_shown_with_its_age_and_last_use_and_due_for_rotation() {
-    let aws = crate::rotate::start();
+    let aws = start();
     let ran = keys_status(&aws)
         .credentials(credentials())
         .stderr_has("[default]: older than 90 days: rotate it with `mfa-profile rotate -s default`")
@@ -23,7 +23,7 @@ fn an_old_key_is_shown_with_its_age_and_last_use_and_due_for_rotation() {
     ran.out.assert_silent_about(OLD_SECRET);
     assert_eq!(
         aws.signers_of("ListAccessKeys"),
-        [SESSION_KEY],
+        [session_key_id(1)],
         "the valid session in [mfa] signs the IAM calls"
     );
     assert_eq!(ran.env.read_credentials_text(), credentials(), "read-only");
@@ -31,7 +31,7 @@ fn an_old_key_is_shown_with_its_age_and_last_use_and_due_for_rotation() {
 
 #[test]
 fn the_age_limit_is_configurable_and_json_has_every_field() {
-    let aws = crate::rotate::start();
+    let aws = start();
     let ran = keys_status(&aws)
         .credentials(credentials())
         .args(["--max-key-age", "100000", "--json"])
@@ -49,8 +49,8 @@ fn the_age_limit_is_configurable_and_json_has_every_field() {
 
 #[test]
 fn without_a_session_a_force_mfa_denial_says_to_refresh_first() {
-    let aws = crate::rotate::start();
-    aws.fail("ListAccessKeys", 403, "AccessDenied", "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:ListAccessKeys with an explicit deny", 1);
+    let aws = start();
+    aws.fault("ListAccessKeys", Fault::error(403, "AccessDenied", "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:ListAccessKeys with an explicit deny").times(1));
     let expired = credentials().replace("2099-01-01", "2001-01-01");
     keys_status(&aws)
         .credentials(expired)
@@ -61,33 +61,12 @@ fn without_a_session_a_force_mfa_denial_says_to_refresh_first() {
 }
 
 #[test]
-fn keys_of_a_moto_user_are_listed() {
-    let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "frank", &[]) else {
-        return;
-    };
-    Test::new()
-        .credentials(format!(
-            "[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n{}",
-            session()
-        ))
-        .args([
-            "status",
-            "--keys",
-            "--endpoint-url",
-            &moto.url(),
-            "--iam-endpoint-url",
-            &moto.url(),
-        ])
-        .stdout_has(&format!("default  {key}  frank  "))
-        .stdout_has("  ok\n")
-        .run();
-}
-
-#[test]
 fn a_throttled_iam_call_is_sent_again() {
-    let aws = crate::rotate::start();
-    aws.fail("ListAccessKeys", 400, "Throttling", "Rate exceeded", 2);
+    let aws = start();
+    aws.fault(
+        "ListAccessKeys",
+        Fault::error(400, "Throttling", "Rate exceeded").times(2),
+    );
     keys_status(&aws)
         .credentials(credentials())
         .stdout_has(&format!("default  {OLD}  alice"))
@@ -98,4 +77,69 @@ fn a_throttled_iam_call_is_sent_again() {
         .filter(|a| *a == "ListAccessKeys")
         .count();
     assert_eq!(lists, 3, "two throttled attempts, then the answer");
+}
+/// Pins the finding "`status --keys` and `rotate` open one connection per call (a runtime per
+/// call drops the pool)": over TLS, every call of `status --keys` (GetCallerIdentity,
+/// ListAccessKeys, GetAccessKeyLastUsed) goes over one connection.
+#[test]
+fn status_keys_makes_every_call_on_one_connection() {
+    let aws = StandIn::start_https();
+    let env = TestEnv::with_credentials(&with_mfa_session(&aws, 3600, ""));
+    let ca = aws.ca_file(&env, "ca.pem");
+    Test::in_env(env)
+        .args(["status", "--keys"])
+        .args(aws.endpoints())
+        .env("AWS_CA_BUNDLE", &ca)
+        .stdout_has(&format!("default  {AKID}  alice"))
+        .run();
+    let calls = aws.calls();
+    assert!(calls.len() >= 3, "{calls:?}");
+    assert_eq!(aws.connections(), 1, "{calls:?}");
+}
+
+/// The same for a session token: a stored MFA session whose token holds a control character is
+/// not signed with (`status --keys` signs with the long-term key instead, and does not panic).
+#[test]
+fn a_control_character_in_a_stored_session_token_is_never_signed_with() {
+    let aws = StandIn::start();
+    let text = with_mfa_session(&aws, 3600, "");
+    let token = sdk_value(&text, "mfa", "aws_session_token").unwrap();
+    let text = text.replace(&token, &format!("{token}\u{1}"));
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["status", "--keys"])
+        .args(aws.endpoints())
+        .run();
+    ran.out.assert_stderr_lacks("panicked");
+    for call in aws.calls() {
+        assert_eq!(call.key_id, AKID, "signed with the long-term key: {call:?}");
+    }
+}
+
+/// IAM's endpoint in the aws partition takes only credential scopes of us-east-1 ("Elements of
+/// an AWS API request signature": "If you use a service like IAM that uses a globally unique
+/// endpoint, use the default region (us-east-1)"). With IAM's endpoint given by
+/// `--iam-endpoint-url` (or `AWS_ENDPOINT_URL_IAM`), the tool signs for the source profile's
+/// region instead, and IAM refuses the call as SignatureDoesNotMatch, which the tool then
+/// explains as a wrong secret or a clock that is off. Found by moving the key tests onto the
+/// stand-in; the rotation tests' stand-in takes eu-west-1 too until this is fixed in src/.
+#[test]
+#[ignore = "the tool signs IAM calls to an overridden endpoint for the profile's region, which IAM refuses (src/sdk/mod.rs, iam_call)"]
+fn iam_calls_to_an_overridden_endpoint_are_signed_for_us_east_1() {
+    let aws = StandIn::start();
+    let file = with_mfa_session(&aws, 3600, "").replacen(
+        "[default]\n",
+        "[default]\nregion = eu-west-1\n",
+        1,
+    );
+    Test::new()
+        .credentials(&file)
+        .args(["status", "--keys"])
+        .args(aws.endpoints())
+        .stdout_has(&format!("default  {AKID}  alice"))
+        .stderr_lacks("SignatureDoesNotMatch")
+        .run();
+    for call in aws.calls() {
+        assert_eq!(call.status, 200, "{call:?}");
+    }
 }

@@ -3,7 +3,7 @@
 //! password), the files holding only sessions and the source's credential_process.
 
 use crate::fake_aws::*;
-use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";

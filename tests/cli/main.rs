@@ -41,8 +41,6 @@ mod reliability;
 mod role_targets;
 mod rotate;
 mod rotate_crash;
-mod rotate_moto;
-mod rotate_torture;
 mod schedule;
 mod serve;
 mod setup;

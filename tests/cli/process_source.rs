@@ -2,7 +2,7 @@
 //! keychain): run as the SDK runs it, taken only when long-term, never written anywhere.
 
 use crate::fake_aws::*;
-use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";

@@ -104,7 +104,7 @@ fn prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target() {
         .run();
     ran.env.assert_credentials(text.as_bytes());
     let command = hinted(&ran.out.stderr, "mfa-profile prune");
-    run_hint(&ran.env, &command, &[])
+    run_hint(&ran.env, &command, NO_ARGS)
         .assert_stderr_has(&shown("removed [mfa] from ~/.aws/credentials"))
         .assert_stderr_has(&shown("removed [admin] from ~/.aws/credentials"));
     ran.env.assert_credentials(

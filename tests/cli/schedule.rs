@@ -811,7 +811,7 @@ fn dry_run_changes_nothing_and_a_kind_of_another_system_is_refused() {
     let shown = crate::support::hints::run_hint(
         &refused.env,
         &hinted(&refused.out.stderr, "mfa-profile schedule install"),
-        &[],
+        NO_ARGS,
     );
     shown
         .assert_code(0)

@@ -3,9 +3,9 @@
 //! the migration of an aws-mfa layout.
 
 use crate::fake_aws::*;
-use crate::rotate::{OLD, OLD_SECRET};
 use crate::support::key_readers::readings;
 use crate::support::pty::on_terminal;
+use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";

@@ -4,7 +4,7 @@
 
 use super::{hint_command, hinted, run_hint, TWO_USERS};
 use crate::fake_aws::*;
-use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";

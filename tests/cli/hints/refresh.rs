@@ -319,7 +319,7 @@ fn both_commands_prune_names_do_what_it_says() {
     run_hint(
         &env,
         &hinted(&out.stderr, "mfa-profile prune mfa work-mfa"),
-        &[],
+        NO_ARGS,
     )
     .assert_code(0)
     .assert_stderr_has("removed [mfa] from ~/.aws/credentials")

@@ -3,7 +3,7 @@
 
 use super::{at_fake_aws, hint_words, hinted, run_hint};
 use crate::fake_aws::*;
-use crate::rotate::{OLD, OLD_SECRET};
+use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";

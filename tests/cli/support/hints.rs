@@ -44,16 +44,27 @@ pub fn hint_words(command: &str) -> Vec<&str> {
     words[1..].to_vec()
 }
 
+/// No arguments after a hinted command (it is complete as printed).
+pub const NO_ARGS: [&str; 0] = [];
+
 /// A hinted command as a run on `env`'s files as they are ([`Test::on`]), word for word, with
 /// `extra` arguments after it (a code, an endpoint: what the hint leaves to the user); it is
 /// expected to succeed unless the test says otherwise.
-pub fn hint(env: &TestEnv, command: &str, extra: &[&str]) -> Test {
+pub fn hint<I, S>(env: &TestEnv, command: &str, extra: I) -> Test
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     Test::on(env).args(hint_words(command)).args(extra)
 }
 
 /// Runs a hinted command word for word on `env`, with `extra` arguments after it, and checks
 /// that it succeeds.
-pub fn run_hint(env: &TestEnv, command: &str, extra: &[&str]) -> Run {
+pub fn run_hint<I, S>(env: &TestEnv, command: &str, extra: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     hint(env, command, extra).run().out
 }
 

@@ -29,13 +29,14 @@ pub mod proxy;
 pub mod pty;
 pub mod raw_http;
 pub mod readers;
+pub mod rotation;
 pub mod sessions;
 pub mod standin;
 
 pub use canned::*;
 pub use files::*;
 pub use harness::*;
-pub use hints::{hint, hinted, run_hint};
+pub use hints::{hint, hinted, run_hint, NO_ARGS};
 pub use moto::*;
 pub use sessions::*;
 pub use standin::{Call, Codes, Fault, StandIn, ADMIN_ROLE, OPEN_ROLE, OPS_ROLE, USER, USER_ARN};

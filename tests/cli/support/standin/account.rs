@@ -85,6 +85,16 @@ impl StandIn {
             .push(Device::new(serial, now));
     }
 
+    /// `user`'s MFA devices become exactly `serials` (virtual, hardware or FIDO alike), in
+    /// that order.
+    pub fn set_devices(&self, user: &str, serials: &[&str]) {
+        let now = self.now();
+        self.world()
+            .user_mut(user)
+            .unwrap_or_else(|| panic!("no user {user}"))
+            .devices = serials.iter().map(|s| Device::new(s, now)).collect();
+    }
+
     /// Gives the account's root user an access key.
     pub fn add_root_key(&self, key_id: &str, secret: &str) {
         let now = self.now();
@@ -120,6 +130,14 @@ impl StandIn {
         role.unwrap_or_else(|| panic!("no role {name}")).external_id = Some(id.to_owned());
     }
 
+    /// IAM takes a credential scope of `region` as well as us-east-1: a test hook, not AWS, for
+    /// files whose source names another region. The tool signs IAM calls to an endpoint given
+    /// by flag or variable for the profile's region, which IAM refuses; key_status.rs's ignored
+    /// `iam_calls_to_an_overridden_endpoint_are_signed_for_us_east_1` pins that.
+    pub fn accept_iam_region(&self, region: &str) {
+        self.world().iam_also_region = Some(region.to_owned());
+    }
+
     /// Only credential scopes of `region` reach STS (a regional endpoint's rule).
     pub fn pin_sts_region(&self, region: &str) {
         self.world().sts_region = Some(region.to_owned());
@@ -153,6 +171,13 @@ impl StandIn {
             region: region.to_owned(),
         };
         self.with_key(key_id, |key| key.last_used = Some(used));
+    }
+
+    /// Keys' last use (GetAccessKeyLastUsed) changes only through [`StandIn::set_last_used`]
+    /// from now on, not with each request a key signs: a test hook (not AWS) for key reports
+    /// compared with a fixed date.
+    pub fn freeze_last_use(&self) {
+        self.world().last_use_frozen = true;
     }
 
     /// Every session issued from now on expires at `rfc3339`, whatever its duration: a test

@@ -115,6 +115,10 @@ pub struct World {
     pub codes: Codes,
     /// The only region STS accepts in a credential scope, if the test pins one.
     pub sts_region: Option<String>,
+    /// A region IAM accepts in a credential scope besides us-east-1 (a test hook, not AWS).
+    pub iam_also_region: Option<String>,
+    /// Keys' last use changes only as the test sets it (a test hook, not AWS).
+    pub last_use_frozen: bool,
     /// Keys CreateAccessKey gives next, before generated ones.
     pub next_keys: VecDeque<(String, String)>,
     /// A key created by CreateAccessKey is not known to STS/IAM for this many uses.
@@ -140,6 +144,8 @@ impl World {
             sessions: Vec::new(),
             codes: Codes::AnySixDigits,
             sts_region: None,
+            iam_also_region: None,
+            last_use_frozen: false,
             next_keys: VecDeque::new(),
             propagation_uses: 0,
             fixed_expiration: None,
@@ -252,6 +258,9 @@ impl World {
 
     /// Records that `key_id` signed an accepted request (for GetAccessKeyLastUsed).
     pub fn note_use(&mut self, key_id: &str, at: i64, service: &str, region: &str) {
+        if self.last_use_frozen {
+            return;
+        }
         let keys = self
             .users
             .iter_mut()
