@@ -2,19 +2,25 @@
 //! by the long-term key), records it in the config file once, byte for byte, and never looks
 //! again; FIDO keys are left out, several devices are offered on a terminal.
 
-use crate::fake_aws::*;
 use crate::support::pty::on_terminal;
 use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
-const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
+const DEVICE: &str = SERIAL;
 const FIDO: &str = "arn:aws:iam::123456789012:u2f/user/alice/yubikey-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 fn source() -> String {
     format!("[default]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n")
 }
 
-fn refresh(aws: &FakeAws) -> Test {
+/// The stand-in, alice's MFA devices exactly `serials`.
+fn with_devices(serials: &[&str]) -> StandIn {
+    let aws = StandIn::start();
+    aws.set_devices(USER, serials);
+    aws
+}
+
+fn refresh(aws: &StandIn) -> Test {
     Test::new()
         .credentials(source())
         .args(["123456", "--endpoint-url", &aws.url()])
@@ -23,7 +29,7 @@ fn refresh(aws: &FakeAws) -> Test {
 
 #[test]
 fn a_source_without_mfa_serial_gets_its_device_from_iam_recorded_once() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[FIDO, DEVICE]);
+    let aws = with_devices(&[FIDO, DEVICE]);
     let config =
         "# mine\r\n[profile work]\r\nregion = eu-west-1\r\n\r\n[default]\r\noutput=json\r\n";
     let ran = refresh(&aws)
@@ -41,6 +47,7 @@ fn a_source_without_mfa_serial_gets_its_device_from_iam_recorded_once() {
         [OLD],
         "allowed without MFA by AWS's force-MFA policy: signed by the long-term key"
     );
+    aws.next_code_window();
     Test::in_env(ran.env)
         .args(["123456", "--force", "--endpoint-url", &aws.url()])
         .env("AWS_ENDPOINT_URL_IAM", aws.url())
@@ -51,30 +58,8 @@ fn a_source_without_mfa_serial_gets_its_device_from_iam_recorded_once() {
 }
 
 #[test]
-fn a_device_found_in_moto_is_recorded_and_used() {
-    let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "dave", &["dave"])
-    else {
-        return;
-    };
-    let ran = Test::new()
-        .credentials(format!(
-            "[default]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
-        ))
-        .args(["123456", "--endpoint-url", &moto.url()])
-        .env("AWS_ENDPOINT_URL_IAM", moto.url())
-        .stderr_has("found MFA device arn:aws:iam::123456789012:mfa/dave in IAM")
-        .run();
-    assert_eq!(
-        ran.env.read_config_text(),
-        "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/dave\n"
-    );
-    assert!(ran.env.read_credentials_text().contains("[mfa]\n"));
-}
-
-#[test]
 fn only_fido_keys_are_refused_with_what_to_do() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[FIDO]);
+    let aws = with_devices(&[FIDO]);
     let ran = refresh(&aws)
         .status(2)
         .stderr_has("no MFA device for [default]: IAM user alice has only 1 FIDO security key or passkey device(s), which sign in a browser and give no code a command line can send; add a virtual (authenticator app) or hardware TOTP device")
@@ -85,7 +70,7 @@ fn only_fido_keys_are_refused_with_what_to_do() {
 
 #[test]
 fn no_device_at_all_says_where_to_assign_one() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[]);
+    let aws = with_devices(&[]);
     refresh(&aws)
         .status(2)
         .stderr_has("IAM user alice has no MFA device; assign one in the IAM console")
@@ -94,7 +79,7 @@ fn no_device_at_all_says_where_to_assign_one() {
 
 #[test]
 fn several_devices_without_a_terminal_are_named() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE, "GAHT12345678"]);
+    let aws = with_devices(&[DEVICE, "GAHT12345678"]);
     refresh(&aws)
         .status(2)
         .stderr_has(&format!("IAM user alice of [default] has 2 MFA devices ({DEVICE}, GAHT12345678); pass --serial-number with one, or run in a terminal to choose"))
@@ -103,7 +88,7 @@ fn several_devices_without_a_terminal_are_named() {
 
 #[test]
 fn several_devices_are_offered_on_a_terminal() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE, "GAHT12345678"]);
+    let aws = with_devices(&[DEVICE, "GAHT12345678"]);
     let env = TestEnv::with_credentials(&source());
     let url = aws.url();
     let Some(ran) = on_terminal(
@@ -127,7 +112,7 @@ fn several_devices_are_offered_on_a_terminal() {
 
 #[test]
 fn an_insecure_iam_endpoint_is_refused_before_anything_is_sent() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let aws = with_devices(&[DEVICE]);
     refresh(&aws)
         .env("AWS_ENDPOINT_URL_IAM", "http://10.0.0.1:5000")
         .status(2)

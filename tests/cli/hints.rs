@@ -7,8 +7,7 @@
 //! that run it; `every_hint_in_src_is_in_the_table_with_a_test` keeps it complete (a line of
 //! src/ with a backticked `mfa-profile` command that no row names fails it).
 
-use crate::fake_aws::FakeAws;
-pub use crate::support::hints::{hint_command, hint_words, hinted, hinted_commands, run_hint};
+pub use crate::support::hints::{hint_words, hinted_commands};
 use crate::support::*;
 
 mod first_run;
@@ -169,47 +168,36 @@ fn every_hint_in_src_is_in_the_table_with_a_test() {
     );
 }
 
-/// `extra` then the flags that send STS and IAM calls to `aws`.
-pub fn at_fake_aws<'a>(aws: &'a FakeAws, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = extra.to_vec();
-    args.extend(aws.endpoint_args());
-    args
-}
-
-const TWO_USERS: &str = "# alice\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n# bob\n[work]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/bob\n";
-
 /// Issue 20, bug 3: `-t wrk-mfa` (a typo of bob's target) wrote alice's session from
 /// `[default]` into it, recorded `mfa_source_profile = default` and added `[profile wrk-mfa]`.
 #[test]
 fn a_new_target_is_never_filled_from_a_guessed_source() {
-    let sts = CannedSts::start();
+    let aws = StandIn::start();
+    aws.add_bob();
     let env = TestEnv::with_credentials(TWO_USERS);
     env.write_config("[default]\nregion = eu-west-1\n");
-    let out = run(env
-        .mfa()
-        .args(["-t", "wrk-mfa", "123456", "--endpoint-url", &sts.url()]));
-    out.assert_code(2)
-        .assert_stderr_has("[wrk-mfa] in ~/.aws/credentials does not exist yet")
+    let out = Test::on(&env)
+        .args(["-t", "wrk-mfa", "123456", "--endpoint-url", &aws.url()])
+        .status(2)
+        .run()
+        .out;
+    out.assert_stderr_has("[wrk-mfa] in ~/.aws/credentials does not exist yet")
         .assert_stderr_has(
             "did you mean [work-mfa], the target of [work]? `mfa-profile -s work` creates it",
         );
     env.assert_credentials(TWO_USERS.as_bytes());
     assert_eq!(env.read_config_text(), "[default]\nregion = eu-west-1\n");
-    assert!(sts.requests().is_empty(), "nothing sent");
+    assert!(aws.calls().is_empty(), "nothing sent");
 
     // The "did you mean" command creates bob's target from bob's keys.
     let fix = run_hint(
         &env,
         &hinted(&out.stderr, "mfa-profile -s work"),
-        &["123456", "--endpoint-url", &sts.url()],
+        ["123456", "--endpoint-url", &aws.url()],
     );
     fix.assert_code(0)
         .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
-    assert_eq!(
-        sts.signing_keys(),
-        ["AKIAI44QH8DHBEXAMPLE"],
-        "bob's key signed"
-    );
+    assert_eq!(aws.signers(), ["AKIAI44QH8DHBEXAMPLE"], "bob's key signed");
     assert_eq!(
         sdk_value(
             &env.read_credentials_text(),
@@ -225,49 +213,56 @@ fn a_new_target_is_never_filled_from_a_guessed_source() {
 /// `[default]` unasked.
 #[test]
 fn a_sources_own_target_is_created_only_with_its_source_named() {
-    let sts = CannedSts::start();
+    let aws = StandIn::start();
+    aws.add_bob();
     let env = TestEnv::with_credentials(TWO_USERS);
-    let out = run(env
-        .mfa()
-        .args(["-t", "work-mfa", "123456", "--endpoint-url", &sts.url()]));
-    out.assert_code(2)
-        .assert_stderr_has("it is [work]'s target: create it with `mfa-profile -s work`");
+    let out = Test::on(&env)
+        .args(["-t", "work-mfa", "123456", "--endpoint-url", &aws.url()])
+        .status(2)
+        .run()
+        .out;
+    out.assert_stderr_has("it is [work]'s target: create it with `mfa-profile -s work`");
     env.assert_credentials(TWO_USERS.as_bytes());
     run_hint(
         &env,
         &hinted(&out.stderr, "mfa-profile -s work"),
-        &["123456", "--endpoint-url", &sts.url()],
+        ["123456", "--endpoint-url", &aws.url()],
     )
     .assert_code(0)
     .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
-    assert_eq!(sts.signing_keys(), ["AKIAI44QH8DHBEXAMPLE"], "bob's key");
-    run(env
-        .mfa()
-        .args(["-t", "mfa", "123456", "--endpoint-url", &sts.url()]))
-    .assert_code(0)
-    .assert_stderr_has("wrote [mfa] in ~/.aws/credentials from [default]");
+    assert_eq!(aws.signers(), [BOB_KEY], "bob's key");
+    Test::on(&env)
+        .args(["-t", "mfa", "123456", "--endpoint-url", &aws.url()])
+        .status(0)
+        .run()
+        .out
+        .assert_stderr_has("wrote [mfa] in ~/.aws/credentials from [default]");
 }
 
 /// Each "name its source" command of the refusal creates the target from that source.
 #[test]
 fn each_source_the_refusal_offers_creates_the_target_from_it() {
-    let sts = CannedSts::start();
+    let aws = StandIn::start();
+    aws.add_bob();
     for (source, key) in [
         ("default", "AKIAIOSFODNN7EXAMPLE"),
         ("work", "AKIAI44QH8DHBEXAMPLE"),
     ] {
         let env = TestEnv::with_credentials(TWO_USERS);
-        let out = run(env.mfa().args(["-t", "prod", "123456"]));
-        out.assert_code(2)
-            .assert_stderr_has("to create [prod], name its source:");
+        let out = Test::on(&env)
+            .args(["-t", "prod", "123456"])
+            .status(2)
+            .run()
+            .out;
+        out.assert_stderr_has("to create [prod], name its source:");
         let command = hinted(&out.stderr, &format!("mfa-profile -s {source} "));
-        let before = sts.signing_keys().len();
-        run_hint(&env, &command, &["123456", "--endpoint-url", &sts.url()])
+        let before = aws.signers().len();
+        run_hint(&env, &command, ["123456", "--endpoint-url", &aws.url()])
             .assert_code(0)
             .assert_stderr_has(&format!(
                 "wrote [prod] in ~/.aws/credentials from [{source}]"
             ));
-        assert_eq!(sts.signing_keys()[before..], [key.to_owned()]);
+        assert_eq!(aws.signers()[before..], [key.to_owned()]);
     }
 }
 
@@ -275,34 +270,37 @@ fn each_source_the_refusal_offers_creates_the_target_from_it() {
 /// said only that the code is not six digits; it names the refresh meant, which works.
 #[test]
 fn a_profile_name_for_the_code_names_the_refresh_meant() {
-    let sts = CannedSts::start();
+    let aws = StandIn::start();
+    aws.add_bob();
     let env = TestEnv::with_credentials(&format!(
         "{TWO_USERS}\n{}",
         managed("admin", "default", "2001-01-01T00:00:00Z")
     ));
-    let out = run(env.mfa().arg("work"));
-    out.assert_code(2)
+    let out = Test::on(&env).arg("work").status(2).run().out;
+    out
         .assert_stderr_has("the MFA code is not six digits, and [work] holds long-term keys: `mfa-profile -s work` refreshes its target [work-mfa]");
     run_hint(
         &env,
         &hinted(&out.stderr, "mfa-profile -s work"),
-        &["123456", "--endpoint-url", &sts.url()],
+        ["123456", "--endpoint-url", &aws.url()],
     )
     .assert_code(0)
     .assert_stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]");
-    let out = run(env.mfa().arg("admin"));
-    out.assert_code(2)
-        .assert_stderr_has("[admin] is a target: `mfa-profile -t admin` refreshes it");
+    let out = Test::on(&env).arg("admin").status(2).run().out;
+    out.assert_stderr_has("[admin] is a target: `mfa-profile -t admin` refreshes it");
     run_hint(
         &env,
         &hinted(&out.stderr, "mfa-profile -t admin"),
-        &["123456", "--endpoint-url", &sts.url()],
+        ["123456", "--endpoint-url", &aws.url()],
     )
     .assert_code(0)
     .assert_stderr_has("wrote [admin] in ~/.aws/credentials from [default]");
     // Anything else is refused without being repeated (it may be a pasted secret).
-    run(env.mfa().arg("wJalrXUtnFEMI"))
-        .assert_code(2)
+    Test::on(&env)
+        .arg("wJalrXUtnFEMI")
+        .status(2)
+        .run()
+        .out
         .assert_stderr_lacks("wJalrXUtnFEMI");
 }
 
@@ -310,16 +308,20 @@ fn a_profile_name_for_the_code_names_the_refresh_meant() {
 /// (`mfa-profile -t mfa`); the run's own way out is said once, and works on a terminal.
 #[test]
 fn refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal() {
-    let sts = CannedSts::start();
+    let aws = StandIn::start();
     let env = TestEnv::with_credentials(&format!(
         "{}\n{}\n{}mfa_role_arn = arn:aws:iam::123456789012:role/admin\nmfa_via = mfa\n",
         default_source(),
         managed("mfa", "default", "2001-01-01T00:00:00Z"),
         managed("admin", "default", "2001-01-01T00:00:00Z"),
     ));
-    let out = run(detached(&env).args(["refresh", "--all", "--endpoint-url", &sts.url()]));
-    out.assert_code(4)
-        .assert_stderr_lacks("`mfa-profile -t mfa`");
+    let out = Test::on(&env)
+        .detached()
+        .args(["refresh", "--all", "--endpoint-url", &aws.url()])
+        .status(4)
+        .run()
+        .out;
+    out.assert_stderr_lacks("`mfa-profile -t mfa`");
     assert_eq!(
         out.stderr.matches("refresh --all` in a terminal").count(),
         1,
@@ -327,7 +329,7 @@ fn refresh_all_that_needs_codes_says_once_to_run_it_in_a_terminal() {
     );
     let command = hinted(&out.stderr, "mfa-profile refresh --all");
     let mut args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    let url = sts.url();
+    let url = aws.url();
     args.extend(["--endpoint-url", &url]);
     let Some(ran) =
         crate::support::pty::on_terminal(&env, &[], &args, &[("MFA code for", "123456\r")])

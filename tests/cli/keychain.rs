@@ -2,50 +2,15 @@
 //! (GNOME Keyring under a D-Bus session of the test's own, its keyring unlocked with a
 //! password), the files holding only sessions and the source's credential_process.
 
-use crate::fake_aws::*;
+use crate::support::keychain::in_keyring_session;
 use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
-const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
-
-/// Runs mfa-profile with `args` (and `stdin`) inside a D-Bus session whose GNOME Keyring is
-/// unlocked, mfa-profile on the PATH as installed; `None` (skip) without the tools outside CI.
-pub fn in_keyring_session(env: &TestEnv, args: &[&str], stdin: &str) -> Option<Run> {
-    for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
-        if !require(tool) {
-            return None;
-        }
-    }
-    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    // mfa-profile's standard output goes to a file of its own: a keyring daemon that D-Bus
-    // starts on demand (when the first one has not yet taken its name) prints its variables
-    // on the session's standard output.
-    let stdout_file = env.home().join("mfa-profile.stdout");
-    let mut cmd = env.command("dbus-run-session");
-    cmd.env("PATH", path)
-        .env("MFA_PROFILE_STDOUT", &stdout_file)
-        .args([
-            "--",
-            "sh",
-            "-c",
-            "printf keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 && exec \"$@\" >\"$MFA_PROFILE_STDOUT\"",
-            "sh",
-            BIN,
-        ]);
-    cmd.args(args);
-    let mut run = run_with_stdin(&mut cmd, stdin.as_bytes());
-    run.stdout = std::fs::read_to_string(&stdout_file).unwrap_or_default();
-    Some(run)
-}
+const DEVICE: &str = SERIAL;
 
 #[test]
 fn setup_keychain_keeps_the_keys_out_of_the_files_and_the_refresh_takes_them_from_it() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let aws = StandIn::start();
     let env = TestEnv::new();
     let mut args = vec!["setup", "-s", "work", "--keychain"];
     let endpoints = aws.endpoints();
@@ -96,7 +61,7 @@ fn source_keys_without_an_item_says_how_to_store_one() {
 
 #[test]
 fn setup_keychain_runs_again_on_the_source_it_set_up() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let aws = StandIn::start();
     let env = TestEnv::new();
     let mut args = vec!["setup", "-s", "work", "--keychain"];
     let endpoints = aws.endpoints();
@@ -108,6 +73,7 @@ fn setup_keychain_runs_again_on_the_source_it_set_up() {
     first.assert_code(0);
     let config = env.read_config_text();
     // The second run's first refresh sends a code too: as if the next 30 s window had come.
+    aws.next_code_window();
     let windows = env.home().join(".aws/cli/cache/mfa-profile");
     for record in std::fs::read_dir(&windows).unwrap() {
         let record = record.unwrap().path();

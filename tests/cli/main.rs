@@ -3,7 +3,6 @@
 #[macro_use]
 mod support;
 
-mod aws_rules;
 mod background;
 mod codes;
 mod completions;
@@ -20,7 +19,6 @@ mod exec;
 mod exit_codes;
 mod export;
 mod export_safety;
-mod fake_aws;
 mod fuzz_corpus;
 mod guards;
 mod hardening;

@@ -1,11 +1,10 @@
 //! A source whose long-term keys come from `credential_process` (a password manager, a
 //! keychain): run as the SDK runs it, taken only when long-term, never written anywhere.
 
-use crate::fake_aws::*;
 use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
-const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
+const DEVICE: &str = SERIAL;
 
 /// A credential process printing `json`, as a script in `env` (its path, for the config).
 fn script(env: &TestEnv, json: &str) -> String {
@@ -21,7 +20,7 @@ fn long_term_json() -> String {
 
 #[test]
 fn keys_from_a_credential_process_refresh_and_never_reach_the_file() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let aws = StandIn::for_files();
     let env = TestEnv::new();
     let command = script(&env, &long_term_json());
     env.write_config(&format!(
@@ -31,9 +30,10 @@ fn keys_from_a_credential_process_refresh_and_never_reach_the_file() {
         .args(["123456", "--endpoint-url", &aws.url()])
         .run();
     ran.out.assert_silent_about(OLD_SECRET);
+    let session = fixed_session(1);
     assert_eq!(
         ran.env.read_credentials_text(),
-        format!("[mfa]\naws_access_key_id = {SESSION_KEY}\naws_secret_access_key = fakeSessionSecret/EXAMPLE+0123456789abcd\naws_session_token = FwoGZXIvYXdzEXAMPLEfakeTOKEN0123456789+abcdef==\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = default\n")
+        format!("[mfa]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = default\n", session.key_id, session.secret, session.token)
     );
     assert_eq!(
         aws.signers_of("GetSessionToken"),
@@ -45,7 +45,7 @@ fn keys_from_a_credential_process_refresh_and_never_reach_the_file() {
 
 #[test]
 fn the_credential_process_does_not_read_the_code_piped_to_mfa_profile() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let aws = StandIn::for_files();
     let env = TestEnv::new();
     let command = script(&env, &long_term_json());
     env.write_config(&format!(
@@ -60,7 +60,7 @@ fn the_credential_process_does_not_read_the_code_piped_to_mfa_profile() {
 
 #[test]
 fn a_credential_process_printing_a_session_is_refused_with_the_reason() {
-    let aws = FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE]);
+    let aws = StandIn::for_files();
     let env = TestEnv::new();
     let command = script(
         &env,

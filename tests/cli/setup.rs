@@ -1,28 +1,37 @@
 //! `setup`: the first run for a new IAM user on a terminal (keys typed without echo, checked,
 //! the device found, the files written, one refresh), from a pipe for scripts, refusals, and
-//! the migration of an aws-mfa layout.
+//! the migration of an aws-mfa layout; against the stand-in, the files read back by the three
+//! readers. The keys kept in a keychain instead: `keychain.rs`.
 
-use crate::fake_aws::*;
 use crate::support::key_readers::readings;
 use crate::support::pty::on_terminal;
 use crate::support::rotation::{OLD, OLD_SECRET};
 use crate::support::*;
 
-const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
+const DEVICE: &str = SERIAL;
 
-fn fake() -> FakeAws {
-    FakeAws::start(OLD, "2025-01-01T00:00:00Z", &[DEVICE])
+/// The stand-in for setup: alice's keys ([`OLD`]) and device; every session expires in 2099,
+/// and IAM also takes credential scopes of eu-west-1 (see [`StandIn::accept_iam_region`]).
+fn fake() -> StandIn {
+    let aws = StandIn::for_files();
+    aws.accept_iam_region("eu-west-1");
+    aws
 }
 
+/// Erin, a new IAM user with her own key and device.
+const ERIN_KEY: &str = "AKIAERINEXAMPLE00000";
+const ERIN_SECRET: &str = "erinSecret/EXAMPLE+key0123456789abcdefgh";
+
 #[test]
-fn setup_on_a_terminal_with_moto_writes_the_source_and_refreshes_once() {
-    let Some(moto) = Moto::start() else { return };
-    let Some((key, secret)) = crate::support::moto_iam::create_user(&moto, "erin", &["erin"])
-    else {
-        return;
-    };
+fn setup_on_a_terminal_writes_the_source_and_refreshes_once() {
+    let aws = StandIn::start();
+    aws.add_user("erin", ERIN_KEY, ERIN_SECRET);
+    aws.add_device("erin", "arn:aws:iam::123456789012:mfa/erin");
+    aws.set_mfa_required("erin", true);
+    aws.accept_iam_region("eu-west-1");
+    let (key, secret) = (ERIN_KEY.to_owned(), ERIN_SECRET.to_owned());
     let env = TestEnv::new();
-    let url = moto.url();
+    let url = aws.url();
     let Some(ran) = on_terminal(
         &env,
         &[],
@@ -143,6 +152,9 @@ fn ctrl_c_at_the_hidden_prompt_writes_nothing_and_gives_the_terminal_back() {
     assert!(aws.actions().is_empty());
 }
 
+/// Also stands for aws_rules' `setup_checks_the_keys_finds_the_device_and_refreshes_once`
+/// (merged here: every call signed with the keys given and answered, and the session written
+/// works).
 #[test]
 fn setup_from_a_pipe_writes_the_source_byte_for_byte() {
     let aws = fake();
@@ -154,11 +166,14 @@ fn setup_from_a_pipe_writes_the_source_byte_for_byte() {
         .stderr_has("wrote the long-term keys of IAM user alice into [work] of ~/.aws/credentials")
         .stderr_has(&format!("recorded MFA device {DEVICE} as mfa_serial in [profile work] of ~/.aws/config"))
         .stderr_has("[work] is set up; `mfa-profile -s work` (or `mfa-profile refresh --all`) refreshes [work-mfa]")
+        .stderr_has("the keys are IAM user alice's")
+        .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
         .run();
     ran.out.assert_silent_about(OLD_SECRET);
+    let session = fixed_session(1);
     assert_eq!(
         ran.env.read_credentials_text(),
-        format!("# team\n[other]\nregion = eu-west-1\n\n[work]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n\n[work-mfa]\naws_access_key_id = {SESSION_KEY}\naws_secret_access_key = fakeSessionSecret/EXAMPLE+0123456789abcd\naws_session_token = FwoGZXIvYXdzEXAMPLEfakeTOKEN0123456789+abcdef==\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = work\n")
+        format!("# team\n[other]\nregion = eu-west-1\n\n[work]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n\n[work-mfa]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\nexpiration = 2099-01-01T00:00:00Z\nmfa_source_profile = work\n", session.key_id, session.secret, session.token)
     );
     assert_eq!(
         ran.env.read_config_text(),
@@ -169,6 +184,11 @@ fn setup_from_a_pipe_writes_the_source_byte_for_byte() {
         ["GetCallerIdentity", "ListMFADevices", "GetSessionToken"],
         "keys checked, device found, then one refresh"
     );
+    assert!(aws
+        .calls()
+        .iter()
+        .all(|c| c.key_id == OLD && c.status == 200));
+    assert_works_as(&aws, &ran.env, "work-mfa", USER_ARN);
 }
 
 #[test]
@@ -187,6 +207,8 @@ fn setup_refuses_a_source_that_has_credentials() {
     assert!(aws.actions().is_empty());
 }
 
+/// Also stands for aws_rules' `setup_with_keys_aws_does_not_know_writes_nothing` (merged here:
+/// the stand-in's log shows STS's refusal).
 #[test]
 fn keys_that_are_not_an_iam_users_write_nothing() {
     let aws = fake();
@@ -200,6 +222,7 @@ fn keys_that_are_not_an_iam_users_write_nothing() {
         )
         .run();
     assert!(!ran.env.credentials().exists());
+    assert_eq!(aws.calls()[0].code.as_deref(), Some("InvalidClientTokenId"));
 }
 
 #[test]
@@ -217,7 +240,7 @@ fn an_aws_mfa_layout_is_taken_over_with_yes() {
         .run();
     let text = ran.env.read_credentials_text();
     assert!(
-        text.starts_with(&format!("[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\naws_mfa_device = {DEVICE}\n\n[default]\nassumed_role = False\naws_access_key_id = {SESSION_KEY}\n")),
+        text.starts_with(&format!("[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\naws_mfa_device = {DEVICE}\n\n[default]\nassumed_role = False\naws_access_key_id = {}\n", session_key_id(1))),
         "{text}"
     );
     assert!(

@@ -67,8 +67,3 @@ where
 {
     hint(env, command, extra).run().out
 }
-
-/// TEMPORARY, while the hints tests move to [`hint`].
-pub fn hint_command(env: &TestEnv, command: &str, extra: &[&str]) -> std::process::Command {
-    hint(env, command, extra).command()
-}

@@ -22,6 +22,7 @@ pub mod files;
 pub mod harness;
 pub mod hints;
 pub mod key_readers;
+pub mod keychain;
 pub mod moto;
 pub mod moto_iam;
 pub mod namespace;

@@ -232,6 +232,16 @@ impl StandIn {
         }
     }
 
+    /// The key ids of the sessions issued so far (by calls or by [`StandIn::issue_session`]),
+    /// in order.
+    pub fn issued_keys(&self) -> Vec<String> {
+        self.world()
+            .sessions
+            .iter()
+            .map(|s| s.key_id.clone())
+            .collect()
+    }
+
     /// `user`'s keys as (id, active), in IAM's order.
     pub fn keys(&self, user: &str) -> Vec<(String, bool)> {
         self.world()

@@ -433,6 +433,11 @@ impl StandIn {
         self.calls().into_iter().map(|c| c.action).collect()
     }
 
+    /// The key id that signed each call, in order.
+    pub fn signers(&self) -> Vec<String> {
+        self.calls().into_iter().map(|c| c.key_id).collect()
+    }
+
     /// The key id that signed each call of `action`.
     pub fn signers_of(&self, action: &str) -> Vec<String> {
         self.calls()
