@@ -16,7 +16,6 @@ macro_rules! require {
     };
 }
 
-pub mod canned;
 pub mod display;
 pub mod files;
 pub mod harness;
@@ -34,7 +33,6 @@ pub mod rotation;
 pub mod sessions;
 pub mod standin;
 
-pub use canned::*;
 pub use files::*;
 pub use harness::*;
 pub use hints::{hint, hinted, run_hint, NO_ARGS};
