@@ -1,8 +1,8 @@
 //! Nothing lost under concurrency, crashes and failing writes: 32 writers at once (12 under
-//! wine), a killed
-//! lock holder, SIGKILL at random moments and at fail points between the steps of a write.
+//! wine), a killed lock holder and one that lets go, the lock a private file, SIGKILL at random
+//! moments and at fail points between the steps of a write, a failing write that names the
+//! file, and the file's owner and mode kept. Against the stand-in.
 
-use crate::portable::lock_holder;
 use crate::support::*;
 use mfa_profile::ini::Document;
 use mfa_profile::profile::SharedFiles;
@@ -57,8 +57,8 @@ fn temp_files(env: &TestEnv) -> Vec<String> {
 }
 
 /// How many writers run at once: 32, or 12 for the Windows exe under wine, where each process
-/// starts a heavy emulation and 32 of them on two cores starved moto past STS's 5 s attempt
-/// timeout (the locks were never at fault).
+/// starts a heavy emulation and 32 of them on two cores starved moto (the STS these tests ran
+/// against then) past STS's 5 s attempt timeout (the locks were never at fault).
 fn writers() -> usize {
     if std::env::var_os("MFA_PROFILE_TEST_RUNNER").is_some() {
         12
@@ -69,22 +69,26 @@ fn writers() -> usize {
 
 #[test]
 fn many_writers_on_different_targets_lose_no_update() {
-    let Some(moto) = Moto::start() else { return };
+    let aws = StandIn::start();
     let env = TestEnv::with_credentials(&original());
     let children: Vec<Child> = (0..writers())
         .map(|i| {
             // One MFA device per writer: one device sends one code per 30 s window.
-            spawn(env.mfa().args([
-                "-s",
-                "default",
-                "-t",
-                &format!("t{i}"),
-                "--serial-number",
-                &format!("arn:aws:iam::123456789012:mfa/writer{i}"),
-                "123456",
-                "--endpoint-url",
-                &moto.url(),
-            ]))
+            let serial = format!("arn:aws:iam::123456789012:mfa/writer{i}");
+            aws.add_device(USER, &serial);
+            spawn(
+                &mut Test::on(&env)
+                    .args([
+                        "-s",
+                        "default",
+                        "-t",
+                        &format!("t{i}"),
+                        "--serial-number",
+                        &serial,
+                    ])
+                    .args(["123456", "--endpoint-url", &aws.url()])
+                    .command(),
+            )
         })
         .collect();
     for child in children {
@@ -114,10 +118,16 @@ fn many_writers_on_different_targets_lose_no_update() {
 
 #[test]
 fn many_writers_on_one_target_leave_one_valid_section() {
-    let Some(moto) = Moto::start() else { return };
+    let aws = StandIn::start();
     let env = TestEnv::with_credentials(&original());
     let children: Vec<Child> = (0..writers())
-        .map(|_| spawn(env.mfa().args(["123456", "--endpoint-url", &moto.url()])))
+        .map(|_| {
+            spawn(
+                &mut Test::on(&env)
+                    .args(["123456", "--endpoint-url", &aws.url()])
+                    .command(),
+            )
+        })
         .collect();
     for child in children {
         assert!(child.wait_with_output().unwrap().status.success());
@@ -130,13 +140,15 @@ fn many_writers_on_one_target_leave_one_valid_section() {
 
 #[test]
 fn a_killed_lock_holder_does_not_block_and_the_wait_is_explained() {
-    let Some(moto) = Moto::start() else { return };
-    if !require("python3") {
-        return;
-    }
+    require!("python3");
+    let aws = StandIn::start();
     let env = TestEnv::with_credentials(&default_source());
     let mut holder = lock_holder(&env.home().join(".aws/.mfa-profile.lock"));
-    let mut child = spawn(env.mfa().args(["123456", "--endpoint-url", &moto.url()]));
+    let mut child = spawn(
+        &mut Test::on(&env)
+            .args(["123456", "--endpoint-url", &aws.url()])
+            .command(),
+    );
     // Wait until it says it is waiting (under load it may take a while to get there).
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut said = String::new();
@@ -194,7 +206,10 @@ fn old_or_new(before: &[u8], after: &[u8], prefix: &str) -> &'static str {
 
 #[test]
 fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
-    let Some(moto) = Moto::start() else { return };
+    // 200 refreshes with one code on one device, some killed after STS took it: the stand-in
+    // takes it every time, as moto did (the code rule is not what this test is about).
+    let aws = StandIn::start();
+    aws.set_codes(Codes::AnyTime);
     let env = TestEnv::with_credentials(&original());
     let prefix = original();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -207,15 +222,10 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         let before = env.read_credentials();
         env.next_code_window();
         // A distinct duration per run makes every new version differ from the old one.
-        let mut child = env
-            .mfa()
-            .args([
-                "-d",
-                &(3600 + i).to_string(),
-                "123456",
-                "--endpoint-url",
-                &moto.url(),
-            ])
+        let mut child = Test::on(&env)
+            .args(["-d", &(3600 + i).to_string(), "123456"])
+            .args(["--endpoint-url", &aws.url()])
+            .command()
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -236,14 +246,15 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         "no run was killed: {tally:?}"
     );
     // A later run cleans up whatever temp file a kill left.
-    env.next_code_window();
-    run(env.mfa().args(["123456", "--endpoint-url", &moto.url()])).assert_code(0);
+    Test::in_env(env.clone())
+        .args(["123456", "--endpoint-url", &aws.url()])
+        .run();
     assert!(temp_files(&env).is_empty(), "{:?}", temp_files(&env));
 }
 
 #[test]
 fn crash_at_each_step_of_the_write_leaves_the_old_or_the_new_file() {
-    let Some(moto) = Moto::start() else { return };
+    let aws = StandIn::start();
     for (point, expect) in [
         ("before-write", "old"),
         ("mid-write", "old"),
@@ -252,23 +263,24 @@ fn crash_at_each_step_of_the_write_leaves_the_old_or_the_new_file() {
     ] {
         let env = TestEnv::with_credentials(&original());
         let before = env.read_credentials();
-        let out = run(env
-            .mfa()
+        aws.next_code_window();
+        // The process dies at its fail point.
+        Test::on(&env)
             .env("MFA_PROFILE_FAILPOINT", format!("{point}:abort"))
-            .args(["123456", "--endpoint-url", &moto.url()]));
-        assert_ne!(out.code, 0, "{point}: the process should have died");
+            .args(["123456", "--endpoint-url", &aws.url()])
+            .fails()
+            .run();
         assert_eq!(
             old_or_new(&before, &env.read_credentials(), &original()),
             expect,
             "{point}"
         );
         // The temp file a crash leaves is never read as the credentials file, and goes.
-        env.next_code_window();
-        let out = run(env
-            .mfa()
+        aws.next_code_window();
+        Test::in_env(env.clone())
             .args(["-s", "default", "-t", "next", "123456"])
-            .args(["--endpoint-url", &moto.url()]));
-        assert_eq!(out.code, 0, "{point}: {}", out.stderr);
+            .args(["--endpoint-url", &aws.url()])
+            .run();
         assert!(
             temp_files(&env).is_empty(),
             "{point}: {:?}",
@@ -280,15 +292,16 @@ fn crash_at_each_step_of_the_write_leaves_the_old_or_the_new_file() {
 
 #[test]
 fn a_failing_write_leaves_the_file_untouched_and_names_it() {
-    let Some(moto) = Moto::start() else { return };
+    let aws = StandIn::start();
     for point in ["before-write", "mid-write", "before-rename"] {
         let env = TestEnv::with_credentials(&original());
-        let out = run(env.mfa().env("MFA_PROFILE_FAILPOINT", point).args([
-            "123456",
-            "--endpoint-url",
-            &moto.url(),
-        ]));
-        assert_eq!(out.code, 1, "{point}: {}", out.stderr);
+        aws.next_code_window();
+        let out = Test::on(&env)
+            .env("MFA_PROFILE_FAILPOINT", point)
+            .args(["123456", "--endpoint-url", &aws.url()])
+            .status(1)
+            .run()
+            .out;
         assert!(
             out.stderr
                 .contains(&format!("cannot write {}", env.credentials().display())),
@@ -306,7 +319,7 @@ fn a_failing_write_leaves_the_file_untouched_and_names_it() {
 
 #[test]
 fn owner_and_mode_are_kept_and_loose_modes_are_warned_about() {
-    let Some(moto) = Moto::start() else { return };
+    let aws = StandIn::start();
     let env = TestEnv::with_credentials(&default_source());
     let path = env.credentials();
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
@@ -314,14 +327,134 @@ fn owner_and_mode_are_kept_and_loose_modes_are_warned_about() {
     if root {
         std::os::unix::fs::chown(&path, Some(4242), Some(4343)).unwrap();
     }
-    run(env.mfa().args(["123456", "--endpoint-url", &moto.url()]))
-        .assert_code(0)
-        .assert_stderr_has(
-            "can be read by other users (mode 644); run `chmod 600 ~/.aws/credentials`",
-        );
+    Test::on(&env)
+        .args(["123456", "--endpoint-url", &aws.url()])
+        .stderr_has("can be read by other users (mode 644); run `chmod 600 ~/.aws/credentials`")
+        .run();
     let meta = std::fs::metadata(&path).unwrap();
     assert_eq!(meta.mode() & 0o777, 0o644);
     if root {
         assert_eq!((meta.uid(), meta.gid()), (4242, 4343), "owner kept");
     }
+}
+
+/// Another process holding the writers' lock on `path` until it is killed. A Windows exe under
+/// wine takes its file locks as POSIX record locks; the Linux binary uses `flock`.
+fn lock_holder(path: &std::path::Path) -> Child {
+    let how = if testing_windows_exe() {
+        "fcntl.lockf(fd, fcntl.LOCK_EX)"
+    } else {
+        "fcntl.flock(fd, fcntl.LOCK_EX)"
+    };
+    let script = format!(
+        "import fcntl, os, sys, time\n\
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n\
+{how}\n\
+print('locked', flush=True)\n\
+time.sleep(60)\n"
+    );
+    let mut child = Command::new("python3")
+        .args(["-c", &script])
+        .arg(path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "locked");
+    child
+}
+
+/// What every platform shares (scripts/test-windows.sh runs it against the Windows exe).
+#[test]
+fn a_lock_held_on_the_lock_file_makes_the_writer_wait_until_it_is_released() {
+    require!("python3");
+    let aws = StandIn::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let mut holder = lock_holder(&env.home().join(".aws/.mfa-profile.lock"));
+    let mut child = Test::on(&env)
+        .args(["123456", "--endpoint-url", &aws.url()])
+        .command()
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let waiting = format!(
+        "waiting for another mfa-profile to finish writing in {}",
+        shown("~/.aws")
+    );
+    while !said.contains(&waiting) {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ended without waiting: {said}"
+        );
+        said.push_str(&line);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        env.read_credentials_text(),
+        default_source(),
+        "wrote while another process held the lock"
+    );
+    let released = Instant::now();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(
+        released.elapsed() < Duration::from_secs(5),
+        "took {:?} after the lock was released",
+        released.elapsed()
+    );
+    assert!(sdk_value(&env.read_credentials_text(), "mfa", "aws_session_token").is_some());
+}
+
+/// What every platform shares (scripts/test-windows.sh runs it against the Windows exe).
+#[test]
+fn a_failing_write_names_the_file_and_leaves_it_byte_identical() {
+    let aws = StandIn::start();
+    let original = format!("# keep\r\n{}", default_source());
+    let env = TestEnv::with_credentials(&original);
+    let out = Test::on(&env)
+        .env("MFA_PROFILE_FAILPOINT", "mid-write")
+        .args(["123456", "--endpoint-url", &aws.url()])
+        .status(1)
+        .run()
+        .out;
+    assert!(
+        out.stderr
+            .contains(&format!("cannot write {}", bin_path(&env.credentials()))),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.read_credentials_text(), original);
+    let left: Vec<String> = std::fs::read_dir(env.home().join(".aws"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// The writers' lock is a private file beside the credentials file (issue 11: a lock on the
+/// `~/.aws` directory could be taken, and held, by any local user allowed to list it).
+#[test]
+fn the_lock_file_is_created_0600_beside_the_credentials_file_and_stays() {
+    let aws = StandIn::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let elsewhere = env.home().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::rename(env.credentials(), elsewhere.join("credentials")).unwrap();
+    Test::on(&env)
+        .env("AWS_SHARED_CREDENTIALS_FILE", elsewhere.join("credentials"))
+        .args(["123456", "--endpoint-url", &aws.url()])
+        .run();
+    let lock = elsewhere.join(".mfa-profile.lock");
+    let meta = std::fs::metadata(&lock).expect("the lock file beside the credentials file");
+    assert!(meta.is_file());
+    assert_eq!(meta.mode() & 0o777, 0o600);
+    assert_eq!(meta.len(), 0, "nothing is written into it");
 }
