@@ -38,4 +38,4 @@ pub use harness::*;
 pub use hints::{hint, hinted, run_hint, NO_ARGS};
 pub use moto::*;
 pub use sessions::*;
-pub use standin::{Call, Codes, Fault, StandIn, ADMIN_ROLE, OPEN_ROLE, OPS_ROLE, USER, USER_ARN};
+pub use standin::{Call, Codes, Fault, StandIn, ADMIN_ROLE, OPS_ROLE, USER, USER_ARN};
