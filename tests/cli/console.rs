@@ -2,7 +2,6 @@
 //! the request it makes, the URL it prints or hands to the browser (a fake `xdg-open` on PATH),
 //! that the URL signs in, and the refusal of a plain session before any request.
 
-use crate::support::hints::{hinted, run_hint};
 use crate::support::raw_http;
 use crate::support::standin::*;
 use crate::support::*;
@@ -35,14 +34,15 @@ fn federation(aws: &StandIn) -> String {
     format!("{}/federation", aws.url())
 }
 
-/// A run of `console` with STS at the stand-in (the variables: console has no STS flag).
+/// A run of `console` with STS at the stand-in (the variables: console has no STS flag); it
+/// succeeds.
 fn console(aws: &StandIn, env: &TestEnv, args: &[&str]) -> Run {
-    let mut cmd = env.mfa();
-    cmd.arg("console").args(args);
-    for (name, value) in aws.endpoint_vars() {
-        cmd.env(name, value);
-    }
-    run(&mut cmd)
+    Test::on(env)
+        .arg("console")
+        .args(args)
+        .envs(aws.endpoint_vars())
+        .run()
+        .out
 }
 
 /// The query of a URL, decoded, in order.
@@ -106,7 +106,6 @@ fn console_print_gives_a_sign_in_url_of_the_derived_roles_session() {
             &federation(&aws),
         ],
     );
-    out.assert_code(0);
     assert_eq!(aws.actions(), ["AssumeRole", "getSigninToken"], "{out}");
     let written = env.read_credentials_text();
     let admin_key = sdk_value(&written, "admin", "aws_access_key_id").unwrap();
@@ -164,7 +163,6 @@ fn console_of_a_role_target_asks_a_console_session_as_long_as_the_role_session()
             "https://console.aws.amazon.com/s3/home",
         ],
     );
-    out.assert_code(0);
     assert_eq!(aws.actions(), ["AssumeRole", "getSigninToken"], "{out}");
     let asked: i64 = aws.calls()[1].params["SessionDuration"].parse().unwrap();
     let written = env.read_credentials_text();
@@ -182,16 +180,14 @@ fn console_opens_the_browser_on_the_sign_in_url() {
     let aws = StandIn::start();
     let env = TestEnv::with_credentials(&with_mfa_session(&aws, &derived_admin()));
     let path = fake_opener(&env, "printf '%s' \"$1\" > \"$HOME/opened\"");
-    let mut cmd = env.mfa();
-    cmd.args(["console", "-t", "admin", "--no-input", "--signin-endpoint"])
+    let out = Test::on(&env)
+        .args(["console", "-t", "admin", "--no-input", "--signin-endpoint"])
         .arg(federation(&aws))
-        .env("PATH", path);
-    for (name, value) in aws.endpoint_vars() {
-        cmd.env(name, value);
-    }
-    let out = run(&mut cmd);
-    out.assert_code(0)
-        .assert_stderr_has("opened the console signed in with [admin]'s role session");
+        .env("PATH", path)
+        .envs(aws.endpoint_vars())
+        .stderr_has("opened the console signed in with [admin]'s role session")
+        .run()
+        .out;
     assert_eq!(out.stdout, "", "the URL goes to the browser alone");
     let opened = read(&env.home().join("opened"));
     let token = &aws.signin_tokens()[0].token;
@@ -208,16 +204,15 @@ fn a_browser_that_fails_is_reported_without_the_url_and_print_is_offered() {
         &env,
         "echo \"no method available for opening '$1'\" >&2; exit 4",
     );
-    let mut cmd = env.mfa();
-    cmd.args(["console", "-t", "admin", "--no-input", "--signin-endpoint"])
+    let out = Test::on(&env)
+        .args(["console", "-t", "admin", "--no-input", "--signin-endpoint"])
         .arg(federation(&aws))
-        .env("PATH", path);
-    for (name, value) in aws.endpoint_vars() {
-        cmd.env(name, value);
-    }
-    let out = run(&mut cmd);
-    out.assert_code(1)
-        .assert_stderr_has("cannot open the browser with `xdg-open`")
+        .env("PATH", path)
+        .envs(aws.endpoint_vars())
+        .status(1)
+        .run()
+        .out;
+    out.assert_stderr_has("cannot open the browser with `xdg-open`")
         .assert_stderr_has("no method available for opening '(the sign-in URL)'");
     out.assert_stderr_lacks(&aws.signin_tokens()[0].token);
     // The way out, as printed, with the endpoint the user leaves to AWS.
@@ -238,20 +233,19 @@ fn a_plain_session_is_refused_before_any_request_and_a_role_target_is_named() {
     let aws = StandIn::start();
     let env = TestEnv::with_credentials(&with_mfa_session(&aws, &derived_admin()));
     // [admin] gets a valid session first, so that the hint needs no STS.
-    let mut derive = env.mfa();
-    derive.args(["-t", "admin", "--no-input"]);
-    for (name, value) in aws.endpoint_vars() {
-        derive.env(name, value);
-    }
-    run(&mut derive).assert_code(0);
+    Test::on(&env)
+        .args(["-t", "admin", "--no-input"])
+        .envs(aws.endpoint_vars())
+        .run();
     let before = aws.calls().len();
 
-    let out = run(env
-        .mfa()
+    let out = Test::on(&env)
         .args(["console", "-t", "mfa", "--print", "--signin-endpoint"])
-        .arg(federation(&aws)));
-    out.assert_code(2)
-        .assert_stderr_has("[mfa] holds a GetSessionToken session, and AWS's console sign-in takes only role (or federation) sessions")
+        .arg(federation(&aws))
+        .status(2)
+        .run()
+        .out;
+    out.assert_stderr_has("[mfa] holds a GetSessionToken session, and AWS's console sign-in takes only role (or federation) sessions")
         .assert_stderr_has("Only federation tokens or assume role tokens may be used for federated login");
     assert_eq!(out.stdout, "");
     assert_eq!(aws.calls().len(), before, "no request was made");
@@ -271,8 +265,12 @@ fn a_plain_session_is_refused_before_any_request_and_a_role_target_is_named() {
 fn a_plain_session_with_no_role_target_says_how_to_make_one() {
     let aws = StandIn::start();
     let env = TestEnv::with_credentials(&with_mfa_session(&aws, ""));
-    let out = run(env.mfa().args(["console", "-t", "mfa"]));
-    out.assert_code(2).assert_stderr_has(
+    let out = Test::on(&env)
+        .args(["console", "-t", "mfa"])
+        .status(2)
+        .run()
+        .out;
+    out.assert_stderr_has(
         "make a role target from it first (mfa-profile -t NAME --via mfa --role-arn and the role's ARN)",
     );
     assert!(
@@ -286,16 +284,14 @@ fn a_plain_session_with_no_role_target_says_how_to_make_one() {
 fn a_plain_http_signin_endpoint_elsewhere_is_refused() {
     let aws = StandIn::start();
     let env = TestEnv::with_credentials(&with_mfa_session(&aws, &derived_admin()));
-    let out = run(env.mfa().args([
-        "console",
-        "-t",
-        "admin",
-        "--signin-endpoint",
-        "http://signin.example/federation",
-    ]));
-    out.assert_code(2).assert_stderr_has(
-        "refusing to send the session to http://signin.example/federation over plain http",
-    );
+    Test::on(&env)
+        .args(["console", "-t", "admin", "--signin-endpoint"])
+        .arg("http://signin.example/federation")
+        .status(2)
+        .stderr_has(
+            "refusing to send the session to http://signin.example/federation over plain http",
+        )
+        .run();
     assert!(aws.calls().is_empty());
 }
 

@@ -34,11 +34,15 @@ fn readme_exit_codes_are_the_binarys() {
     ];
     for (said, args, code) in cases {
         assert!(section.contains(said), "README no longer says {said:?}");
-        let env = TestEnv::with_credentials(&expired_mfa());
-        let out = run(detached(&env)
+        // Shown with the failure, if the exit code is not README's.
+        eprintln!("{said}: {args:?}");
+        Test::new()
+            .credentials(expired_mfa())
+            .detached()
             .args(args)
-            .env("AWS_ENDPOINT_URL_STS", CLOSED));
-        assert_eq!(out.code, code, "{args:?}: {out}");
+            .env("AWS_ENDPOINT_URL_STS", CLOSED)
+            .status(code)
+            .run();
     }
     let valid = format!(
         "{}{}",
@@ -47,19 +51,22 @@ fn readme_exit_codes_are_the_binarys() {
     );
     let env = TestEnv::with_credentials(&valid);
     assert!(section.contains("127 (not found) / 126 (cannot run)"));
-    assert_eq!(
-        run(env.mfa().args(["exec", "--", "no-such-command-x"])).code,
-        127
-    );
+    Test::on(&env)
+        .args(["exec", "--", "no-such-command-x"])
+        .status(127)
+        .run();
     let not_executable = env.home().join("not-executable");
     std::fs::write(&not_executable, "#!/bin/sh\n").unwrap();
-    assert_eq!(
-        run(env.mfa().arg("exec").arg("--").arg(&not_executable)).code,
-        126
-    );
+    Test::on(&env)
+        .arg("exec")
+        .arg("--")
+        .arg(&not_executable)
+        .status(126)
+        .run();
     assert!(section.contains("`doctor` exits 1 when it found a problem"));
-    assert_eq!(
-        run(env.mfa().arg("doctor").env("AWS_SESSION_TOKEN", "stale")).code,
-        1
-    );
+    Test::on(&env)
+        .arg("doctor")
+        .env("AWS_SESSION_TOKEN", "stale")
+        .status(1)
+        .run();
 }

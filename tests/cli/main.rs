@@ -1,4 +1,7 @@
-//! Integration tests of the mfa-profile binary and library against real consumers.
+//! Integration tests of the mfa-profile binary and library against real consumers, one file per
+//! command or area (`refresh.rs` for the default command, `exec.rs`, `rotate.rs`, `network.rs`,
+//! ...), on what `support/` provides: the harness, the test suite's AWS (the stand-in), moto for
+//! the real consumers, the readers, a pseudo-terminal. CONTRIBUTING.md's "The tests" is the map.
 
 #[macro_use]
 mod support;
@@ -14,7 +17,7 @@ mod differential;
 mod discover;
 mod doctor;
 mod documents;
-mod editor_props;
+mod editor;
 mod exec;
 mod exit_codes;
 mod export;

@@ -119,7 +119,7 @@ fn mount_namespace() -> bool {
             !in_ci(),
             "unshare -m fails: the crontab tests need root (a mount namespace)"
         );
-        eprintln!("SKIPPED: unshare -m needs root");
+        skipped(&current_test(), "unshare -m needs root");
     }
     works
 }
@@ -308,9 +308,7 @@ fn exec_start_words(service: &str) -> Vec<String> {
 
 #[test]
 fn the_systemd_units_verify_and_name_the_binary_and_files() {
-    if !require("systemd-analyze") {
-        return;
-    }
+    require!("systemd-analyze");
     let (env, dir, bin, state) = odd_place(ODD, SYSTEMD_ODD);
     let out = run(odd_command(&env, &dir, &bin, &state).args([
         "schedule",
@@ -410,12 +408,12 @@ fn with_systemctl(env: &TestEnv) -> (String, PathBuf) {
     (path, env.home().join("systemctl.log"))
 }
 
-fn mfa_with_systemctl(env: &TestEnv, path: &str, log: &Path) -> Command {
-    let mut cmd = env.mfa();
-    cmd.env("PATH", path)
+/// A run on `env` with the systemctl stand-in of `path` in force, its calls logged to `log`.
+fn mfa_with_systemctl(env: &TestEnv, path: &str, log: &Path) -> Test {
+    Test::on(env)
+        .env("PATH", path)
         .env("SYSTEMCTL_LOG", log)
-        .env("XDG_CONFIG_HOME", env.home().join("config-home"));
-    cmd
+        .env("XDG_CONFIG_HOME", env.home().join("config-home"))
 }
 
 #[test]
@@ -426,10 +424,10 @@ fn systemd_install_status_and_remove_through_systemctl() {
     let mfa = || mfa_with_systemctl(&env, &path, &log);
 
     // Not installed: status and doctor say how to install it, and that command works.
-    let status = run(mfa().arg("status"));
+    let status = mfa().arg("status").run().out;
     status.assert_code(0).assert_stderr_has("schedule: none;");
     let hint = hinted(&status.stderr, "mfa-profile schedule install");
-    let doctor = run(mfa().arg("doctor"));
+    let doctor = mfa().arg("doctor").run().out;
     assert_eq!(
         hinted(&doctor.stdout, "mfa-profile schedule install"),
         hint,
@@ -439,7 +437,7 @@ fn systemd_install_status_and_remove_through_systemctl() {
     installed
         .assert_code(0)
         .assert_stderr_has("installed a systemd user timer:");
-    let doctor = run(mfa().arg("doctor"));
+    let doctor = mfa().arg("doctor").run().out;
     assert!(
         doctor
             .stdout
@@ -458,7 +456,7 @@ fn systemd_install_status_and_remove_through_systemctl() {
 
     // Installed twice is installed once: the same units.
     let service = std::fs::read(units.join("mfa-profile-refresh.service")).unwrap();
-    run(mfa().args(["schedule", "install"])).assert_code(0);
+    mfa().args(["schedule", "install"]).run().out.assert_code(0);
     assert_eq!(
         std::fs::read(units.join("mfa-profile-refresh.service")).unwrap(),
         service
@@ -484,13 +482,13 @@ fn systemd_install_status_and_remove_through_systemctl() {
         &log,
     )
     .assert_code(0);
-    let status = run(mfa().arg("status"));
+    let status = mfa().arg("status").run().out;
     assert!(
         status.stderr.contains("schedule: a systemd user timer every 10m, refreshing what expires within 30m in ~/.aws/credentials; last run ")
             && status.stderr.contains("ago): [mfa] valid"),
         "{status}"
     );
-    let doctor = run(mfa().arg("doctor"));
+    let doctor = mfa().arg("doctor").run().out;
     assert!(
         doctor.stdout.contains("ok schedule: its last run, at "),
         "{doctor}"
@@ -498,7 +496,7 @@ fn systemd_install_status_and_remove_through_systemctl() {
 
     // The timer's file gone (removed by hand): status says so, and how to put it back.
     std::fs::remove_file(units.join("mfa-profile-refresh.timer")).unwrap();
-    let gone = run(mfa().args(["schedule", "status"]));
+    let gone = mfa().args(["schedule", "status"]).run().out;
     gone.assert_code(0).assert_stdout_has("is gone; `mfa-profile schedule install --using systemd --every 10m --ahead 30m --credentials-file ");
     run_hint_with(
         &env,
@@ -525,7 +523,10 @@ fn removed_then_installed_again_as_status_says(
 ) {
     let mfa = || mfa_with_systemctl(env, path, log);
     std::fs::write(log, "").unwrap();
-    run(mfa().args(["schedule", "remove"]))
+    mfa()
+        .args(["schedule", "remove"])
+        .run()
+        .out
         .assert_code(0)
         .assert_stderr_has("removed a systemd user timer");
     assert!(!units.join("mfa-profile-refresh.service").exists());
@@ -534,7 +535,7 @@ fn removed_then_installed_again_as_status_says(
         std::fs::read_to_string(log).unwrap(),
         "--user disable --now mfa-profile-refresh.timer\n--user daemon-reload\n"
     );
-    let none = run(mfa().args(["schedule", "status"]));
+    let none = mfa().args(["schedule", "status"]).run().out;
     none.assert_code(0)
         .assert_stdout_has("no schedule is installed");
     run_hint_with(
@@ -551,7 +552,10 @@ fn removed_then_installed_again_as_status_says(
 fn run_hint_with(env: &TestEnv, command: &str, path: &str, log: &Path) -> Run {
     let words: Vec<&str> = command.split_whitespace().collect();
     assert_eq!(words[0], "mfa-profile");
-    run(mfa_with_systemctl(env, path, log).args(&words[1..]))
+    mfa_with_systemctl(env, path, log)
+        .args(&words[1..])
+        .run()
+        .out
 }
 
 /// A job that stopped running (the record says it was installed a day ago, the last run was
@@ -561,7 +565,11 @@ fn run_hint_with(env: &TestEnv, command: &str, path: &str, log: &Path) -> Run {
 fn doctor_says_when_the_job_stopped_running_and_its_hint_works() {
     let env = TestEnv::with_credentials(&valid_targets());
     let (path, log) = with_systemctl(&env);
-    run(mfa_with_systemctl(&env, &path, &log).args(["schedule", "install"])).assert_code(0);
+    mfa_with_systemctl(&env, &path, &log)
+        .args(["schedule", "install"])
+        .run()
+        .out
+        .assert_code(0);
     let state = env.home().join(".local/state/mfa-profile");
     let record = std::fs::read_to_string(state.join("schedule.json")).unwrap();
     let long_ago = mfa_profile::time::rfc3339(now() - 86_400);
@@ -573,10 +581,12 @@ fn doctor_says_when_the_job_stopped_running_and_its_hint_works() {
         serde_json::Value::Object(record).to_string(),
     )
     .unwrap();
-    let doctor = run(mfa_with_systemctl(&env, &path, &log).arg("doctor"));
-    doctor
-        .assert_code(1)
-        .assert_stdout_has("has not run since, though it runs every 10m");
+    let doctor = mfa_with_systemctl(&env, &path, &log)
+        .arg("doctor")
+        .status(1)
+        .run()
+        .out;
+    doctor.assert_stdout_has("has not run since, though it runs every 10m");
     let status = run_hint_with(
         &env,
         &hinted(&doctor.stdout, "mfa-profile schedule status"),
@@ -784,23 +794,16 @@ fn dry_run_changes_nothing_and_a_kind_of_another_system_is_refused() {
     );
     let before = tree(env.home());
     for kind in ["systemd", "cron", "launchd", "task-scheduler"] {
-        run(env.mfa().env("PATH", &path).args([
-            "schedule",
-            "install",
-            "--dry-run",
-            "--using",
-            kind,
-        ]))
-        .assert_code(0);
-        run(env.mfa().env("PATH", &path).args([
-            "schedule",
-            "remove",
-            "--dry-run",
-            "--using",
-            kind,
-        ]))
-        .assert_code(0)
-        .assert_stdout_has("is not installed; nothing would be removed");
+        Test::on(&env)
+            .env("PATH", &path)
+            .args(["schedule", "install", "--dry-run", "--using", kind])
+            .run();
+        Test::on(&env)
+            .env("PATH", &path)
+            .args(["schedule", "remove", "--dry-run", "--using", kind])
+            .run()
+            .out
+            .assert_stdout_has("is not installed; nothing would be removed");
     }
     assert_eq!(tree(env.home()), before, "nothing written");
     let refused = Test::in_env(env)

@@ -27,9 +27,7 @@ struct Serving {
 impl Serving {
     /// Starts `mfa-profile serve ARGS` in `env` and waits for the variables it prints.
     fn start(env: &TestEnv, args: &[&str]) -> Serving {
-        let mut command = env.mfa();
-        command.arg("serve").args(args);
-        Serving::spawn(command)
+        Serving::spawn(Test::on(env).arg("serve").args(args).command())
     }
 
     /// Starts `command` (a `serve`) and waits for the variables it prints.
@@ -160,9 +158,9 @@ fn serve_prints_the_variables_and_answers_the_targets_session() {
 #[test]
 fn serve_prints_the_variables_in_the_format_asked() {
     let env = with_mfa(FAR);
-    let mut child = env
-        .mfa()
+    let mut child = Test::on(&env)
         .args(["serve", "-t", "mfa", "--format", "powershell"])
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -348,9 +346,7 @@ fn botocore_with(env: &TestEnv, url: &str, token: Option<&str>) -> Run {
 
 #[test]
 fn botocore_reports_a_missing_or_wrong_token_and_a_foreign_host() {
-    if !require("python3") {
-        return;
-    }
+    require!("python3");
     let env = with_mfa(FAR);
     let serving = Serving::start(&env, &["-t", "mfa"]);
     botocore_with(&env, &serving.url, Some(&serving.token))
@@ -452,9 +448,7 @@ fn assert_two_sessions(aws: &StandIn, env: TestEnv, command: &[&str]) -> Run {
 
 #[test]
 fn boto3_gets_the_session_through_exec_server_and_a_new_one_after_it_expires() {
-    if !require("python3") {
-        return;
-    }
+    require!("python3");
     let aws = StandIn::start();
     let env = derived_admin(&aws, LIFE);
     let script = r"import boto3, sys, time
@@ -474,9 +468,7 @@ for wait in (0, float(sys.argv[2])):
 
 #[test]
 fn the_aws_cli_gets_the_session_through_exec_server_and_a_new_one_after_it_expires() {
-    if !require("aws") {
-        return;
-    }
+    require!("aws");
     let aws = StandIn::start();
     let env = derived_admin(&aws, LIFE);
     let script = "aws sts get-caller-identity --endpoint-url \"$1\" --output text --query Arn && sleep \"$2\" && aws sts get-caller-identity --endpoint-url \"$1\" --output text --query Arn";
@@ -496,11 +488,10 @@ fn js_sdk() -> Option<std::path::PathBuf> {
     }
     let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js-sdk"));
     if !dir.join("node_modules/@aws-sdk/client-sts").is_dir() {
-        assert!(
-            !in_ci(),
-            "tests/js-sdk/node_modules is missing under CI=true (scripts/test.sh runs npm ci)"
+        skipped(
+            &current_test(),
+            "tests/js-sdk/node_modules missing (`npm ci --prefix tests/js-sdk` installs it)",
         );
-        eprintln!("SKIPPED: run `npm ci --prefix tests/js-sdk` for the JavaScript SDK consumer");
         return None;
     }
     Some(dir)
@@ -644,9 +635,7 @@ fn the_rust_sdk_reports_a_wrong_token() {
 
 #[test]
 fn exec_server_gives_the_command_the_endpoint_and_no_other_credentials() {
-    if !require("python3") {
-        return;
-    }
+    require!("python3");
     let env = with_mfa(FAR);
     env.write_config(
         "[default]\nregion = eu-west-1\ncredential_process = echo never\n\n[profile mfa]\nregion = eu-central-1\n",
@@ -721,8 +710,7 @@ fn exec_server_exits_with_the_commands_code_and_passes_sigterm_on() {
     // SIGTERM to mfa-profile reaches the command, which says so and exits 3; sent as soon as
     // the command runs (mfa-profile takes the signal before it starts the command).
     let env = with_mfa(FAR);
-    let mut child = env
-        .mfa()
+    let mut child = Test::on(&env)
         .args([
             "exec",
             "--server",
@@ -733,6 +721,7 @@ fn exec_server_exits_with_the_commands_code_and_passes_sigterm_on() {
             "-c",
             "trap 'echo got-term; exit 3' TERM; echo \"ready $$\"; while :; do sleep 0.1; done",
         ])
+        .command()
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -769,9 +758,7 @@ fn exec_server_exits_with_the_commands_code_and_passes_sigterm_on() {
 
 #[test]
 fn serve_on_another_address_than_loopback_warns() {
-    if !(require("unshare") && require("ip") && require("python3")) {
-        return;
-    }
+    require!("unshare", "ip", "python3");
     let env = with_mfa(FAR);
     let script = r#"ip link set lo up && ip addr add 10.9.9.9/32 dev lo || exit 90
 "$BIN" serve -t mfa --listen 10.9.9.9 > "$HOME/vars" 2> "$HOME/log" &
@@ -787,8 +774,8 @@ exit $code"#;
         .command("unshare")
         .args(["-n", "sh", "-c", script])
         .env("BIN", BIN));
-    if out.code == 90 && !in_ci() {
-        eprintln!("SKIPPED: no private network here\n{out}");
+    if out.code == 90 {
+        skipped(&current_test(), &format!("no private network here\n{out}"));
         return;
     }
     out.assert_code(0)
@@ -833,12 +820,12 @@ fn plain_mfa(aws: &StandIn, life: i64, code_command: bool) -> TestEnv {
 fn serve_refreshes_a_session_that_needs_a_code_with_the_code_command() {
     let aws = StandIn::start();
     let env = plain_mfa(&aws, LIFE, true);
-    let mut command = env.mfa();
-    command.args(["serve", "-t", "mfa", "--min-remaining", MIN_REMAINING]);
-    for (name, value) in aws.endpoint_vars() {
-        command.env(name, value);
-    }
-    let serving = Serving::spawn(command);
+    let serving = Serving::spawn(
+        Test::on(&env)
+            .args(["serve", "-t", "mfa", "--min-remaining", MIN_REMAINING])
+            .envs(aws.endpoint_vars())
+            .command(),
+    );
     let first = serving.get(&[("Authorization", &serving.token)]).json();
     // Once the session is stale, a request gets a new one, with the next code.
     std::thread::sleep(Duration::from_secs((LIFE - 4).try_into().unwrap()));
@@ -860,9 +847,7 @@ fn serve_refreshes_a_session_that_needs_a_code_with_the_code_command() {
 
 #[test]
 fn exec_server_asks_for_a_code_on_its_terminal_when_the_session_needs_one() {
-    if !require("python3") {
-        return;
-    }
+    require!("python3");
     let aws = StandIn::start();
     // Long enough that the second code is of another 30 s window than the first.
     let life = 36;

@@ -148,11 +148,6 @@ impl TestEnv {
     /// `wine`, see scripts/test-windows.sh), after the `wrapper` program and its arguments
     /// (`setsid -w`, `unshare -n`), if any. Wine gets its own `WINE*` variables, the home as
     /// `WINEHOME` (wine passes no `HOME`) and the shared files as `Z:` paths.
-    /// TEMPORARY, while the old files move to [`Test`].
-    pub fn mfa(&self) -> Command {
-        self.mfa_under(&[])
-    }
-
     fn mfa_under(&self, wrapper: &[OsString]) -> Command {
         let mut argv: Vec<OsString> = wrapper.to_vec();
         match std::env::var_os("MFA_PROFILE_TEST_BIN") {
@@ -449,13 +444,6 @@ impl Run {
         serde_json::from_str(self.stdout.trim())
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{self}"))
     }
-}
-
-/// TEMPORARY, while the old files move to [`Test`].
-pub fn detached(env: &TestEnv) -> Command {
-    let mut cmd = env.command("setsid");
-    cmd.arg("-w").arg(BIN);
-    cmd
 }
 
 /// Runs a command to its end: for the programs a test drives around the tool (the aws CLI, a

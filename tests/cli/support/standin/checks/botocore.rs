@@ -17,11 +17,7 @@ fn require_boto3() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
-        assert!(
-            !in_ci(),
-            "boto3 is required under CI=true but python3 cannot import it (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED: boto3 is not installed");
+        skipped(&current_test(), "boto3 missing (python3 cannot import it)");
     }
     found
 }
