@@ -27,42 +27,51 @@ if ! version=$(HOME="$WINE_HOME" wine "$exe" --version 2>&1); then
 fi
 echo "running the integration tests against $version (Windows exe, wine $(wine --version))" >&2
 
-# The tests that run the binary and mean the same on Windows. Left out, with the reason:
-# conformance::, editor_props::     the library only, no binary to run
-# refresh_moto::refresh_writes..., daily::aws_profile..., daily::the_sources_region...,
-# skip_status::a_managed_target..., daily::export_refuses...
-#                                   assert ~/.aws/... with Unix separators (portable:: covers them)
-# refresh_moto::second_refresh..., refresh_moto::new_file..., reliability::owner_and_mode...
-#                                   Unix modes and owners
-# guards::credentials_path_that_is_a_directory_or_dangling_symlink   Unix symlinks
-# daily::exec_runs..., daily::code_command_failure..., daily::promises_...
-#                                   sh syntax, the POSIX export default (portable:: covers them)
-# daily::export_is_evaluated_by_sh..., daily::credential_process_..., daily::completions_...,
-# daily::a_slow_sts_call..., skip_status::colour_only...
-#                                   run the Linux binary from a shell, script or the aws CLI
-# reliability::a_failing_write..., reliability::a_killed_lock_holder...
-#                                   Unix paths in messages, flock (portable:: covers them)
-# lock_file::                       the Unix mode of the lock file
+# The tests that run the binary and mean the same on Windows (cargo's filters: each a test, or
+# a module:: whose tests all do). Left out, with the reason:
+# conformance::, editor::, fuzz_corpus::   the library only, no binary to run
+# most of refresh::, exec::, export::, status::   assert ~/.aws/... with Unix separators, Unix
+#                                   modes, owners and symlinks, or sh syntax (the tests named
+#                                   below say the same in the platform's own terms)
+# the rest of reliability::         Unix paths in messages, flock, the lock file's Unix mode
+# completions::, credential_process::, readers::, serve::   run the Linux binary from a shell,
+#                                   a script or the aws CLI
+# sts_answers:: past the 13 below   a terminal (`script`), or the stand-in's clock and retries
+#                                   already covered by those
 windows_tests=(
-  portable::
-  guards::guards_refuse_with_a_message_the_exit_code_and_an_untouched_file
+  codes::a_code_command_runs_in_the_platforms_shell_and_its_failure_is_reported
+  reliability::a_failing_write_names_the_file_and_leaves_it_byte_identical
+  reliability::a_lock_held_on_the_lock_file_makes_the_writer_wait_until_it_is_released
+  refresh::a_refresh_appends_the_target_and_the_next_rewrites_only_its_values
+  exec::exec_runs_the_command_with_the_profile_and_ends_with_its_exit_code
+  export::export_prints_the_platforms_shell_by_default
   guards::help_documents_exit_codes
-  sts_errors::
-  skip_status::a_valid_target_is_skipped_without_a_code_or_a_network_call
-  skip_status::credentials_file_and_config_file_flags_beat_the_environment
-  skip_status::force_min_remaining_expired_and_another_source_refresh
-  skip_status::status_lists_managed_targets_without_network
-  refresh_moto::endpoint_from_aws_endpoint_url_sts_duration_and_stdin_code
-  refresh_moto::hardware_serial_named_source_and_target_flags
-  refresh_moto::mixed_line_endings_and_a_profile_prefixed_section_are_left_alone
+  sts_answers::rejected_code_has_its_own_exit_code
+  sts_answers::wrong_serial
+  sts_answers::unknown_access_key
+  sts_answers::signature_does_not_match
+  sts_answers::expired_token
+  sts_answers::region_disabled
+  sts_answers::throttling_is_retried_then_reported
+  sts_answers::a_server_error_is_not_retried_with_the_same_code_and_says_the_code_may_be_spent
+  sts_answers::a_gateway_error_page_is_explained_with_its_http_status
+  sts_answers::malformed_xml
+  sts_answers::server_that_never_answers_is_bounded
+  sts_answers::connection_refused
+  sts_answers::assume_role_refusals_are_explained
+  refresh::a_valid_target_is_skipped_without_a_code_or_a_network_call
+  refresh::credentials_file_and_config_file_flags_beat_the_environment_on_the_skip_path
+  status::credentials_file_and_config_file_flags_beat_the_environment_in_status
+  refresh::endpoint_from_aws_endpoint_url_sts_duration_and_stdin_code
+  refresh::mixed_line_endings_and_a_profile_prefixed_section_are_left_alone
   reliability::crash_at_each_step_of_the_write_leaves_the_old_or_the_new_file
   reliability::sigkill_at_random_moments_leaves_the_old_or_the_new_file
-  daily::assume_role_with_mfa_is_recorded_and_repeated
-  daily::refresh_all_reports_a_failing_pair_and_still_refreshes_the_other
-  expiry::
+  refresh_all::refresh_all_reports_a_failing_pair_and_still_refreshes_the_other
+  prune::
+  status::the_prompt_line_
   derived::via_records_the_base_and_a_fresh_base_means_no_code_at_all
   derived::a_role_target_cannot_derive_from_a_role
-  one_code::a_code_of_a_window_the_device_already_used_is_refused_at_once_without_a_terminal
+  codes::a_code_of_a_window_the_device_already_used_is_refused_at_once_without_a_terminal
 )
 export MFA_PROFILE_TEST_BIN="$exe" MFA_PROFILE_TEST_RUNNER=wine
 cargo test --locked --features failpoints --test cli -- "${windows_tests[@]}"

@@ -419,6 +419,12 @@ fn mfa_with_systemctl(env: &TestEnv, path: &str, log: &Path) -> Test {
 #[test]
 fn systemd_install_status_and_remove_through_systemctl() {
     let env = TestEnv::with_credentials(&valid_targets());
+    // Private, so that what doctor finds is about the schedule alone (its exit code: 0).
+    std::fs::set_permissions(
+        env.credentials(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     let (path, log) = with_systemctl(&env);
     let units = env.home().join("config-home/systemd/user");
     let mfa = || mfa_with_systemctl(&env, &path, &log);
