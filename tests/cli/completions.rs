@@ -151,7 +151,7 @@ fn bash_and_fish_complete_the_managed_targets_after_t() {
 fn zsh_complete(env: &TestEnv, line: &str) -> Vec<String> {
     let dir = env.home().join("zsh-completions");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("_mfa-profile"), completions(&env, "zsh")).unwrap();
+    std::fs::write(dir.join("_mfa-profile"), completions(env, "zsh")).unwrap();
     let capture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/cli/support/zsh/capture.zsh"

@@ -219,7 +219,7 @@ fn a_browser_that_fails_is_reported_without_the_url_and_print_is_offered() {
     let again = run_hint(
         &env,
         &hinted(&out.stderr, "mfa-profile console"),
-        &["--signin-endpoint", &federation(&aws)],
+        ["--signin-endpoint", &federation(&aws)],
     );
     again.assert_code(0);
     assert_signs_in(
@@ -255,7 +255,7 @@ fn a_plain_session_is_refused_before_any_request_and_a_role_target_is_named() {
     let fixed = run_hint(
         &env,
         &hint,
-        &["--print", "--signin-endpoint", &federation(&aws)],
+        ["--print", "--signin-endpoint", &federation(&aws)],
     );
     fixed.assert_code(0);
     assert_eq!(aws.actions()[before..], ["getSigninToken"]);

@@ -223,7 +223,7 @@ fn a_derived_target_asked_for_more_than_an_hour_is_told_of_the_one_hour_cap() {
     // The way out it names: the role assumed with the long-term key and a code, for 4h.
     let command = hinted(&out.stderr, "mfa-profile -s default -t admin");
     let url = aws.url();
-    run_hint(&env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
+    run_hint(&env, &command, [CODE, "--endpoint-url", &url]).assert_code(0);
     let assumed = aws
         .calls()
         .into_iter()
@@ -296,7 +296,7 @@ fn a_derived_target_that_recorded_four_hours_is_made_a_role_target_by_the_comman
     aws.next_code_window();
     ran.env.next_code_window();
     let url = aws.url();
-    run_hint(&ran.env, &command, &[CODE, "--endpoint-url", &url]).assert_code(0);
+    run_hint(&ran.env, &command, [CODE, "--endpoint-url", &url]).assert_code(0);
     let assumed = aws
         .calls()
         .into_iter()

@@ -353,7 +353,7 @@ fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
     run_hint(
         &ran.env,
         &command,
-        &["123456", "--endpoint-url", &aws.url()],
+        ["123456", "--endpoint-url", &aws.url()],
     );
     Test::in_env(ran.env)
         .args(["export", "work"])

@@ -66,7 +66,7 @@ fn prune_keeps_what_renews_a_role_target_and_its_comment() {
     hint(
         &env,
         &command,
-        &[
+        [
             "--code-command",
             "echo 123456",
             "--endpoint-url",

@@ -177,7 +177,7 @@ fn with_no_default_status_suggests_a_command_that_works() {
     hint(
         &ran.env,
         &command,
-        &["123456", "--endpoint-url", &aws.url()],
+        ["123456", "--endpoint-url", &aws.url()],
     )
     .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
     .run();
