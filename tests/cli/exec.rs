@@ -350,11 +350,7 @@ fn a_target_mfa_profile_did_not_write_is_not_filled_by_exec_either() {
         .run();
     // The command named, as printed, makes the session export then hands out.
     let command = hinted(&ran.out.stderr, "mfa-profile -s default -t work");
-    run_hint(
-        &ran.env,
-        &command,
-        ["123456", "--endpoint-url", &aws.url()],
-    );
+    run_hint(&ran.env, &command, ["123456", "--endpoint-url", &aws.url()]);
     Test::in_env(ran.env)
         .args(["export", "work"])
         .stdout_has(&format!("export AWS_ACCESS_KEY_ID='{}'", session_key_id(1)))

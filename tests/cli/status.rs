@@ -174,13 +174,9 @@ fn with_no_default_status_suggests_a_command_that_works() {
         .stderr_has("run `mfa-profile -s work` to create [work-mfa] from [work] (it asks for the MFA code)")
         .run();
     let command = hinted(&ran.out.stderr, "mfa-profile -s work");
-    hint(
-        &ran.env,
-        &command,
-        ["123456", "--endpoint-url", &aws.url()],
-    )
-    .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
-    .run();
+    hint(&ran.env, &command, ["123456", "--endpoint-url", &aws.url()])
+        .stderr_has("wrote [work-mfa] in ~/.aws/credentials from [work]")
+        .run();
 }
 
 #[test]
