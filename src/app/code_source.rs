@@ -16,12 +16,12 @@ use super::code_command::code_from_command;
 use super::terminal::columns;
 use super::terminal::countdown::{wait_until, Watcher};
 use super::terminal::prompt::{open_terminal, read_code, CodeInput};
+use crate::error::notice::Notice;
 use crate::error::Error;
+use crate::input::keys::LongTermKeys;
 use crate::input::{MfaCode, MfaSerial, PromptKind};
-use crate::keys::LongTermKeys;
-use crate::notice::Notice;
 use crate::refresh::{CodeRequest, CodeSource, DeviceRequest, KeysRequest};
-use crate::time;
+use crate::text::time;
 use std::io::IsTerminal;
 
 /// The code sources of this process.
@@ -172,7 +172,7 @@ impl CodeSource for ProcessCodes {
     }
 
     fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        super::key_process::keys_from_process(request)
+        super::process_keys::keys_from_process(request)
     }
 
     fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
@@ -194,7 +194,8 @@ impl CodeSource for ProcessCodes {
         )?;
         let mut choose =
             super::iam::choose_device(request.source, self.input == CodeInput::Terminal);
-        crate::discover::find_device(&iam, request.keys, request.source, &mut choose).map(Some)
+        crate::commands::discover::find_device(&iam, request.keys, request.source, &mut choose)
+            .map(Some)
     }
 }
 

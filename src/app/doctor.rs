@@ -1,9 +1,9 @@
-//! `mfa-profile doctor [PROFILE]`: the findings of [`crate::doctor`], one line each.
+//! `mfa-profile doctor [PROFILE]`: the findings of [`crate::commands::doctor`], one line each.
 
 use super::terminal::colour::Colour;
 use super::{locate, now, print, var};
 use crate::cli::DoctorArgs;
-use crate::doctor::{examine, Examined, Level, OnDisk};
+use crate::commands::doctor::{examine, Examined, Level, OnDisk};
 use crate::error::{Error, EXIT_FAILURE, EXIT_OK};
 use crate::fsio;
 use crate::profile::read_document;

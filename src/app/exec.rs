@@ -9,8 +9,8 @@
 
 use super::handout::usable_session;
 use crate::cli::ExecArgs;
+use crate::commands::handout::{WhenStale, SHADOWING_VARIABLES};
 use crate::error::Error;
-use crate::handout::{WhenStale, SHADOWING_VARIABLES};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -64,7 +64,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
     };
     Err(Error::Exec {
         command: program.to_string_lossy().into_owned(),
-        reason: crate::plain::io_error(&error),
+        reason: crate::text::plain::io_error(&error),
         code,
     })
 }

@@ -7,14 +7,14 @@
 
 use super::terminal::ask::Answers;
 use super::{notice, var};
+use crate::aws::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIam};
+use crate::aws::sts::{roots_for, TrustChoice};
+use crate::aws::CallOptions;
+use crate::error::key_error::KeyError;
+use crate::error::notice::Notice;
 use crate::error::Error;
-use crate::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIam};
 use crate::input::{EndpointUrl, Region};
-use crate::key_error::KeyError;
-use crate::notice::Notice;
 use crate::profile::ProfileName;
-use crate::sdk::CallOptions;
-use crate::sts::{roots_for, TrustChoice};
 
 /// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
 /// missing MFA device in IAM): set once by `rotate` and `setup`.

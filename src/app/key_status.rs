@@ -4,12 +4,15 @@
 use super::terminal::colour::Colour;
 use super::terminal::printable;
 use super::{endpoint, locate, notice, now, print};
+use crate::aws::iam::IamEndpoint;
+use crate::aws::sts::CustomEndpoint;
 use crate::cli::StatusArgs;
+use crate::commands::key_status::{
+    human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState,
+};
+use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
-use crate::iam::IamEndpoint;
-use crate::key_status::{human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState};
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
+use crate::input::keys::SessionCredentials;
 use crate::profile::source::source_profile;
 use crate::profile::{
     first_refresh_hint, managed_targets, stored_session, ManagedTarget, ProfileName,
@@ -17,8 +20,7 @@ use crate::profile::{
 };
 use crate::refresh::call_region;
 use crate::refresh::KeysRequest;
-use crate::sts::CustomEndpoint;
-use crate::time;
+use crate::text::time;
 
 /// A session this close to its end is not used.
 const SESSION_MARGIN: i64 = 60;
@@ -97,7 +99,7 @@ fn row_of(
             return Err(crate::profile::SourceError::Unsendable(source.to_owned(), key).into());
         }
         SourceKeys::Stored(keys) => keys.clone(),
-        SourceKeys::Process(command) => super::key_process::keys_from_process(&KeysRequest {
+        SourceKeys::Process(command) => super::process_keys::keys_from_process(&KeysRequest {
             source: &name,
             command,
         })?,

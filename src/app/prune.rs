@@ -3,12 +3,12 @@
 
 use super::{locate, notice, now};
 use crate::cli::PruneArgs;
+use crate::commands::prune::{clear_sessions, expired_targets, targets_to_forget, Pruning};
+use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::ini::{Document, SectionId};
-use crate::notice::Notice;
 use crate::profile::{edit_locked, read_document, FileKind, Shown};
-use crate::prune::{clear_sessions, expired_targets, targets_to_forget, Pruning};
-use crate::time;
+use crate::text::time;
 use std::path::Path;
 
 pub(super) fn run(args: &PruneArgs) -> Result<u8, Error> {

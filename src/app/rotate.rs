@@ -3,19 +3,19 @@
 
 use super::terminal::ask::Answers;
 use super::{endpoint, locate, notice, now};
+use crate::aws::sts::CustomEndpoint;
+use crate::aws::CallOptions;
 use crate::cli::{IamArgs, RotateArgs};
+use crate::commands::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
+use crate::error::key_error::KeyError;
+use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
+use crate::input::keys::SessionCredentials;
 use crate::input::{Region, Span};
-use crate::key_error::KeyError;
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
 use crate::profile::default_target;
 use crate::profile::{
     managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
-use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
-use crate::sdk::CallOptions;
-use crate::sts::CustomEndpoint;
 use std::time::Duration;
 
 /// A session this close to its end is refreshed first: the rotation's calls take seconds.

@@ -6,14 +6,14 @@
 //! the MFA code is parsed by its type here; the code is parsed in `app`, so a malformed one is
 //! never echoed back (it may have been a pasted secret).
 
-use crate::export::Format;
-use crate::handout::SHADOWING_VARIABLES;
+use crate::commands::export::Format;
+use crate::commands::handout::SHADOWING_VARIABLES;
+use crate::commands::schedule::Kind;
 use crate::input::{
     EndpointUrl, ExternalId, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName,
     SessionDuration, Span,
 };
 use crate::profile::ProfileName;
-use crate::schedule::Kind;
 use clap::builder::TypedValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;

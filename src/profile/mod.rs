@@ -15,6 +15,7 @@ pub mod locations;
 mod managed;
 mod name;
 mod new_target;
+pub mod process_keys;
 mod readers;
 pub mod source;
 mod target;

@@ -5,12 +5,12 @@
 //! the target is checked again on what is there now; the write is one atomic replace.
 
 use super::{RefreshSettings, Refreshed};
+use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio;
 use crate::ini::{Document, SectionId};
+use crate::input::keys::SessionCredentials;
 use crate::input::{MfaSerial, Region};
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
 use crate::profile::edit_locked;
 use crate::profile::{
     add_region, locate_target, read_document, unreadable, write_session, ProfileName, RecordedRole,

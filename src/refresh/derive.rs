@@ -13,14 +13,14 @@ use super::plan::Derived;
 use super::{
     before_sts, checked_session, refresh, CodeSource, Outcome, RefreshSettings, RoleSettings,
 };
-use crate::device::HeldDevice;
+use crate::aws::sts::{self, SessionRequest, Signer, Sts};
+use crate::error::notice::Notice;
 use crate::error::Error;
+use crate::fsio::device::HeldDevice;
+use crate::input::keys::SessionCredentials;
 use crate::input::SessionDuration;
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
 use crate::profile::SharedDocuments;
-use crate::sts::{self, SessionRequest, Signer, Sts};
-use crate::time;
+use crate::text::time;
 
 /// Refreshes the derived target `derived`, held (by [`super::carry_out`]) for this process.
 pub(super) fn refresh_derived(

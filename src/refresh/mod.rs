@@ -13,26 +13,26 @@
 
 mod commit;
 mod derive;
+mod long_term_keys;
 mod plan;
-mod source_keys;
 mod with_code;
 
-use crate::device::{Devices, HeldDevice};
+use crate::aws::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
+use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio;
+use crate::fsio::device::{Devices, HeldDevice};
+use crate::input::keys::{LongTermKeys, SessionCredentials};
 use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName, SessionDuration,
     Span,
 };
-use crate::keys::{LongTermKeys, SessionCredentials};
-use crate::notice::Notice;
 use crate::profile::{FileLocations, NoSession, ProfileName, SharedDocuments, Shown};
-use crate::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
 use std::path::PathBuf;
 
 pub(crate) use commit::add_region_to_config;
+pub use long_term_keys::{DeviceRequest, KeysRequest};
 pub(crate) use plan::call_region;
-pub use source_keys::{DeviceRequest, KeysRequest};
 
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -91,7 +91,7 @@ pub struct RefreshSettings {
     pub tls: TlsSettings,
     /// What the environment says of FIPS, dual-stack and the app id (the source profile's
     /// keys are taken when it says nothing).
-    pub sdk: crate::sdk::SdkVariables,
+    pub sdk: crate::aws::SdkVariables,
 }
 
 /// What the code source is told when a code is needed.
@@ -132,7 +132,7 @@ pub trait CodeSource {
 
     /// The long-term keys `request.command` prints. By default no process is run.
     fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        Err(crate::key_error::KeyError::Process {
+        Err(crate::error::key_error::KeyError::Process {
             profile: request.source.to_string(),
             command: request.command.to_owned(),
             problem: "is not run by this command".into(),
@@ -183,7 +183,7 @@ impl Outcome {
                 file,
                 session,
                 ..
-            } => session.map_err(|why| crate::handout::no_session(&target, &file, why)),
+            } => session.map_err(|why| crate::commands::handout::no_session(&target, &file, why)),
         }
     }
 }
@@ -216,7 +216,7 @@ pub fn refresh(
     let mut docs = SharedDocuments::read(&settings.files)?;
     let mut resolved = None;
     let planned =
-        source_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
+        long_term_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
     carry_out(settings, planned, docs, sts, codes, resolved, notices)
 }
 
@@ -229,7 +229,7 @@ fn carry_out(
     docs: SharedDocuments,
     sts: &dyn Sts,
     codes: &mut dyn CodeSource,
-    resolved: source_keys::Resolved,
+    resolved: long_term_keys::Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let Some((key, waiting)) = plan.lock() else {
@@ -302,7 +302,7 @@ fn hold(
     let held = devices.hold(key, || notices(Notice::Info(waiting)))?;
     held.map(Some).ok_or_else(|| Error::DeviceBusy {
         serial: key.to_owned(),
-        waited: crate::device::DEVICE_LOCK_TIMEOUT.as_secs(),
+        waited: crate::fsio::device::DEVICE_LOCK_TIMEOUT.as_secs(),
     })
 }
 

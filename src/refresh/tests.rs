@@ -2,8 +2,8 @@
 //! the files live in a temp dir.
 
 use super::*;
-use crate::keys::Secret;
-use crate::sts::{SessionRequest, Signer, StsError, TlsSettings};
+use crate::aws::sts::{SessionRequest, Signer, StsError, TlsSettings};
+use crate::input::keys::Secret;
 use std::cell::RefCell;
 
 const SOURCE: &str = "# keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n";
@@ -127,10 +127,10 @@ impl Files {
             min_remaining: Span::from_secs(900),
             force: false,
             clock: fixed_now,
-            devices: Some(crate::device::Devices::in_dir(path("devices"))),
+            devices: Some(crate::fsio::device::Devices::in_dir(path("devices"))),
             carry_region: true,
             tls: TlsSettings::default(),
-            sdk: crate::sdk::SdkVariables::default(),
+            sdk: crate::aws::SdkVariables::default(),
         }
     }
 }
@@ -163,7 +163,7 @@ fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
 fn managed(target: &str, source: &str, expires_at: i64) -> String {
     format!(
         "[{target}]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = old\nexpiration = {}\nmfa_source_profile = {source}\n",
-        crate::time::rfc3339(expires_at)
+        crate::text::time::rfc3339(expires_at)
     )
 }
 

@@ -7,14 +7,14 @@
 //! recorded as sent, one it refused before checking is not.
 
 use super::commit::commit;
+use super::long_term_keys::{resolve, Resolved};
 use super::plan::Call;
-use super::source_keys::{resolve, Resolved};
 use super::{before_sts, checked_session, CodeRequest, CodeSource, Outcome, RefreshSettings};
-use crate::device::{next_code_at, HeldDevice};
+use crate::aws::sts::{self, Signer, Sts};
+use crate::error::notice::Notice;
 use crate::error::Error;
-use crate::notice::Notice;
+use crate::fsio::device::{next_code_at, HeldDevice};
 use crate::profile::SharedDocuments;
-use crate::sts::{self, Signer, Sts};
 
 /// How many codes a person is asked for when STS rejects the one typed.
 const MAX_CODE_TRIES: u32 = 3;
@@ -67,7 +67,7 @@ pub(super) fn refresh_with_code(
         }
         match answer {
             // A person typed it: a mistyped or stale code is asked for again.
-            Err(crate::sts::StsError::CodeRejected)
+            Err(crate::aws::sts::StsError::CodeRejected)
                 if tries < MAX_CODE_TRIES && codes.can_ask_again(&code_request) =>
             {
                 notices(Notice::Warning(format!(

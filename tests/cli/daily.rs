@@ -674,7 +674,7 @@ async fn a_slow_sts_call_shows_a_spinner_on_a_terminal_only() {
 
 #[test]
 fn export_warns_about_a_session_inside_min_remaining_and_still_prints_it() {
-    let soon = mfa_profile::time::rfc3339(now() + 300);
+    let soon = mfa_profile::rfc3339(now() + 300);
     Test::new()
         .credentials(with_target("mfa", &soon))
         .arg("export")

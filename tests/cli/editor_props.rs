@@ -3,10 +3,10 @@
 //! target section, (c) the SDK's parser reads every other profile unchanged after an edit.
 
 use mfa_profile::ini::Document;
-use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{
     locate_target, write_session, ProfileName, SessionEntries, SharedFiles,
 };
+use mfa_profile::{Secret, SessionCredentials};
 use proptest::prelude::*;
 
 fn line() -> impl Strategy<Value = String> {

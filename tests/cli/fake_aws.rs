@@ -212,7 +212,7 @@ impl State {
                     return xml(409, error_xml("iam", "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2"));
                 }
                 let (id, secret) = self.next_keys.pop_front().expect("a new key to give");
-                let created = mfa_profile::time::rfc3339(crate::harness::now());
+                let created = mfa_profile::rfc3339(crate::harness::now());
                 self.keys.push(Key { id: id.clone(), active: true, created: created.clone() });
                 ok("CreateAccessKey", "iam", &format!(
                     "<AccessKey><UserName>{USER}</UserName><AccessKeyId>{id}</AccessKeyId><Status>Active</Status><SecretAccessKey>{secret}</SecretAccessKey><CreateDate>{created}</CreateDate></AccessKey>"

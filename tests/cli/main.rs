@@ -17,6 +17,7 @@ mod expiry;
 mod export_safety;
 mod fake_aws;
 mod first_hour;
+#[cfg(feature = "fuzzing")]
 mod fuzz_corpus;
 mod guards;
 mod hardening;

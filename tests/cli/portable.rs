@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// A source `[work]` and its target `[work-mfa]`, valid for six more hours.
 fn source_and_valid_target() -> String {
-    let expiration = mfa_profile::time::rfc3339(
+    let expiration = mfa_profile::rfc3339(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
