@@ -4,18 +4,20 @@
 //! One folder a layer, bottom up; each uses only those below it:
 //!
 //! - `ini/`: the format-preserving editor, with no AWS names and no I/O;
-//! - `text/`: how times, "did you mean" and the system's errors are said to people;
+//! - `text/`: how times, paths, "did you mean", notices and the system's errors are said to
+//!   people;
 //! - `input/`: typed inputs, parsed at the edge, and access keys whose secrets never show;
-//! - `error/`: the error of a command, its exit code, the notices the core gives;
 //! - `fsio/`: the only code that touches files (the shared files: lock, bounded read, atomic
 //!   replace; an MFA device's lock and last code);
-//! - `profile/`: AWS meaning on top of the editor (names, header rules, the target, the
-//!   source, where the files are, what a `credential_process` prints);
 //! - `aws/`: everything that crosses the network: the SDK clients' runtime and HTTP client,
 //!   the certificates trusted, STS and IAM behind traits, the console's federation endpoint;
-//! - `refresh/`: plan, code, STS, commit: the core every command that needs a session uses;
+//! - `profile/`: AWS meaning on top of the editor (names, header rules, the target, the
+//!   source, where the files are, what a `credential_process` prints);
+//! - `error/`: the error of a command and its exit code;
+//! - `refresh/`: plan, code, STS, commit: the core every command that needs a session uses
+//!   (with the MFA device found in IAM when a source names none);
 //! - `commands/`: what each other command decides (status, doctor, export and the handout,
-//!   prune, setup, rotate, key status, the schedule, the credentials endpoint);
+//!   prune, setup, rotate, `status --keys`, the schedule, the credentials endpoint);
 //! - `cli/` and `app/`: the command line, and the process around the core (environment,
 //!   clock, terminal, standard streams); `app/X` runs `commands/X`.
 //!

@@ -17,12 +17,13 @@ use crate::cli::RefreshArgs;
 use crate::commands::schedule::background::{self, Declined, DeclinedPrompt};
 use crate::commands::schedule::log;
 use crate::commands::schedule::state_dir;
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::input::keys::LongTermKeys;
 use crate::input::{MfaCode, Span};
-use crate::profile::{managed_targets, read_document, ManagedTarget, Shown};
+use crate::profile::{managed_targets, read_document, ManagedTarget};
 use crate::refresh::{CodeRequest, CodeSource, KeysRequest, Outcome, RefreshSettings};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use crate::text::time;
 use std::path::{Path, PathBuf};
 

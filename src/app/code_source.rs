@@ -16,11 +16,11 @@ use super::code_command::code_from_command;
 use super::terminal::columns;
 use super::terminal::countdown::{wait_until, Watcher};
 use super::terminal::prompt::{open_terminal, read_code, CodeInput};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::input::keys::LongTermKeys;
 use crate::input::{MfaCode, MfaSerial, PromptKind};
 use crate::refresh::{CodeRequest, CodeSource, DeviceRequest, KeysRequest};
+use crate::text::notice::Notice;
 use crate::text::time;
 use std::io::IsTerminal;
 
@@ -194,7 +194,7 @@ impl CodeSource for ProcessCodes {
         )?;
         let mut choose =
             super::iam::choose_device(request.source, self.input == CodeInput::Terminal);
-        crate::commands::discover::find_device(&iam, request.keys, request.source, &mut choose)
+        crate::refresh::discover::find_device(&iam, request.keys, request.source, &mut choose)
             .map(Some)
     }
 }

@@ -9,11 +9,11 @@ use super::code_source::ProcessCodes;
 use super::{endpoint, locate, non_empty_var, notice, now, refresh_settings, run_refresh};
 use crate::cli::SessionArgs;
 use crate::commands::handout::{choose_target, decide, Handout, WhenStale};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::input::keys::SessionCredentials;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments};
 use crate::refresh::RefreshSettings;
+use crate::text::notice::Notice;
 use crate::text::time::human_span;
 
 /// A target's session, fresh enough to hand out.

@@ -11,10 +11,10 @@ use crate::aws::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIa
 use crate::aws::sts::{roots_for, TrustChoice};
 use crate::aws::CallOptions;
 use crate::error::key_error::KeyError;
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::input::{EndpointUrl, Region};
 use crate::profile::ProfileName;
+use crate::text::notice::Notice;
 
 /// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
 /// missing MFA device in IAM): set once by `rotate` and `setup`.

@@ -10,16 +10,17 @@ use crate::cli::StatusArgs;
 use crate::commands::key_status::{
     human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState,
 };
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::input::keys::SessionCredentials;
 use crate::profile::source::source_profile;
 use crate::profile::{
     first_refresh_hint, managed_targets, stored_session, ManagedTarget, ProfileName,
-    SharedDocuments, Shown, SourceKeys,
+    SharedDocuments, SourceKeys,
 };
 use crate::refresh::call_region;
 use crate::refresh::KeysRequest;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use crate::text::time;
 
 /// A session this close to its end is not used.

@@ -32,10 +32,10 @@ mod terminal;
 
 use crate::aws::sts::{resolve_endpoint, CustomEndpoint};
 use crate::cli::{Cli, Command};
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK, EXIT_USAGE};
 use crate::input::EndpointUrl;
 use crate::profile::locations::{self, FileLocations};
+use crate::text::notice::Notice;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use terminal::colour::Colour;
@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         crate::fsio::failpoint::arm(point);
     }
     if let Some(home) = home() {
-        locations::show_home_as_tilde(&home);
+        crate::text::shown::show_home_as_tilde(&home);
     }
     crate::text::time::show_times_in(local_zone);
     match cli.command {

@@ -4,10 +4,11 @@
 use super::{locate, notice, now};
 use crate::cli::PruneArgs;
 use crate::commands::prune::{clear_sessions, expired_targets, targets_to_forget, Pruning};
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::ini::{Document, SectionId};
-use crate::profile::{edit_locked, read_document, FileKind, Shown};
+use crate::profile::{edit_locked, read_document, FileKind};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use crate::text::time;
 use std::path::Path;
 

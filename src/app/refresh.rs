@@ -9,9 +9,10 @@ use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
 use crate::profile::{
     first_refresh_hint, long_term_profiles, managed_targets, ManagedTarget, ProfileName,
-    SharedDocuments, Shown,
+    SharedDocuments,
 };
 use crate::refresh::{Outcome, RefreshSettings, RoleSettings};
+use crate::text::shown::Shown;
 use crate::text::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
@@ -123,7 +124,7 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     // derived targets come, so they need no code.
     targets.sort_by_key(|t| t.via.is_some());
     if targets.is_empty() {
-        notice(crate::error::notice::Notice::Info(format!(
+        notice(crate::text::notice::Notice::Info(format!(
             "no profile in {} is managed by mfa-profile yet; {}",
             Shown(&settings.files.credentials),
             first_refresh_hint(&docs.credentials, &docs.config)
@@ -179,14 +180,14 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     match first_failure {
         None => Ok(EXIT_OK),
         Some(code) => {
-            notice(crate::error::notice::Notice::Info(format!(
+            notice(crate::text::notice::Notice::Info(format!(
                 "{} of {} targets failed: [{}]",
                 failed.len(),
                 targets.len(),
                 failed.join("], [")
             )));
             if needed_codes {
-                notice(crate::error::notice::Notice::Info(
+                notice(crate::text::notice::Notice::Info(
                     "run `mfa-profile refresh --all` in a terminal to give the codes (one per MFA device), or set a code command (--code-command, mfa_process)".into(),
                 ));
             }
@@ -207,7 +208,7 @@ fn suggest_via(refreshed: &ManagedTarget, targets: &[ManagedTarget]) {
     // --force: the target was just refreshed, and a valid target is left alone (its base not
     // recorded) without it.
     if let Some(base) = base {
-        notice(crate::error::notice::Notice::Info(format!(
+        notice(crate::text::notice::Notice::Info(format!(
             "tip: `mfa-profile -t {} --via {} --force` assumes [{}]'s role with [{}]'s session from now on, with no code of its own",
             refreshed.name, base.name, refreshed.name, base.name
         )));

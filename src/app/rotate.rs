@@ -8,7 +8,6 @@ use crate::aws::CallOptions;
 use crate::cli::{IamArgs, RotateArgs};
 use crate::commands::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
 use crate::error::key_error::KeyError;
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::input::keys::SessionCredentials;
 use crate::input::{Region, Span};
@@ -16,6 +15,7 @@ use crate::profile::default_target;
 use crate::profile::{
     managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
+use crate::text::notice::Notice;
 use std::time::Duration;
 
 /// A session this close to its end is refreshed first: the rotation's calls take seconds.

@@ -15,10 +15,10 @@ use crate::commands::schedule::record::{self, Record};
 use crate::commands::schedule::{
     carried_env, crontab, launchd, log, span, state_dir, systemd, task, Job, Kind, ScheduleError,
 };
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::fsio;
-use crate::profile::Shown;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 

@@ -16,10 +16,10 @@ use crate::commands::serve::{
     authority, credentials_json, error_json, AuthToken, Endpoint, ListenAddr, Refusal, RequestHead,
     MAX_CONNECTIONS, MAX_REQUEST_HEAD, PRECEDING_VARIABLES,
 };
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::input::keys::SessionCredentials;
 use crate::profile::{find_section, FileKind, FileLocations, ProfileName, SharedDocuments};
+use crate::text::notice::Notice;
 use crate::text::time::{human, human_span};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -220,7 +220,7 @@ impl PrivateFiles {
             Some(copy) => {
                 notice(Notice::Info(format!(
                     "[default] of {} sets {}, which the SDKs would use before the endpoint: the command reads a copy of the file without it",
-                    crate::profile::Shown(&files.config),
+                    crate::text::shown::Shown(&files.config),
                     settings.join(", ")
                 )));
                 let path = dir.path().join("config");

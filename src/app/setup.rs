@@ -12,18 +12,19 @@ use super::{endpoint, locate, notice};
 use crate::aws::iam::IamEndpoint;
 use crate::aws::sts::CustomEndpoint;
 use crate::cli::SetupArgs;
-use crate::commands::discover::{find_device_of, record_serial, user_of};
 use crate::commands::setup::{
     aws_mfa_pairs, check_new_source, keychain_command, write_keychain_source, write_source_keys,
     AwsMfaPair,
 };
 use crate::error::key_error::KeyError;
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::input::keys::{LongTermKeys, Secret};
 use crate::input::{check_secret, AccessKeyId, MfaSerial, Region};
-use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
+use crate::profile::{FileLocations, ProfileName, SharedDocuments};
+use crate::refresh::discover::{find_device_of, record_serial, user_of};
 use crate::refresh::Outcome;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 
 /// The endpoints and answers of one run.
 struct Run<'a> {

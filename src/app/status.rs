@@ -5,13 +5,14 @@ use super::terminal::printable;
 use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
 use crate::commands::status::{target_statuses, State, TargetStatus};
-use crate::error::notice::Notice;
 use crate::error::{Error, EXIT_OK};
 use crate::ini::Document;
 use crate::profile::{
     first_refresh_hint, read_document, sections_for_profiles, unreadable, ManagedTarget,
-    ProfileSet, SharedFiles, Shown,
+    ProfileSet, SharedFiles,
 };
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use crate::text::time;
 
 /// The refresh margin `status` uses for "expiring": the refresh default.

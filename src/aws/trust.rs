@@ -11,7 +11,7 @@
 
 use crate::fsio::{self, FsError};
 use crate::input::EndpointUrl;
-use crate::profile::Shown;
+use crate::text::shown::Shown;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use std::fmt;

@@ -7,9 +7,10 @@
 use crate::commands::schedule::{log, span, Seen};
 use crate::ini::Document;
 use crate::profile::{
-    find_section, unreadable, writable_dir_warning, FileKind, FileLocations, ManagedTarget, Shown,
+    find_section, unreadable, writable_dir_warning, FileKind, FileLocations, ManagedTarget,
     ACCESS_KEY_ID, SECRET_ACCESS_KEY,
 };
+use crate::text::shown::Shown;
 use crate::text::time::{human, human_span};
 
 /// How much a finding matters.

@@ -9,8 +9,9 @@ use crate::ini::Document;
 use crate::input::keys::SessionCredentials;
 use crate::profile::{
     create_hint, find_section, inspect_target, managed_targets, meaning_of, stored_session,
-    FileKind, ManagedTarget, NoSession, ProfileMeaning, ProfileName, SharedDocuments, Shown,
+    FileKind, ManagedTarget, NoSession, ProfileMeaning, ProfileName, SharedDocuments,
 };
+use crate::text::shown::Shown;
 use crate::text::suggest::closest;
 use crate::text::time::{human, human_span};
 use std::path::Path;
@@ -157,10 +158,10 @@ pub fn decide(
                 hint: format!("refresh it with `mfa-profile -t {target}`, or add --refresh"),
             })
         }
-        Err(why @ NoSession::Refused(_)) => Err(no_session(target, path, why)),
+        Err(why @ NoSession::Refused(_)) => Err(Error::no_session(target, path, why)),
         Err(NoSession::Missing) => Err(missing_target(doc, config, target, path)),
         _ if managed.is_none() => Err(not_managed(doc, config, target, path)),
-        Err(why) if when_stale == WhenStale::Refuse => Err(no_session(target, path, why)),
+        Err(why) if when_stale == WhenStale::Refuse => Err(Error::no_session(target, path, why)),
         _ => Ok(Handout::Refresh),
     }
 }
@@ -210,24 +211,6 @@ fn not_managed(doc: &Document, config: &Document, target: &ProfileName, path: &P
         target: target.to_string(),
         path: path.to_path_buf(),
         why,
-    }
-}
-
-/// The error for a target with no session to hand out, with the command that fixes it.
-pub fn no_session(target: &ProfileName, path: &Path, why: NoSession) -> Error {
-    Error::NoSession {
-        target: target.to_string(),
-        path: path.to_path_buf(),
-        why: match why {
-            NoSession::Missing => "does not exist".to_owned(),
-            NoSession::Incomplete(key) => format!(
-                "holds no session (no {key}); refresh it with `mfa-profile -t {target} --force`"
-            ),
-            NoSession::Refused(refusal) => format!("cannot be read safely: {refusal}"),
-            NoSession::Unsendable(key) => format!(
-                "holds an {key} no request can carry (a control character, or a letter outside ASCII); refresh it with `mfa-profile -t {target} --force`"
-            ),
-        },
     }
 }
 

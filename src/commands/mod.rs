@@ -4,7 +4,6 @@
 //!
 //! Invariant: nothing here reads the environment, the clock, a terminal or a file on its own.
 
-pub mod discover;
 pub mod doctor;
 pub mod export;
 pub mod handout;

@@ -13,9 +13,9 @@ use crate::ini::Document;
 use crate::input::keys::LongTermKeys;
 use crate::profile::edit_locked;
 use crate::profile::{
-    find_section, locate_target, replace_key, FileKind, ProfileName, SharedDocuments, Shown,
-    ACCESS_KEY_ID,
+    find_section, locate_target, replace_key, FileKind, ProfileName, SharedDocuments, ACCESS_KEY_ID,
 };
+use crate::text::shown::Shown;
 use std::path::Path;
 
 /// The suffix aws-mfa gives the profile holding the long-term keys.

@@ -6,12 +6,13 @@
 
 pub mod exit;
 pub mod key_error;
-pub mod notice;
+pub mod schedule;
 
 use crate::aws::sts::{StsError, TrustError};
 use crate::fsio::FsError;
 use crate::input::InputError;
-use crate::profile::{NameError, NoHome, ReadError, Refusal, Shown, SourceError};
+use crate::profile::{NameError, NoHome, ReadError, Refusal, SourceError};
+use crate::text::shown::Shown;
 use std::path::PathBuf;
 
 pub use crate::error::exit::{
@@ -267,7 +268,7 @@ pub enum Error {
     Key(#[from] crate::error::key_error::KeyError),
     /// The background schedule could not be installed, removed or read.
     #[error(transparent)]
-    Schedule(#[from] crate::commands::schedule::ScheduleError),
+    Schedule(#[from] schedule::ScheduleError),
     /// The credentials endpoint could not be set up (`serve`, `exec --server`).
     #[error("cannot serve the session: {0}")]
     Serve(String),
@@ -300,6 +301,29 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error for a target with no session to hand out, with the command that fixes it.
+    pub fn no_session(
+        target: &crate::profile::ProfileName,
+        path: &std::path::Path,
+        why: crate::profile::NoSession,
+    ) -> Error {
+        use crate::profile::NoSession;
+        Error::NoSession {
+            target: target.to_string(),
+            path: path.to_path_buf(),
+            why: match why {
+                NoSession::Missing => "does not exist".to_owned(),
+                NoSession::Incomplete(key) => format!(
+                    "holds no session (no {key}); refresh it with `mfa-profile -t {target} --force`"
+                ),
+                NoSession::Refused(refusal) => format!("cannot be read safely: {refusal}"),
+                NoSession::Unsendable(key) => format!(
+                    "holds an {key} no request can carry (a control character, or a letter outside ASCII); refresh it with `mfa-profile -t {target} --force`"
+                ),
+            },
+        }
+    }
+
     /// What a refusal to edit the file at `path` is, as an error: for `map_err`.
     pub fn refused_in(path: &std::path::Path) -> impl Fn(Refusal) -> Error + Copy + '_ {
         move |refusal| Error::Refused {

@@ -5,7 +5,6 @@
 //! the target is checked again on what is there now; the write is one atomic replace.
 
 use super::{RefreshSettings, Refreshed};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio;
 use crate::ini::{Document, SectionId};
@@ -14,8 +13,10 @@ use crate::input::{MfaSerial, Region};
 use crate::profile::edit_locked;
 use crate::profile::{
     add_region, locate_target, read_document, unreadable, write_session, ProfileName, RecordedRole,
-    SessionEntries, Shown,
+    SessionEntries,
 };
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 
 /// What a refresh writes, besides the session.
 pub(super) struct Writing<'a> {

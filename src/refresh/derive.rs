@@ -14,12 +14,12 @@ use super::{
     before_sts, checked_session, refresh, CodeSource, Outcome, RefreshSettings, RoleSettings,
 };
 use crate::aws::sts::{self, SessionRequest, Signer, Sts};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio::device::HeldDevice;
 use crate::input::keys::SessionCredentials;
 use crate::input::SessionDuration;
 use crate::profile::SharedDocuments;
+use crate::text::notice::Notice;
 use crate::text::time;
 
 /// Refreshes the derived target `derived`, held (by [`super::carry_out`]) for this process.

@@ -10,14 +10,14 @@ use super::plan::call_region;
 use super::plan::{self, Plan};
 use super::{CodeSource, RefreshSettings};
 use crate::aws::sts::CustomEndpoint;
-use crate::commands::discover::{record_serial, recorded_notice};
 use crate::error::key_error::KeyError;
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::input::keys::LongTermKeys;
 use crate::input::Region;
 use crate::profile::source::source_profile;
 use crate::profile::{ProfileName, SharedDocuments, SourceKeys};
+use crate::refresh::discover::{record_serial, recorded_notice};
+use crate::text::notice::Notice;
 
 /// What a credential process is run for.
 #[derive(Clone, Copy, Debug)]
@@ -110,7 +110,7 @@ pub(super) fn plan_finding_device(
             return Err(KeyError::RecordSerial {
                 profile: source.to_string(),
                 serial: serial.to_string(),
-                file: crate::profile::Shown(path).to_string(),
+                file: crate::text::shown::Shown(path).to_string(),
                 why: error.to_string(),
             }
             .into())

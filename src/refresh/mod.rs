@@ -13,12 +13,12 @@
 
 mod commit;
 mod derive;
+pub mod discover;
 mod long_term_keys;
 mod plan;
 mod with_code;
 
 use crate::aws::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio;
 use crate::fsio::device::{Devices, HeldDevice};
@@ -27,7 +27,9 @@ use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName, SessionDuration,
     Span,
 };
-use crate::profile::{FileLocations, NoSession, ProfileName, SharedDocuments, Shown};
+use crate::profile::{FileLocations, NoSession, ProfileName, SharedDocuments};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use std::path::PathBuf;
 
 pub(crate) use commit::add_region_to_config;
@@ -183,7 +185,7 @@ impl Outcome {
                 file,
                 session,
                 ..
-            } => session.map_err(|why| crate::commands::handout::no_session(&target, &file, why)),
+            } => session.map_err(|why| Error::no_session(&target, &file, why)),
         }
     }
 }

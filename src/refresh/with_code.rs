@@ -11,10 +11,10 @@ use super::long_term_keys::{resolve, Resolved};
 use super::plan::Call;
 use super::{before_sts, checked_session, CodeRequest, CodeSource, Outcome, RefreshSettings};
 use crate::aws::sts::{self, Signer, Sts};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio::device::{next_code_at, HeldDevice};
 use crate::profile::SharedDocuments;
+use crate::text::notice::Notice;
 
 /// How many codes a person is asked for when STS rejects the one typed.
 const MAX_CODE_TRIES: u32 = 3;

@@ -52,7 +52,7 @@ const HINT_SITES: &[(&str, &str, &[&str])] = &[
     ("src/commands/handout.rs", "a source with no session yet: create one with `mfa-profile -s {source}`", &["hints::handout::the_session_named_for_a_source_in_aws_profile_is_then_handed_out"]),
     ("src/commands/handout.rs", "refresh it with `mfa-profile -t {target}`, or add --refresh", &["hints::handout::the_refresh_named_for_an_expired_session_renews_it"]),
     ("src/commands/handout.rs", "make a session from it with `mfa-profile -s {target}`", &["hints::handout::the_session_named_for_a_profile_of_long_term_keys_is_then_handed_out"]),
-    ("src/commands/handout.rs", "refresh it with `mfa-profile -t {target} --force`", &["hints::handout::the_refresh_named_for_a_target_with_no_session_fills_it"]),
+    ("src/error/mod.rs", "refresh it with `mfa-profile -t {target} --force`", &["hints::handout::the_refresh_named_for_a_target_with_no_session_fills_it"]),
     // Derived targets, doctor, prune.
     ("src/commands/status.rs", "which is missing: `mfa-profile -s {} -t {base}` makes it again", &["hints::refresh::the_commands_status_names_for_a_missing_base_make_it_then_renew_the_derived_target"]),
     ("src/commands/status.rs", "which {why}: `mfa-profile -t {name}` asks one code", &["hints::refresh::the_refresh_status_names_for_an_expired_base_renews_both_with_one_code"]),
@@ -67,7 +67,7 @@ const HINT_SITES: &[(&str, &str, &[&str])] = &[
     ("src/app/status.rs", "schedule: none; `mfa-profile schedule install` keeps these targets", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
     ("src/commands/doctor.rs", "no background job is installed; `mfa-profile schedule install` keeps", &["schedule::systemd_install_status_and_remove_through_systemctl"]),
     ("src/commands/doctor.rs", "is it still installed and enabled? `mfa-profile schedule status` says", &["schedule::doctor_says_when_the_job_stopped_running_and_its_hint_works"]),
-    ("src/commands/schedule/mod.rs", "`mfa-profile schedule install --using {kind} --dry-run` shows what", &["schedule::dry_run_changes_nothing_and_a_kind_of_another_system_is_refused"]),
+    ("src/error/schedule.rs", "`mfa-profile schedule install --using {kind} --dry-run` shows what", &["schedule::dry_run_changes_nothing_and_a_kind_of_another_system_is_refused"]),
     ("src/commands/schedule/crontab.rs", "(`mfa-profile schedule remove` removes these lines)", &["schedule::cron_install_twice_then_remove_gives_back_the_crontab_byte_for_byte"]),
     ("src/app/prune.rs", "so `mfa-profile refresh --all` renews {}; `mfa-profile prune {}` removes", &["hints::refresh::both_commands_prune_names_do_what_it_says", "expiry::prune_keeps_what_renews_a_role_target_and_its_comment"]),
     ("src/commands/prune.rs", "remove {} too: `mfa-profile prune {name} {}`", &["expiry::prune_named_targets_removes_them_whole_and_never_orphans_a_derived_target"]),

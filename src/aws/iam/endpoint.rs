@@ -6,8 +6,8 @@
 //! keys never cross the network in clear text by accident; the general `AWS_ENDPOINT_URL` is
 //! never used.
 
-use crate::error::notice::Notice;
 use crate::input::{EndpointUrl, InputError};
+use crate::text::notice::Notice;
 
 /// An IAM endpoint the user chose instead of IAM's own.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! another machine is refused unless explicitly allowed, so the MFA code and the session never
 //! cross the network in clear text by accident; the general `AWS_ENDPOINT_URL` is never used.
 
-use crate::error::notice::Notice;
 use crate::input::{EndpointUrl, InputError};
+use crate::text::notice::Notice;
 
 /// Where an STS endpoint other than STS's own came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

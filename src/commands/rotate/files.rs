@@ -15,8 +15,9 @@ use crate::input::keys::LongTermKeys;
 use crate::profile::edit_locked;
 use crate::profile::{
     clear_record, find_section, key_sections, read_record, replace_key, write_pending,
-    write_replaced, write_started, FileKind, RotationRecord, Shown, ACCESS_KEY_ID,
+    write_replaced, write_started, FileKind, RotationRecord, ACCESS_KEY_ID,
 };
+use crate::text::shown::Shown;
 use std::path::PathBuf;
 
 /// The path of a file kind.

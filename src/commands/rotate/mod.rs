@@ -27,11 +27,12 @@ mod state;
 
 use crate::aws::iam::{Iam, IamError, KeyStatus, Signer};
 use crate::error::key_error::KeyError;
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::fsio::failpoint;
 use crate::input::keys::{LongTermKeys, SessionCredentials};
-use crate::profile::{FileKind, FileLocations, ProfileName, RotationRecord, Shown};
+use crate::profile::{FileKind, FileLocations, ProfileName, RotationRecord};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use files::path_of;
 use std::time::Duration;
 
@@ -138,7 +139,7 @@ fn start<'a>(
 ) -> Result<(Rotation<'a>, LongTermKeys), Error> {
     let current = situation.keys.clone();
     let caller = iam.caller(Signer::LongTerm(&current))?;
-    let user = crate::commands::discover::user_of_caller(&caller, &settings.source)?;
+    let user = crate::refresh::discover::user_of_caller(&caller, &settings.source)?;
     let session = help.session(&user)?;
     Ok((
         Rotation {

@@ -59,7 +59,7 @@ pub(super) fn read(settings: &RotateSettings) -> Result<Situation, Error> {
     let record = read_record(&doc.section(id)).map_err(|key| {
         KeyError::RotateRefused(format!(
             "[{source}] in {} holds half a rotation record ({key} is missing or empty); remove the mfa_new_*/mfa_old_* lines by hand, after checking in IAM which key is in use",
-            crate::profile::Shown(&path_of(record_file))
+            crate::text::shown::Shown(&path_of(record_file))
         ))
     })?;
     if let Some(RotationRecord::Pending { new, .. }) = &record {
@@ -72,7 +72,7 @@ pub(super) fn read(settings: &RotateSettings) -> Result<Situation, Error> {
             };
             return Err(KeyError::RotateRefused(format!(
                 "[{source}] in {} holds a rotation record whose {key} holds a character no request can carry; remove the mfa_new_*/mfa_old_* lines by hand, after checking in IAM which key is in use",
-                crate::profile::Shown(&path_of(record_file))
+                crate::text::shown::Shown(&path_of(record_file))
             ))
             .into());
         }

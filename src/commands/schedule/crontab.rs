@@ -118,7 +118,10 @@ fn blocks(crontab: &[u8]) -> Result<Vec<std::ops::Range<usize>>, ScheduleError> 
         at += line.len();
     }
     match begin {
-        Some(_) => Err(ScheduleError::BrokenCrontab),
+        Some(_) => Err(ScheduleError::BrokenCrontab {
+            begin: BEGIN,
+            end: END,
+        }),
         None => Ok(found),
     }
 }
@@ -313,7 +316,10 @@ mod tests {
         let broken = format!("{BEGIN}\n* * * * * x\n");
         assert!(matches!(
             without_job(broken.as_bytes()),
-            Err(ScheduleError::BrokenCrontab)
+            Err(ScheduleError::BrokenCrontab {
+                begin: BEGIN,
+                end: END
+            })
         ));
     }
 

@@ -8,12 +8,13 @@
 
 use super::super::{Outcome, RefreshSettings};
 use super::Chosen;
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::profile::{
     create_hint, default_target, implicit_source, locate_target, meaning_of, stored_session,
-    ProfileMeaning, ProfileName, SharedDocuments, Shown, TargetSummary,
+    ProfileMeaning, ProfileName, SharedDocuments, TargetSummary,
 };
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 
 /// Chooses the target and the source.
 pub(super) fn choose(

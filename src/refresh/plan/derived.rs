@@ -12,12 +12,12 @@ use super::super::RefreshSettings;
 use super::request::{duration, duration_flag, endpoint, planned_role, regions, role_flags, trust};
 use super::{Chosen, PlannedRole};
 use crate::aws::sts::{CustomEndpoint, TrustChoice};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{Region, SessionDuration, MAX_CHAINED_DURATION};
 use crate::profile::source::source_profile;
 use crate::profile::{create_hint, locate_target, ProfileName, SharedDocuments};
+use crate::text::notice::Notice;
 
 /// A derived refresh: everything but the base's session.
 pub(in crate::refresh) struct Derived {

@@ -16,13 +16,13 @@ use crate::aws::sts::{
     CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest, TrustChoice, TrustRoots,
 };
 use crate::aws::CallOptions;
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleSessionName, SessionDuration,
 };
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys, TargetSummary};
+use crate::text::notice::Notice;
 
 /// The target and source of a refresh, the target located and checked.
 pub(in crate::refresh) struct Chosen {

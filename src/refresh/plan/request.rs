@@ -8,7 +8,6 @@
 use super::super::RefreshSettings;
 use super::{Call, Chosen, PlannedRole};
 use crate::aws::sts::{CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice};
-use crate::error::notice::Notice;
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{
@@ -20,6 +19,7 @@ use crate::profile::{
     SourceKeys, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME,
     SECRET_ACCESS_KEY,
 };
+use crate::text::notice::Notice;
 use std::str::FromStr;
 
 /// Everything but the code.

@@ -12,7 +12,8 @@ use crate::error::Error;
 use crate::input::keys::LongTermKeys;
 use crate::input::MfaSerial;
 use crate::profile::edit_locked;
-use crate::profile::{find_section, FileKind, ProfileName, Shown};
+use crate::profile::{find_section, FileKind, ProfileName};
+use crate::text::shown::Shown;
 use std::path::Path;
 
 /// The key `setup` and discovery record the device under, which every tool reads.
