@@ -19,10 +19,7 @@ use crate::profile::{
 };
 
 pub(super) fn run(args: &ConsoleArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.session.credentials_file.as_deref(),
-        args.session.config_file.as_deref(),
-    )?;
+    let files = locate(&args.session.files)?;
     let docs = SharedDocuments::read(&files)?;
     let target = choose_target(
         args.target.as_ref(),

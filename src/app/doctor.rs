@@ -9,10 +9,7 @@ use crate::fsio;
 use crate::profile::read_document;
 
 pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let credentials = read_document(&files.credentials);
     let config = read_document(&files.config);
     let schedule = super::schedule::seen();

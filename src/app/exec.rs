@@ -39,6 +39,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         (
             "AWS_SHARED_CREDENTIALS_FILE",
             args.session
+                .files
                 .credentials_file
                 .as_ref()
                 .map(|_| &usable.files.credentials),
@@ -46,6 +47,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         (
             "AWS_CONFIG_FILE",
             args.session
+                .files
                 .config_file
                 .as_ref()
                 .map(|_| &usable.files.config),

@@ -30,10 +30,7 @@ pub(super) fn usable_session(
     args: &SessionArgs,
     when_stale: WhenStale,
 ) -> Result<Usable, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let min_remaining = i64::from(args.min_remaining.secs());
     let docs = SharedDocuments::read(&files)?;
     let target = choose_target(

@@ -27,10 +27,7 @@ use crate::text::time;
 const SESSION_MARGIN: i64 = 60;
 
 pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let sts = endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?;
     let iam_endpoint =
         super::iam::iam_endpoint(args.iam_endpoint_url.as_ref(), args.allow_insecure_endpoint)?;

@@ -112,24 +112,11 @@ fn home() -> Option<PathBuf> {
 fn refresh_settings(files: FileLocations) -> crate::refresh::RefreshSettings {
     crate::refresh::RefreshSettings {
         devices: Some(devices(&files)),
-        files,
-        source: None,
-        target: None,
-        aws_profile: None,
-        serial: None,
-        duration: None,
-        region: None,
-        endpoint: None,
         configured_endpoints: configured_endpoints(),
-        allow_insecure_endpoint: false,
-        role: crate::refresh::RoleSettings::default(),
-        via: None,
-        min_remaining: crate::input::DEFAULT_MIN_REMAINING,
-        force: false,
         clock: now,
-        carry_region: true,
         tls: tls_settings(),
         sdk: sdk_variables(),
+        ..crate::refresh::RefreshSettings::new(files)
     }
 }
 
@@ -157,8 +144,12 @@ fn devices(files: &FileLocations) -> crate::fsio::device::Devices {
 }
 
 /// The shared files: the flags, else the environment, else the home directory.
-fn locate(credentials: Option<&Path>, config: Option<&Path>) -> Result<FileLocations, Error> {
-    Ok(locations::resolve(var, credentials, config)?)
+fn locate(files: &crate::cli::FilesArgs) -> Result<FileLocations, Error> {
+    Ok(locations::resolve(
+        var,
+        files.credentials_file.as_deref(),
+        files.config_file.as_deref(),
+    )?)
 }
 
 /// The STS endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_STS`; a plain-http one only on

@@ -13,10 +13,7 @@ use crate::text::time;
 use std::path::Path;
 
 pub(super) fn run(args: &PruneArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let path = &files.credentials;
     if !args.targets.is_empty() {
         return forget(args, path, &files.config);

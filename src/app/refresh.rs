@@ -61,10 +61,7 @@ fn parse_code(typed: &str) -> Result<MfaCode, Error> {
 /// refresh it likely meant. Read only once the word failed as a code.
 fn profile_for_code(args: &RefreshArgs, typed: &str) -> Option<Error> {
     let name = ProfileName::new(typed).ok()?;
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )
+    let files = locate(&args.files)
     .ok()?;
     let docs = SharedDocuments::read(&files).ok()?;
     let meant = if managed_targets(&docs.credentials)
@@ -86,10 +83,7 @@ fn profile_for_code(args: &RefreshArgs, typed: &str) -> Option<Error> {
 
 /// The settings of a refresh from its flags and the environment.
 fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let aws_profile = (args.source.is_none() && args.target.is_none())
         .then(|| non_empty_var("AWS_PROFILE"))
         .flatten();

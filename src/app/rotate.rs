@@ -22,10 +22,7 @@ use std::time::Duration;
 const SESSION_MARGIN: u32 = 5 * 60;
 
 pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.iam.credentials_file.as_deref(),
-        args.iam.config_file.as_deref(),
-    )?;
+    let files = locate(&args.iam.files)?;
     let sts_endpoint = endpoint(
         args.iam.endpoint_url.as_ref(),
         args.iam.allow_insecure_endpoint,

@@ -41,10 +41,7 @@ struct Definition {
 }
 
 fn install(args: &ScheduleInstallArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let exe = std::env::current_exe().map_err(|e| ScheduleError::Program {
         command: "finding the mfa-profile binary".into(),
         problem: crate::text::plain::io_error(&e),

@@ -38,10 +38,7 @@ struct Run<'a> {
 pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     let run = Run {
         args,
-        files: locate(
-            args.iam.credentials_file.as_deref(),
-            args.iam.config_file.as_deref(),
-        )?,
+        files: locate(&args.iam.files)?,
         sts: endpoint(
             args.iam.endpoint_url.as_ref(),
             args.iam.allow_insecure_endpoint,

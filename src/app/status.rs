@@ -29,10 +29,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     if args.keys {
         return super::key_status::run(args);
     }
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let doc = read_document(&files.credentials)?;
     if args.prompt {
         return prompt(args, &doc);

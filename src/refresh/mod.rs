@@ -96,6 +96,43 @@ pub struct RefreshSettings {
     pub sdk: crate::aws::SdkVariables,
 }
 
+impl RefreshSettings {
+    /// A refresh of the files `files` with neutral settings: nothing named (the source and
+    /// target the files and the rules give), the default margin, no device records kept, the
+    /// endpoints and certificates AWS's own, the clock the system's. Callers set what they were
+    /// given with struct update syntax.
+    pub fn new(files: FileLocations) -> RefreshSettings {
+        RefreshSettings {
+            files,
+            source: None,
+            target: None,
+            aws_profile: None,
+            serial: None,
+            duration: None,
+            region: None,
+            endpoint: None,
+            configured_endpoints: true,
+            allow_insecure_endpoint: false,
+            role: RoleSettings::default(),
+            via: None,
+            min_remaining: crate::input::DEFAULT_MIN_REMAINING,
+            force: false,
+            clock: system_clock,
+            devices: None,
+            carry_region: true,
+            tls: TlsSettings::default(),
+            sdk: crate::aws::SdkVariables::default(),
+        }
+    }
+}
+
+/// Epoch seconds by the system's clock.
+fn system_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() as i64)
+}
+
 /// What the code source is told when a code is needed.
 #[derive(Clone, Copy, Debug)]
 pub struct CodeRequest<'a> {

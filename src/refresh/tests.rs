@@ -2,7 +2,7 @@
 //! the files live in a temp dir.
 
 use super::*;
-use crate::aws::sts::{SessionRequest, Signer, StsError, TlsSettings};
+use crate::aws::sts::{SessionRequest, Signer, StsError};
 use crate::input::keys::Secret;
 use std::cell::RefCell;
 
@@ -109,28 +109,12 @@ impl Files {
     fn settings(&self) -> RefreshSettings {
         let path = |name: &str| self.dir.path().join(name);
         RefreshSettings {
-            files: FileLocations {
-                credentials: path("credentials"),
-                config: path("config"),
-            },
-            source: None,
-            target: None,
-            aws_profile: None,
-            serial: None,
-            duration: None,
-            region: None,
-            endpoint: None,
-            configured_endpoints: true,
-            allow_insecure_endpoint: false,
-            role: RoleSettings::default(),
-            via: None,
-            min_remaining: Span::from_secs(900),
-            force: false,
             clock: fixed_now,
             devices: Some(crate::fsio::device::Devices::in_dir(path("devices"))),
-            carry_region: true,
-            tls: TlsSettings::default(),
-            sdk: crate::aws::SdkVariables::default(),
+            ..RefreshSettings::new(FileLocations {
+                credentials: path("credentials"),
+                config: path("config"),
+            })
         }
     }
 }
