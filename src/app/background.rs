@@ -18,10 +18,9 @@ use crate::commands::schedule::background::{self, Declined, DeclinedPrompt};
 use crate::commands::schedule::log;
 use crate::commands::schedule::state_dir;
 use crate::error::{Error, EXIT_OK};
-use crate::input::keys::LongTermKeys;
 use crate::input::{MfaCode, Span};
 use crate::profile::{managed_targets, read_document, ManagedTarget};
-use crate::refresh::{CodeRequest, CodeSource, KeysRequest, Outcome, RefreshSettings};
+use crate::refresh::{CodeRequest, CodeSource, Outcome, RefreshSettings};
 use crate::text::notice::Notice;
 use crate::text::shown::Shown;
 use crate::text::time;
@@ -96,7 +95,13 @@ pub(super) fn run(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, E
         codes.event = None;
         let mut warnings = Vec::new();
         let result = one.map_err(Error::from).and_then(|one| {
-            crate::refresh::refresh(&one, &sts, &mut codes, &mut |notice| {
+            let mut services = crate::refresh::Services {
+                sts: &sts,
+                iam: &crate::refresh::NoIam,
+                codes: &mut codes,
+                keys: &mut super::process_keys::RunProcess,
+            };
+            crate::refresh::refresh(&one, &mut services, &mut |notice| {
                 if let Notice::Warning(text) = notice {
                     warnings.push(text);
                 }
@@ -391,10 +396,6 @@ impl CodeSource for BackgroundCodes {
                 Err(needs_code(request, "the desktop dialog could not be shown"))
             }
         }
-    }
-
-    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        super::process_keys::keys_from_process(request)
     }
 }
 

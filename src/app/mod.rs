@@ -126,12 +126,14 @@ fn run_refresh(
     settings: &crate::refresh::RefreshSettings,
     codes: &mut code_source::ProcessCodes,
 ) -> Result<crate::refresh::Outcome, Error> {
-    crate::refresh::refresh(
-        settings,
-        &terminal::spinner::SpinningSts(&crate::aws::sts::SdkSts(network())),
+    let sts = terminal::spinner::SpinningSts(&crate::aws::sts::SdkSts(network()));
+    let mut services = crate::refresh::Services {
+        sts: &sts,
+        iam: &iam::RefreshIam,
         codes,
-        &mut notice,
-    )
+        keys: &mut process_keys::RunProcess,
+    };
+    crate::refresh::refresh(settings, &mut services, &mut notice)
 }
 
 fn devices(files: &FileLocations) -> crate::fsio::device::Devices {

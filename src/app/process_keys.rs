@@ -9,9 +9,18 @@ use crate::error::key_error::KeyError;
 use crate::error::Error;
 use crate::input::keys::LongTermKeys;
 use crate::profile::process_keys::long_term_keys;
-use crate::refresh::KeysRequest;
+use crate::refresh::{KeySource, KeysRequest};
 use std::process::Stdio;
 use zeroize::Zeroizing;
+
+/// The source's `credential_process`, run for a refresh.
+pub(super) struct RunProcess;
+
+impl KeySource for RunProcess {
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
+        keys_from_process(request)
+    }
+}
 
 /// The long-term keys the source's credential process prints.
 pub(super) fn keys_from_process(request: &KeysRequest) -> Result<LongTermKeys, Error> {

@@ -61,8 +61,7 @@ fn parse_code(typed: &str) -> Result<MfaCode, Error> {
 /// refresh it likely meant. Read only once the word failed as a code.
 fn profile_for_code(args: &RefreshArgs, typed: &str) -> Option<Error> {
     let name = ProfileName::new(typed).ok()?;
-    let files = locate(&args.files)
-    .ok()?;
+    let files = locate(&args.files).ok()?;
     let docs = SharedDocuments::read(&files).ok()?;
     let meant = if managed_targets(&docs.credentials)
         .iter()

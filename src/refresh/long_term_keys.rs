@@ -1,5 +1,7 @@
-//! What the plan of a refresh leaves to the process around it: the long-term keys a
-//! `credential_process` prints, and the MFA device of a source that names none.
+//! What the plan of a refresh leaves to the services around it: the long-term keys a
+//! `credential_process` prints ([`KeySource`](super::KeySource)), and the MFA device of a source
+//! that names none, found in IAM ([`IamFor`](super::IamFor)), chosen by the code source when
+//! IAM lists several.
 //!
 //! Invariant: a credential process runs at most once per refresh, before the code is asked
 //! for; the device is looked for only when the plan found none, and once found it is recorded
@@ -8,7 +10,7 @@
 
 use super::plan::call_region;
 use super::plan::{self, Plan};
-use super::{CodeSource, RefreshSettings};
+use super::{KeySource, RefreshSettings, Services};
 use crate::aws::sts::CustomEndpoint;
 use crate::error::key_error::KeyError;
 use crate::error::Error;
@@ -31,10 +33,6 @@ pub struct KeysRequest<'a> {
 /// What the MFA device is looked for with.
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceRequest<'a> {
-    /// The source profile.
-    pub source: &'a ProfileName,
-    /// Its long-term keys.
-    pub keys: &'a LongTermKeys,
     /// The region of its calls.
     pub region: &'a Region,
     /// The STS endpoint of the refresh, when not STS's own.
@@ -50,7 +48,7 @@ pub(super) type Resolved = Option<(ProfileName, LongTermKeys)>;
 pub(super) fn resolve(
     source: &ProfileName,
     keys: &SourceKeys,
-    codes: &mut dyn CodeSource,
+    processes: &mut dyn KeySource,
     resolved: &mut Resolved,
 ) -> Result<LongTermKeys, Error> {
     match keys {
@@ -59,7 +57,7 @@ pub(super) fn resolve(
             if let Some((_, keys)) = resolved.as_ref().filter(|(name, _)| name == source) {
                 return Ok(keys.clone());
             }
-            let keys = codes.process_keys(&KeysRequest { source, command })?;
+            let keys = processes.process_keys(&KeysRequest { source, command })?;
             *resolved = Some((source.clone(), keys.clone()));
             Ok(keys)
         }
@@ -70,7 +68,7 @@ pub(super) fn resolve(
 pub(super) fn plan_finding_device(
     settings: &RefreshSettings,
     docs: &mut SharedDocuments,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     resolved: &mut Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Plan, Error> {
@@ -79,29 +77,35 @@ pub(super) fn plan_finding_device(
         other => return other,
     };
     let profile = source_profile(&docs.profiles_of(&[source.as_str()])?, &source)?;
-    let keys = resolve(&source, &profile.keys, codes, resolved)?;
+    let keys = resolve(&source, &profile.keys, services.keys, resolved)?;
     let region = call_region(settings.region.as_ref(), &source, &profile)?;
     let options = settings.sdk.with_profile(&profile.sdk);
     let request = DeviceRequest {
-        source: &source,
-        keys: &keys,
         region: &region,
         sts_endpoint: settings.endpoint.as_ref(),
         options: &options,
     };
-    let found = codes.find_device(&request).map_err(|error| match error {
-        Error::Iam(why) => KeyError::NoDeviceFound {
-            profile: source.to_string(),
-            why: why.to_string(),
-        }
-        .into(),
-        other => other,
-    })?;
-    let Some(serial) = found else {
+    let Some(iam) = services.iam.iam_for(&request)? else {
         return Err(Error::NoSerial {
             profile: source.to_string(),
         });
     };
+    notices(Notice::Info(format!(
+        "[{source}] names no MFA device (mfa_serial); looking for it in IAM"
+    )));
+    let codes = &mut *services.codes;
+    let mut choose = |user: &str, devices: &[String]| codes.choose_device(&source, user, devices);
+    let serial =
+        super::discover::find_device(&*iam, &keys, &source, &mut choose).map_err(|error| {
+            match error {
+                Error::Iam(why) => KeyError::NoDeviceFound {
+                    profile: source.to_string(),
+                    why: why.to_string(),
+                }
+                .into(),
+                other => other,
+            }
+        })?;
     let path = &settings.files.config;
     match record_serial(path, &source, &serial) {
         Ok(Some(header)) => notices(Notice::Info(recorded_notice(&serial, &header, path))),

@@ -18,6 +18,7 @@ mod long_term_keys;
 mod plan;
 mod with_code;
 
+use crate::aws::iam::Iam;
 use crate::aws::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
 use crate::error::Error;
 use crate::fsio;
@@ -154,10 +155,61 @@ pub struct CodeRequest<'a> {
     pub code_sent_at: Option<i64>,
 }
 
+/// What a refresh asks of the world around it, besides the files: STS, IAM (for the MFA
+/// device of a source that names none), the person or program that gives codes, and the
+/// process that prints a source's keys.
+pub struct Services<'a> {
+    /// STS.
+    pub sts: &'a dyn Sts,
+    /// IAM, for the device of a source that names none.
+    pub iam: &'a dyn IamFor,
+    /// The codes.
+    pub codes: &'a mut dyn CodeSource,
+    /// A source's `credential_process`.
+    pub keys: &'a mut dyn KeySource,
+}
+
+/// IAM for the calls of one refresh (the region, STS endpoint and options its plan chose).
+pub trait IamFor {
+    /// A client for `request`'s calls; `None` when the MFA device is not looked for in IAM.
+    fn iam_for(&self, request: &DeviceRequest) -> Result<Option<Box<dyn Iam + '_>>, Error>;
+}
+
+/// No IAM: a source that names no MFA device is refused.
+pub struct NoIam;
+
+impl IamFor for NoIam {
+    fn iam_for(&self, _request: &DeviceRequest) -> Result<Option<Box<dyn Iam + '_>>, Error> {
+        Ok(None)
+    }
+}
+
+/// What prints a source's long-term keys when its profile has a `credential_process`.
+pub trait KeySource {
+    /// The long-term keys `request.command` prints.
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error>;
+}
+
+/// No process is run: a source whose keys come from one is refused.
+#[cfg(test)]
+pub struct NoProcess;
+
+#[cfg(test)]
+impl KeySource for NoProcess {
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
+        Err(crate::error::key_error::KeyError::Process {
+            profile: request.source.to_string(),
+            command: request.command.to_owned(),
+            problem: "is not run by this command".into(),
+        }
+        .into())
+    }
+}
+
 /// Where the MFA code comes from: the argument, a code command, standard input, a prompt.
-/// Called once per refresh, only after every local check passed. The process around the
-/// refresh also answers here for what the files leave to it: the keys a source's
-/// `credential_process` prints, and the MFA device of a source that names none.
+/// Called once per refresh, only after every local check passed (again when a person can
+/// give another after STS refused one); also asked which device to use when IAM lists
+/// several for a source that names none.
 pub trait CodeSource {
     /// A code for `request.serial`.
     fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error>;
@@ -169,21 +221,21 @@ pub trait CodeSource {
         false
     }
 
-    /// The long-term keys `request.command` prints. By default no process is run.
-    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        Err(crate::error::key_error::KeyError::Process {
-            profile: request.source.to_string(),
-            command: request.command.to_owned(),
-            problem: "is not run by this command".into(),
+    /// Which of `devices` (IAM user `user`'s) gives the codes of `source`: the index. By
+    /// default nobody is asked, and the error lists them.
+    fn choose_device(
+        &mut self,
+        source: &ProfileName,
+        user: &str,
+        devices: &[String],
+    ) -> Result<usize, Error> {
+        Err(crate::error::key_error::KeyError::DeviceChoice {
+            profile: source.to_string(),
+            user: user.to_owned(),
+            count: devices.len(),
+            devices: devices.join(", "),
         }
         .into())
-    }
-
-    /// The MFA device of `request.source`, found in IAM; `None` when not looked for (the
-    /// default).
-    fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
-        let _ = request;
-        Ok(None)
     }
 }
 
@@ -244,19 +296,18 @@ pub struct Refreshed {
     pub file: PathBuf,
 }
 
-/// Runs a refresh. `codes` is asked only when the target needs a new session and every local
-/// check passed; `notices` receives what to tell the user.
+/// Runs a refresh. Its codes are asked for only when the target needs a new session and
+/// every local check passed; `notices` receives what to tell the user.
 pub fn refresh(
     settings: &RefreshSettings,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let mut docs = SharedDocuments::read(&settings.files)?;
     let mut resolved = None;
     let planned =
-        long_term_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
-    carry_out(settings, planned, docs, sts, codes, resolved, notices)
+        long_term_keys::plan_finding_device(settings, &mut docs, services, &mut resolved, notices)?;
+    carry_out(settings, planned, docs, services, resolved, notices)
 }
 
 /// Does what `plan` says: a refresh holds its MFA device (or derived target) for this
@@ -266,8 +317,7 @@ fn carry_out(
     settings: &RefreshSettings,
     plan: plan::Plan,
     docs: SharedDocuments,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     resolved: long_term_keys::Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
@@ -285,7 +335,7 @@ fn carry_out(
     {
         Some(Some((docs, again))) if again.lock().map(|(k, _)| k).as_deref() != Some(&*key) => {
             drop(held);
-            return carry_out(settings, again, docs, sts, codes, resolved, notices);
+            return carry_out(settings, again, docs, services, resolved, notices);
         }
         Some(Some((docs, again))) => (docs, again),
         Some(None) | None => (docs, plan),
@@ -293,10 +343,10 @@ fn carry_out(
     match plan {
         plan::Plan::Skip(outcome) => Ok(outcome),
         plan::Plan::Call(call) => {
-            with_code::refresh_with_code(settings, call, docs, held, sts, codes, resolved, notices)
+            with_code::refresh_with_code(settings, call, docs, held, services, resolved, notices)
         }
         plan::Plan::Derive(derived) => {
-            derive::refresh_derived(settings, derived, docs, held, sts, codes, notices)
+            derive::refresh_derived(settings, derived, docs, held, services, notices)
         }
     }
 }

@@ -134,7 +134,13 @@ fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
         windows: Vec::new(),
     };
     let mut notices = Vec::new();
-    let result = refresh(settings, sts, &mut codes, &mut |n| notices.push(n));
+    let mut services = Services {
+        sts,
+        iam: &NoIam,
+        codes: &mut codes,
+        keys: &mut NoProcess,
+    };
+    let result = refresh(settings, &mut services, &mut |n| notices.push(n));
     Ran {
         result,
         asked: codes.asked,

@@ -496,3 +496,6 @@ pub fn cleanup(
         deleted,
     })
 }
+
+#[cfg(test)]
+mod tests;
