@@ -4,8 +4,8 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use mfa_profile::ini::Document;
-use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{locate_target, write_session, ProfileName, SessionEntries};
+use mfa_profile::{Secret, SessionCredentials};
 use std::hint::black_box;
 
 /// A credentials file of `profiles` long-term profiles, with comments, and a managed target

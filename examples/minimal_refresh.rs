@@ -91,7 +91,7 @@ fn crypto_mode() -> CryptoMode {
     if std::env::var_os("MINIMAL_RUSTLS_ORDER").is_some() {
         return CryptoMode::Ring;
     }
-    CryptoMode::Custom(mfa_profile::sdk::http::crypto_provider())
+    CryptoMode::Custom(mfa_profile::crypto_provider())
 }
 
 #[cfg(not(aws_sdk_unstable))]

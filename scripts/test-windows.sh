@@ -74,7 +74,7 @@ windows_tests=(
   codes::a_code_of_a_window_the_device_already_used_is_refused_at_once_without_a_terminal
 )
 export MFA_PROFILE_TEST_BIN="$exe" MFA_PROFILE_TEST_RUNNER=wine
-cargo test --locked --features failpoints --test cli -- "${windows_tests[@]}"
+cargo test --locked --features failpoints,fuzzing --test cli -- "${windows_tests[@]}"
 # 12 wine processes at once per test (see reliability::writers): one test at a time, so two
 # do not share two cores.
-cargo test --locked --features failpoints --test cli -- --test-threads=1 reliability::many_writers_
+cargo test --locked --features failpoints,fuzzing --test cli -- --test-threads=1 reliability::many_writers_

@@ -19,4 +19,4 @@ ensure_tzdata
 ensure_js_reader
 ensure_js_sdk
 export PROPTEST_CASES="${PROPTEST_CASES:-2000}"
-cargo test --locked --features failpoints
+cargo test --locked --features failpoints,fuzzing

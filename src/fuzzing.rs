@@ -4,15 +4,15 @@
 //!
 //! Invariant: each function panics exactly when the property it states does not hold.
 
-use crate::export::{self, Format};
+use crate::aws::sts::{check_session, MfaAnswer, SdkSts, SessionRequest, Signer, Sts};
+use crate::aws::Network;
+use crate::commands::export::{self, Format};
 use crate::ini::Document;
+use crate::input::keys::{LongTermKeys, Secret, SessionCredentials};
 use crate::input::SessionDuration;
-use crate::keys::{LongTermKeys, Secret, SessionCredentials};
 use crate::profile::{
     locate_target, stored_session, write_session, ProfileName, SessionEntries, SharedFiles,
 };
-use crate::sdk::Network;
-use crate::sts::{check_session, MfaAnswer, SdkSts, SessionRequest, Signer, Sts};
 use aws_smithy_runtime_api::client::http::{
     http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
 };

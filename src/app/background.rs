@@ -14,16 +14,16 @@ use super::code_command::code_from_command_unattended;
 use super::desktop_prompt::{self, Asked};
 use super::{now, var};
 use crate::cli::RefreshArgs;
+use crate::commands::schedule::background::{self, Declined, DeclinedPrompt};
+use crate::commands::schedule::log;
+use crate::commands::schedule::state_dir;
 use crate::error::{Error, EXIT_OK};
 use crate::input::{MfaCode, Span};
-use crate::keys::LongTermKeys;
-use crate::notice::Notice;
-use crate::profile::{managed_targets, read_document, ManagedTarget, Shown};
-use crate::refresh::{CodeRequest, CodeSource, KeysRequest, Outcome, RefreshSettings};
-use crate::schedule::background::{self, Declined, DeclinedPrompt};
-use crate::schedule::log;
-use crate::schedule::state_dir;
-use crate::time;
+use crate::profile::{managed_targets, read_document, ManagedTarget};
+use crate::refresh::{CodeRequest, CodeSource, Outcome, RefreshSettings};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
+use crate::text::time;
 use std::path::{Path, PathBuf};
 
 pub(super) fn run(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
@@ -85,7 +85,7 @@ pub(super) fn run(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, E
         files_hint: files_hint(&settings),
         event: None,
     };
-    let sts = crate::sts::SdkSts(super::network());
+    let sts = crate::aws::sts::SdkSts(super::network());
     let mut first_failure = None;
     for target in &due {
         let one = crate::profile::ProfileName::new(&target.name).map(|name| RefreshSettings {
@@ -95,7 +95,13 @@ pub(super) fn run(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, E
         codes.event = None;
         let mut warnings = Vec::new();
         let result = one.map_err(Error::from).and_then(|one| {
-            crate::refresh::refresh(&one, &sts, &mut codes, &mut |notice| {
+            let mut services = crate::refresh::Services {
+                sts: &sts,
+                iam: &crate::refresh::NoIam,
+                codes: &mut codes,
+                keys: &mut super::process_keys::RunProcess,
+            };
+            crate::refresh::refresh(&one, &mut services, &mut |notice| {
                 if let Notice::Warning(text) = notice {
                     warnings.push(text);
                 }
@@ -272,7 +278,7 @@ impl BackgroundCodes {
     fn declined_record(&self, serial: &str) -> PathBuf {
         self.state.join(format!(
             "declined-{}.json",
-            crate::device::file_stem(serial)
+            crate::fsio::device::file_stem(serial)
         ))
     }
 
@@ -390,10 +396,6 @@ impl CodeSource for BackgroundCodes {
                 Err(needs_code(request, "the desktop dialog could not be shown"))
             }
         }
-    }
-
-    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        super::key_process::keys_from_process(request)
     }
 }
 

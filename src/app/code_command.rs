@@ -91,7 +91,7 @@ fn run_bounded(
     stdin: Stdio,
 ) -> Result<Vec<u8>, String> {
     let mut child = spawn(command, own_group, stdin)
-        .map_err(|e| format!("cannot be run: {}", crate::plain::io_error(&e)))?;
+        .map_err(|e| format!("cannot be run: {}", crate::text::plain::io_error(&e)))?;
     let deadline = Instant::now() + limits.timeout;
     let stdout = read_bounded(child.stdout.take(), limits.max_output);
     let stderr = Tee::start(child.stderr.take());

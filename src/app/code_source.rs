@@ -17,11 +17,9 @@ use super::terminal::columns;
 use super::terminal::countdown::{wait_until, Watcher};
 use super::terminal::prompt::{open_terminal, read_code, CodeInput};
 use crate::error::Error;
-use crate::input::{MfaCode, MfaSerial, PromptKind};
-use crate::keys::LongTermKeys;
-use crate::notice::Notice;
-use crate::refresh::{CodeRequest, CodeSource, DeviceRequest, KeysRequest};
-use crate::time;
+use crate::input::{MfaCode, PromptKind};
+use crate::refresh::{CodeRequest, CodeSource};
+use crate::text::time;
 use std::io::IsTerminal;
 
 /// The code sources of this process.
@@ -171,30 +169,13 @@ impl CodeSource for ProcessCodes {
         self.ask(request, asker)
     }
 
-    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        super::key_process::keys_from_process(request)
-    }
-
-    fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
-        // A plain-http STS endpoint off this machine can only have been allowed with
-        // --allow-insecure-endpoint, which then covers IAM too.
-        let allow_insecure = request
-            .sts_endpoint
-            .is_some_and(|e| e.url.is_plain_http() && !e.url.is_loopback());
-        let endpoint = super::iam::refresh_endpoint(allow_insecure)?;
-        super::notice(Notice::Info(format!(
-            "[{}] names no MFA device (mfa_serial); looking for it in IAM",
-            request.source
-        )));
-        let iam = super::iam::client(
-            request.region,
-            request.sts_endpoint.map(|e| &e.url),
-            endpoint.as_ref(),
-            request.options.clone(),
-        )?;
-        let mut choose =
-            super::iam::choose_device(request.source, self.input == CodeInput::Terminal);
-        crate::discover::find_device(&iam, request.keys, request.source, &mut choose).map(Some)
+    fn choose_device(
+        &mut self,
+        source: &crate::profile::ProfileName,
+        user: &str,
+        devices: &[String],
+    ) -> Result<usize, Error> {
+        super::iam::choose_device(source, self.input == CodeInput::Terminal)(user, devices)
     }
 }
 

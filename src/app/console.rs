@@ -1,5 +1,5 @@
 //! `mfa-profile console`: the AWS console in the browser, signed in with a role target's
-//! session ([`crate::console`]).
+//! session ([`crate::aws::signin`]).
 //!
 //! Invariant: a target whose session AWS's sign-in does not take (a GetSessionToken session)
 //! is refused before any request; the sign-in URL reaches only `--print`'s standard output or
@@ -8,21 +8,18 @@
 
 use super::handout::usable_session;
 use super::{locate, network, non_empty_var, now, print, tls_settings};
+use crate::aws::signin::{console_duration, fetch_signin_token, Partition, SigninEndpoint};
+use crate::aws::sts::{roots_for, TrustChoice};
 use crate::cli::ConsoleArgs;
-use crate::console::{console_duration, fetch_signin_token, Partition, SigninEndpoint};
+use crate::commands::handout::{choose_target, WhenStale};
 use crate::error::{Error, EXIT_OK};
-use crate::handout::{choose_target, WhenStale};
-use crate::keys::Secret;
+use crate::input::keys::Secret;
 use crate::profile::{
     find_section, managed_targets, FileKind, ManagedTarget, ProfileName, SharedDocuments,
 };
-use crate::sts::{roots_for, TrustChoice};
 
 pub(super) fn run(args: &ConsoleArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.session.credentials_file.as_deref(),
-        args.session.config_file.as_deref(),
-    )?;
+    let files = locate(&args.session.files)?;
     let docs = SharedDocuments::read(&files)?;
     let target = choose_target(
         args.target.as_ref(),
@@ -142,7 +139,7 @@ fn open_browser(url: &Secret, rerun: &str) -> Result<(), Error> {
         .arg(url.expose())
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|error| failed(crate::plain::io_error(&error)))?;
+        .map_err(|error| failed(crate::text::plain::io_error(&error)))?;
     if output.status.success() {
         return Ok(());
     }

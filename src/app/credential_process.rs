@@ -4,9 +4,9 @@
 use super::handout::usable_session;
 use super::print;
 use crate::cli::CredentialProcessArgs;
+use crate::commands::export;
+use crate::commands::handout::WhenStale;
 use crate::error::{Error, EXIT_OK};
-use crate::export;
-use crate::handout::WhenStale;
 
 pub(super) fn run(args: &CredentialProcessArgs) -> Result<u8, Error> {
     // botocore shows a credential_process's standard error only when it fails: what the

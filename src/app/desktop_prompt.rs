@@ -8,9 +8,9 @@
 
 use super::code_command::{read_bounded, stop, wait_until};
 use super::terminal::printable;
+use crate::commands::schedule::background::Declined;
 use crate::error::Error;
 use crate::input::MfaCode;
-use crate::schedule::background::Declined;
 use std::ffi::OsString;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -185,7 +185,12 @@ fn run(dialog: &Dialog, question: &str) -> Result<Reply, Error> {
         // A desktop toolkit's warnings are noise here; the exit status says what happened.
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| failed(format!("cannot be run: {}", crate::plain::io_error(&e))))?;
+        .map_err(|e| {
+            failed(format!(
+                "cannot be run: {}",
+                crate::text::plain::io_error(&e)
+            ))
+        })?;
     let deadline = Instant::now() + DIALOG_TIMEOUT;
     let stdout = read_bounded(child.stdout.take(), 4096);
     let output = match stdout.recv_timeout(deadline.saturating_duration_since(Instant::now())) {

@@ -1,18 +1,15 @@
-//! `mfa-profile doctor [PROFILE]`: the findings of [`crate::doctor`], one line each.
+//! `mfa-profile doctor [PROFILE]`: the findings of [`crate::commands::doctor`], one line each.
 
 use super::terminal::colour::Colour;
 use super::{locate, now, print, var};
 use crate::cli::DoctorArgs;
-use crate::doctor::{examine, Examined, Level, OnDisk};
+use crate::commands::doctor::{examine, Examined, Level, OnDisk};
 use crate::error::{Error, EXIT_FAILURE, EXIT_OK};
 use crate::fsio;
 use crate::profile::read_document;
 
 pub(super) fn run(args: &DoctorArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let credentials = read_document(&files.credentials);
     let config = read_document(&files.config);
     let schedule = super::schedule::seen();

@@ -9,8 +9,8 @@
 
 use super::handout::usable_session;
 use crate::cli::ExecArgs;
+use crate::commands::handout::{WhenStale, SHADOWING_VARIABLES};
 use crate::error::Error;
-use crate::handout::{WhenStale, SHADOWING_VARIABLES};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -39,6 +39,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         (
             "AWS_SHARED_CREDENTIALS_FILE",
             args.session
+                .files
                 .credentials_file
                 .as_ref()
                 .map(|_| &usable.files.credentials),
@@ -46,6 +47,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
         (
             "AWS_CONFIG_FILE",
             args.session
+                .files
                 .config_file
                 .as_ref()
                 .map(|_| &usable.files.config),
@@ -64,7 +66,7 @@ pub(super) fn run(args: &ExecArgs) -> Result<u8, Error> {
     };
     Err(Error::Exec {
         command: program.to_string_lossy().into_owned(),
-        reason: crate::plain::io_error(&error),
+        reason: crate::text::plain::io_error(&error),
         code,
     })
 }

@@ -3,9 +3,9 @@
 use super::handout::usable_session;
 use super::print;
 use crate::cli::ExportArgs;
+use crate::commands::export;
+use crate::commands::handout::WhenStale;
 use crate::error::{Error, EXIT_OK};
-use crate::export;
-use crate::handout::WhenStale;
 
 pub(super) fn run(args: &ExportArgs) -> Result<u8, Error> {
     let when_stale = if args.refresh {

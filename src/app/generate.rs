@@ -5,7 +5,7 @@ use super::print;
 use crate::cli::{self, CompletionsArgs, ManArgs};
 use crate::error::{Error, EXIT_OK};
 use crate::fsio;
-use crate::profile::Shown;
+use crate::text::shown::Shown;
 
 pub(super) fn completions(args: &CompletionsArgs) -> Result<u8, Error> {
     print(&cli::completions(args.shell))?;

@@ -8,13 +8,13 @@
 use super::code_source::ProcessCodes;
 use super::{endpoint, locate, non_empty_var, notice, now, refresh_settings, run_refresh};
 use crate::cli::SessionArgs;
+use crate::commands::handout::{choose_target, decide, Handout, WhenStale};
 use crate::error::Error;
-use crate::handout::{choose_target, decide, Handout, WhenStale};
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
+use crate::input::keys::SessionCredentials;
 use crate::profile::{FileLocations, ProfileName, SharedDocuments};
 use crate::refresh::RefreshSettings;
-use crate::time::human_span;
+use crate::text::notice::Notice;
+use crate::text::time::human_span;
 
 /// A target's session, fresh enough to hand out.
 pub(super) struct Usable {
@@ -30,10 +30,7 @@ pub(super) fn usable_session(
     args: &SessionArgs,
     when_stale: WhenStale,
 ) -> Result<Usable, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let min_remaining = i64::from(args.min_remaining.secs());
     let docs = SharedDocuments::read(&files)?;
     let target = choose_target(

@@ -7,14 +7,15 @@
 
 use super::terminal::ask::Answers;
 use super::{notice, var};
+use crate::aws::iam::{resolve_iam_endpoint, Iam, IamEndpoint, IamEndpointError, SdkIam};
+use crate::aws::sts::{roots_for, TrustChoice};
+use crate::aws::CallOptions;
+use crate::error::key_error::KeyError;
 use crate::error::Error;
-use crate::iam::{resolve_iam_endpoint, IamEndpoint, IamEndpointError, SdkIam};
 use crate::input::{EndpointUrl, Region};
-use crate::key_error::KeyError;
-use crate::notice::Notice;
 use crate::profile::ProfileName;
-use crate::sdk::CallOptions;
-use crate::sts::{roots_for, TrustChoice};
+use crate::refresh::{DeviceRequest, IamFor};
+use crate::text::notice::Notice;
 
 /// The IAM endpoint a command chose with its flags, for the refreshes it runs (which find a
 /// missing MFA device in IAM): set once by `rotate` and `setup`.
@@ -77,6 +78,28 @@ pub(super) fn client(
         trust,
         options,
     ))
+}
+
+/// IAM for a refresh's search of a source's MFA device: the endpoint the command chose (or
+/// the environment's), the certificates `AWS_CA_BUNDLE` names.
+pub(super) struct RefreshIam;
+
+impl IamFor for RefreshIam {
+    fn iam_for(&self, request: &DeviceRequest) -> Result<Option<Box<dyn Iam + '_>>, Error> {
+        // A plain-http STS endpoint off this machine can only have been allowed with
+        // --allow-insecure-endpoint, which then covers IAM too.
+        let allow_insecure = request
+            .sts_endpoint
+            .is_some_and(|e| e.url.is_plain_http() && !e.url.is_loopback());
+        let endpoint = refresh_endpoint(allow_insecure)?;
+        let iam = client(
+            request.region,
+            request.sts_endpoint.map(|e| &e.url),
+            endpoint.as_ref(),
+            request.options.clone(),
+        )?;
+        Ok(Some(Box::new(iam)))
+    }
 }
 
 /// Chooses among several MFA devices on the terminal (standard input, when `on_terminal`);

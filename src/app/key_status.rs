@@ -4,30 +4,30 @@
 use super::terminal::colour::Colour;
 use super::terminal::printable;
 use super::{endpoint, locate, notice, now, print};
+use crate::aws::iam::IamEndpoint;
+use crate::aws::sts::CustomEndpoint;
 use crate::cli::StatusArgs;
+use crate::commands::key_status::{
+    human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState,
+};
 use crate::error::{Error, EXIT_OK};
-use crate::iam::IamEndpoint;
-use crate::key_status::{human_age, key_row, last_used_shown, KeyQuery, KeyRow, KeyState};
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
+use crate::input::keys::SessionCredentials;
 use crate::profile::source::source_profile;
 use crate::profile::{
     first_refresh_hint, managed_targets, stored_session, ManagedTarget, ProfileName,
-    SharedDocuments, Shown, SourceKeys,
+    SharedDocuments, SourceKeys,
 };
 use crate::refresh::call_region;
 use crate::refresh::KeysRequest;
-use crate::sts::CustomEndpoint;
-use crate::time;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
+use crate::text::time;
 
 /// A session this close to its end is not used.
 const SESSION_MARGIN: i64 = 60;
 
 pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let sts = endpoint(args.endpoint_url.as_ref(), args.allow_insecure_endpoint)?;
     let iam_endpoint =
         super::iam::iam_endpoint(args.iam_endpoint_url.as_ref(), args.allow_insecure_endpoint)?;
@@ -97,7 +97,7 @@ fn row_of(
             return Err(crate::profile::SourceError::Unsendable(source.to_owned(), key).into());
         }
         SourceKeys::Stored(keys) => keys.clone(),
-        SourceKeys::Process(command) => super::key_process::keys_from_process(&KeysRequest {
+        SourceKeys::Process(command) => super::process_keys::keys_from_process(&KeysRequest {
             source: &name,
             command,
         })?,

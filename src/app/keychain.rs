@@ -6,10 +6,10 @@
 //! what is read back is zeroed once used and handed on only when it is a pair of well formed
 //! long-term keys; an item is found by service `mfa-profile` and the profile's name.
 
+use crate::error::key_error::KeyError;
 use crate::error::Error;
-use crate::key_error::KeyError;
-use crate::keys::LongTermKeys;
-use crate::process_keys::long_term_keys;
+use crate::input::keys::LongTermKeys;
+use crate::profile::process_keys::long_term_keys;
 use crate::profile::ProfileName;
 use zeroize::Zeroizing;
 
@@ -18,7 +18,7 @@ const SERVICE: &str = "mfa-profile";
 
 /// Stores `keys` as the long-term keys of `source`, replacing an earlier item.
 pub(super) fn store(source: &ProfileName, keys: &LongTermKeys) -> Result<(), Error> {
-    let json = Zeroizing::new(crate::process_keys::long_term_process_json(keys));
+    let json = Zeroizing::new(crate::profile::process_keys::long_term_process_json(keys));
     platform::put(source, &json)
         .map_err(|why| KeyError::Keychain(format!("the keys could not be stored: {why}")).into())
 }
@@ -58,9 +58,12 @@ mod platform {
             .spawn()
             .map_err(cannot_run)?;
         if let Some(mut stdin) = child.stdin.take() {
-            stdin
-                .write_all(secret.as_bytes())
-                .map_err(|e| format!("{HELPER} took no input ({})", crate::plain::io_error(&e)))?;
+            stdin.write_all(secret.as_bytes()).map_err(|e| {
+                format!(
+                    "{HELPER} took no input ({})",
+                    crate::text::plain::io_error(&e)
+                )
+            })?;
         }
         let out = child.wait_with_output().map_err(cannot_run)?;
         match out.status.success() {
@@ -98,7 +101,7 @@ mod platform {
     fn cannot_run(error: std::io::Error) -> String {
         format!(
             "cannot run {HELPER} ({}); install libsecret's tools (Debian: libsecret-tools) and a Secret Service (GNOME Keyring, KeePassXC)",
-            crate::plain::io_error(&error)
+            crate::text::plain::io_error(&error)
         )
     }
 

@@ -16,10 +16,10 @@ mod export;
 mod generate;
 mod handout;
 mod iam;
-mod key_process;
 mod key_status;
 mod keychain;
 mod notify;
+mod process_keys;
 mod prune;
 mod refresh;
 mod rotate;
@@ -30,12 +30,12 @@ mod source_keys;
 mod status;
 mod terminal;
 
+use crate::aws::sts::{resolve_endpoint, CustomEndpoint};
 use crate::cli::{Cli, Command};
 use crate::error::{Error, EXIT_OK, EXIT_USAGE};
 use crate::input::EndpointUrl;
-use crate::notice::Notice;
 use crate::profile::locations::{self, FileLocations};
-use crate::sts::{resolve_endpoint, CustomEndpoint};
+use crate::text::notice::Notice;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use terminal::colour::Colour;
@@ -60,9 +60,9 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         crate::fsio::failpoint::arm(point);
     }
     if let Some(home) = home() {
-        locations::show_home_as_tilde(&home);
+        crate::text::shown::show_home_as_tilde(&home);
     }
-    crate::time::show_times_in(local_zone);
+    crate::text::time::show_times_in(local_zone);
     match cli.command {
         Some(Command::Refresh(args)) => refresh::run(&args),
         Some(Command::Status(args)) => status::run(&args),
@@ -112,24 +112,11 @@ fn home() -> Option<PathBuf> {
 fn refresh_settings(files: FileLocations) -> crate::refresh::RefreshSettings {
     crate::refresh::RefreshSettings {
         devices: Some(devices(&files)),
-        files,
-        source: None,
-        target: None,
-        aws_profile: None,
-        serial: None,
-        duration: None,
-        region: None,
-        endpoint: None,
         configured_endpoints: configured_endpoints(),
-        allow_insecure_endpoint: false,
-        role: crate::refresh::RoleSettings::default(),
-        via: None,
-        min_remaining: crate::input::DEFAULT_MIN_REMAINING,
-        force: false,
         clock: now,
-        carry_region: true,
         tls: tls_settings(),
         sdk: sdk_variables(),
+        ..crate::refresh::RefreshSettings::new(files)
     }
 }
 
@@ -139,26 +126,32 @@ fn run_refresh(
     settings: &crate::refresh::RefreshSettings,
     codes: &mut code_source::ProcessCodes,
 ) -> Result<crate::refresh::Outcome, Error> {
-    crate::refresh::refresh(
-        settings,
-        &terminal::spinner::SpinningSts(&crate::sts::SdkSts(network())),
+    let sts = terminal::spinner::SpinningSts(&crate::aws::sts::SdkSts(network()));
+    let mut services = crate::refresh::Services {
+        sts: &sts,
+        iam: &iam::RefreshIam,
         codes,
-        &mut notice,
-    )
+        keys: &mut process_keys::RunProcess,
+    };
+    crate::refresh::refresh(settings, &mut services, &mut notice)
 }
 
-fn devices(files: &FileLocations) -> crate::device::Devices {
+fn devices(files: &FileLocations) -> crate::fsio::device::Devices {
     let aws_dir = files
         .credentials
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    crate::device::Devices::under_aws_dir(&aws_dir)
+    crate::fsio::device::Devices::under_aws_dir(&aws_dir)
 }
 
 /// The shared files: the flags, else the environment, else the home directory.
-fn locate(credentials: Option<&Path>, config: Option<&Path>) -> Result<FileLocations, Error> {
-    Ok(locations::resolve(var, credentials, config)?)
+fn locate(files: &crate::cli::FilesArgs) -> Result<FileLocations, Error> {
+    Ok(locations::resolve(
+        var,
+        files.credentials_file.as_deref(),
+        files.config_file.as_deref(),
+    )?)
 }
 
 /// The STS endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_STS`; a plain-http one only on
@@ -179,8 +172,8 @@ fn endpoint(
 
 /// Where TLS's trusted certificates come from: `AWS_CA_BUNDLE` (an empty one is unset, not
 /// "trust nothing"), and whether OpenSSL's `SSL_CERT_FILE` or `SSL_CERT_DIR` is set.
-fn tls_settings() -> crate::sts::TlsSettings {
-    crate::sts::TlsSettings {
+fn tls_settings() -> crate::aws::sts::TlsSettings {
+    crate::aws::sts::TlsSettings {
         ca_bundle: std::env::var_os("AWS_CA_BUNDLE")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
@@ -192,21 +185,21 @@ fn tls_settings() -> crate::sts::TlsSettings {
 
 /// The network of this process: one runtime, one STS and one IAM client, their HTTP clients,
 /// through the proxies the environment names; each built when a call first needs it.
-fn network() -> &'static crate::sdk::Network {
-    static NETWORK: std::sync::OnceLock<crate::sdk::Network> = std::sync::OnceLock::new();
-    NETWORK.get_or_init(|| crate::sdk::Network::new(crate::sdk::Proxies::from(var)))
+fn network() -> &'static crate::aws::Network {
+    static NETWORK: std::sync::OnceLock<crate::aws::Network> = std::sync::OnceLock::new();
+    NETWORK.get_or_init(|| crate::aws::Network::new(crate::aws::Proxies::from(var)))
 }
 
 /// What the environment says of FIPS and dual-stack endpoints and the app id
 /// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_SDK_UA_APP_ID`).
-fn sdk_variables() -> crate::sdk::SdkVariables {
-    crate::sdk::SdkVariables::from(var)
+fn sdk_variables() -> crate::aws::SdkVariables {
+    crate::aws::SdkVariables::from(var)
 }
 
 /// Whether endpoints configured in profiles count: not with
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
 fn configured_endpoints() -> bool {
-    !crate::sts::configured_endpoints_ignored(var)
+    !crate::aws::sts::configured_endpoints_ignored(var)
 }
 
 /// Shows a notice on standard error, once: the same notice again is not repeated.
@@ -273,7 +266,7 @@ fn print(bytes: &[u8]) -> Result<(), Error> {
 const MAX_ZONE_FILE: u64 = 1 << 20;
 
 /// The system's time zone: on Unix from the one file `TZ` or `/etc/localtime` names (see
-/// [`crate::time::local_zone`]), else, and for values that are not Unicode, as jiff finds it.
+/// [`crate::text::time::local_zone`]), else, and for values that are not Unicode, as jiff finds it.
 pub(super) fn local_zone() -> jiff::tz::TimeZone {
     #[cfg(unix)]
     {
@@ -287,7 +280,8 @@ pub(super) fn local_zone() -> jiff::tz::TimeZone {
             let read = |path: &std::path::Path| {
                 crate::fsio::read_other(path, MAX_ZONE_FILE).ok().flatten()
             };
-            if let Some(zone) = crate::time::local_zone(tz.as_deref(), tzdir.as_deref(), read) {
+            if let Some(zone) = crate::text::time::local_zone(tz.as_deref(), tzdir.as_deref(), read)
+            {
                 return zone;
             }
         }

@@ -146,7 +146,7 @@ fn run(mut command: Command) -> Result<(), String> {
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot be run: {}", crate::plain::io_error(&e)))?;
+        .map_err(|e| format!("cannot be run: {}", crate::text::plain::io_error(&e)))?;
     let stderr = super::code_command::read_bounded(child.stderr.take(), 4096);
     let Some(status) = wait_until(&mut child, Instant::now() + NOTIFY_TIMEOUT) else {
         stop(&mut child);

@@ -3,19 +3,17 @@
 
 use super::{locate, notice, now};
 use crate::cli::PruneArgs;
+use crate::commands::prune::{clear_sessions, expired_targets, targets_to_forget, Pruning};
 use crate::error::{Error, EXIT_OK};
 use crate::ini::{Document, SectionId};
-use crate::notice::Notice;
-use crate::profile::{edit_locked, read_document, FileKind, Shown};
-use crate::prune::{clear_sessions, expired_targets, targets_to_forget, Pruning};
-use crate::time;
+use crate::profile::{edit_locked, read_document, FileKind};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
+use crate::text::time;
 use std::path::Path;
 
 pub(super) fn run(args: &PruneArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let path = &files.credentials;
     if !args.targets.is_empty() {
         return forget(args, path, &files.config);

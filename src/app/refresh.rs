@@ -9,10 +9,11 @@ use crate::error::{Error, EXIT_OK};
 use crate::input::MfaCode;
 use crate::profile::{
     first_refresh_hint, long_term_profiles, managed_targets, ManagedTarget, ProfileName,
-    SharedDocuments, Shown,
+    SharedDocuments,
 };
 use crate::refresh::{Outcome, RefreshSettings, RoleSettings};
-use crate::time;
+use crate::text::shown::Shown;
+use crate::text::time;
 
 pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
     let code: Option<MfaCode> = args
@@ -46,7 +47,7 @@ pub(super) fn run(args: &RefreshArgs) -> Result<u8, Error> {
 fn parse_code(typed: &str) -> Result<MfaCode, Error> {
     typed.parse().map_err(|error| {
         let names = crate::cli::command_names();
-        match crate::suggest::closest(typed, names.iter().map(String::as_str)) {
+        match crate::text::suggest::closest(typed, names.iter().map(String::as_str)) {
             Some(command) => Error::MistypedCommand {
                 typed: typed.to_owned(),
                 suggestion: command.to_owned(),
@@ -60,11 +61,7 @@ fn parse_code(typed: &str) -> Result<MfaCode, Error> {
 /// refresh it likely meant. Read only once the word failed as a code.
 fn profile_for_code(args: &RefreshArgs, typed: &str) -> Option<Error> {
     let name = ProfileName::new(typed).ok()?;
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )
-    .ok()?;
+    let files = locate(&args.files).ok()?;
     let docs = SharedDocuments::read(&files).ok()?;
     let meant = if managed_targets(&docs.credentials)
         .iter()
@@ -85,10 +82,7 @@ fn profile_for_code(args: &RefreshArgs, typed: &str) -> Option<Error> {
 
 /// The settings of a refresh from its flags and the environment.
 fn settings(args: &RefreshArgs) -> Result<RefreshSettings, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let aws_profile = (args.source.is_none() && args.target.is_none())
         .then(|| non_empty_var("AWS_PROFILE"))
         .flatten();
@@ -123,7 +117,7 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     // derived targets come, so they need no code.
     targets.sort_by_key(|t| t.via.is_some());
     if targets.is_empty() {
-        notice(crate::notice::Notice::Info(format!(
+        notice(crate::text::notice::Notice::Info(format!(
             "no profile in {} is managed by mfa-profile yet; {}",
             Shown(&settings.files.credentials),
             first_refresh_hint(&docs.credentials, &docs.config)
@@ -179,14 +173,14 @@ fn run_all(args: &RefreshArgs, settings: RefreshSettings) -> Result<u8, Error> {
     match first_failure {
         None => Ok(EXIT_OK),
         Some(code) => {
-            notice(crate::notice::Notice::Info(format!(
+            notice(crate::text::notice::Notice::Info(format!(
                 "{} of {} targets failed: [{}]",
                 failed.len(),
                 targets.len(),
                 failed.join("], [")
             )));
             if needed_codes {
-                notice(crate::notice::Notice::Info(
+                notice(crate::text::notice::Notice::Info(
                     "run `mfa-profile refresh --all` in a terminal to give the codes (one per MFA device), or set a code command (--code-command, mfa_process)".into(),
                 ));
             }
@@ -207,7 +201,7 @@ fn suggest_via(refreshed: &ManagedTarget, targets: &[ManagedTarget]) {
     // --force: the target was just refreshed, and a valid target is left alone (its base not
     // recorded) without it.
     if let Some(base) = base {
-        notice(crate::notice::Notice::Info(format!(
+        notice(crate::text::notice::Notice::Info(format!(
             "tip: `mfa-profile -t {} --via {} --force` assumes [{}]'s role with [{}]'s session from now on, with no code of its own",
             refreshed.name, base.name, refreshed.name, base.name
         )));
@@ -221,7 +215,7 @@ pub(super) struct OneRefresh {
     pub source: ProfileName,
     pub target: Option<ProfileName>,
     pub region: Option<crate::input::Region>,
-    pub endpoint: Option<crate::sts::CustomEndpoint>,
+    pub endpoint: Option<crate::aws::sts::CustomEndpoint>,
     pub allow_insecure_endpoint: bool,
     pub code_command: Option<String>,
     pub min_remaining: crate::input::Span,

@@ -3,29 +3,26 @@
 
 use super::terminal::ask::Answers;
 use super::{endpoint, locate, notice, now};
+use crate::aws::sts::CustomEndpoint;
+use crate::aws::CallOptions;
 use crate::cli::{IamArgs, RotateArgs};
+use crate::commands::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
+use crate::error::key_error::KeyError;
 use crate::error::{Error, EXIT_OK};
+use crate::input::keys::SessionCredentials;
 use crate::input::{Region, Span};
-use crate::key_error::KeyError;
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
 use crate::profile::default_target;
 use crate::profile::{
     managed_targets, read_document, stored_session, FileLocations, ProfileName, SharedDocuments,
 };
-use crate::rotate::{cleanup, rotate, RotateHelp, RotateSettings};
-use crate::sdk::CallOptions;
-use crate::sts::CustomEndpoint;
+use crate::text::notice::Notice;
 use std::time::Duration;
 
 /// A session this close to its end is refreshed first: the rotation's calls take seconds.
 const SESSION_MARGIN: u32 = 5 * 60;
 
 pub(super) fn run(args: &RotateArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.iam.credentials_file.as_deref(),
-        args.iam.config_file.as_deref(),
-    )?;
+    let files = locate(&args.iam.files)?;
     let sts_endpoint = endpoint(
         args.iam.endpoint_url.as_ref(),
         args.iam.allow_insecure_endpoint,

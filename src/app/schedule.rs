@@ -1,24 +1,24 @@
 //! `mfa-profile schedule install|remove|status`: the background job put where the system
 //! keeps per-user jobs, taken out, and looked at; and what `status` and `doctor` read of it.
 //!
-//! Invariant: the job's text is [`crate::schedule`]'s; this module writes it down and runs the
+//! Invariant: the job's text is [`crate::commands::schedule`]'s; this module writes it down and runs the
 //! system's programs (`systemctl --user`, `crontab`, `launchctl`, `schtasks`), each with its
 //! arguments one by one, never through a shell. `--dry-run` prints and changes nothing (not
-//! even the record). The user's crontab is read, edited by [`crate::schedule::crontab`], and
+//! even the record). The user's crontab is read, edited by [`crate::commands::schedule::crontab`], and
 //! written back only when it changed.
 
 use super::{locate, now, print, var};
 use crate::cli::{
     ScheduleArgs, ScheduleCommand, ScheduleInstallArgs, ScheduleRemoveArgs, ScheduleStatusArgs,
 };
-use crate::error::{Error, EXIT_OK};
-use crate::fsio;
-use crate::notice::Notice;
-use crate::profile::Shown;
-use crate::schedule::record::{self, Record};
-use crate::schedule::{
+use crate::commands::schedule::record::{self, Record};
+use crate::commands::schedule::{
     carried_env, crontab, launchd, log, span, state_dir, systemd, task, Job, Kind, ScheduleError,
 };
+use crate::error::{Error, EXIT_OK};
+use crate::fsio;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -41,13 +41,10 @@ struct Definition {
 }
 
 fn install(args: &ScheduleInstallArgs) -> Result<u8, Error> {
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let exe = std::env::current_exe().map_err(|e| ScheduleError::Program {
         command: "finding the mfa-profile binary".into(),
-        problem: crate::plain::io_error(&e),
+        problem: crate::text::plain::io_error(&e),
     })?;
     let (env, left_out) = carried_env(&var);
     for name in left_out {
@@ -266,9 +263,7 @@ fn put_in(kind: Kind, definition: &Definition) -> Result<(), Error> {
         Kind::Cron => {
             let block = definition.crontab_block.as_deref().unwrap_or_default();
             let current = read_crontab()?;
-            let others = crontab::without_job(&current)?.unwrap_or_else(|| current.clone());
-            let mut new = block.as_bytes().to_vec();
-            new.extend_from_slice(&others);
+            let new = crontab::with_block(&current, block)?;
             if new != current {
                 checked("crontab", &["-"], Some(&new))?;
             }
@@ -363,8 +358,8 @@ fn removal(kind: Kind, job: Option<Job>, state: &Path) -> Result<Definition, Sch
         exe: String::new(),
         credentials: String::new(),
         config: String::new(),
-        every: crate::schedule::DEFAULT_EVERY,
-        ahead: crate::schedule::DEFAULT_AHEAD,
+        every: crate::commands::schedule::DEFAULT_EVERY,
+        ahead: crate::commands::schedule::DEFAULT_AHEAD,
         env: Vec::new(),
     });
     define(kind, &job, state)
@@ -481,7 +476,7 @@ fn status(args: &ScheduleStatusArgs) -> Result<u8, Error> {
         (Some(record), false) if record.kind == kind => out.push_str(&format!(
             "schedule: {} was installed on {}, but {what} is gone; `{}` installs it again\n",
             kind.describe(),
-            crate::time::human(record.installed_at),
+            crate::text::time::human(record.installed_at),
             install_again(record)
         )),
         (_, true) => out.push_str(&format!("schedule: {} ({what})\n", kind.describe())),
@@ -508,8 +503,8 @@ fn status(args: &ScheduleStatusArgs) -> Result<u8, Error> {
     match last.first() {
         Some(first) => out.push_str(&format!(
             "last run: {} ({} ago): {}\n",
-            crate::time::human(first.run_started),
-            crate::time::human_span(now() - first.run_started),
+            crate::text::time::human(first.run_started),
+            crate::text::time::human_span(now() - first.run_started),
             log::summary(&last)
         )),
         None => out.push_str("last run: none yet\n"),
@@ -525,7 +520,7 @@ fn status(args: &ScheduleStatusArgs) -> Result<u8, Error> {
 
 /// The command that installs `record`'s schedule again, as it was.
 fn install_again(record: &Record) -> String {
-    use crate::schedule::background::sh_word;
+    use crate::commands::schedule::background::sh_word;
     let job = &record.job;
     format!(
         "mfa-profile schedule install --using {} --every {} --ahead {} --credentials-file {} --config-file {}",
@@ -560,7 +555,7 @@ fn next_run(kind: Kind, job: Option<&Job>) -> Result<Option<String>, Error> {
                 .ok()?
                 .to_zoned(super::local_zone());
             let next = crontab::next_run(job.every, &now)?;
-            Some(crate::time::human(next.timestamp().as_second()))
+            Some(crate::text::time::human(next.timestamp().as_second()))
         }),
         Kind::Launchd => {
             let target = format!("{}/{}", gui_domain(), launchd::LABEL);
@@ -618,7 +613,7 @@ fn program(
         .spawn()
         .map_err(|e| ScheduleError::Program {
             command: shown.clone(),
-            problem: format!("cannot be run: {}", crate::plain::io_error(&e)),
+            problem: format!("cannot be run: {}", crate::text::plain::io_error(&e)),
         })?;
     if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
         // A program that exits without reading says why on its standard error.
@@ -628,7 +623,7 @@ fn program(
         .wait_with_output()
         .map_err(|e| ScheduleError::Program {
             command: shown,
-            problem: crate::plain::io_error(&e),
+            problem: crate::text::plain::io_error(&e),
         })
 }
 
@@ -692,12 +687,12 @@ fn last_run(path: &Path) -> Vec<log::Entry> {
 
 /// What `status` and `doctor` say of the schedule: the record and the last run, read from the
 /// state directory only (no program is run). `None` when the state directory cannot be found.
-pub(super) fn seen() -> Option<crate::schedule::Seen> {
+pub(super) fn seen() -> Option<crate::commands::schedule::Seen> {
     let state = state_dir(&var).ok()?;
     let record = read_record(&state);
     let last_run = match record {
         Some(_) => last_run(&state.join(log::FILE)),
         None => Vec::new(),
     };
-    Some(crate::schedule::Seen { record, last_run })
+    Some(crate::commands::schedule::Seen { record, last_run })
 }

@@ -1,5 +1,5 @@
 //! `mfa-profile serve` and `exec --server`: the container credentials endpoint
-//! ([`crate::serve`]), served by hyper on a tokio runtime of its own.
+//! ([`crate::commands::serve`]), served by hyper on a tokio runtime of its own.
 //!
 //! Invariant: the runtime, the listener and the command `exec --server` starts exist only in
 //! these two commands; every answer is the session [`usable_session`] gives at that moment
@@ -11,16 +11,16 @@ use super::handout::usable_session;
 use super::terminal::{self, colour::Colour};
 use super::{notice, now, print};
 use crate::cli::{ExecArgs, ServeArgs, SessionArgs};
-use crate::error::Error;
-use crate::handout::{WhenStale, SHADOWING_VARIABLES};
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
-use crate::profile::{find_section, FileKind, FileLocations, ProfileName, SharedDocuments};
-use crate::serve::{
+use crate::commands::handout::{WhenStale, SHADOWING_VARIABLES};
+use crate::commands::serve::{
     authority, credentials_json, error_json, AuthToken, Endpoint, ListenAddr, Refusal, RequestHead,
     MAX_CONNECTIONS, MAX_REQUEST_HEAD, PRECEDING_VARIABLES,
 };
-use crate::time::{human, human_span};
+use crate::error::Error;
+use crate::input::keys::SessionCredentials;
+use crate::profile::{find_section, FileKind, FileLocations, ProfileName, SharedDocuments};
+use crate::text::notice::Notice;
+use crate::text::time::{human, human_span};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -46,7 +46,7 @@ pub(super) fn run(args: &ServeArgs) -> Result<u8, Error> {
     let runtime = runtime()?;
     let listener = bind(listen)?;
     let endpoint = endpoint_of(&listener)?;
-    let text = crate::export::render_variables(args.format, &endpoint.variables())
+    let text = crate::commands::export::render_variables(args.format, &endpoint.variables())
         .map_err(Error::Export)?;
     print(text.as_bytes())?;
     // So that `eval "$(mfa-profile serve &)"` returns once the variables are printed.
@@ -110,7 +110,7 @@ pub(super) fn exec(
     let signals = runtime.block_on(async { PassedSignals::take() });
     let mut child = command.spawn().map_err(|error| Error::Exec {
         command: program.to_string_lossy().into_owned(),
-        reason: crate::plain::io_error(&error),
+        reason: crate::text::plain::io_error(&error),
         code: if error.kind() == std::io::ErrorKind::NotFound {
             127
         } else {
@@ -199,7 +199,7 @@ impl PrivateFiles {
         let failed = |what: &str, error: std::io::Error| {
             Error::Serve(format!(
                 "cannot make the command's {what}: {}",
-                crate::plain::io_error(&error)
+                crate::text::plain::io_error(&error)
             ))
         };
         let dir = tempfile::Builder::new()
@@ -214,13 +214,13 @@ impl PrivateFiles {
             .flatten()
             .and_then(|id| docs.config.section(id).get("region").map(str::to_owned))
             .filter(|region| !region.is_empty());
-        let settings = crate::serve::default_credential_settings(&docs.config);
-        let config = match crate::serve::without_default_credentials(&docs.config) {
+        let settings = crate::commands::serve::default_credential_settings(&docs.config);
+        let config = match crate::commands::serve::without_default_credentials(&docs.config) {
             None => files.config.clone(),
             Some(copy) => {
                 notice(Notice::Info(format!(
                     "[default] of {} sets {}, which the SDKs would use before the endpoint: the command reads a copy of the file without it",
-                    crate::profile::Shown(&files.config),
+                    crate::text::shown::Shown(&files.config),
                     settings.join(", ")
                 )));
                 let path = dir.path().join("config");
@@ -254,7 +254,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Serve(format!("cannot start: {}", crate::plain::io_error(&e))))
+        .map_err(|e| {
+            Error::Serve(format!(
+                "cannot start: {}",
+                crate::text::plain::io_error(&e)
+            ))
+        })
 }
 
 fn bind(listen: ListenAddr) -> Result<std::net::TcpListener, Error> {
@@ -262,19 +267,19 @@ fn bind(listen: ListenAddr) -> Result<std::net::TcpListener, Error> {
         Error::Serve(format!(
             "cannot listen on {}: {}",
             listen.socket_addr(),
-            crate::plain::io_error(&e)
+            crate::text::plain::io_error(&e)
         ))
     })?;
     listener
         .set_nonblocking(true)
-        .map_err(|e| Error::Serve(crate::plain::io_error(&e)))?;
+        .map_err(|e| Error::Serve(crate::text::plain::io_error(&e)))?;
     Ok(listener)
 }
 
 fn endpoint_of(listener: &std::net::TcpListener) -> Result<Endpoint, Error> {
     let bound = listener
         .local_addr()
-        .map_err(|e| Error::Serve(crate::plain::io_error(&e)))?;
+        .map_err(|e| Error::Serve(crate::text::plain::io_error(&e)))?;
     let token = AuthToken::generate().map_err(|e| Error::Serve(e.to_string()))?;
     Ok(Endpoint::new(authority(bound), token))
 }
@@ -472,7 +477,7 @@ async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
-                    terminal::say(&format!("mfa-profile: cannot accept a connection: {}", crate::plain::io_error(&error)));
+                    terminal::say(&format!("mfa-profile: cannot accept a connection: {}", crate::text::plain::io_error(&error)));
                     // Out of file descriptors, say: let the connections end first.
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;

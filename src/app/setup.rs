@@ -9,21 +9,22 @@
 use super::terminal::ask::Answers;
 use super::terminal::say;
 use super::{endpoint, locate, notice};
+use crate::aws::iam::IamEndpoint;
+use crate::aws::sts::CustomEndpoint;
 use crate::cli::SetupArgs;
-use crate::discover::{find_device_of, record_serial, user_of};
-use crate::error::{Error, EXIT_OK};
-use crate::iam::IamEndpoint;
-use crate::input::{check_secret, AccessKeyId, MfaSerial, Region};
-use crate::key_error::KeyError;
-use crate::keys::{LongTermKeys, Secret};
-use crate::notice::Notice;
-use crate::profile::{FileLocations, ProfileName, SharedDocuments, Shown};
-use crate::refresh::Outcome;
-use crate::setup::{
+use crate::commands::setup::{
     aws_mfa_pairs, check_new_source, keychain_command, write_keychain_source, write_source_keys,
     AwsMfaPair,
 };
-use crate::sts::CustomEndpoint;
+use crate::error::key_error::KeyError;
+use crate::error::{Error, EXIT_OK};
+use crate::input::keys::{LongTermKeys, Secret};
+use crate::input::{check_secret, AccessKeyId, MfaSerial, Region};
+use crate::profile::{FileLocations, ProfileName, SharedDocuments};
+use crate::refresh::discover::{find_device_of, record_serial, user_of};
+use crate::refresh::Outcome;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 
 /// The endpoints and answers of one run.
 struct Run<'a> {
@@ -37,10 +38,7 @@ struct Run<'a> {
 pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     let run = Run {
         args,
-        files: locate(
-            args.iam.credentials_file.as_deref(),
-            args.iam.config_file.as_deref(),
-        )?,
+        files: locate(&args.iam.files)?,
         sts: endpoint(
             args.iam.endpoint_url.as_ref(),
             args.iam.allow_insecure_endpoint,
@@ -72,7 +70,7 @@ pub(super) fn run(args: &SetupArgs) -> Result<u8, Error> {
     let keys = run.ask_keys()?;
     let region = args.iam.region.clone().unwrap_or_else(Region::us_east_1);
     // A new source: the environment alone says what its calls use.
-    let options = super::sdk_variables().with_profile(&crate::sdk::ProfileOptions::default());
+    let options = super::sdk_variables().with_profile(&crate::aws::ProfileOptions::default());
     let iam = super::iam::client(
         &region,
         run.sts.as_ref().map(|e| &e.url),
@@ -156,7 +154,7 @@ impl Run<'_> {
         if let Some(device) = &pair.device {
             let serial: MfaSerial = device.parse().map_err(|error| Error::ProfileValue {
                 profile: pair.source.to_string(),
-                key: crate::setup::AWS_MFA_DEVICE,
+                key: crate::commands::setup::AWS_MFA_DEVICE,
                 error,
             })?;
             self.record_device(&pair.source, &serial)?;

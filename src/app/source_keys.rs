@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 pub(super) fn run(args: &SourceKeysArgs) -> Result<u8, Error> {
     let keys = super::keychain::lookup(&args.profile)?;
-    let json = Zeroizing::new(crate::process_keys::long_term_process_json(&keys) + "\n");
+    let json = Zeroizing::new(crate::profile::process_keys::long_term_process_json(&keys) + "\n");
     print(json.as_bytes())?;
     Ok(EXIT_OK)
 }

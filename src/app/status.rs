@@ -4,15 +4,16 @@ use super::terminal::colour::Colour;
 use super::terminal::printable;
 use super::{locate, non_empty_var, notice, now, print};
 use crate::cli::StatusArgs;
+use crate::commands::status::{target_statuses, State, TargetStatus};
 use crate::error::{Error, EXIT_OK};
 use crate::ini::Document;
-use crate::notice::Notice;
 use crate::profile::{
     first_refresh_hint, read_document, sections_for_profiles, unreadable, ManagedTarget,
-    ProfileSet, SharedFiles, Shown,
+    ProfileSet, SharedFiles,
 };
-use crate::status::{target_statuses, State, TargetStatus};
-use crate::time;
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
+use crate::text::time;
 
 /// The refresh margin `status` uses for "expiring": the refresh default.
 const STATUS_MARGIN: i64 = crate::input::DEFAULT_MIN_REMAINING.secs() as i64;
@@ -28,10 +29,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     if args.keys {
         return super::key_status::run(args);
     }
-    let files = locate(
-        args.credentials_file.as_deref(),
-        args.config_file.as_deref(),
-    )?;
+    let files = locate(&args.files)?;
     let doc = read_document(&files.credentials)?;
     if args.prompt {
         return prompt(args, &doc);
@@ -44,7 +42,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, Error> {
     }
     let all = target_statuses(&doc, now(), STATUS_MARGIN);
     // A derived target's base is looked up among every target, shown or not.
-    let stale_bases = crate::status::stale_bases(&all);
+    let stale_bases = crate::commands::status::stale_bases(&all);
     let mut targets = all;
     if let Some(only) = &args.target {
         targets.retain(|t| t.target.name == only.as_str());
@@ -156,8 +154,8 @@ fn schedule_line(files: &crate::profile::FileLocations) -> Option<String> {
     let mut line = format!(
         "schedule: {} every {}, refreshing what expires within {}",
         record.kind.describe(),
-        crate::schedule::span(job.every),
-        crate::schedule::span(job.ahead)
+        crate::commands::schedule::span(job.every),
+        crate::commands::schedule::span(job.ahead)
     );
     let credentials = std::path::Path::new(&job.credentials);
     line.push_str(&format!(" in {}", Shown(credentials)));
@@ -169,7 +167,7 @@ fn schedule_line(files: &crate::profile::FileLocations) -> Option<String> {
             "; last run {} ({} ago): {}",
             time::human(first.run_started),
             time::human_span(now() - first.run_started),
-            crate::schedule::log::summary(&seen.last_run)
+            crate::commands::schedule::log::summary(&seen.last_run)
         )),
         None => line.push_str("; no run yet"),
     }
@@ -186,7 +184,7 @@ fn prompt(args: &StatusArgs, doc: &Document) -> Result<u8, Error> {
         .as_ref()
         .map(|t| t.as_str().to_owned())
         .or(from_env);
-    let line = crate::status::prompt_line(&statuses, only.as_deref());
+    let line = crate::commands::status::prompt_line(&statuses, only.as_deref());
     if !line.is_empty() {
         print(format!("{}\n", printable(&line)).as_bytes())?;
     }

@@ -6,14 +6,14 @@
 //! the MFA code is parsed by its type here; the code is parsed in `app`, so a malformed one is
 //! never echoed back (it may have been a pasted secret).
 
-use crate::export::Format;
-use crate::handout::SHADOWING_VARIABLES;
+use crate::commands::export::Format;
+use crate::commands::handout::SHADOWING_VARIABLES;
+use crate::commands::schedule::Kind;
 use crate::input::{
     EndpointUrl, ExternalId, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName,
     SessionDuration, Span,
 };
 use crate::profile::ProfileName;
-use crate::schedule::Kind;
 use clap::builder::TypedValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
@@ -117,15 +117,24 @@ with --delete) -> the record removed. A rotation that stopped says what state IA
 are in; running rotate again finishes it. The IAM calls use an MFA session of the source
 (a managed target's, refreshed with a code when needed).";
 
-/// Options shared by the commands that call IAM.
-#[derive(Debug, Args, Clone)]
-pub struct IamArgs {
+/// The shared files, when not where `AWS_SHARED_CREDENTIALS_FILE`, `AWS_CONFIG_FILE` or the
+/// home directory put them: every command that reads them takes these two flags.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilesArgs {
     /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
     /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
+}
+
+/// Options shared by the commands that call IAM.
+#[derive(Debug, Args, Clone)]
+pub struct IamArgs {
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
     /// Region of the calls [default: region of the source profile, else us-east-1].
     #[arg(long, value_name = "REGION")]
     pub region: Option<Region>,
@@ -237,12 +246,9 @@ passed on to it.";
 /// Options shared by the commands that use a target's session and refresh it when needed.
 #[derive(Debug, Args, Clone)]
 pub struct SessionArgs {
-    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
-    #[arg(long, value_name = "PATH")]
-    pub credentials_file: Option<PathBuf>,
-    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
     /// Refresh first when the target is valid for less than this (e.g. 15m, 1h).
     #[arg(long, value_name = "DURATION", default_value = "15m")]
     pub min_remaining: Span,
@@ -355,12 +361,9 @@ pub struct DoctorArgs {
     /// Print a JSON array of {level, subject, message}.
     #[arg(long)]
     pub json: bool,
-    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
-    #[arg(long, value_name = "PATH")]
-    pub credentials_file: Option<PathBuf>,
-    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
 }
 
 /// Options of `prune`.
@@ -373,13 +376,9 @@ pub struct PruneArgs {
     /// Say what would be cleared or removed, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
-    #[arg(long, value_name = "PATH")]
-    pub credentials_file: Option<PathBuf>,
-    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config]; only read, to say what of
-    /// a removed target stays there.
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
 }
 
 /// `schedule`'s commands.
@@ -427,12 +426,9 @@ pub struct ScheduleInstallArgs {
     /// change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
-    #[arg(long, value_name = "PATH")]
-    pub credentials_file: Option<PathBuf>,
-    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
 }
 
 /// Options of `schedule remove`.
@@ -489,12 +485,9 @@ pub struct StatusArgs {
     /// after -t). Reads the credentials file only.
     #[arg(long, conflicts_with_all = ["json", "prompt", "target", "keys"])]
     pub names: bool,
-    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
-    #[arg(long, value_name = "PATH")]
-    pub credentials_file: Option<PathBuf>,
-    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
     /// List each source's long-term access key instead: its age, its last use and whether it
     /// is due for rotation (asks IAM; uses a valid session of the source when there is one).
     #[arg(long, conflicts_with_all = ["prompt", "target"])]
@@ -548,12 +541,9 @@ pub struct RefreshArgs {
     /// then cross the network in clear text.
     #[arg(long)]
     pub allow_insecure_endpoint: bool,
-    /// Credentials file [default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials].
-    #[arg(long, value_name = "PATH")]
-    pub credentials_file: Option<PathBuf>,
-    /// Config file [default: AWS_CONFIG_FILE, else ~/.aws/config].
-    #[arg(long, value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
+    /// The shared files.
+    #[command(flatten)]
+    pub files: FilesArgs,
     /// Print one JSON object describing the result on standard output.
     #[arg(long)]
     pub json: bool,

@@ -2,10 +2,10 @@
 //! `serve` (the container credentials endpoint) and `console` (a console sign-in).
 
 use super::{SessionArgs, DEFAULT_EXPORT_FORMAT};
-use crate::export::Format;
+use crate::commands::export::Format;
+use crate::commands::serve::ListenAddr;
 use crate::input::EndpointUrl;
 use crate::profile::ProfileName;
-use crate::serve::ListenAddr;
 use clap::builder::TypedValueParser;
 use clap::Args;
 

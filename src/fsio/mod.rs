@@ -7,8 +7,9 @@
 //! differs between Unix and Windows (modes, owners, read-only files, renames blocked by open
 //! handles, directory fsync) is in `unix.rs` and `windows.rs`, behind the same functions.
 
+pub mod device;
 pub mod failpoint;
-pub mod lock;
+mod lock;
 #[cfg(unix)]
 #[path = "unix.rs"]
 mod os;
@@ -16,7 +17,7 @@ mod os;
 #[path = "windows.rs"]
 mod os;
 
-pub use lock::{lock_beside, lock_named, NamedLock, WriteLock, LOCK_FILE, LOCK_TIMEOUT};
+pub use lock::{lock_beside, lock_named, NamedLock, WriteLock, LOCK_TIMEOUT};
 
 use std::fs::{self, File};
 use std::io::{self, BufRead, ErrorKind, Read, Write};
@@ -30,7 +31,7 @@ const TEMP_MARK: &str = ".mfa-profile-";
 #[derive(Debug, thiserror::Error)]
 pub enum FsError {
     /// An operating-system error.
-    #[error("cannot {action} {}: {}", path.display(), crate::plain::io_error(source))]
+    #[error("cannot {action} {}: {}", path.display(), crate::text::plain::io_error(source))]
     Io {
         /// What was being done ("read", "create directory", ...).
         action: &'static str,
@@ -332,7 +333,7 @@ mod tests {
         fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != LOCK_FILE)
+            .filter(|n| n != lock::LOCK_FILE)
             .collect()
     }
 

@@ -36,6 +36,7 @@ pub struct AccessKeyId(String);
 
 impl AccessKeyId {
     /// The id.
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
         &self.0
     }

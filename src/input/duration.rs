@@ -1,7 +1,7 @@
 //! Durations as users type them: `3600`, `15m`, `12h`, `1h30m`.
 
 use super::{shown, InputError};
-use crate::time::exact_span;
+use crate::text::time::exact_span;
 use std::str::FromStr;
 
 /// Shortest session STS grants, in seconds (15 minutes).

@@ -238,7 +238,7 @@ mod tests {
     /// each partition, FIPS and dual-stack or not, is an AWS host.
     #[test]
     fn every_host_the_sdk_resolves_is_an_aws_host() {
-        use crate::sdk::{iam_url, sts_url, CallOptions};
+        use crate::aws::{iam_url, sts_url, CallOptions};
         let regions = [
             "us-east-1",
             "cn-north-1",

@@ -9,6 +9,7 @@ mod access_key;
 mod code;
 mod duration;
 mod endpoint;
+pub mod keys;
 mod prompt;
 mod region;
 mod role;
@@ -18,10 +19,7 @@ pub use access_key::{
     check_secret, is_base64, is_key_id_form, AccessKeyId, ACCESS_KEY_ID_LEN, MAX_SECRET_LEN,
 };
 pub use code::MfaCode;
-pub use duration::{
-    SessionDuration, Span, DEFAULT_MIN_REMAINING, MAX_CHAINED_DURATION, MAX_DURATION,
-    MAX_ROLE_DURATION, MIN_DURATION,
-};
+pub use duration::{SessionDuration, Span, DEFAULT_MIN_REMAINING, MAX_CHAINED_DURATION};
 pub use endpoint::EndpointUrl;
 pub use prompt::PromptKind;
 pub use region::Region;

@@ -11,7 +11,7 @@ use super::find::{find_section, FileKind};
 use super::target::check_rewritten_lines;
 use super::{ProfileName, Refusal, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 use crate::ini::{Document, Section, SectionId};
-use crate::keys::{LongTermKeys, Secret};
+use crate::input::keys::{LongTermKeys, Secret};
 
 /// The key that replaces the source's while it is being checked: its id.
 pub const MFA_NEW_ACCESS_KEY_ID: &str = "mfa_new_access_key_id";
@@ -130,7 +130,7 @@ pub fn read_record(section: &Section) -> Result<Option<RotationRecord>, &'static
     match (old, new_id, new_secret) {
         (None, None, None) => match started {
             None => Ok(None),
-            Some(text) => crate::time::parse_rfc3339(text)
+            Some(text) => crate::text::time::parse_rfc3339(text)
                 .map(|since| Some(RotationRecord::Started { since }))
                 .ok_or(MFA_ROTATION_STARTED),
         },
@@ -153,7 +153,7 @@ pub fn read_record(section: &Section) -> Result<Option<RotationRecord>, &'static
 /// Records in section `id` that IAM is being asked for a new key at `since`.
 pub fn write_started(doc: &mut Document, id: SectionId, since: i64) {
     doc.section_mut(id)
-        .set_first(MFA_ROTATION_STARTED, &crate::time::rfc3339(since));
+        .set_first(MFA_ROTATION_STARTED, &crate::text::time::rfc3339(since));
 }
 
 /// Records in section `id` that `new` is replacing `old`. The record's lines go first in the

@@ -13,8 +13,8 @@ use super::{
     SECRET_ACCESS_KEY, SECURITY_TOKEN, SESSION_TOKEN,
 };
 use crate::ini::{Document, SectionId};
-use crate::keys::SessionCredentials;
-use crate::time;
+use crate::input::keys::SessionCredentials;
+use crate::text::time;
 
 /// The role a session is of, as recorded in the target so later refreshes repeat it.
 #[derive(Clone, Copy, Debug)]
@@ -127,7 +127,7 @@ const RECORD_KEYS: [&str; 6] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::Secret;
+    use crate::input::keys::Secret;
     use crate::profile::locate_target;
 
     fn session() -> SessionCredentials {

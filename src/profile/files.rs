@@ -4,10 +4,11 @@
 //! accept is an error naming it, whichever command reads it.
 
 use super::find::sections_for_profiles;
-use super::locations::{FileLocations, Shown};
+use super::locations::FileLocations;
 use super::source::{ProfileSet, SharedFiles, SourceError};
 use crate::fsio::{self, FsError};
 use crate::ini::{Document, ParseError};
+use crate::text::shown::Shown;
 use std::path::{Path, PathBuf};
 
 /// Why a shared file could not be read.

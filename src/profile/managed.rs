@@ -12,8 +12,8 @@ use super::{
     SESSION_TOKEN,
 };
 use crate::ini::{Document, Section};
-use crate::keys::{Secret, SessionCredentials};
-use crate::time;
+use crate::input::keys::{Secret, SessionCredentials};
+use crate::text::time;
 
 /// What mfa-profile recorded in a target it wrote. Values are as found in the file; callers
 /// parse them into typed inputs before use.

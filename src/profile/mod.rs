@@ -15,6 +15,7 @@ pub mod locations;
 mod managed;
 mod name;
 mod new_target;
+pub mod process_keys;
 mod readers;
 pub mod source;
 mod target;
@@ -28,7 +29,7 @@ pub use config_file::add_region;
 pub use credentials_file::{write_session, RecordedRole, SessionEntries};
 pub use files::{edit_locked, read_document, ReadError, SharedDocuments};
 pub use find::{find_section, sections_for_profiles, FileKind};
-pub use locations::{writable_dir_warning, FileLocations, NoHome, Shown};
+pub use locations::{writable_dir_warning, FileLocations, NoHome};
 pub use managed::{
     default_target, first_refresh_hint, long_term_profiles, managed_targets, meaning_of,
     stored_session, ManagedTarget, NoSession, ProfileMeaning, NO_SOURCE_YET,

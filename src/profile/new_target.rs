@@ -9,7 +9,7 @@
 use super::managed::{default_target, long_term_profiles, managed_targets};
 use super::ProfileName;
 use crate::ini::Document;
-use crate::suggest::one_edit_from;
+use crate::text::suggest::one_edit_from;
 
 /// The source a target with no recorded source is refreshed from when none is named: only
 /// `[default]`, for `[mfa]`.

@@ -5,10 +5,10 @@
 //! Invariant: describes and words the problem; what to do about it (write anyway, warn) is the
 //! caller's call.
 
-use super::locations::Shown;
 use crate::ini::botocore::botocore_error;
 use crate::ini::js_sdk::js_unreadable_line;
 use crate::ini::Document;
+use crate::text::shown::Shown;
 use std::path::Path;
 
 /// A reader of the shared files other than the SDKs' shared parser.

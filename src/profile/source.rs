@@ -5,7 +5,7 @@
 //! file contents, so what was checked is what is used.
 
 use super::{ProfileName, ACCESS_KEY_ID, MFA_SOURCE_PROFILE, SECRET_ACCESS_KEY, SESSION_TOKEN};
-use crate::keys::{LongTermKeys, Secret};
+use crate::input::keys::{LongTermKeys, Secret};
 pub use aws_config::profile::ProfileSet;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::{Env, Fs};
@@ -97,7 +97,7 @@ pub struct SourceProfile {
     /// `ca_bundle`: the certificates to trust instead of the system's.
     pub ca_bundle: Option<String>,
     /// `use_fips_endpoint`, `use_dualstack_endpoint`, `sdk_ua_app_id`.
-    pub sdk: crate::sdk::ProfileOptions,
+    pub sdk: crate::aws::ProfileOptions,
 }
 
 /// The `endpoint_url` that section `[services NAME]` gives STS (`sts =` with an indented
@@ -209,7 +209,7 @@ pub fn source_profile(
         services: setting("services"),
         ignore_configured_endpoint_urls: setting("ignore_configured_endpoint_urls"),
         ca_bundle: setting("ca_bundle"),
-        sdk: crate::sdk::ProfileOptions {
+        sdk: crate::aws::ProfileOptions {
             use_fips_endpoint: setting("use_fips_endpoint"),
             use_dualstack_endpoint: setting("use_dualstack_endpoint"),
             sdk_ua_app_id: setting("sdk_ua_app_id"),
@@ -223,7 +223,7 @@ pub fn source_profile(
 pub fn call_settings(
     profiles: &ProfileSet,
     name: &ProfileName,
-) -> (Option<String>, crate::sdk::ProfileOptions) {
+) -> (Option<String>, crate::aws::ProfileOptions) {
     let Some(profile) = profiles.get_profile(name.as_str()) else {
         return Default::default();
     };
@@ -235,7 +235,7 @@ pub fn call_settings(
     };
     (
         setting("region"),
-        crate::sdk::ProfileOptions {
+        crate::aws::ProfileOptions {
             use_fips_endpoint: setting("use_fips_endpoint"),
             use_dualstack_endpoint: setting("use_dualstack_endpoint"),
             sdk_ua_app_id: setting("sdk_ua_app_id"),

@@ -8,14 +8,15 @@ use super::{RefreshSettings, Refreshed};
 use crate::error::Error;
 use crate::fsio;
 use crate::ini::{Document, SectionId};
+use crate::input::keys::SessionCredentials;
 use crate::input::{MfaSerial, Region};
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
 use crate::profile::edit_locked;
 use crate::profile::{
     add_region, locate_target, read_document, unreadable, write_session, ProfileName, RecordedRole,
-    SessionEntries, Shown,
+    SessionEntries,
 };
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 
 /// What a refresh writes, besides the session.
 pub(super) struct Writing<'a> {

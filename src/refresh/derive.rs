@@ -12,15 +12,16 @@ use super::commit::{commit, Writing};
 use super::plan::Derived;
 use super::{
     before_sts, checked_session, refresh, CodeSource, Outcome, RefreshSettings, RoleSettings,
+    Services,
 };
-use crate::device::HeldDevice;
+use crate::aws::sts::{self, SessionRequest, Signer};
 use crate::error::Error;
+use crate::fsio::device::HeldDevice;
+use crate::input::keys::SessionCredentials;
 use crate::input::SessionDuration;
-use crate::keys::SessionCredentials;
-use crate::notice::Notice;
 use crate::profile::SharedDocuments;
-use crate::sts::{self, SessionRequest, Signer, Sts};
-use crate::time;
+use crate::text::notice::Notice;
+use crate::text::time;
 
 /// Refreshes the derived target `derived`, held (by [`super::carry_out`]) for this process.
 pub(super) fn refresh_derived(
@@ -28,11 +29,10 @@ pub(super) fn refresh_derived(
     derived: Derived,
     docs: SharedDocuments,
     held: Option<HeldDevice>,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
-    let base_session = fresh_base(settings, &derived, sts, codes, notices)?;
+    let base_session = fresh_base(settings, &derived, services, notices)?;
     before_sts(settings, derived.endpoint.as_ref(), notices);
     let duration = derived.duration;
     let trust = sts::roots_for([derived.endpoint.as_ref().map(|e| &e.url)], &derived.trust)?;
@@ -45,7 +45,12 @@ pub(super) fn refresh_derived(
         trust,
         options: derived.options.clone(),
     };
-    let session = checked_session(settings, sts, Signer::Session(&base_session), &request)?;
+    let session = checked_session(
+        settings,
+        services.sts,
+        Signer::Session(&base_session),
+        &request,
+    )?;
     let recorded_duration = (derived.recorded_duration != SessionDuration::DEFAULT_ROLE)
         .then(|| derived.recorded_duration.secs());
     let writing = Writing {
@@ -69,8 +74,7 @@ pub(super) fn refresh_derived(
 fn fresh_base(
     settings: &RefreshSettings,
     derived: &Derived,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<SessionCredentials, Error> {
     let base_settings = RefreshSettings {
@@ -84,7 +88,7 @@ fn fresh_base(
         force: false,
         ..settings.clone()
     };
-    let error = match refresh(&base_settings, sts, codes, notices) {
+    let error = match refresh(&base_settings, services, notices) {
         Ok(Outcome::Refreshed(done)) => {
             notices(Notice::Info(format!(
                 "refreshed [{}] first (valid until {}): [{}] is assumed with its session",
@@ -111,7 +115,13 @@ fn fresh_base(
         min_remaining: crate::input::Span::from_secs(BASE_STILL_SIGNS),
         ..base_settings
     };
-    match refresh(&still_signs, sts, &mut NoCode, notices) {
+    let mut no_code = Services {
+        sts: services.sts,
+        iam: services.iam,
+        codes: &mut NoCode,
+        keys: &mut *services.keys,
+    };
+    match refresh(&still_signs, &mut no_code, notices) {
         Ok(outcome @ Outcome::StillValid { expires_at, .. }) => {
             notices(Notice::Info(format!(
                 "[{}] needs an MFA code to be refreshed and none can be asked for now; [{}] is assumed with its session, still valid until {}",

@@ -13,26 +13,29 @@
 
 mod commit;
 mod derive;
+pub mod discover;
+mod long_term_keys;
 mod plan;
-mod source_keys;
 mod with_code;
 
-use crate::device::{Devices, HeldDevice};
+use crate::aws::iam::Iam;
+use crate::aws::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
 use crate::error::Error;
 use crate::fsio;
+use crate::fsio::device::{Devices, HeldDevice};
+use crate::input::keys::{LongTermKeys, SessionCredentials};
 use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleArn, RoleSessionName, SessionDuration,
     Span,
 };
-use crate::keys::{LongTermKeys, SessionCredentials};
-use crate::notice::Notice;
-use crate::profile::{FileLocations, NoSession, ProfileName, SharedDocuments, Shown};
-use crate::sts::{self, CustomEndpoint, SessionRequest, Signer, Sts, StsError, TlsSettings};
+use crate::profile::{FileLocations, NoSession, ProfileName, SharedDocuments};
+use crate::text::notice::Notice;
+use crate::text::shown::Shown;
 use std::path::PathBuf;
 
 pub(crate) use commit::add_region_to_config;
+pub use long_term_keys::{DeviceRequest, KeysRequest};
 pub(crate) use plan::call_region;
-pub use source_keys::{DeviceRequest, KeysRequest};
 
 /// `--role-arn` and its companions; each may come alone, to change a recorded role.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -91,7 +94,44 @@ pub struct RefreshSettings {
     pub tls: TlsSettings,
     /// What the environment says of FIPS, dual-stack and the app id (the source profile's
     /// keys are taken when it says nothing).
-    pub sdk: crate::sdk::SdkVariables,
+    pub sdk: crate::aws::SdkVariables,
+}
+
+impl RefreshSettings {
+    /// A refresh of the files `files` with neutral settings: nothing named (the source and
+    /// target the files and the rules give), the default margin, no device records kept, the
+    /// endpoints and certificates AWS's own, the clock the system's. Callers set what they were
+    /// given with struct update syntax.
+    pub fn new(files: FileLocations) -> RefreshSettings {
+        RefreshSettings {
+            files,
+            source: None,
+            target: None,
+            aws_profile: None,
+            serial: None,
+            duration: None,
+            region: None,
+            endpoint: None,
+            configured_endpoints: true,
+            allow_insecure_endpoint: false,
+            role: RoleSettings::default(),
+            via: None,
+            min_remaining: crate::input::DEFAULT_MIN_REMAINING,
+            force: false,
+            clock: system_clock,
+            devices: None,
+            carry_region: true,
+            tls: TlsSettings::default(),
+            sdk: crate::aws::SdkVariables::default(),
+        }
+    }
+}
+
+/// Epoch seconds by the system's clock.
+fn system_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() as i64)
 }
 
 /// What the code source is told when a code is needed.
@@ -115,10 +155,61 @@ pub struct CodeRequest<'a> {
     pub code_sent_at: Option<i64>,
 }
 
+/// What a refresh asks of the world around it, besides the files: STS, IAM (for the MFA
+/// device of a source that names none), the person or program that gives codes, and the
+/// process that prints a source's keys.
+pub struct Services<'a> {
+    /// STS.
+    pub sts: &'a dyn Sts,
+    /// IAM, for the device of a source that names none.
+    pub iam: &'a dyn IamFor,
+    /// The codes.
+    pub codes: &'a mut dyn CodeSource,
+    /// A source's `credential_process`.
+    pub keys: &'a mut dyn KeySource,
+}
+
+/// IAM for the calls of one refresh (the region, STS endpoint and options its plan chose).
+pub trait IamFor {
+    /// A client for `request`'s calls; `None` when the MFA device is not looked for in IAM.
+    fn iam_for(&self, request: &DeviceRequest) -> Result<Option<Box<dyn Iam + '_>>, Error>;
+}
+
+/// No IAM: a source that names no MFA device is refused.
+pub struct NoIam;
+
+impl IamFor for NoIam {
+    fn iam_for(&self, _request: &DeviceRequest) -> Result<Option<Box<dyn Iam + '_>>, Error> {
+        Ok(None)
+    }
+}
+
+/// What prints a source's long-term keys when its profile has a `credential_process`.
+pub trait KeySource {
+    /// The long-term keys `request.command` prints.
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error>;
+}
+
+/// No process is run: a source whose keys come from one is refused.
+#[cfg(test)]
+pub struct NoProcess;
+
+#[cfg(test)]
+impl KeySource for NoProcess {
+    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
+        Err(crate::error::key_error::KeyError::Process {
+            profile: request.source.to_string(),
+            command: request.command.to_owned(),
+            problem: "is not run by this command".into(),
+        }
+        .into())
+    }
+}
+
 /// Where the MFA code comes from: the argument, a code command, standard input, a prompt.
-/// Called once per refresh, only after every local check passed. The process around the
-/// refresh also answers here for what the files leave to it: the keys a source's
-/// `credential_process` prints, and the MFA device of a source that names none.
+/// Called once per refresh, only after every local check passed (again when a person can
+/// give another after STS refused one); also asked which device to use when IAM lists
+/// several for a source that names none.
 pub trait CodeSource {
     /// A code for `request.serial`.
     fn code(&mut self, request: &CodeRequest) -> Result<MfaCode, Error>;
@@ -130,21 +221,21 @@ pub trait CodeSource {
         false
     }
 
-    /// The long-term keys `request.command` prints. By default no process is run.
-    fn process_keys(&mut self, request: &KeysRequest) -> Result<LongTermKeys, Error> {
-        Err(crate::key_error::KeyError::Process {
-            profile: request.source.to_string(),
-            command: request.command.to_owned(),
-            problem: "is not run by this command".into(),
+    /// Which of `devices` (IAM user `user`'s) gives the codes of `source`: the index. By
+    /// default nobody is asked, and the error lists them.
+    fn choose_device(
+        &mut self,
+        source: &ProfileName,
+        user: &str,
+        devices: &[String],
+    ) -> Result<usize, Error> {
+        Err(crate::error::key_error::KeyError::DeviceChoice {
+            profile: source.to_string(),
+            user: user.to_owned(),
+            count: devices.len(),
+            devices: devices.join(", "),
         }
         .into())
-    }
-
-    /// The MFA device of `request.source`, found in IAM; `None` when not looked for (the
-    /// default).
-    fn find_device(&mut self, request: &DeviceRequest) -> Result<Option<MfaSerial>, Error> {
-        let _ = request;
-        Ok(None)
     }
 }
 
@@ -183,7 +274,7 @@ impl Outcome {
                 file,
                 session,
                 ..
-            } => session.map_err(|why| crate::handout::no_session(&target, &file, why)),
+            } => session.map_err(|why| Error::no_session(&target, &file, why)),
         }
     }
 }
@@ -205,19 +296,18 @@ pub struct Refreshed {
     pub file: PathBuf,
 }
 
-/// Runs a refresh. `codes` is asked only when the target needs a new session and every local
-/// check passed; `notices` receives what to tell the user.
+/// Runs a refresh. Its codes are asked for only when the target needs a new session and
+/// every local check passed; `notices` receives what to tell the user.
 pub fn refresh(
     settings: &RefreshSettings,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let mut docs = SharedDocuments::read(&settings.files)?;
     let mut resolved = None;
     let planned =
-        source_keys::plan_finding_device(settings, &mut docs, codes, &mut resolved, notices)?;
-    carry_out(settings, planned, docs, sts, codes, resolved, notices)
+        long_term_keys::plan_finding_device(settings, &mut docs, services, &mut resolved, notices)?;
+    carry_out(settings, planned, docs, services, resolved, notices)
 }
 
 /// Does what `plan` says: a refresh holds its MFA device (or derived target) for this
@@ -227,9 +317,8 @@ fn carry_out(
     settings: &RefreshSettings,
     plan: plan::Plan,
     docs: SharedDocuments,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
-    resolved: source_keys::Resolved,
+    services: &mut Services<'_>,
+    resolved: long_term_keys::Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     let Some((key, waiting)) = plan.lock() else {
@@ -246,7 +335,7 @@ fn carry_out(
     {
         Some(Some((docs, again))) if again.lock().map(|(k, _)| k).as_deref() != Some(&*key) => {
             drop(held);
-            return carry_out(settings, again, docs, sts, codes, resolved, notices);
+            return carry_out(settings, again, docs, services, resolved, notices);
         }
         Some(Some((docs, again))) => (docs, again),
         Some(None) | None => (docs, plan),
@@ -254,10 +343,10 @@ fn carry_out(
     match plan {
         plan::Plan::Skip(outcome) => Ok(outcome),
         plan::Plan::Call(call) => {
-            with_code::refresh_with_code(settings, call, docs, held, sts, codes, resolved, notices)
+            with_code::refresh_with_code(settings, call, docs, held, services, resolved, notices)
         }
         plan::Plan::Derive(derived) => {
-            derive::refresh_derived(settings, derived, docs, held, sts, codes, notices)
+            derive::refresh_derived(settings, derived, docs, held, services, notices)
         }
     }
 }
@@ -302,7 +391,7 @@ fn hold(
     let held = devices.hold(key, || notices(Notice::Info(waiting)))?;
     held.map(Some).ok_or_else(|| Error::DeviceBusy {
         serial: key.to_owned(),
-        waited: crate::device::DEVICE_LOCK_TIMEOUT.as_secs(),
+        waited: crate::fsio::device::DEVICE_LOCK_TIMEOUT.as_secs(),
     })
 }
 

@@ -2,8 +2,8 @@
 //! the files live in a temp dir.
 
 use super::*;
-use crate::keys::Secret;
-use crate::sts::{SessionRequest, Signer, StsError, TlsSettings};
+use crate::aws::sts::{SessionRequest, Signer, StsError};
+use crate::input::keys::Secret;
 use std::cell::RefCell;
 
 const SOURCE: &str = "# keys\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n";
@@ -109,28 +109,12 @@ impl Files {
     fn settings(&self) -> RefreshSettings {
         let path = |name: &str| self.dir.path().join(name);
         RefreshSettings {
-            files: FileLocations {
+            clock: fixed_now,
+            devices: Some(crate::fsio::device::Devices::in_dir(path("devices"))),
+            ..RefreshSettings::new(FileLocations {
                 credentials: path("credentials"),
                 config: path("config"),
-            },
-            source: None,
-            target: None,
-            aws_profile: None,
-            serial: None,
-            duration: None,
-            region: None,
-            endpoint: None,
-            configured_endpoints: true,
-            allow_insecure_endpoint: false,
-            role: RoleSettings::default(),
-            via: None,
-            min_remaining: Span::from_secs(900),
-            force: false,
-            clock: fixed_now,
-            devices: Some(crate::device::Devices::in_dir(path("devices"))),
-            carry_region: true,
-            tls: TlsSettings::default(),
-            sdk: crate::sdk::SdkVariables::default(),
+            })
         }
     }
 }
@@ -150,7 +134,13 @@ fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
         windows: Vec::new(),
     };
     let mut notices = Vec::new();
-    let result = refresh(settings, sts, &mut codes, &mut |n| notices.push(n));
+    let mut services = Services {
+        sts,
+        iam: &NoIam,
+        codes: &mut codes,
+        keys: &mut NoProcess,
+    };
+    let result = refresh(settings, &mut services, &mut |n| notices.push(n));
     Ran {
         result,
         asked: codes.asked,
@@ -163,7 +153,7 @@ fn run(settings: &RefreshSettings, sts: &FakeSts) -> Ran {
 fn managed(target: &str, source: &str, expires_at: i64) -> String {
     format!(
         "[{target}]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = old\nexpiration = {}\nmfa_source_profile = {source}\n",
-        crate::time::rfc3339(expires_at)
+        crate::text::time::rfc3339(expires_at)
     )
 }
 

@@ -7,14 +7,14 @@
 //! recorded as sent, one it refused before checking is not.
 
 use super::commit::commit;
+use super::long_term_keys::{resolve, Resolved};
 use super::plan::Call;
-use super::source_keys::{resolve, Resolved};
-use super::{before_sts, checked_session, CodeRequest, CodeSource, Outcome, RefreshSettings};
-use crate::device::{next_code_at, HeldDevice};
+use super::{before_sts, checked_session, CodeRequest, Outcome, RefreshSettings, Services};
+use crate::aws::sts::{self, Signer};
 use crate::error::Error;
-use crate::notice::Notice;
+use crate::fsio::device::{next_code_at, HeldDevice};
 use crate::profile::SharedDocuments;
-use crate::sts::{self, Signer, Sts};
+use crate::text::notice::Notice;
 
 /// How many codes a person is asked for when STS rejects the one typed.
 const MAX_CODE_TRIES: u32 = 3;
@@ -27,13 +27,12 @@ pub(super) fn refresh_with_code(
     call: Call,
     docs: SharedDocuments,
     held: Option<HeldDevice>,
-    sts: &dyn Sts,
-    codes: &mut dyn CodeSource,
+    services: &mut Services<'_>,
     mut resolved: Resolved,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Outcome, Error> {
     before_sts(settings, call.endpoint.as_ref(), notices);
-    let keys = resolve(&call.source, &call.keys, codes, &mut resolved)?;
+    let keys = resolve(&call.source, &call.keys, services.keys, &mut resolved)?;
     // A CA bundle that cannot be used is said before a code is spent on it.
     let trust = sts::roots_for([call.endpoint.as_ref().map(|e| &e.url)], &call.trust)?;
     let mut tries = 0;
@@ -49,10 +48,10 @@ pub(super) fn refresh_with_code(
             next_code_at: next_code_at(code_sent_at, (settings.clock)()),
             code_sent_at,
         };
-        let code = codes.code(&code_request)?;
+        let code = services.codes.code(&code_request)?;
         let request = call.request(code, trust.clone());
         let sent_at = (settings.clock)();
-        let answer = checked_session(settings, sts, Signer::LongTerm(&keys), &request);
+        let answer = checked_session(settings, services.sts, Signer::LongTerm(&keys), &request);
         let spent = match &answer {
             Ok(_) => true,
             Err(error) => error.may_have_spent_the_code(),
@@ -67,8 +66,8 @@ pub(super) fn refresh_with_code(
         }
         match answer {
             // A person typed it: a mistyped or stale code is asked for again.
-            Err(crate::sts::StsError::CodeRejected)
-                if tries < MAX_CODE_TRIES && codes.can_ask_again(&code_request) =>
+            Err(crate::aws::sts::StsError::CodeRejected)
+                if tries < MAX_CODE_TRIES && services.codes.can_ask_again(&code_request) =>
             {
                 notices(Notice::Warning(format!(
                     "STS rejected the MFA code for {} (wrong or expired); enter the code the device shows now",

@@ -4,10 +4,10 @@
 
 use crate::support::readers::*;
 use mfa_profile::ini::{Document, ParseErrorKind};
-use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{
     find_section, locate_target, write_session, FileKind, ProfileName, SessionEntries, SharedFiles,
 };
+use mfa_profile::{Secret, SessionCredentials};
 use std::collections::BTreeMap;
 
 const ENTRIES: [(&str, &str); 5] = [

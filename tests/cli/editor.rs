@@ -5,10 +5,10 @@
 //! `fuzz_corpus.rs`, the readers of what a refresh wrote in `readers.rs`.
 
 use mfa_profile::ini::Document;
-use mfa_profile::keys::{Secret, SessionCredentials};
 use mfa_profile::profile::{
     locate_target, write_session, ProfileName, SessionEntries, SharedFiles,
 };
+use mfa_profile::{Secret, SessionCredentials};
 use proptest::prelude::*;
 
 fn line() -> impl Strategy<Value = String> {

@@ -11,7 +11,7 @@ const EXPIRED: &str = "2001-01-01T00:00:00Z";
 
 /// A source `[work]` and its target `[work-mfa]`, valid for six more hours.
 fn source_and_valid_target() -> String {
-    let expiration = mfa_profile::time::rfc3339(now() + 6 * 3600);
+    let expiration = mfa_profile::rfc3339(now() + 6 * 3600);
     format!(
         "[work]\r\naws_access_key_id = {AKID}\r\naws_secret_access_key = {SECRET}\r\nmfa_serial = {SERIAL}\r\n\r\n\
 [work-mfa]\r\naws_access_key_id = ASIAEXAMPLE\r\naws_secret_access_key = sessionsecret\r\n\

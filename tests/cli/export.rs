@@ -10,7 +10,7 @@ const EXPIRED: &str = "2001-01-01T00:00:00Z";
 
 /// A source `[work]` and its target `[work-mfa]`, valid for six more hours.
 fn source_and_valid_target() -> String {
-    let expiration = mfa_profile::time::rfc3339(now() + 6 * 3600);
+    let expiration = mfa_profile::rfc3339(now() + 6 * 3600);
     format!(
         "[work]\r\naws_access_key_id = {AKID}\r\naws_secret_access_key = {SECRET}\r\nmfa_serial = {SERIAL}\r\n\r\n\
 [work-mfa]\r\naws_access_key_id = ASIAEXAMPLE\r\naws_secret_access_key = sessionsecret\r\n\
@@ -135,7 +135,7 @@ fn export_refuses_a_missing_target() {
 
 #[test]
 fn export_warns_about_a_session_inside_min_remaining_and_still_prints_it() {
-    let soon = mfa_profile::time::rfc3339(now() + 300);
+    let soon = mfa_profile::rfc3339(now() + 300);
     Test::new()
         .credentials(with_target("mfa", &soon))
         .arg("export")

@@ -21,6 +21,7 @@ mod editor;
 mod exec;
 mod exit_codes;
 mod export;
+#[cfg(feature = "fuzzing")]
 mod fuzz_corpus;
 mod guards;
 mod hints;

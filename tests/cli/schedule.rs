@@ -18,7 +18,7 @@ const SYSTEMD_ODD: &str = "100% $x dir";
 
 /// Targets valid for hours: a background run of them has nothing to do but log.
 fn valid_targets() -> String {
-    let later = mfa_profile::time::rfc3339(now() + 8 * 3600);
+    let later = mfa_profile::rfc3339(now() + 8 * 3600);
     format!(
         "{}\n{}",
         default_source(),
@@ -578,7 +578,7 @@ fn doctor_says_when_the_job_stopped_running_and_its_hint_works() {
         .assert_code(0);
     let state = env.home().join(".local/state/mfa-profile");
     let record = std::fs::read_to_string(state.join("schedule.json")).unwrap();
-    let long_ago = mfa_profile::time::rfc3339(now() - 86_400);
+    let long_ago = mfa_profile::rfc3339(now() - 86_400);
     let record = serde_json::from_str::<serde_json::Value>(&record).unwrap();
     let mut record = record.as_object().unwrap().clone();
     record.insert("installed_at".into(), long_ago.into());

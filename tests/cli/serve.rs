@@ -307,7 +307,7 @@ fn a_hundred_requests_at_once_are_answered() {
 #[test]
 fn an_expired_session_is_never_handed_out_and_the_log_says_why() {
     let expires = now() + 8;
-    let env = with_mfa(&mfa_profile::time::rfc3339(expires));
+    let env = with_mfa(&mfa_profile::rfc3339(expires));
     let serving = Serving::start(&env, &["-t", "mfa", "--no-input", "--min-remaining", "1s"]);
     assert_eq!(
         serving.get(&[("Authorization", &serving.token)]).status,

@@ -7,8 +7,8 @@
 //! nothing typed is repeated in a message.
 
 use super::printable;
+use crate::error::key_error::KeyError;
 use crate::error::Error;
-use crate::key_error::KeyError;
 #[cfg(unix)]
 use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
 use std::io::{self, BufRead, IsTerminal, Read, Write};

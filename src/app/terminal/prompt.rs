@@ -54,7 +54,7 @@ pub fn read_code(input: CodeInput, label: &str) -> Result<Option<MfaCode>, Error
                 .map_err(|e| {
                     Error::CodeInput(format!(
                         "cannot read the MFA code from standard input: {}",
-                        crate::plain::io_error(&e)
+                        crate::text::plain::io_error(&e)
                     ))
                 })?;
             let code = first.trim();
@@ -118,7 +118,7 @@ pub fn prompt(
             Err(e) => {
                 return Err(Error::CodeInput(format!(
                     "cannot read the MFA code: {}",
-                    crate::plain::io_error(&e)
+                    crate::text::plain::io_error(&e)
                 )))
             }
         }

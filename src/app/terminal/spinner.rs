@@ -2,8 +2,8 @@
 //!
 //! Invariant: no frame is drawn off a terminal, and the line is cleared when the spinner stops.
 
-use crate::keys::SessionCredentials;
-use crate::sts::{SessionRequest, Signer, Sts, StsError};
+use crate::aws::sts::{SessionRequest, Signer, Sts, StsError};
+use crate::input::keys::SessionCredentials;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -11,13 +11,13 @@
 use super::super::RefreshSettings;
 use super::request::{duration, duration_flag, endpoint, planned_role, regions, role_flags, trust};
 use super::{Chosen, PlannedRole};
+use crate::aws::sts::{CustomEndpoint, TrustChoice};
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{Region, SessionDuration, MAX_CHAINED_DURATION};
-use crate::notice::Notice;
 use crate::profile::source::source_profile;
 use crate::profile::{create_hint, locate_target, ProfileName, SharedDocuments};
-use crate::sts::{CustomEndpoint, TrustChoice};
+use crate::text::notice::Notice;
 
 /// A derived refresh: everything but the base's session.
 pub(in crate::refresh) struct Derived {
@@ -38,7 +38,7 @@ pub(in crate::refresh) struct Derived {
     /// The certificates an https endpoint is trusted by.
     pub trust: TrustChoice,
     /// FIPS, dual-stack, the app id.
-    pub options: crate::sdk::CallOptions,
+    pub options: crate::aws::CallOptions,
     /// The source's region, to add to the target's config profile.
     pub carry_region: Option<Region>,
     /// The command that asks for this refresh again (the base's code included), as a hint
@@ -75,7 +75,7 @@ fn chained_duration(
     if planned.secs() <= MAX_CHAINED_DURATION {
         return Ok(planned);
     }
-    let asked = crate::time::exact_span(planned.secs());
+    let asked = crate::text::time::exact_span(planned.secs());
     if settings.duration.is_some() {
         return Err(Error::ChainedOverAnHour {
             target: target.to_string(),
@@ -83,7 +83,7 @@ fn chained_duration(
             asked,
             direct: format!(
                 "mfa-profile -s {source} -t {target} --role-arn {role_arn} -d {} --force",
-                crate::time::exact_span(planned.secs())
+                crate::text::time::exact_span(planned.secs())
             ),
         });
     }

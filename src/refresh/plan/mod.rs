@@ -4,23 +4,25 @@
 //! Invariant: pure (no I/O; the time is `settings.clock`'s); every refusal a refresh can make
 //! without STS is made here.
 
+mod choose;
 mod derived;
 mod request;
-mod target;
 
 pub(super) use derived::Derived;
 pub(crate) use request::call_region;
 
 use super::{Outcome, RefreshSettings};
+use crate::aws::sts::{
+    CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest, TrustChoice, TrustRoots,
+};
+use crate::aws::CallOptions;
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{
     ExternalId, MfaCode, MfaSerial, PromptKind, Region, RoleSessionName, SessionDuration,
 };
-use crate::notice::Notice;
 use crate::profile::{ProfileName, RecordedRole, SharedDocuments, SourceKeys, TargetSummary};
-use crate::sdk::CallOptions;
-use crate::sts::{CustomEndpoint, MfaAnswer, RoleRequest, SessionRequest, TrustChoice, TrustRoots};
+use crate::text::notice::Notice;
 
 /// The target and source of a refresh, the target located and checked.
 pub(in crate::refresh) struct Chosen {
@@ -160,8 +162,8 @@ pub(super) fn plan(
     docs: &SharedDocuments,
     notices: &mut dyn FnMut(Notice),
 ) -> Result<Plan, Error> {
-    let chosen = target::choose(settings, docs, notices)?;
-    if let Some(outcome) = target::still_valid(settings, docs, &chosen) {
+    let chosen = choose::choose(settings, docs, notices)?;
+    if let Some(outcome) = choose::still_valid(settings, docs, &chosen) {
         return Ok(Plan::Skip(outcome));
     }
     if let Some(base) = derived::base_of(settings, &chosen) {

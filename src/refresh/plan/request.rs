@@ -7,19 +7,19 @@
 
 use super::super::RefreshSettings;
 use super::{Call, Chosen, PlannedRole};
+use crate::aws::sts::{CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice};
 use crate::error::Error;
 use crate::ini::SectionId;
 use crate::input::{
     InputError, MfaSerial, Region, RoleArn, RoleSessionName, SessionDuration, Span,
 };
-use crate::notice::Notice;
 use crate::profile::source::{services_sts_endpoint, source_profile};
 use crate::profile::{
     long_term_profiles, FileKind, ManagedTarget, ProfileName, SharedDocuments, SourceError,
     SourceKeys, SourceProfile, ACCESS_KEY_ID, MFA_EXTERNAL_ID, MFA_ROLE_ARN, MFA_ROLE_SESSION_NAME,
     SECRET_ACCESS_KEY,
 };
-use crate::sts::{CustomEndpoint, EndpointOrigin, RoleRequest, TrustChoice};
+use crate::text::notice::Notice;
 use std::str::FromStr;
 
 /// Everything but the code.
@@ -375,7 +375,7 @@ pub(super) fn endpoint(
     let ignored = profile
         .ignore_configured_endpoint_urls
         .as_deref()
-        .is_some_and(crate::sts::setting_is_true);
+        .is_some_and(crate::aws::sts::setting_is_true);
     if !settings.configured_endpoints || ignored {
         return Ok(None);
     }

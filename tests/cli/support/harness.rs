@@ -45,7 +45,7 @@ pub fn now() -> i64 {
 
 /// Epoch seconds of an RFC 3339 timestamp, as the SDK's own parser reads it.
 pub fn epoch_of(rfc3339: &str) -> i64 {
-    mfa_profile::time::parse_rfc3339(rfc3339).unwrap_or_else(|| panic!("{rfc3339:?}"))
+    mfa_profile::parse_rfc3339(rfc3339).unwrap_or_else(|| panic!("{rfc3339:?}"))
 }
 
 /// A file of fixtures/expected/, byte for byte.
