@@ -327,8 +327,14 @@ pub(crate) fn iam_call<E>(
 where
     E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
 {
+    // IAM's own endpoint takes only its partition's signing region (us-east-1 in aws); the
+    // SDK signs an endpoint the user names for the configured region, which IAM refuses.
+    let region = match route.endpoint {
+        Some(_) => iam_signing_region(route.region, route.options),
+        None => route.region.to_string(),
+    };
     let mut config = aws_sdk_iam::Config::builder()
-        .region(aws_sdk_iam::config::Region::new(route.region.to_string()))
+        .region(aws_sdk_iam::config::Region::new(region))
         .use_fips(route.uses_fips())
         .use_dual_stack(route.uses_dual_stack())
         .credentials_provider(credentials)
@@ -381,6 +387,32 @@ pub fn iam_url(region: &Region, options: &CallOptions) -> String {
     resolved.unwrap_or_else(|| "https://iam.amazonaws.com".to_owned())
 }
 
+/// The region IAM's own endpoint for the partition of `region` is signed for (us-east-1 in
+/// aws, cn-north-1 in aws-cn, ...), as the SDK's endpoint rules say; `region` itself where
+/// the rules name no other.
+fn iam_signing_region(region: &Region, options: &CallOptions) -> String {
+    iam_rules_signing_region(region, options).unwrap_or_else(|| region.to_string())
+}
+
+fn iam_rules_signing_region(region: &Region, options: &CallOptions) -> Option<String> {
+    use aws_sdk_iam::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+    use aws_smithy_types::Document;
+    let params = Params::builder()
+        .region(region.as_str())
+        .use_fips(options.use_fips)
+        .use_dual_stack(options.use_dual_stack)
+        .build()
+        .ok()?;
+    let endpoint = ready(DefaultResolver::new().resolve_endpoint(&params))?.ok()?;
+    endpoint
+        .auth_schemes()
+        .iter()
+        .find_map(|scheme| match scheme.get("signingRegion") {
+            Some(Document::String(signing)) => Some(signing.clone()),
+            _ => None,
+        })
+}
+
 /// The output of a future that does not wait (the SDK's endpoint resolvers answer at once);
 /// `None` if it would.
 fn ready<F: Future>(future: F) -> Option<F::Output> {
@@ -398,6 +430,16 @@ mod tests {
 
     fn region(name: &str) -> Region {
         name.parse().unwrap()
+    }
+
+    #[test]
+    fn iam_is_signed_for_its_partitions_region_whatever_the_profiles() {
+        let plain = CallOptions::default();
+        let signed = |name: &str| iam_signing_region(&region(name), &plain);
+        assert_eq!(signed("eu-west-1"), "us-east-1");
+        assert_eq!(signed("us-east-1"), "us-east-1");
+        assert_eq!(signed("cn-northwest-1"), "cn-north-1");
+        assert_eq!(signed("us-gov-east-1"), "us-gov-west-1");
     }
 
     #[test]

@@ -119,12 +119,10 @@ fn a_control_character_in_a_stored_session_token_is_never_signed_with() {
 /// IAM's endpoint in the aws partition takes only credential scopes of us-east-1 ("Elements of
 /// an AWS API request signature": "If you use a service like IAM that uses a globally unique
 /// endpoint, use the default region (us-east-1)"). With IAM's endpoint given by
-/// `--iam-endpoint-url` (or `AWS_ENDPOINT_URL_IAM`), the tool signs for the source profile's
-/// region instead, and IAM refuses the call as SignatureDoesNotMatch, which the tool then
-/// explains as a wrong secret or a clock that is off. Found by moving the key tests onto the
-/// stand-in; the rotation tests' stand-in takes eu-west-1 too until this is fixed in src/.
+/// `--iam-endpoint-url` (or `AWS_ENDPOINT_URL_IAM`) the SDK would sign for the source profile's
+/// region, which IAM refuses as SignatureDoesNotMatch; the tool signs for the partition's IAM
+/// region (`aws::iam_call`). Found by moving the key tests onto the stand-in.
 #[test]
-#[ignore = "the tool signs IAM calls to an overridden endpoint for the profile's region, which IAM refuses (src/sdk/mod.rs, iam_call)"]
 fn iam_calls_to_an_overridden_endpoint_are_signed_for_us_east_1() {
     let aws = StandIn::start();
     let file = with_mfa_session(&aws, 3600, "").replacen(

@@ -10,12 +10,9 @@ use crate::support::*;
 
 const DEVICE: &str = SERIAL;
 
-/// The stand-in for setup: alice's keys ([`OLD`]) and device; every session expires in 2099,
-/// and IAM also takes credential scopes of eu-west-1 (see [`StandIn::accept_iam_region`]).
+/// The stand-in for setup: alice's keys ([`OLD`]) and device; every session expires in 2099.
 fn fake() -> StandIn {
-    let aws = StandIn::for_files();
-    aws.accept_iam_region("eu-west-1");
-    aws
+    StandIn::for_files()
 }
 
 /// Erin, a new IAM user with her own key and device.
@@ -28,7 +25,6 @@ fn setup_on_a_terminal_writes_the_source_and_refreshes_once() {
     aws.add_user("erin", ERIN_KEY, ERIN_SECRET);
     aws.add_device("erin", "arn:aws:iam::123456789012:mfa/erin");
     aws.set_mfa_required("erin", true);
-    aws.accept_iam_region("eu-west-1");
     let (key, secret) = (ERIN_KEY.to_owned(), ERIN_SECRET.to_owned());
     let env = TestEnv::new();
     let url = aws.url();

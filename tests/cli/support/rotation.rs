@@ -29,12 +29,10 @@ pub const NEW_KEYS: [(&str, &str); 3] = [
 
 /// A stand-in where alice's key was created 2025-01-01 and last used 2026-01-02 (s3 in
 /// eu-west-1, kept so whatever the tool signs), CreateAccessKey gives [`NEW_KEYS`], every session expires at
-/// [`FIXED_EXPIRATION`], and the first session it issued is [`session`]'s. IAM also takes
-/// credential scopes of eu-west-1, the region of [`credentials`]' source (see
-/// [`StandIn::accept_iam_region`]).
+/// [`FIXED_EXPIRATION`], and the first session it issued is [`session`]'s. IAM takes only
+/// credential scopes of us-east-1, though [`credentials`]' source names eu-west-1.
 pub fn start() -> StandIn {
     let aws = StandIn::for_files();
-    aws.accept_iam_region("eu-west-1");
     aws.set_key_created(OLD, "2025-01-01T00:00:00Z");
     aws.set_last_used(OLD, "2026-01-02T03:04:05Z", "s3", "eu-west-1");
     aws.freeze_last_use();

@@ -130,14 +130,6 @@ impl StandIn {
         role.unwrap_or_else(|| panic!("no role {name}")).external_id = Some(id.to_owned());
     }
 
-    /// IAM takes a credential scope of `region` as well as us-east-1: a test hook, not AWS, for
-    /// files whose source names another region. The tool signs IAM calls to an endpoint given
-    /// by flag or variable for the profile's region, which IAM refuses; key_status.rs's ignored
-    /// `iam_calls_to_an_overridden_endpoint_are_signed_for_us_east_1` pins that.
-    pub fn accept_iam_region(&self, region: &str) {
-        self.world().iam_also_region = Some(region.to_owned());
-    }
-
     /// Only credential scopes of `region` reach STS (a regional endpoint's rule).
     pub fn pin_sts_region(&self, region: &str) {
         self.world().sts_region = Some(region.to_owned());

@@ -328,9 +328,7 @@ fn check_scope(
         ));
     }
     match service {
-        Service::Iam
-            if auth.region != "us-east-1"
-                && world.iam_also_region.as_deref() != Some(auth.region.as_str()) =>
+        Service::Iam if auth.region != "us-east-1" =>
         {
             Err(AwsError::new(
                 403,

@@ -115,8 +115,6 @@ pub struct World {
     pub codes: Codes,
     /// The only region STS accepts in a credential scope, if the test pins one.
     pub sts_region: Option<String>,
-    /// A region IAM accepts in a credential scope besides us-east-1 (a test hook, not AWS).
-    pub iam_also_region: Option<String>,
     /// Keys' last use changes only as the test sets it (a test hook, not AWS).
     pub last_use_frozen: bool,
     /// Keys CreateAccessKey gives next, before generated ones.
@@ -144,7 +142,6 @@ impl World {
             sessions: Vec::new(),
             codes: Codes::AnySixDigits,
             sts_region: None,
-            iam_also_region: None,
             last_use_frozen: false,
             next_keys: VecDeque::new(),
             propagation_uses: 0,
