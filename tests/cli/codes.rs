@@ -606,3 +606,35 @@ fn the_code_command_bounds_are_in_the_help() {
         );
     }
 }
+
+/// A person who types five answers that are not six digits is not asked forever: the run ends
+/// with exit 2 and the reason, nothing is sent to STS, and the terminal echoes again.
+#[test]
+fn on_a_terminal_five_malformed_codes_end_the_run_without_a_call() {
+    let aws = StandIn::start();
+    let env = TestEnv::with_credentials(&default_source());
+    let url = aws.url();
+    let Some(ran) = crate::support::pty::on_terminal(
+        &env,
+        &[],
+        &["-t", "mfa", "--endpoint-url", &url],
+        &[
+            ("MFA code for", "12345\r"),
+            ("MFA code for", "abcdef\r"),
+            ("MFA code for", "1234567\r"),
+            ("MFA code for", "12 34\r"),
+            ("MFA code for", "x\r"),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(ran.code, 2, "{ran}");
+    assert!(
+        ran.transcript
+            .contains("no well-formed MFA code after five tries"),
+        "{ran}"
+    );
+    assert!(ran.echo, "the terminal echoes again\n{ran}");
+    assert!(aws.calls().is_empty(), "{:?}", aws.calls());
+    env.assert_credentials(default_source().as_bytes());
+}

@@ -333,3 +333,44 @@ fn the_stand_ins_federation_endpoint_enforces_the_pages_rules() {
     );
     assert_eq!(raw_http::get(&forged, &[]).status, 400);
 }
+
+/// The sign-in token would go to the console's pages in the URL: a plain-http `--destination`
+/// is refused before any request, with exit 2.
+#[test]
+fn a_plain_http_destination_is_refused_before_any_request() {
+    let aws = StandIn::start();
+    let role_target = format!(
+        "\n{}mfa_role_arn = {ADMIN_ROLE}\n",
+        managed("admin", "default", "2099-01-01T00:00:00Z")
+    );
+    let ran = Test::new()
+        .credentials(format!("{}{role_target}", default_source()))
+        .envs(aws.endpoint_vars())
+        .args(["console", "-t", "admin", "--print"])
+        .args(["--signin-endpoint", &federation(&aws)])
+        .args(["--destination", "http://console.aws.amazon.com/"])
+        .status(2)
+        .stderr_has("--destination http://console.aws.amazon.com/ is plain http; the console's pages are https://")
+        .run();
+    assert_eq!(ran.out.stdout, "", "no URL printed");
+    assert!(aws.calls().is_empty(), "{:?}", aws.calls());
+}
+
+/// A role in a partition whose federation endpoint mfa-profile does not know is refused before
+/// any request, and the flag that names the endpoint is offered.
+#[test]
+fn a_role_in_a_partition_of_unknown_sign_in_is_refused_and_the_flag_named() {
+    let role_target = format!(
+        "\n{}mfa_role_arn = arn:aws-moon:iam::123456789012:role/admin\n",
+        managed("admin", "default", "2099-01-01T00:00:00Z")
+    );
+    Test::new()
+        .credentials(format!("{}{role_target}", default_source()))
+        .env("AWS_ENDPOINT_URL_STS", CLOSED)
+        .args(["console", "-t", "admin", "--print"])
+        .status(2)
+        .stderr_has("is in a partition whose console sign-in mfa-profile does not know; give its federation endpoint with --signin-endpoint")
+        .stderr_lacks("cannot reach")
+        .stdout_is("")
+        .run();
+}

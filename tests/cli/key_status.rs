@@ -141,3 +141,32 @@ fn iam_calls_to_an_overridden_endpoint_are_signed_for_us_east_1() {
         assert_eq!(call.status, 200, "{call:?}");
     }
 }
+
+/// The same rule with IAM's endpoint from `AWS_ENDPOINT_URL_IAM` and another region (the
+/// variable is how the SDKs and the aws CLI are pointed at an endpoint): every IAM call is
+/// answered, so each was signed for us-east-1.
+#[test]
+fn iam_calls_to_the_endpoint_of_aws_endpoint_url_iam_are_signed_for_us_east_1_too() {
+    let aws = StandIn::start();
+    let file = with_mfa_session(&aws, 3600, "").replacen(
+        "[default]\n",
+        "[default]\nregion = ap-southeast-2\n",
+        1,
+    );
+    Test::new()
+        .credentials(&file)
+        .envs(aws.endpoint_vars())
+        .args(["status", "--keys"])
+        .stdout_has(&format!("default  {AKID}  alice"))
+        .stderr_lacks("SignatureDoesNotMatch")
+        .run();
+    let iam_calls: Vec<_> = aws
+        .calls()
+        .into_iter()
+        .filter(|c| c.action.contains("AccessKey"))
+        .collect();
+    assert!(!iam_calls.is_empty(), "IAM was asked");
+    for call in iam_calls {
+        assert_eq!(call.status, 200, "{call:?}");
+    }
+}

@@ -93,3 +93,25 @@ fn a_failing_credential_process_is_reported_with_what_it_said() {
         .run();
     assert!(!ran.env.credentials().exists());
 }
+
+/// The credential_process format has one version: a process printing another (here 2) is
+/// refused with what it printed, before any call, and nothing is written.
+#[test]
+fn a_credential_process_printing_another_version_is_refused() {
+    let env = TestEnv::new();
+    let path = script(
+        &env,
+        &format!(r#"{{"Version": 2, "AccessKeyId": "{OLD}", "SecretAccessKey": "{OLD_SECRET}"}}"#),
+    );
+    env.write_config(&format!(
+        "[default]\ncredential_process = {path}\nmfa_serial = {DEVICE}\n"
+    ));
+    let ran = Test::in_env(env)
+        .args(["123456", "--endpoint-url", CLOSED])
+        .status(2)
+        .stderr_has("printed Version 2; only Version 1 exists")
+        .stderr_lacks("cannot reach")
+        .run();
+    ran.out.assert_silent_about(OLD_SECRET);
+    assert!(!ran.env.credentials().exists());
+}

@@ -160,3 +160,46 @@ fn prune_never_touches_long_term_keys_or_sessions_it_did_not_write() {
     ran.out.assert_silent_about(SECRET);
     ran.env.assert_credentials(text.as_bytes());
 }
+
+/// A profile named to `prune` that mfa-profile does not manage (a source, here) is refused
+/// with exit 2, and nothing is removed, the targets named beside it included.
+#[test]
+fn prune_of_a_profile_that_is_not_a_target_is_refused_and_changes_nothing() {
+    let text = format!(
+        "{}\n{}",
+        default_source(),
+        session("mfa", "2001-01-01T00:00:00Z")
+    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args(["prune", "mfa", "default"])
+        .status(2)
+        .stderr_has("[default] is not a target mfa-profile manages (it records no mfa_source_profile); prune removes only those")
+        .run();
+    ran.out.assert_stderr_lacks("removed");
+    ran.env.assert_credentials(text.as_bytes());
+}
+
+/// A target removed by name goes from the credentials file whole; its `[profile ...]` section
+/// in the config file may hold the user's own settings, so it stays byte for byte, and the
+/// user is told.
+#[test]
+fn prune_of_a_named_target_leaves_its_config_section_and_says_so() {
+    let text = format!(
+        "{}\n{}",
+        default_source(),
+        session("old", "2001-01-01T00:00:00Z")
+    );
+    let config = "[profile old]\nregion = eu-west-1\noutput = json\n";
+    let ran = Test::new()
+        .credentials(&text)
+        .config(config)
+        .args(["prune", "old"])
+        .stderr_has(&shown("removed [old] from ~/.aws/credentials"))
+        .stderr_has(&shown(
+            "[profile old] in ~/.aws/config is left as it is (it may hold settings of yours)",
+        ))
+        .run();
+    ran.env.assert_credentials(default_source().as_bytes());
+    assert_eq!(ran.env.read_config_text(), config);
+}

@@ -642,3 +642,28 @@ fn no_region_is_carried_to_the_config_when_the_targets_credentials_section_has_o
         "[default]\nregion = eu-central-1\n"
     );
 }
+
+/// The long spellings of the short flags (`--source`, `--target`, `--duration`, `--force`), as
+/// scripts write them, do what `-s`, `-t`, `-d` and `-f` do.
+#[test]
+fn the_long_flags_do_what_the_short_ones_do() {
+    let aws = StandIn::start();
+    let text = format!(
+        "{}\n{}",
+        default_source(),
+        managed("work-session", "default", "2099-01-01T00:00:00Z")
+    );
+    let ran = at(&aws, Test::new().credentials(&text))
+        .args(["refresh", "--source", "default", "--target", "work-session"])
+        .args(["--duration", "2h", "--force", CODE])
+        .stderr_has("wrote [work-session]")
+        .run();
+    assert_eq!(aws.actions(), ["GetSessionToken"]);
+    assert_eq!(param(&aws.calls()[0], "DurationSeconds"), Some("7200"));
+    let left = lasts(&aws, &ran.env, "work-session");
+    assert!(
+        (7000..=7200).contains(&left),
+        "a 2h session has {left} s left"
+    );
+    assert_works_as(&aws, &ran.env, "work-session", USER_ARN);
+}

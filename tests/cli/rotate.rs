@@ -606,3 +606,81 @@ fn rotate_against_moto_at_the_two_key_limit_from_a_source_without_a_serial() {
         .assert_code(0)
         .assert_stdout_has("arn:aws:iam::123456789012:user/gina");
 }
+
+/// [default] with the key it uses, `record` (rotation lines), and the valid session [`start`]
+/// issued.
+fn with_record(record: &str) -> String {
+    format!(
+        "[default]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\nmfa_serial = {SERIAL}\n{record}\n{}",
+        session()
+    )
+}
+
+/// A rotation record missing a line (a hand edit, a file restored from a backup) could point
+/// at the wrong key: the rotation stops before IAM is asked, names the missing line, and the
+/// files stay as they were.
+#[test]
+fn half_a_rotation_record_stops_the_rotation_before_iam_is_asked() {
+    let aws = start();
+    let text = with_record(&format!("mfa_new_access_key_id = {}\n", new().0));
+    let ran = Test::new()
+        .credentials(&text)
+        .args_rotate(&aws, &[])
+        .status(1)
+        .stderr_has("[default] in ~/.aws/credentials holds half a rotation record (mfa_old_access_key_id is missing or empty); remove the mfa_new_*/mfa_old_* lines by hand, after checking in IAM which key is in use")
+        .run();
+    assert!(aws.actions().is_empty(), "{:?}", aws.actions());
+    assert_eq!(ran.env.read_credentials_text(), text);
+    assert_eq!(aws.keys(USER).len(), 1, "no key created");
+}
+
+/// A record of a rotation of another key (the source's key replaced by hand since) is not
+/// finished with the wrong key: refused before IAM is asked, the files as they were.
+#[test]
+fn a_rotation_record_of_another_key_stops_the_rotation_before_iam_is_asked() {
+    let aws = start();
+    let (id, secret) = new();
+    let text = with_record(&format!(
+        "mfa_old_access_key_id = AKIAOTHEROLDEXAMPLE0\nmfa_new_access_key_id = {id}\nmfa_new_secret_access_key = {secret}\n"
+    ));
+    let ran = Test::new()
+        .credentials(&text)
+        .args_rotate(&aws, &[])
+        .status(1)
+        .stderr_has(&format!("the rotation record of [default] does not match the key it uses ({OLD}); check in IAM which key is in use"))
+        .run();
+    ran.out.assert_silent_about(secret);
+    assert!(aws.actions().is_empty(), "{:?}", aws.actions());
+    assert_eq!(ran.env.read_credentials_text(), text);
+}
+
+/// IAM's key calls need the user's own MFA session: `-t` naming a role target (whose session
+/// is the role's) is refused with the kind of target that works, and no key is created.
+#[test]
+fn a_role_target_given_for_the_iam_calls_is_refused_and_no_key_is_created() {
+    let aws = start();
+    let role = aws.issue_session(USER, true, 3600);
+    let text = format!(
+        "{}\n[admin]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\nexpiration = {FIXED_EXPIRATION}\nmfa_source_profile = default\nmfa_role_arn = {ADMIN_ROLE}\n",
+        with_record(""),
+        role.key_id,
+        role.secret,
+        role.token
+    );
+    let ran = Test::new()
+        .credentials(&text)
+        .args_rotate(&aws, &["-t", "admin"])
+        .status(1)
+        .stderr_has("[admin] holds a session of role")
+        .stderr_has(&format!(
+            "not of IAM user {USER}; pass -t with a target holding a plain session"
+        ))
+        .run();
+    assert!(
+        !aws.actions().iter().any(|a| a.contains("AccessKey")),
+        "{:?}",
+        aws.actions()
+    );
+    assert_eq!(ran.env.read_credentials_text(), text);
+    assert_eq!(aws.keys(USER).len(), 1, "no key created");
+}

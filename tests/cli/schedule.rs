@@ -899,3 +899,24 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     found.sort();
     found
 }
+
+/// The job's definition is a file other programs read: a proxy variable holding a password is
+/// left out of it (and the user warned), never printed, while a proxy without one and
+/// `NO_PROXY` are carried to the job.
+#[test]
+fn a_proxy_password_is_left_out_of_the_job_and_never_shown() {
+    let env = TestEnv::with_credentials(&valid_targets());
+    let before = tree(env.home());
+    let ran = Test::in_env(env)
+        .env("HTTPS_PROXY", "http://bob:s3cretPassw0rd@proxy.example:3128")
+        .env("http_proxy", "http://plain.example:3128")
+        .env("NO_PROXY", "localhost")
+        .args(["schedule", "install", "--dry-run", "--using", "systemd"])
+        .stderr_has("HTTPS_PROXY holds a password, which the job would keep in a file: it is left out, so the job's refreshes go without that proxy")
+        .stdout_has("\"http_proxy=http://plain.example:3128\"")
+        .stdout_has("\"NO_PROXY=localhost\"")
+        .run();
+    assert!(!ran.out.stdout.contains("HTTPS_PROXY"), "{}", ran.out);
+    ran.out.assert_silent_about("s3cretPassw0rd");
+    assert_eq!(tree(ran.env.home()), before, "nothing written");
+}

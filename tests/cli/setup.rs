@@ -264,3 +264,21 @@ fn an_aws_mfa_layout_is_only_named_without_yes_and_a_terminal() {
         .stderr_has("holds aws-mfa's layout: [default-long-term] has the long-term keys, [default] gets the session. Refresh [default] from [default-long-term] with mfa-profile from now on; pass --yes to take it over")
         .run();
 }
+
+/// Standard input that ends before the secret access key: setup stops with exit 2, says which
+/// answer it lacked, and writes nothing, to either file, and asks AWS nothing.
+#[test]
+fn input_that_ends_before_the_secret_writes_nothing() {
+    let aws = fake();
+    let ran = Test::new()
+        .credentials("# team\n")
+        .args(["setup", "-s", "work", "--region", "eu-west-1"])
+        .args(aws.endpoints())
+        .stdin(format!("{OLD}\n"))
+        .status(2)
+        .stderr_has("no answer to `AWS secret access key (hidden)`; nothing was written")
+        .run();
+    assert_eq!(ran.env.read_credentials_text(), "# team\n");
+    assert!(!ran.env.config().exists());
+    assert!(aws.actions().is_empty(), "{:?}", aws.actions());
+}

@@ -317,3 +317,21 @@ fn every_time_shown_to_people_is_local_and_the_file_keeps_utc() {
         .stderr_has("until 2099-01-01 01:00 CET")
         .run();
 }
+
+/// `status --names` is what the completion scripts run after `-t`: the managed targets' names
+/// alone, one a line, from the credentials file only (a config file that cannot be read, a
+/// key in the environment, an `AWS_PROFILE` naming nothing: not a word on stderr).
+#[test]
+fn status_names_prints_each_managed_target_on_a_line_and_reads_nothing_else() {
+    let env = status_files();
+    env.write_config("[profile work\nmfa_serial = broken\n");
+    let before = env.read_credentials();
+    let ran = Test::in_env(env)
+        .env("AWS_ACCESS_KEY_ID", "AKIASHADOWEXAMPLE")
+        .env("AWS_PROFILE", "nothing-here")
+        .args(["status", "--names"])
+        .stdout_is("mfa\nwork-mfa\n")
+        .run();
+    assert_eq!(ran.out.stderr, "", "nothing but the names");
+    ran.env.assert_credentials(&before);
+}

@@ -328,17 +328,14 @@ fn check_scope(
         ));
     }
     match service {
-        Service::Iam if auth.region != "us-east-1" =>
-        {
-            Err(AwsError::new(
-                403,
-                "SignatureDoesNotMatch",
-                format!(
-                    "Credential should be scoped to a valid region, not '{}'. ",
-                    auth.region
-                ),
-            ))
-        }
+        Service::Iam if auth.region != "us-east-1" => Err(AwsError::new(
+            403,
+            "SignatureDoesNotMatch",
+            format!(
+                "Credential should be scoped to a valid region, not '{}'. ",
+                auth.region
+            ),
+        )),
         Service::Sts if world.sts_region.as_ref().is_some_and(|r| *r != auth.region) => {
             Err(AwsError::new(
                 403,
