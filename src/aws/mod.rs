@@ -373,44 +373,44 @@ pub fn sts_url(region: &Region, options: &CallOptions) -> String {
 /// IAM's own endpoint for the partition of `region` with `options`, as the SDK resolves it;
 /// for messages.
 pub fn iam_url(region: &Region, options: &CallOptions) -> String {
-    use aws_sdk_iam::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-    let params = Params::builder()
-        .region(region.as_str())
-        .use_fips(options.use_fips)
-        .use_dual_stack(options.use_dual_stack)
-        .build();
-    let resolved = params.ok().and_then(|params| {
-        ready(DefaultResolver::new().resolve_endpoint(&params))?
-            .ok()
-            .map(|endpoint| endpoint.url().to_owned())
-    });
-    resolved.unwrap_or_else(|| "https://iam.amazonaws.com".to_owned())
+    iam_own_endpoint(region, options).map_or_else(
+        || "https://iam.amazonaws.com".to_owned(),
+        |endpoint| endpoint.url().to_owned(),
+    )
 }
 
 /// The region IAM's own endpoint for the partition of `region` is signed for (us-east-1 in
 /// aws, cn-north-1 in aws-cn, ...), as the SDK's endpoint rules say; `region` itself where
 /// the rules name no other.
 fn iam_signing_region(region: &Region, options: &CallOptions) -> String {
-    iam_rules_signing_region(region, options).unwrap_or_else(|| region.to_string())
+    use aws_smithy_types::Document;
+    iam_own_endpoint(region, options)
+        .and_then(|endpoint| {
+            endpoint
+                .auth_schemes()
+                .iter()
+                .find_map(|scheme| match scheme.get("signingRegion") {
+                    Some(Document::String(signing)) => Some(signing.clone()),
+                    _ => None,
+                })
+        })
+        .unwrap_or_else(|| region.to_string())
 }
 
-fn iam_rules_signing_region(region: &Region, options: &CallOptions) -> Option<String> {
+/// IAM's own endpoint for the partition of `region` with `options`, as the SDK's rules resolve
+/// it.
+fn iam_own_endpoint(
+    region: &Region,
+    options: &CallOptions,
+) -> Option<aws_smithy_types::endpoint::Endpoint> {
     use aws_sdk_iam::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-    use aws_smithy_types::Document;
     let params = Params::builder()
         .region(region.as_str())
         .use_fips(options.use_fips)
         .use_dual_stack(options.use_dual_stack)
         .build()
         .ok()?;
-    let endpoint = ready(DefaultResolver::new().resolve_endpoint(&params))?.ok()?;
-    endpoint
-        .auth_schemes()
-        .iter()
-        .find_map(|scheme| match scheme.get("signingRegion") {
-            Some(Document::String(signing)) => Some(signing.clone()),
-            _ => None,
-        })
+    ready(DefaultResolver::new().resolve_endpoint(&params))?.ok()
 }
 
 /// The output of a future that does not wait (the SDK's endpoint resolvers answer at once);
