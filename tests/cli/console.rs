@@ -30,6 +30,15 @@ fn derived_admin() -> String {
     )
 }
 
+/// The source and `[admin]`, a valid session of `role` assumed with its long-term key.
+fn with_role_target(role: &str) -> String {
+    format!(
+        "{}\n{}mfa_role_arn = {role}\n",
+        default_source(),
+        managed("admin", "default", "2099-01-01T00:00:00Z")
+    )
+}
+
 fn federation(aws: &StandIn) -> String {
     format!("{}/federation", aws.url())
 }
@@ -339,12 +348,8 @@ fn the_stand_ins_federation_endpoint_enforces_the_pages_rules() {
 #[test]
 fn a_plain_http_destination_is_refused_before_any_request() {
     let aws = StandIn::start();
-    let role_target = format!(
-        "\n{}mfa_role_arn = {ADMIN_ROLE}\n",
-        managed("admin", "default", "2099-01-01T00:00:00Z")
-    );
     let ran = Test::new()
-        .credentials(format!("{}{role_target}", default_source()))
+        .credentials(with_role_target(ADMIN_ROLE))
         .envs(aws.endpoint_vars())
         .args(["console", "-t", "admin", "--print"])
         .args(["--signin-endpoint", &federation(&aws)])
@@ -360,12 +365,8 @@ fn a_plain_http_destination_is_refused_before_any_request() {
 /// any request, and the flag that names the endpoint is offered.
 #[test]
 fn a_role_in_a_partition_of_unknown_sign_in_is_refused_and_the_flag_named() {
-    let role_target = format!(
-        "\n{}mfa_role_arn = arn:aws-moon:iam::123456789012:role/admin\n",
-        managed("admin", "default", "2099-01-01T00:00:00Z")
-    );
     Test::new()
-        .credentials(format!("{}{role_target}", default_source()))
+        .credentials(with_role_target("arn:aws-moon:iam::123456789012:role/admin"))
         .env("AWS_ENDPOINT_URL_STS", CLOSED)
         .args(["console", "-t", "admin", "--print"])
         .status(2)

@@ -10,11 +10,6 @@ use crate::support::*;
 
 const DEVICE: &str = SERIAL;
 
-/// The stand-in for setup: alice's keys ([`OLD`]) and device; every session expires in 2099.
-fn fake() -> StandIn {
-    StandIn::for_files()
-}
-
 /// Erin, a new IAM user with her own key and device.
 const ERIN_KEY: &str = "AKIAERINEXAMPLE00000";
 const ERIN_SECRET: &str = "erinSecret/EXAMPLE+key0123456789abcdefgh";
@@ -86,7 +81,7 @@ fn setup_on_a_terminal_writes_the_source_and_refreshes_once() {
 
 #[test]
 fn a_mistyped_key_is_asked_again_and_never_shown() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let env = TestEnv::new();
     let url = aws.url();
     let Some(ran) = on_terminal(
@@ -126,7 +121,7 @@ fn a_mistyped_key_is_asked_again_and_never_shown() {
 
 #[test]
 fn ctrl_c_at_the_hidden_prompt_writes_nothing_and_gives_the_terminal_back() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let env = TestEnv::new();
     let url = aws.url();
     let Some(ran) = on_terminal(
@@ -153,7 +148,7 @@ fn ctrl_c_at_the_hidden_prompt_writes_nothing_and_gives_the_terminal_back() {
 /// works).
 #[test]
 fn setup_from_a_pipe_writes_the_source_byte_for_byte() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let ran = Test::new()
         .credentials("# team\n[other]\nregion = eu-west-1\n")
         .args(["setup", "-s", "work", "--region", "eu-west-1"])
@@ -189,7 +184,7 @@ fn setup_from_a_pipe_writes_the_source_byte_for_byte() {
 
 #[test]
 fn setup_refuses_a_source_that_has_credentials() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let original =
         format!("[default]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n");
     let ran = Test::new()
@@ -207,7 +202,7 @@ fn setup_refuses_a_source_that_has_credentials() {
 /// the stand-in's log shows STS's refusal).
 #[test]
 fn keys_that_are_not_an_iam_users_write_nothing() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let ran = Test::new()
         .args(["setup"])
         .args(aws.endpoints())
@@ -223,7 +218,7 @@ fn keys_that_are_not_an_iam_users_write_nothing() {
 
 #[test]
 fn an_aws_mfa_layout_is_taken_over_with_yes() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let original = format!(
         "[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\naws_mfa_device = {DEVICE}\n\n[default]\nassumed_role = False\naws_access_key_id = ASIAOLDSESSION\naws_secret_access_key = old\naws_session_token = old\naws_security_token = old\nexpiration = 2020-01-01 00:00:00\n"
     );
@@ -251,7 +246,7 @@ fn an_aws_mfa_layout_is_taken_over_with_yes() {
 
 #[test]
 fn an_aws_mfa_layout_is_only_named_without_yes_and_a_terminal() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let original = format!(
         "[default-long-term]\naws_access_key_id = {OLD}\naws_secret_access_key = {OLD_SECRET}\n\n[default]\naws_access_key_id = ASIAOLDSESSION\naws_session_token = old\n"
     );
@@ -269,7 +264,7 @@ fn an_aws_mfa_layout_is_only_named_without_yes_and_a_terminal() {
 /// answer it lacked, and writes nothing, to either file, and asks AWS nothing.
 #[test]
 fn input_that_ends_before_the_secret_writes_nothing() {
-    let aws = fake();
+    let aws = StandIn::for_files();
     let ran = Test::new()
         .credentials("# team\n")
         .args(["setup", "-s", "work", "--region", "eu-west-1"])
